@@ -1,0 +1,133 @@
+/**
+ * Arithmetic in Fr, the scalar field of BN254: the field every proof message lives in, and the one the EVM's
+ * `mulmod`/`addmod` reduce into directly.
+ *
+ * Elements are `bigint`s in canonical form, 0 <= x < MODULUS. Every function here returns canonical values
+ * and expects canonical inputs (the unchecked fast paths say so); {@link assertFr} checks one from outside.
+ */
+
+/** r = 21888242871839275222246405745257275088548364400416034343698204186575808495617. */
+export const MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n;
+/** Bytes of one canonical element when serialized as a 32-byte big-endian word. */
+export const BYTES = 32;
+
+export const ZERO = 0n;
+export const ONE = 1n;
+
+/** Throws unless `x` is a canonical element. */
+export function assertFr(x: bigint, what = "value"): bigint {
+  if (typeof x !== "bigint" || x < 0n || x >= MODULUS) {
+    throw new RangeError(`${what} is not a canonical Fr element (0 <= x < r): ${String(x)}`);
+  }
+  return x;
+}
+
+/** Reduces any integer (including negatives) into canonical form. */
+export function reduce(x: bigint): bigint {
+  const m = x % MODULUS;
+  return m < 0n ? m + MODULUS : m;
+}
+
+/** Maps a signed integer (a quantized value, say) into Fr: -k becomes r - k. */
+export function fromSigned(x: number | bigint): bigint {
+  return reduce(BigInt(x));
+}
+
+/** Interprets a canonical element as signed: values above (r-1)/2 are negative. */
+export function toSigned(x: bigint): bigint {
+  return x > MODULUS >> 1n ? x - MODULUS : x;
+}
+
+export function add(a: bigint, b: bigint): bigint {
+  const s = a + b;
+  return s >= MODULUS ? s - MODULUS : s;
+}
+
+export function sub(a: bigint, b: bigint): bigint {
+  const d = a - b;
+  return d < 0n ? d + MODULUS : d;
+}
+
+export function neg(a: bigint): bigint {
+  return a === 0n ? 0n : MODULUS - a;
+}
+
+export function mul(a: bigint, b: bigint): bigint {
+  return (a * b) % MODULUS;
+}
+
+export function square(a: bigint): bigint {
+  return (a * a) % MODULUS;
+}
+
+/** a^e for e >= 0, by square-and-multiply. */
+export function pow(a: bigint, e: bigint): bigint {
+  if (e < 0n) throw new RangeError(`pow: negative exponent ${e}`);
+  let result = 1n;
+  let base = a % MODULUS;
+  let k = e;
+  while (k > 0n) {
+    if (k & 1n) result = (result * base) % MODULUS;
+    base = (base * base) % MODULUS;
+    k >>= 1n;
+  }
+  return result;
+}
+
+/** Multiplicative inverse by the extended Euclidean algorithm (variable time). Throws on zero. */
+export function inv(a: bigint): bigint {
+  if (a === 0n) throw new RangeError("inv: zero has no inverse in Fr");
+  let [r0, r1] = [MODULUS, a % MODULUS];
+  let [t0, t1] = [0n, 1n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [t0, t1] = [t1, t0 - q * t1];
+  }
+  return t0 < 0n ? t0 + MODULUS : t0;
+}
+
+export function div(a: bigint, b: bigint): bigint {
+  return mul(a, inv(b));
+}
+
+/**
+ * Inverts every element with one field inversion and 3(n-1) multiplications (Montgomery's trick).
+ * Throws on a zero element, naming its index.
+ */
+export function batchInvert(values: readonly bigint[]): bigint[] {
+  const n = values.length;
+  const prefix = new Array<bigint>(n);
+  let acc = 1n;
+  for (let i = 0; i < n; i++) {
+    if (values[i] === 0n) throw new RangeError(`batchInvert: element ${i} is zero`);
+    prefix[i] = acc;
+    acc = (acc * values[i]) % MODULUS;
+  }
+  let accInv = inv(acc);
+  const out = new Array<bigint>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = (accInv * prefix[i]) % MODULUS;
+    accInv = (accInv * values[i]) % MODULUS;
+  }
+  return out;
+}
+
+/** Serializes a canonical element as a 32-byte big-endian word. */
+export function toBytes(x: bigint): Uint8Array {
+  const out = new Uint8Array(BYTES);
+  let v = assertFr(x);
+  for (let i = BYTES - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** Parses a 32-byte big-endian word, refusing a non-canonical one (>= r). */
+export function fromBytes(bytes: Uint8Array, offset = 0): bigint {
+  if (offset + BYTES > bytes.length) throw new RangeError(`fromBytes: need ${BYTES} bytes at offset ${offset}`);
+  let v = 0n;
+  for (let i = 0; i < BYTES; i++) v = (v << 8n) | BigInt(bytes[offset + i]);
+  return assertFr(v, `field element at byte ${offset}`);
+}
