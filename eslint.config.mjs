@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "typechain-types/", "coverage/", "dist/", "deployments/"] },
+  { ignores: ["node_modules/", "artifacts/", "cache/", "typechain-types/", "coverage/", "dist/", "deployments/", ".deepprove-tmp/", "native/build/"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

@@ -12,7 +12,9 @@ library BN254 {
     /// @dev Scalar field modulus r of BN254 (the order of G1 and G2).
     uint256 internal constant R = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
 
-    /// @dev Address of the pairing-check precompile.
+    /// @dev Addresses of the ecAdd, ecMul and pairing-check precompiles.
+    uint256 private constant EC_ADD_PRECOMPILE = 0x06;
+    uint256 private constant EC_MUL_PRECOMPILE = 0x07;
     uint256 private constant PAIRING_PRECOMPILE = 0x08;
     /// @dev Bytes per (G1, G2) pair in the pairing precompile's input.
     uint256 private constant PAIR_BYTES = 192;
@@ -21,6 +23,41 @@ library BN254 {
     error PairingInputInvalid();
     /// @notice The pairing input is not a whole number of (G1, G2) pairs.
     error PairingInputLength(uint256 length);
+    /// @notice ecAdd or ecMul rejected a point: a coordinate >= p or a point off the curve.
+    error G1PointInvalid(uint256 x, uint256 y);
+
+    /// @notice Negates a G1 point: (x, y) -> (x, p - y); infinity stays (0, 0).
+    function negate(uint256 x, uint256 y) internal pure returns (uint256, uint256) {
+        if (x == 0 && y == 0) return (0, 0);
+        return (x, P - (y % P));
+    }
+
+    /// @notice (ax, ay) + s·(bx, by) through precompiles 0x07 then 0x06 (6,000 + 150 gas).
+    /// @dev Reverts with {G1PointInvalid} naming the point the precompile refused.
+    function mulAdd(uint256 ax, uint256 ay, uint256 bx, uint256 by, uint256 s)
+        internal
+        view
+        returns (uint256 x, uint256 y)
+    {
+        bool mulOk;
+        bool addOk;
+        assembly ("memory-safe") {
+            // Scratch at the free-memory pointer (not advanced): [a.x, a.y, b.x, b.y, s]. ecMul(b, s) writes
+            // s·b over b, so ecAdd then reads (a, s·b) in place and writes the sum to the first two words.
+            let ptr := mload(0x40)
+            mstore(ptr, ax)
+            mstore(add(ptr, 0x20), ay)
+            mstore(add(ptr, 0x40), bx)
+            mstore(add(ptr, 0x60), by)
+            mstore(add(ptr, 0x80), s)
+            mulOk := staticcall(gas(), EC_MUL_PRECOMPILE, add(ptr, 0x40), 0x60, add(ptr, 0x40), 0x40)
+            addOk := staticcall(gas(), EC_ADD_PRECOMPILE, ptr, 0x80, ptr, 0x40)
+            x := mload(ptr)
+            y := mload(add(ptr, 0x20))
+        }
+        if (!mulOk) revert G1PointInvalid(bx, by);
+        if (!addOk) revert G1PointInvalid(ax, ay);
+    }
 
     /// @notice Returns whether prod_i e(a_i, b_i) == 1 for the pairs packed in `input`.
     /// @param input Concatenated pairs, each G1 (64 bytes) then G2 (128 bytes), in precompile encoding.
@@ -29,8 +66,7 @@ library BN254 {
         uint256 length = input.length;
         if (length % PAIR_BYTES != 0) revert PairingInputLength(length);
         bool ok;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             // staticcall(gas, 0x08, input data, length, scratch 0x00, 32): the result is one word, 0 or 1.
             ok := staticcall(gas(), PAIRING_PRECOMPILE, add(input, 0x20), length, 0x00, 0x20)
             holds := mload(0x00)

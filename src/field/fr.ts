@@ -131,3 +131,74 @@ export function fromBytes(bytes: Uint8Array, offset = 0): bigint {
   for (let i = 0; i < BYTES; i++) v = (v << 8n) | BigInt(bytes[offset + i]);
   return assertFr(v, `field element at byte ${offset}`);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vectors and small integers
+//
+// Proof code works on `bigint[]` vectors of canonical elements. Quantized models produce small signed integers
+// (|x| < 2^16, typically); a bigint product of small values is cheap, so the fast paths below keep values small
+// for as long as possible and reduce once at the end (lazy reduction), instead of reducing after every product.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Largest magnitude treated as a "small" integer by {@link isSmallVector}: products of two fit in 2^64. */
+export const SMALL_LIMIT = 1n << 32n;
+
+/** Maps signed integers (e.g. a quantized tensor) into canonical Fr elements. */
+export function fromSignedVector(values: ArrayLike<number | bigint>): bigint[] {
+  const out = new Array<bigint>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = reduce(BigInt(values[i]));
+  return out;
+}
+
+/** True when every element, read as signed ({@link toSigned}), has magnitude below {@link SMALL_LIMIT}. */
+export function isSmallVector(values: readonly bigint[]): boolean {
+  const high = MODULUS - SMALL_LIMIT;
+  for (const v of values) if (v >= SMALL_LIMIT && v <= high) return false;
+  return true;
+}
+
+/**
+ * sum_i a[i]·b[i] for vectors of equal length, with a single reduction at the end (products are accumulated
+ * as unbounded bigints: ~4x faster than reducing each product).
+ */
+export function innerProduct(a: readonly bigint[], b: readonly bigint[]): bigint {
+  if (a.length !== b.length) throw new RangeError(`innerProduct: lengths differ (${a.length} vs ${b.length})`);
+  let acc = 0n;
+  for (let i = 0; i < a.length; i++) acc += a[i] * b[i];
+  return acc % MODULUS;
+}
+
+/** Element-wise a + b (equal lengths). */
+export function addVectors(a: readonly bigint[], b: readonly bigint[]): bigint[] {
+  if (a.length !== b.length) throw new RangeError(`addVectors: lengths differ (${a.length} vs ${b.length})`);
+  const out = new Array<bigint>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = add(a[i], b[i]);
+  return out;
+}
+
+/** c · a, element-wise. */
+export function scaleVector(a: readonly bigint[], c: bigint): bigint[] {
+  const out = new Array<bigint>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] * c) % MODULUS;
+  return out;
+}
+
+/**
+ * acc[i] += c · a[i] for i < a.length, in place (acc may be longer: a shorter vector is zero-padded).
+ * The building block of random linear combinations of polynomials.
+ */
+export function addScaledInPlace(acc: bigint[], a: readonly bigint[], c: bigint): void {
+  if (a.length > acc.length) throw new RangeError(`addScaledInPlace: source ${a.length} > target ${acc.length}`);
+  for (let i = 0; i < a.length; i++) acc[i] = (acc[i] + a[i] * c) % MODULUS;
+}
+
+/** [1, x, x^2, ..., x^(n-1)]. */
+export function powers(x: bigint, n: number): bigint[] {
+  const out = new Array<bigint>(n);
+  let p = 1n;
+  for (let i = 0; i < n; i++) {
+    out[i] = p;
+    p = (p * x) % MODULUS;
+  }
+  return out;
+}

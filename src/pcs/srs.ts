@@ -2,13 +2,19 @@
  * Structured reference strings for KZG-style commitments over BN254: powers tau^i·G1 for i < size, and
  * G2, tau·G2.
  *
- * Two sources: a Powers of Tau ceremony file (snarkjs `.ptau`, the format of real ceremonies) — the only
- * secure one — and {@link insecureDevSrs}, a seeded setup whose trapdoor anyone can recompute, for tests only.
+ * Two sources: a Powers of Tau ceremony file (snarkjs `.ptau`, the format of real ceremonies; see ./ptau.ts)
+ * — the only secure one — and {@link insecureDevSrs}, a seeded setup whose trapdoor anyone can recompute,
+ * for tests only.
  */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3";
-import { G1, G2, type G2Point } from "../curve/bn254";
+import { G1, G2, type G1Point, type G2Point } from "../curve/bn254";
 import * as Fr from "../field/fr";
-import { G1Bases } from "../msm";
+import { G1Bases, loadNative, selectedBackend, threadCount, type NativeKernels } from "../msm";
+import { POINT_BYTES } from "../msm/layout";
 
 /** A KZG structured reference string. */
 export interface Srs {
@@ -22,23 +28,138 @@ export interface Srs {
   readonly origin: string;
 }
 
+/** The default seed of {@link insecureDevSrs}. */
+export const INSECURE_DEV_SEED = "deepprove-evm insecure dev setup";
+/** Prefix of the origin string of every insecure development SRS. */
+export const INSECURE_ORIGIN_PREFIX = "INSECURE-DEV-SETUP";
+
+/** The public (hence worthless) trapdoor of the development setup: keccak256(seed) mod r. */
+export function insecureDevTau(seed = INSECURE_DEV_SEED): bigint {
+  return Fr.reduce(BigInt(`0x${Buffer.from(keccak_256(new TextEncoder().encode(seed))).toString("hex")}`));
+}
+
 /**
  * INSECURE: a development SRS whose trapdoor tau is derived from a public seed, so anyone can forge proofs
- * against it. For tests and demos only; never for a deployment that matters.
+ * against it. For tests and demos only; never for a deployment that matters. Its origin says
+ * `INSECURE-DEV-SETUP(<seed>)` so that it cannot be mistaken for a ceremony.
+ *
+ * With the native kernels, 2^20 powers take a few seconds (powers of tau in Fr, then a batch fixed-base
+ * multiplication of the generator on both cores) and sets of {@link CACHE_MIN_SIZE} or more powers are
+ * cached on disk (see {@link devSrsCacheDir}), so later runs load them in a fraction of a second. The
+ * portable path multiplies one power at a time.
  */
-export function insecureDevSrs(size: number, seed = "deepprove-evm insecure dev setup"): Srs {
+export function insecureDevSrs(size: number, seed = INSECURE_DEV_SEED): Srs {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`insecureDevSrs: size must be >= 1, got ${size}`);
-  const tau = Fr.reduce(BigInt(`0x${Buffer.from(keccak_256(new TextEncoder().encode(seed))).toString("hex")}`));
-  const powers = new Array(size);
-  let acc = G1.BASE;
-  for (let i = 0; i < size; i++) {
-    powers[i] = acc;
-    acc = acc.multiply(tau);
-  }
+  const tau = insecureDevTau(seed);
   return {
-    g1Powers: G1Bases.fromPoints(powers),
+    g1Powers: devPowers(tau, size),
     g2: G2.BASE,
     tauG2: G2.BASE.multiply(tau),
-    origin: `INSECURE-DEV-SETUP(${seed})`,
+    origin: `${INSECURE_ORIGIN_PREFIX}(${seed})`,
   };
+}
+
+function devPowers(tau: bigint, size: number): G1Bases {
+  const native = selectedBackend() === "native" ? loadNative() : undefined;
+  if (native) {
+    const cached = size >= CACHE_MIN_SIZE ? readCache(native, tau, size) : undefined;
+    if (cached) return G1Bases.fromMontgomeryBytes(cached, { trusted: true });
+    const bytes = native.fixedBaseG1(native.frPowers(tau, size), threadCount());
+    if (size >= CACHE_MIN_SIZE) writeCache(tau, size, bytes);
+    return G1Bases.fromMontgomeryBytes(bytes, { trusted: true });
+  }
+  const powers = new Array<G1Point>(size);
+  let power = 1n;
+  for (let i = 0; i < size; i++) {
+    powers[i] = power === 1n ? G1.BASE : G1.BASE.multiply(power);
+    power = Fr.mul(power, tau);
+  }
+  return G1Bases.fromPoints(powers);
+}
+
+/** Smallest development SRS worth caching on disk (smaller ones compute in milliseconds). */
+export const CACHE_MIN_SIZE = 1 << 14;
+const CACHE_MAGIC = "DPDEVSRS2";
+/** Bytes of the SHA-256 digest of the points that follows the magic. */
+const CACHE_DIGEST_BYTES = 32;
+
+/**
+ * Where development SRS caches live: `DEEPPROVE_CACHE_DIR`, else `node_modules/.cache/deepprove-evm` of this
+ * package (never committed), else the OS temp directory. `DEEPPROVE_SRS_CACHE=0` disables the cache.
+ */
+export function devSrsCacheDir(): string | undefined {
+  if (process.env.DEEPPROVE_SRS_CACHE === "0") return undefined;
+  if (process.env.DEEPPROVE_CACHE_DIR) return process.env.DEEPPROVE_CACHE_DIR;
+  const nodeModules = join(__dirname, "..", "..", "node_modules");
+  try {
+    readdirSync(nodeModules);
+    return join(nodeModules, ".cache", "deepprove-evm");
+  } catch {
+    return join(tmpdir(), "deepprove-evm-cache");
+  }
+}
+
+/** Cache files are named by tau (so a seed change can never hit a stale file) and hold that many powers. */
+function cacheName(tau: bigint, size: number): string {
+  return `INSECURE-dev-srs-${tau.toString(16).padStart(64, "0").slice(0, 24)}-${size}.bin`;
+}
+
+/**
+ * The first `size` powers from the smallest cached file that holds at least that many, or undefined. The
+ * content is checked (magic, SHA-256 of the points, every point on the curve, and two powers recomputed),
+ * so a truncated, corrupted or foreign file is recomputed rather than trusted.
+ */
+function readCache(native: NativeKernels, tau: bigint, size: number): Uint8Array | undefined {
+  const dir = devSrsCacheDir();
+  if (!dir) return undefined;
+  const prefix = cacheName(tau, 0).replace(/-0\.bin$/, "-");
+  let candidates: { file: string; n: number }[];
+  try {
+    candidates = readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && f.endsWith(".bin"))
+      .map((file) => ({ file, n: Number(file.slice(prefix.length, -4)) }))
+      .filter((c) => Number.isInteger(c.n) && c.n >= size)
+      .sort((a, b) => a.n - b.n);
+  } catch {
+    return undefined;
+  }
+  for (const { file, n } of candidates) {
+    try {
+      const raw = readFileSync(join(dir, file));
+      const head = CACHE_MAGIC.length + CACHE_DIGEST_BYTES;
+      if (raw.length !== head + n * POINT_BYTES || raw.subarray(0, CACHE_MAGIC.length).toString("latin1") !== CACHE_MAGIC) {
+        continue;
+      }
+      const digest = createHash("sha256").update(raw.subarray(head)).digest();
+      if (!digest.equals(raw.subarray(CACHE_MAGIC.length, head))) continue;
+      const bytes = new Uint8Array(raw.buffer, raw.byteOffset + head, size * POINT_BYTES);
+      if (native.checkPoints(bytes) !== -1) continue;
+      const probe = [1, size - 1].map((i) => Fr.pow(tau, BigInt(i)));
+      const expected = native.fixedBaseG1(probe, 1);
+      const got = [1, size - 1].map((i) => bytes.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES));
+      if (!got.every((g, k) => Buffer.from(g).equals(Buffer.from(expected.subarray(k * POINT_BYTES, (k + 1) * POINT_BYTES))))) {
+        continue;
+      }
+      return bytes;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+/** Best effort: an unwritable cache directory only costs the next run the computation. */
+function writeCache(tau: bigint, size: number, bytes: Uint8Array): void {
+  const dir = devSrsCacheDir();
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, cacheName(tau, size));
+    const tmp = `${path}.${process.pid}.tmp`;
+    const digest = createHash("sha256").update(bytes).digest();
+    writeFileSync(tmp, Buffer.concat([Buffer.from(CACHE_MAGIC, "latin1"), digest, bytes]));
+    renameSync(tmp, path);
+  } catch {
+    // ignored: see above
+  }
 }

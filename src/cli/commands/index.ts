@@ -1,7 +1,17 @@
 import type { Command } from "commander";
+import { registerBench } from "./bench";
+import { registerGenerate } from "./generate";
+import { registerInspect } from "./inspect";
+import { registerRun } from "./run";
+import { registerStake } from "./stake";
+import { registerDelegate } from "./delegate";
+import { registerUndelegate } from "./undelegate";
+import { registerWithdraw } from "./withdraw";
+import { registerClaim } from "./claim";
+import { registerProver } from "./prover";
 
 /** A subcommand registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every `deepprove` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerGenerate, registerInspect, registerRun, registerBench, registerStake, registerDelegate, registerUndelegate, registerWithdraw, registerClaim, registerProver];

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {BN254} from "./BN254.sol";
+import {Fr} from "./Fr.sol";
+import {Transcript} from "./Transcript.sol";
+
+/// @title HyperKZG — verifier of a multilinear KZG opening (Gemini folding + a two-witness shplonk check)
+/// @notice Replays docs/hyperkzg.md: ℓ + 2 scalar multiplications and ONE 2-pair pairing check.
+/// @dev Paper-to-code names: a_j = f_j(β), b_j = f_j(−β), e = f_0(β²), W = [(B − R)/Z], W' = [L/(X − z)].
+/// Proof words (calldata), in order: C_1..C_{ℓ−1} (x, y each), a_0, b_0, …, a_{ℓ−1}, b_{ℓ−1}, e, W, W'
+/// — 4ℓ + 3 words. `inverseHint` is (β(1 − β)(1 + β))⁻¹, supplied by the prover and checked with one
+/// mulmod instead of a modexp; it is not part of the transcript (it is determined by it).
+library HyperKZG {
+    bytes32 internal constant LABEL_CLAIM = "hyperkzg.claim";
+    bytes32 internal constant LABEL_FOLDS = "hyperkzg.folds";
+    bytes32 internal constant LABEL_BETA = "hyperkzg.beta";
+    bytes32 internal constant LABEL_EVALS = "hyperkzg.evals";
+    bytes32 internal constant LABEL_Q = "hyperkzg.q";
+    bytes32 internal constant LABEL_W = "hyperkzg.w";
+    bytes32 internal constant LABEL_Z = "hyperkzg.z";
+    bytes32 internal constant LABEL_W_PRIME = "hyperkzg.w_prime";
+
+    /// @dev 1/2 in Fr: (r + 1) / 2.
+    uint256 private constant HALF = 0x183227397098d014dc2822db40c0ac2e9419f4243cdcb848a1f0fac9f8000001;
+
+    /// @notice The G2 half of the verifying key, in precompile order (x.c1, x.c0, y.c1, y.c0).
+    struct VerifierKey {
+        uint256[4] g2;
+        uint256[4] tauG2;
+    }
+
+    /// @notice The proof does not hold 4ℓ + 3 words.
+    error HyperKzgProofSize(uint256 length, uint256 numVars);
+    /// @notice β is 0, 1 or −1 (probability 3/r): the Lagrange nodes collapse.
+    error HyperKzgDegenerateChallenge();
+    /// @notice The supplied inverse is not (β(1 − β)(1 + β))⁻¹.
+    error HyperKzgInverseHintWrong();
+    /// @notice The fold identities do not end in the claimed value.
+    error HyperKzgFoldMismatch();
+    /// @notice The final pairing equation does not hold.
+    error HyperKzgPairingFailed();
+
+    /// @dev Values carried between the steps (a struct keeps the stack shallow).
+    struct Challenges {
+        uint256 beta;
+        uint256 q;
+        uint256 z;
+        uint256 rAtZ;
+        uint256 zAtZ;
+    }
+
+    /// @notice Verifies that the polynomial committed as (cx, cy) evaluates to `value` at `point`.
+    /// @param state Transcript state before the opening (the prover's state when it opened).
+    /// @param point The evaluation point u (ℓ ≥ 1 coordinates; a 0-variable claim is passed as u = (0)).
+    /// @return next Transcript state after the opening.
+    function verify(
+        bytes32 state,
+        uint256 cx,
+        uint256 cy,
+        uint256[] memory point,
+        uint256 value,
+        uint256[] calldata proof,
+        uint256 inverseHint,
+        VerifierKey memory vk
+    ) internal view returns (bytes32 next) {
+        uint256 l = point.length;
+        if (l == 0 || proof.length != 4 * l + 3) revert HyperKzgProofSize(proof.length, l);
+        Fr.checked(value);
+        for (uint256 j; j < l; ++j) {
+            Fr.checked(point[j]);
+        }
+        uint256 foldWords = 2 * (l - 1);
+        uint256 evalsEnd = foldWords + 2 * l + 1;
+
+        Challenges memory ch;
+        next = Transcript.absorbPoint(state, LABEL_CLAIM, cx, cy);
+        next = Transcript.absorbMemoryWordsAndOne(next, LABEL_CLAIM, point, value);
+        next = Transcript.absorbWords(next, LABEL_FOLDS, proof[0:foldWords]);
+        (next, ch.beta) = Transcript.challenge(next, LABEL_BETA);
+        next = Transcript.absorbScalars(next, LABEL_EVALS, proof[foldWords:evalsEnd]);
+        (next, ch.q) = Transcript.challenge(next, LABEL_Q);
+        next = Transcript.absorbWords(next, LABEL_W, proof[evalsEnd:evalsEnd + 2]);
+        (next, ch.z) = Transcript.challenge(next, LABEL_Z);
+        next = Transcript.absorbWords(next, LABEL_W_PRIME, proof[evalsEnd + 2:evalsEnd + 4]);
+
+        (ch.rAtZ, ch.zAtZ) = _combinedAtZ(proof[foldWords:evalsEnd], point, value, ch, inverseHint);
+        _pairingCheck(cx, cy, proof, ch, vk);
+    }
+
+    /// @dev Checks the fold identities (the last against `value`) and returns R(z), Z(z); see docs/hyperkzg.md.
+    function _combinedAtZ(
+        uint256[] calldata evals,
+        uint256[] memory point,
+        uint256 value,
+        Challenges memory ch,
+        uint256 inverseHint
+    ) private pure returns (uint256 rAtZ, uint256 zAtZ) {
+        uint256[3] memory inverses = _inverses(ch.beta, inverseHint);
+        (uint256 bPlus, uint256 bMinus, uint256 bSquare) = _foldSums(evals, point, value, ch, inverses[0]);
+        return _lagrangeAtZ(bPlus, bMinus, bSquare, ch, inverses);
+    }
+
+    /// @dev [β⁻¹, (1 − β)⁻¹, (1 + β)⁻¹] from the hint (β(1 − β)(1 + β))⁻¹, after checking it with one mulmod.
+    function _inverses(uint256 beta, uint256 inverseHint) private pure returns (uint256[3] memory inverses) {
+        uint256 R = Fr.R;
+        if (beta == 0 || beta == 1 || beta == R - 1) revert HyperKzgDegenerateChallenge();
+        uint256 oneMinus = addmod(1, R - beta, R);
+        uint256 onePlus = addmod(1, beta, R);
+        if (mulmod(mulmod(mulmod(beta, oneMinus, R), onePlus, R), inverseHint, R) != 1) {
+            revert HyperKzgInverseHintWrong();
+        }
+        inverses[0] = mulmod(inverseHint, mulmod(oneMinus, onePlus, R), R);
+        inverses[1] = mulmod(inverseHint, mulmod(beta, onePlus, R), R);
+        inverses[2] = mulmod(inverseHint, mulmod(beta, oneMinus, R), R);
+    }
+
+    /// @dev B at the nodes, checking every fold identity on the way:
+    ///   fold_j = (1 − u_j)(a_j + b_j)/2 + u_j (a_j − b_j)/(2β)   (= f_{j+1}(β²); the last must equal v)
+    ///   B(β) = Σ q^j a_j,  B(−β) = Σ q^j b_j,  B(β²) = e + Σ_{j≥1} q^j fold_{j−1}
+    function _foldSums(
+        uint256[] calldata evals,
+        uint256[] memory point,
+        uint256 value,
+        Challenges memory ch,
+        uint256 betaInv
+    ) private pure returns (uint256 bPlus, uint256 bMinus, uint256 bSquare) {
+        uint256 halfBetaInv = mulmod(HALF, betaInv, Fr.R);
+        uint256 last = point.length - 1;
+        bSquare = evals[2 * last + 2];
+        uint256 qj = 1;
+        for (uint256 j; j <= last; ++j) {
+            bPlus = addmod(bPlus, mulmod(qj, evals[2 * j], Fr.R), Fr.R);
+            bMinus = addmod(bMinus, mulmod(qj, evals[2 * j + 1], Fr.R), Fr.R);
+            uint256 fold = _fold(evals[2 * j], evals[2 * j + 1], point[j], halfBetaInv);
+            qj = mulmod(qj, ch.q, Fr.R);
+            if (j < last) bSquare = addmod(bSquare, mulmod(qj, fold, Fr.R), Fr.R);
+            else if (fold != value) revert HyperKzgFoldMismatch();
+        }
+    }
+
+    /// @dev f_{j+1}(β²) from a = f_j(β), b = f_j(−β): (1 − u)·(a + b)/2 + u·(a − b)/(2β).
+    function _fold(uint256 a, uint256 b, uint256 u, uint256 halfBetaInv) private pure returns (uint256) {
+        uint256 R = Fr.R;
+        uint256 even = mulmod(addmod(a, b, R), HALF, R);
+        uint256 odd = mulmod(addmod(a, R - b, R), halfBetaInv, R);
+        return addmod(even, mulmod(u, addmod(odd, R - even, R), R), R);
+    }
+
+    /// @dev R(z) by Lagrange over the nodes (β, −β, β²), and Z(z) = (z − β)(z + β)(z − β²).
+    function _lagrangeAtZ(
+        uint256 bPlus,
+        uint256 bMinus,
+        uint256 bSquare,
+        Challenges memory ch,
+        uint256[3] memory inverses
+    ) private pure returns (uint256 rAtZ, uint256 zAtZ) {
+        uint256 R = Fr.R;
+        uint256 zMinus = addmod(ch.z, R - ch.beta, R);
+        uint256 zPlus = addmod(ch.z, ch.beta, R);
+        uint256 zSq = addmod(ch.z, R - mulmod(ch.beta, ch.beta, R), R);
+        uint256 betaInv2 = mulmod(inverses[0], inverses[0], R);
+        // l0 = (z+β)(z−β²) / (2β²(1−β)),  l1 = (z−β)(z−β²) / (2β²(1+β)),  l2 = −(z−β)(z+β) / (β²(1−β)(1+β))
+        uint256 halfBetaInv2 = mulmod(HALF, betaInv2, R);
+        rAtZ = mulmod(bPlus, mulmod(mulmod(mulmod(zPlus, zSq, R), halfBetaInv2, R), inverses[1], R), R);
+        rAtZ = addmod(rAtZ, mulmod(bMinus, mulmod(mulmod(mulmod(zMinus, zSq, R), halfBetaInv2, R), inverses[2], R), R), R);
+        zAtZ = mulmod(zMinus, zPlus, R);
+        uint256 l2 = Fr.neg(mulmod(mulmod(zAtZ, betaInv2, R), mulmod(inverses[1], inverses[2], R), R));
+        rAtZ = addmod(rAtZ, mulmod(bSquare, l2, R), R);
+        zAtZ = mulmod(zAtZ, zSq, R);
+    }
+
+    /// @dev e(C + Σ_{j≥1} q^j C_j − R(z)·G1 − Z(z)·W + z·W', G2) · e(−W', τ·G2) == 1.
+    function _pairingCheck(
+        uint256 cx,
+        uint256 cy,
+        uint256[] calldata proof,
+        Challenges memory ch,
+        VerifierKey memory vk
+    ) private view {
+        uint256 R = Fr.R;
+        // Layout: 2(ℓ−1) fold words, 2ℓ + 1 evaluations, then W and W' (4 words): proof.length = 4ℓ + 3.
+        uint256 foldWords = (proof.length - 7) / 2;
+        uint256 evalsEnd = proof.length - 4;
+        (uint256 px, uint256 py) = (cx, cy);
+        uint256 qj = 1;
+        for (uint256 i; i < foldWords; i += 2) {
+            qj = mulmod(qj, ch.q, R);
+            (px, py) = BN254.mulAdd(px, py, proof[i], proof[i + 1], qj);
+        }
+        // G1 generator is (1, 2).
+        (px, py) = BN254.mulAdd(px, py, 1, 2, Fr.neg(ch.rAtZ));
+        (px, py) = BN254.mulAdd(px, py, proof[evalsEnd], proof[evalsEnd + 1], Fr.neg(ch.zAtZ));
+        (px, py) = BN254.mulAdd(px, py, proof[evalsEnd + 2], proof[evalsEnd + 3], ch.z);
+        _finalPairing(px, py, proof[evalsEnd + 2], proof[evalsEnd + 3], vk);
+    }
+
+    /// @dev e(P, G2) · e(−W', τ·G2) == 1.
+    function _finalPairing(uint256 px, uint256 py, uint256 wx, uint256 wy, VerifierKey memory vk) private view {
+        (uint256 nx, uint256 ny) = BN254.negate(wx, wy);
+        bytes memory input = abi.encodePacked(px, py, vk.g2, nx, ny, vk.tauG2);
+        if (!BN254.pairingCheck(input)) revert HyperKzgPairingFailed();
+    }
+}

@@ -1,0 +1,79 @@
+/**
+ * Model input files: EZKL's `input.json` (`{"input_data": [[...], ...]}`, one flat list per graph input, in
+ * graph-input order) or a plain JSON array (a flat list for a single-input model, or one list per input;
+ * nested lists are flattened row-major). Every value must be a finite number, and each list must have
+ * exactly as many values as the input's static shape.
+ */
+import { readFileSync } from "node:fs";
+import { ModelError } from "./errors";
+import type { Graph, Tensor } from "./ir";
+import { formatShape, sizeOf } from "./ir";
+
+function flatten(v: unknown, out: number[], path: string): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => flatten(x, out, `${path}[${i}]`));
+    return;
+  }
+  if (typeof v === "boolean") {
+    out.push(v ? 1 : 0);
+    return;
+  }
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new ModelError(`${path} is not a finite number: ${JSON.stringify(v)}`);
+  out.push(v);
+}
+
+/** Splits parsed JSON into one flat list per graph input. */
+function lists(json: unknown, graph: Graph, file: string): unknown[] {
+  const n = graph.inputs.length;
+  let data: unknown = json;
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    if (!("input_data" in json)) throw new ModelError(`${file}: expected {"input_data": [[...]]} or a JSON array`);
+    data = (json as { input_data: unknown }).input_data;
+  }
+  if (!Array.isArray(data)) throw new ModelError(`${file}: input_data must be an array with one list per model input`);
+  const perInput = data.length > 0 && data.every((x) => Array.isArray(x));
+  // A model without inputs accepts a file that gives no values (EZKL writes [[]] for it).
+  if (n === 0) {
+    const values: number[] = [];
+    flatten(data, values, file);
+    if (values.length > 0) throw new ModelError(`${file}: the model has no inputs, the file gives ${values.length} value(s)`);
+    return [];
+  }
+  // A single input: [[...]] (EZKL) or a flat or nested array of its values.
+  if (n === 1) return [perInput && data.length === 1 ? data[0] : data];
+  if (!perInput || data.length !== n) {
+    throw new ModelError(`${file}: the model has ${n} input(s) (${graph.inputs.map((i) => `"${i.name}" ${formatShape(i.shape)}`).join(", ")}), the file gives ${perInput ? data.length : "a flat list instead of one list per input"}`);
+  }
+  return data;
+}
+
+/** Parses input JSON text for `graph`; errors name the input and its expected shape. */
+export function parseInputs(text: string, graph: Graph, file = "input"): Tensor[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const raw = lists(json, graph, file);
+  return graph.inputs.map((info, i) => {
+    const flat: number[] = [];
+    flatten(raw[i], flat, `${file}: input "${info.name}"`);
+    const need = sizeOf(info.shape);
+    if (flat.length !== need) {
+      throw new ModelError(`${file}: input "${info.name}" has ${flat.length} values, expected ${need} for shape ${formatShape(info.shape)}`);
+    }
+    return { dtype: info.dtype, shape: info.shape, data: Float64Array.from(flat) };
+  });
+}
+
+/** Reads and parses an input file. */
+export function readInputs(path: string, graph: Graph): Tensor[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ModelError(`${path}: cannot read the input file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return parseInputs(text, graph, path);
+}

@@ -1,0 +1,45 @@
+/**
+ * Which MSM backend runs, and on how many threads.
+ *
+ * `DEEPPROVE_MSM_BACKEND` = `native` | `portable` | `auto` (default): `auto` takes the native kernels when
+ * they loaded and the portable one otherwise; `native` fails loudly when they did not. `DEEPPROVE_THREADS`
+ * caps the native kernels' threads (default: every core Node reports).
+ */
+import { availableParallelism } from "node:os";
+import { loadNative, nativeLoadError, type NativeKernels } from "./native";
+
+/** The two implementations behind {@link msm}: identical results, different speed. */
+export type MsmBackendName = "native" | "portable";
+
+const BACKEND_ENV = "DEEPPROVE_MSM_BACKEND";
+const THREADS_ENV = "DEEPPROVE_THREADS";
+
+/** The backend `auto` resolves to under the current environment. Throws on a bad env value. */
+export function selectedBackend(): MsmBackendName {
+  const wanted = (process.env[BACKEND_ENV] ?? "auto").trim().toLowerCase();
+  if (wanted === "portable") return "portable";
+  if (wanted === "native") {
+    requireNative();
+    return "native";
+  }
+  if (wanted === "auto" || wanted === "") return loadNative() ? "native" : "portable";
+  throw new Error(`${BACKEND_ENV}=${process.env[BACKEND_ENV]} is not one of native, portable, auto`);
+}
+
+/** The native kernels, or an error saying why they are unavailable. */
+export function requireNative(): NativeKernels {
+  const native = loadNative();
+  if (!native) {
+    throw new Error(`native MSM backend unavailable (${nativeLoadError()}); run \`npm run build:native\``);
+  }
+  return native;
+}
+
+/** Threads for native kernels: DEEPPROVE_THREADS if set (a positive integer), else all cores. */
+export function threadCount(): number {
+  const raw = process.env[THREADS_ENV];
+  if (raw === undefined || raw === "") return availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${THREADS_ENV}=${raw} is not a positive integer`);
+  return n;
+}

@@ -1,0 +1,56 @@
+/**
+ * Loader for the optional native kernels built from `native/` at install time (N-API, C++).
+ *
+ * Loading never throws: when the addon is missing or fails to load, {@link loadNative} returns `undefined`
+ * and {@link nativeLoadError} says why, so callers can fall back to the portable backend.
+ */
+import { join } from "node:path";
+
+/**
+ * The addon's functions. Byte layouts are little-endian with 64-bit limbs: a point is 64 bytes (x ‖ y),
+ * (0, 0) being infinity, either canonical or in Montgomery form (x·2^256 mod p — the `.ptau` layout); a
+ * scalar is a canonical 32-byte word or a bigint. See docs/msm.md.
+ */
+export interface NativeKernels {
+  /**
+   * sum_i s_i·P_i over Montgomery affine bases; returns the canonical affine result (64 bytes).
+   * `windowBits` (1..16) forces the Pippenger window width; 0 or absent chooses it by size.
+   */
+  msm(basesMont: Uint8Array, scalars: readonly bigint[] | Uint8Array, threads: number, windowBits?: number): Uint8Array;
+  /** Canonical affine points to Montgomery form; throws RangeError on a coordinate >= p. */
+  pointsToMontgomery(canonical: Uint8Array): Uint8Array;
+  /** Montgomery affine points to canonical form. */
+  pointsFromMontgomery(mont: Uint8Array): Uint8Array;
+  /** Index of the first point with a coordinate >= p or off the curve, or -1. */
+  checkPoints(mont: Uint8Array): number;
+  /** s_i·G for the standard generator G = (1, 2), as Montgomery affine points. */
+  fixedBaseG1(scalars: readonly bigint[] | Uint8Array, threads: number): Uint8Array;
+  /** tau^0 .. tau^(n-1) in Fr as canonical 32-byte words. */
+  frPowers(tau: bigint, n: number): Uint8Array;
+  /** Pippenger window width for n points with `bits`-bit scalars. */
+  windowBits(n: number, bits: number): number;
+}
+
+/** Where node-gyp puts the addon, relative to this file (src/msm). */
+const ADDON_PATH = join(__dirname, "..", "..", "native", "build", "Release", "deepprove_native.node");
+
+let cached: { kernels?: NativeKernels; error?: string } | undefined;
+
+/** The native kernels, or undefined when they were not built or do not load on this machine. */
+export function loadNative(): NativeKernels | undefined {
+  if (!cached) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      cached = { kernels: require(ADDON_PATH) as NativeKernels };
+    } catch (error) {
+      cached = { error: `${ADDON_PATH}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+    }
+  }
+  return cached.kernels;
+}
+
+/** Why the native kernels are unavailable (undefined when they loaded). */
+export function nativeLoadError(): string | undefined {
+  loadNative();
+  return cached?.error;
+}

@@ -1,0 +1,6 @@
+/** ABIs of the network's contracts, generated from the Hardhat artifacts (see scripts/generate-sdk-abis.ts). */
+export { laTokenAbi } from "./LAToken";
+export { proverStakingAbi } from "./ProverStaking";
+export { emissionControllerAbi } from "./EmissionController";
+export { laGovernorAbi } from "./LAGovernor";
+export { laTimelockAbi } from "./LATimelock";

@@ -1,0 +1,23 @@
+/**
+ * The deepprove viem SDK. Every action takes a viem client first and a parameters object second; writes need
+ * a client with an `account`. Contract addresses come from the address book ({@link readNetworkAddresses}).
+ *
+ * Areas: staking (provers, delegation), emission (epochs, rewards). The registry and market (later issues) add
+ * their folders beside these.
+ */
+export * from "./abis";
+export * from "./errors";
+export * from "./deployments";
+export { type NetworkClient, type WriteResult } from "./client";
+export * from "./staking/registerProver";
+export * from "./staking/delegate";
+export * from "./staking/undelegate";
+export * from "./staking/withdraw";
+export * from "./staking/claimCommission";
+export * from "./staking/setCommission";
+export * from "./staking/getProverPool";
+export * from "./staking/getDelegatorPosition";
+export * from "./emission/getEpoch";
+export * from "./emission/getEpochRewards";
+export * from "./emission/finalizeEpoch";
+export * from "./emission/payReward";
