@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     `Recommended default: **${recommended ?? "none"}** bits — the smallest width at which as many models run as at any`,
     "width and every model that runs also agrees on argmax. Smaller is cheaper to prove (lookup tables have",
     "2^bits entries); the argmax condition keeps a margin, since calibration here uses the very input that is",
-    `evaluated and new inputs fare worse. The code default (\`DEFAULT_BITS\` in src/model/pipeline.ts) is ${DEFAULT_BITS}${recommended === DEFAULT_BITS ? ", as recommended" : " — differs from the recommendation: update it"}.`,
+    `evaluated and new inputs fare worse. The code default (\`DEFAULT_BITS\` in src/model/defaults.ts) is ${DEFAULT_BITS}${recommended === DEFAULT_BITS ? ", as recommended" : " — differs from the recommendation: update it"}.`,
     "",
     `## Models at ${DEFAULT_BITS} bits`,
     "",

@@ -1,6 +1,6 @@
 /**
- * Deploys the LA token, prover staking, emission controller, timelock and governor to the selected Hardhat
- * network, hands every parameter to governance and writes `deployments/<network>/<Contract>.json`.
+ * Deploys the LA token, prover staking, emission controller, timelock, governor and inference registry to the
+ * selected Hardhat network, hands every parameter to governance and writes `deployments/<network>/<Contract>.json`.
  *
  *   npx hardhat run scripts/deploy.ts --network localhost   (after `npx hardhat node`)
  *   npx hardhat run scripts/deploy.ts                       (in-process network: a dry run)

@@ -151,7 +151,7 @@ napi_value Msm(napi_env env, napi_callback_info info) {
   std::vector<u64> scalars = readScalars(env, argv[1]);
   const int threads = readInt(env, argv[2], "threads");
   const int windowBits = argv.size() > 3 ? readInt(env, argv[3], "windowBits") : 0;
-  if (windowBits < 0 || windowBits > 16) throw JsError{JsError::Range, "windowBits must be in 0..16"};
+  if (windowBits < 0 || windowBits > 15) throw JsError{JsError::Range, "windowBits must be in 0..15"};
   const size_t n = scalars.size() / 4;
   if (n > nBases) {
     throw JsError{JsError::Range, std::to_string(n) + " scalars but only " + std::to_string(nBases) + " bases"};

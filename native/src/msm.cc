@@ -16,8 +16,12 @@ namespace {
 /** (r - 1) / 2: scalars above it are handled as the negation of r - s. */
 constexpr u64 HALF_R[4] = {0xa1f0fac9f8000000ULL, 0x9419f4243cdcb848ULL, 0xdc2822db40c0ac2eULL,
                            0x183227397098d014ULL};
-/** Largest window width: 2^(c-1) buckets of 128 bytes each per task (4 MiB at c = 16). */
-constexpr int MAX_WINDOW_BITS = 16;
+/**
+ * Largest window width: 2^(c-1) buckets of 128 bytes each per task (2 MiB at c = 15), and digits up to
+ * 2^14 in magnitude, so they fit int16 (2 bytes per point per window: 32 MiB for 2^20 points).
+ */
+constexpr int MAX_WINDOW_BITS = 15;
+using Digit = int16_t;
 /** How many points ahead the accumulation loop prefetches its bucket and base. */
 constexpr size_t PREFETCH_DISTANCE = 2;
 /** Below this many points, threads cost more than they save. */
@@ -43,7 +47,7 @@ Prepared prepare(const Affine* bases, const u64* scalars, size_t n) {
   Prepared p;
   p.mag.resize(4 * n);
   p.negate.resize(n);
-  static const u64* R = FR_MOD.m;
+  const u64* R = FR_MOD.m;
   for (size_t i = 0; i < n; i++) {
     const u64* s = scalars + 4 * i;
     u64* m = p.mag.data() + 4 * i;
@@ -69,7 +73,7 @@ inline int windowCount(int bits, int c) { return (bits + 1 + c - 1) / c; }
  * Signed digits: digits[w * n + i] in [-2^(c-1), 2^(c-1)], the low windows in [-2^(c-1), 2^(c-1) - 1] and
  * the top window unsigned, absorbing the final carry (it fits because windowCount leaves its top bit free).
  */
-void computeDigits(const Prepared& p, size_t n, int c, int windows, int32_t* digits) {
+void computeDigits(const Prepared& p, size_t n, int c, int windows, Digit* digits) {
   const int64_t full = int64_t(1) << c, half = int64_t(1) << (c - 1);
   for (size_t i = 0; i < n; i++) {
     const u64* m = p.mag.data() + 4 * i;
@@ -81,13 +85,13 @@ void computeDigits(const Prepared& p, size_t n, int c, int windows, int32_t* dig
         v -= full;
         carry = 1;
       }
-      digits[size_t(w) * n + i] = int32_t(p.negate[i] ? -v : v);
+      digits[size_t(w) * n + i] = Digit(p.negate[i] ? -v : v);
     }
   }
 }
 
 /** One window over points [begin, end): bucket accumulation, then the running-sum reduction. */
-Xyzz windowSum(const Affine* bases, const int32_t* digits, size_t begin, size_t end, int c,
+Xyzz windowSum(const Affine* bases, const Digit* digits, size_t begin, size_t end, int c,
                std::vector<Xyzz>& buckets) {
   const size_t count = size_t(1) << (c - 1);
   std::fill(buckets.begin(), buckets.begin() + count, Xyzz::infinity());
@@ -141,16 +145,15 @@ Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int win
   if (p.bits == 0) return Xyzz::infinity();
   threads = int(std::max<size_t>(1, std::min<size_t>(size_t(std::max(threads, 1)), n / MIN_POINTS_PER_THREAD)));
   // Split windows over threads when they divide evenly; otherwise split the points too, so no core idles.
-  int windows = 0, c = 0;
+  int c = windowBits > 0 ? std::min(windowBits, MAX_WINDOW_BITS) : msmWindowBits(n, p.bits);
+  int windows = windowCount(p.bits, c);
   size_t chunks = 1;
-  c = windowBits > 0 ? std::min(windowBits, MAX_WINDOW_BITS) : msmWindowBits(n, p.bits);
-  windows = windowCount(p.bits, c);
   if (threads > 1 && windows % threads != 0) {
     chunks = size_t(threads);
     if (windowBits <= 0) c = msmWindowBits(n / chunks, p.bits);
     windows = windowCount(p.bits, c);
   }
-  std::vector<int32_t> digits(size_t(windows) * n);
+  std::vector<Digit> digits(size_t(windows) * n);
   computeDigits(p, n, c, windows, digits.data());
 
   const size_t tasks = size_t(windows) * chunks;

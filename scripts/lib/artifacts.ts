@@ -10,6 +10,7 @@ export const NETWORK_ARTIFACTS = Object.freeze({
   EmissionController: "staking/EmissionController.sol/EmissionController.json",
   LAGovernor: "governance/LAGovernor.sol/LAGovernor.json",
   LATimelock: "governance/LATimelock.sol/LATimelock.json",
+  InferenceRegistry: "registry/InferenceRegistry.sol/InferenceRegistry.json",
 });
 
 export type NetworkContractName = keyof typeof NETWORK_ARTIFACTS;

@@ -1,7 +1,8 @@
 /**
  * Deploys and wires the network's contracts with viem, against any EIP-1193 provider or RPC URL:
  *
- *   1. LATimelock (deployer as bootstrap admin), LAToken, ProverStaking, EmissionController, LAGovernor;
+ *   1. LATimelock (deployer as bootstrap admin), LAToken, ProverStaking, EmissionController, LAGovernor, and
+ *      InferenceRegistry (no administrator, nothing to wire or hand over);
  *   2. roles: the emission controller mints LA and pays rewards; the guardian may pause; the market role goes
  *      to a placeholder account only when one is configured (dev);
  *   3. hand-over: the timelock becomes `DEFAULT_ADMIN_ROLE` of token, staking and emission; the governor
@@ -95,6 +96,8 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
     governance.quorumPercent,
   ]);
 
+  const registry = await deploy("InferenceRegistry", []);
+
   await call("LAToken", token, "grantRole", [role("MINTER_ROLE"), emission]);
   await call("ProverStaking", staking, "grantRole", [role("EMISSION_ROLE"), emission]);
   for (const [name, address] of [
@@ -116,5 +119,5 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
   await call("LATimelock", timelock, "grantRole", [role("CANCELLER_ROLE"), governor]);
   await call("LATimelock", timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer]);
 
-  return { addresses: { token, staking, emission, governor, timelock }, deployments };
+  return { addresses: { token, staking, emission, governor, timelock, registry }, deployments };
 }

@@ -12,7 +12,7 @@
  */
 import { ModelError, where } from "./errors";
 import type { Graph, Node, Tensor, TensorInfo } from "./ir";
-import { sizeOf } from "./ir";
+import { formatShape, sizeOf } from "./ir";
 import { make } from "./kernels/util";
 import { batchNormAffine } from "./ops/norm";
 import { opFor } from "./ops";
@@ -78,6 +78,12 @@ export function foldGraph(graph: Graph): Graph {
   const outputs = graph.outputs.map((o) => {
     const info = values.get(o.name);
     if (!info) throw new ModelError(`graph output "${o.name}" is not produced by any node`);
+    // A declared static dimension must match what the graph computes (-1 marks a symbolic one).
+    const mismatch = o.shape.length > 0 && (o.shape.length !== info.shape.length || o.shape.some((d, i) => d >= 0 && d !== info.shape[i]));
+    if (mismatch) {
+      const declared = o.shape.map((d) => (d < 0 ? "?" : String(d))).join(", ");
+      throw new ModelError(`graph output "${o.name}": declared shape [${declared}] but the graph computes ${formatShape(info.shape)}`);
+    }
     return info;
   });
   return { ...graph, nodes, initializers, outputs, values };

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { ModelError } from "./errors";
 import type { Graph, Tensor } from "./ir";
-import { formatShape, sizeOf } from "./ir";
+import { formatShape, isFloatType, sizeOf } from "./ir";
 
 function flatten(v: unknown, out: number[], path: string): void {
   if (Array.isArray(v)) {
@@ -62,6 +62,10 @@ export function parseInputs(text: string, graph: Graph, file = "input"): Tensor[
     const need = sizeOf(info.shape);
     if (flat.length !== need) {
       throw new ModelError(`${file}: input "${info.name}" has ${flat.length} values, expected ${need} for shape ${formatShape(info.shape)}`);
+    }
+    if (!isFloatType(info.dtype)) {
+      const bad = flat.findIndex((v) => !Number.isInteger(v) || (info.dtype === "bool" && v !== 0 && v !== 1));
+      if (bad >= 0) throw new ModelError(`${file}: input "${info.name}" is ${info.dtype}, value ${bad} (${flat[bad]}) is not ${info.dtype === "bool" ? "a boolean" : "an integer"}`);
     }
     return { dtype: info.dtype, shape: info.shape, data: Float64Array.from(flat) };
   });

@@ -15,8 +15,7 @@ import { dequantize, quantizeInputs, runInteger, type IntegerTrace } from "./exe
 import { runReference } from "./reference";
 import { compareOutput, type OutputAccuracy } from "./accuracy";
 
-/** Default bit width, chosen by measured corpus accuracy (docs/corpus.md). */
-export const DEFAULT_BITS = 12;
+export { DEFAULT_BITS } from "./defaults";
 
 /** What `inspect` reports. */
 export interface ModelSummary {

@@ -22,7 +22,7 @@ export interface MsmOptions {
   readonly backend?: MsmBackendName;
   /** Native threads; default: {@link threadCount}. */
   readonly threads?: number;
-  /** Native Pippenger window width in bits (1..16); default: chosen by size and scalar width. */
+  /** Native Pippenger window width in bits (1..15); default: chosen by size and scalar width. */
   readonly windowBits?: number;
 }
 

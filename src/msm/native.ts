@@ -14,7 +14,7 @@ import { join } from "node:path";
 export interface NativeKernels {
   /**
    * sum_i s_i·P_i over Montgomery affine bases; returns the canonical affine result (64 bytes).
-   * `windowBits` (1..16) forces the Pippenger window width; 0 or absent chooses it by size.
+   * `windowBits` (1..15) forces the Pippenger window width; 0 or absent chooses it by size.
    */
   msm(basesMont: Uint8Array, scalars: readonly bigint[] | Uint8Array, threads: number, windowBits?: number): Uint8Array;
   /** Canonical affine points to Montgomery form; throws RangeError on a coordinate >= p. */

@@ -16,10 +16,10 @@
  *   G = sum_i alpha^i eq(rho, P_{g(i)}) f_{p(i)} at rho with value E. The verifier computes each eq(rho, P_g)
  *   in O(n) and the commitment of G as one MSM over the distinct commitments.
  */
-import type { G1Point } from "../curve/bn254";
+import { G1, type G1Point } from "../curve/bn254";
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
-import { eqEval, eqTable, evaluateMle } from "../poly/mle";
+import { eqEval, evaluateMle } from "../poly/mle";
 import { proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../sumcheck";
 import type { Transcript } from "../transcript";
 import { HyperKZG, HyperKzgError, linearCombination, type HyperKzgProof, type HyperKzgVerifierKey } from "./hyperkzg";
@@ -101,16 +101,12 @@ export function proveBatchOpening(params: ProveBatchParameters): BatchOpeningPro
     return { sumcheck: null, opening: opening.proof };
   }
 
-  const sumTables: bigint[][] = [];
-  const terms: ProductTerm[] = [];
-  plan.groups.forEach((g, k) => {
-    sumTables.push(eqTable(g.point), groupTables[k]);
-    terms.push({ coeff: 1n, factors: [2 * k, 2 * k + 1] });
-  });
-  const sc = proveSumcheck({ tables: sumTables, terms, numVars: plan.numVars, degree: 2, transcript });
+  // Terms eq(x, P_g)·F_g: the eq weights stay implicit (no eq tables; src/sumcheck/eq-kernel.ts).
+  const terms: ProductTerm[] = plan.groups.map((g, k) => ({ coeff: 1n, factors: [k], eqPoint: g.point }));
+  const sc = proveSumcheck({ tables: groupTables, terms, numVars: plan.numVars, degree: 2, transcript });
   // G = sum_g eq(rho, P_g) F_g; its value at rho is the sum-check's final claim.
   const combined = new Array<bigint>(size).fill(0n);
-  plan.groups.forEach((_g, k) => Fr.addScaledInPlace(combined, groupTables[k], sc.finalEvaluations[2 * k]));
+  plan.groups.forEach((g, k) => Fr.addScaledInPlace(combined, groupTables[k], eqEval(sc.point, g.point)));
   const opening = HyperKZG.open({ srs, evals: combined, point: sc.point, transcript });
   return { sumcheck: sc.proof, opening: opening.proof };
 }
@@ -122,6 +118,13 @@ export function proveBatchOpening(params: ProveBatchParameters): BatchOpeningPro
 export function assertValidBatchOpening(params: VerifyBatchParameters): void {
   const { vk, commitments, claims, proof, transcript } = params;
   const plan = planBatch(claims, commitments.length);
+  commitments.forEach((c, k) => {
+    try {
+      if (!c.equals(G1.ZERO)) c.assertValidity();
+    } catch {
+      throw new BatchOpeningError(`batch opening: commitment ${k} is not a point on the curve`);
+    }
+  });
   const alphas = absorbAndDrawAlphas(transcript, commitments, claims);
 
   let point: readonly bigint[];

@@ -122,12 +122,14 @@ export function open(params: OpenParameters): { value: bigint; proof: HyperKzgPr
   const q = transcript.challengeScalar(HYPERKZG_LABELS.q);
 
   // 3. B = sum_j q^j f_j; W = [floor(B / Z)] (the remainder of B by Z is R).
+  //    Entry i collects q^j f_j[i] from every fold long enough (i < N/2^j), unreduced, then reduces once; the
+  //    upper half (i >= N/2) is f_0 alone.
+  const qPowers = Fr.powers(q, l);
   const b = f0.slice();
-  let qj = 1n;
-  for (let j = 1; j < l; j++) {
-    qj = Fr.mul(qj, q);
-    const f = polys[j];
-    for (let i = 0; i < f.length; i++) b[i] = (b[i] + qj * f[i]) % MODULUS;
+  for (let i = 0; 2 * i < b.length; i++) {
+    let acc = b[i];
+    for (let j = 1; j < l && i < polys[j].length; j++) acc += qPowers[j] * polys[j][i];
+    b[i] = acc % MODULUS;
   }
   // Z = (X^2 - beta^2)(X - beta^2).
   const quotient = divideBySquareTimesLinear(b, beta2);
@@ -194,13 +196,10 @@ export function openingPairingInput(params: VerifyParameters): [PairingPair, Pai
     throw new HyperKzgError(`HyperKZG proof has ${proof.evals.length} evaluations, expected ${2 * l + 1}`);
   }
   proof.evals.forEach((e, i) => checkScalar(e, `evals[${i}]`));
-  for (const [i, p] of [...proof.folds, proof.w, proof.wPrime].entries()) {
-    try {
-      if (!p.equals(G1.ZERO)) p.assertValidity();
-    } catch {
-      throw new HyperKzgError(`HyperKZG proof point ${i} is not on the curve`);
-    }
-  }
+  proof.folds.forEach((c, j) => assertOnCurve(c, `fold commitment C_${j + 1}`));
+  assertOnCurve(proof.w, "W");
+  assertOnCurve(proof.wPrime, "W'");
+  assertOnCurve(params.commitment, "the commitment");
 
   absorbClaim(transcript, params.commitment, point, value);
   transcript.absorbPoints(HYPERKZG_LABELS.folds, proof.folds);
@@ -293,6 +292,15 @@ function combinedAtZ(
   const rAtZ = (bPlus * l0 + bMinus * l1 + bSquare * l2) % MODULUS;
   const zAtZ = Fr.mul(Fr.mul(zMinus, zPlus), zSq);
   return { rAtZ, zAtZ };
+}
+
+/** Throws HyperKzgError unless `p` is infinity or a valid G1 point (points built in code may not be). */
+function assertOnCurve(p: G1Point, what: string): void {
+  try {
+    if (!p.equals(G1.ZERO)) p.assertValidity();
+  } catch {
+    throw new HyperKzgError(`HyperKZG: ${what} is not a point on the curve`);
+  }
 }
 
 function checkScalar(x: bigint, what: string): bigint {

@@ -36,6 +36,8 @@ const HEADER_SECTION_BYTES = 4 + WORD_BYTES + 4 + 4;
 const MAX_POWER = 30;
 /** Bits of the random coefficients of the batched consistency check (soundness error 2^-128). */
 const CHALLENGE_BITS = 128;
+/** Without an explicit maxSize, files holding more than 2^24 powers are refused rather than read whole. */
+const DEFAULT_MAX_LOAD = 2 ** 24;
 /** Default number of sampled indices for the G2-side check and for `verify: "sample"`. */
 const DEFAULT_SAMPLES = 8;
 
@@ -54,7 +56,10 @@ const SECTION_NAMES: Record<number, string> = {
 export type PtauVerification = "full" | "sample" | "none";
 
 export interface LoadPtauOptions {
-  /** Number of G1 powers to load (default 2^power); at most 2^(power+1) - 1. */
+  /**
+   * Number of G1 powers to load; at most 2^(power+1) - 1. Default 2^power, but a file of more than 2^24
+   * powers (a full ceremony) must be given an explicit maxSize.
+   */
   readonly maxSize?: number;
   /** `full` (default): all loaded powers, batched; `sample`: random pairs; `none`: point checks only. */
   readonly verify?: PtauVerification;
@@ -130,6 +135,14 @@ class PtauFile {
     const tauG1 = this.unique(sections, SECTION.tauG1, g1Count * POINT_BYTES);
     const tauG2 = this.unique(sections, SECTION.tauG2, g2Count * G2_POINT_BYTES);
 
+    if (maxSize === undefined && g2Count > DEFAULT_MAX_LOAD) {
+      throw new PtauError(
+        this.path,
+        "tauG1(2)",
+        tauG1.offset,
+        `the file holds 2^${power} powers (${(g2Count * POINT_BYTES) / 2 ** 30} GiB); pass maxSize to load a prefix`,
+      );
+    }
     const size = maxSize ?? g2Count;
     if (!Number.isInteger(size) || size < 1 || size > g1Count) {
       throw new PtauError(this.path, "tauG1(2)", tauG1.offset, `maxSize ${maxSize} is not in 1..${g1Count} (power ${power})`);

@@ -28,6 +28,7 @@ export interface NetworkAddresses {
   emission: Address;
   governor: Address;
   timelock: Address;
+  registry: Address;
 }
 
 /** Role → contract (artifact) name of each deployed contract. */
@@ -37,6 +38,7 @@ export const NETWORK_CONTRACTS: Readonly<Record<keyof NetworkAddresses, string>>
   emission: "EmissionController",
   governor: "LAGovernor",
   timelock: "LATimelock",
+  registry: "InferenceRegistry",
 });
 
 /** Default location of the address book: `deployments/` at the repository root. */

@@ -3,7 +3,7 @@
  * debugging, and one small subclass per failure so callers can tell them apart by `name`.
  */
 import { BaseError as ViemBaseError, ContractFunctionRevertedError, decodeErrorResult, isHex, type Abi } from "viem";
-import { emissionControllerAbi, laTokenAbi, proverStakingAbi } from "./abis";
+import { emissionControllerAbi, inferenceRegistryAbi, laTokenAbi, proverStakingAbi } from "./abis";
 
 /** Base of every SDK error: `shortMessage` is one line fit for a CLI; `hint` says what to do about it. */
 export class DeepproveSdkError extends Error {
@@ -100,6 +100,20 @@ function hintFor(errorName: string, args: readonly unknown[]): string | undefine
       return "The contract is paused by the guardian; wait for governance to unpause it.";
     case "ERC20InsufficientBalance":
       return "Your LA balance is too low for this amount.";
+    case "UnknownModel":
+      return `No model has id ${formatArg(args[0])}: check the id (models are numbered from 1) and the network.`;
+    case "ModelIsDeprecated":
+      return `Model ${formatArg(args[0])} was deprecated by its owner; use the model id that replaced it.`;
+    case "NotModelOwner":
+      return `Only the owner of model ${formatArg(args[0])} may do this; ${String(args[1])} is not it.`;
+    case "CommitmentMismatch":
+      return "The verifier was generated for another model: regenerate it from this model's verifying key.";
+    case "VerifierHasNoCode":
+      return `Nothing is deployed at ${String(args[0])}: deploy the generated verifier first.`;
+    case "ProofRejected":
+      return "The verifier returned false: the proof does not hold for this input, output and sender.";
+    case "UnknownInference":
+      return `No inference has id ${formatArg(args[0])} on this network.`;
     case "ERC20InsufficientAllowance":
       return "The LA allowance is too low; the SDK approves automatically unless `approve: false` was passed.";
     default:
@@ -108,20 +122,27 @@ function hintFor(errorName: string, args: readonly unknown[]): string | undefine
 }
 
 /** Every custom error the network's contracts can raise, to decode revert data viem left undecoded. */
-const NETWORK_ERRORS: Abi = [...proverStakingAbi, ...emissionControllerAbi, ...laTokenAbi].filter(
-  (item) => item.type === "error"
-);
+const NETWORK_ERRORS: Abi = [
+  ...proverStakingAbi,
+  ...emissionControllerAbi,
+  ...laTokenAbi,
+  ...inferenceRegistryAbi,
+].filter((item) => item.type === "error");
 
 /**
  * Some providers (Hardhat's in-process EIP-1193 provider among them) report a revert with an error code viem
  * does not map to a contract revert; the raw revert data is then further down the cause chain.
  */
-function decodeNestedRevert(error: unknown): { errorName: string; args: readonly unknown[] } | undefined {
+function decodeNestedRevert(
+  error: unknown,
+  errors: Abi = NETWORK_ERRORS
+): { errorName: string; args: readonly unknown[] } | undefined {
   for (let cause = error; cause instanceof Error || (cause && typeof cause === "object"); ) {
-    const data = (cause as { data?: unknown }).data;
-    if (typeof data === "string" && isHex(data) && data.length >= 10) {
+    // viem keeps undecodable revert data in `raw` (ContractFunctionRevertedError), providers in `data`.
+    for (const data of [(cause as { raw?: unknown }).raw, (cause as { data?: unknown }).data]) {
+      if (typeof data !== "string" || !isHex(data) || data.length < 10) continue;
       try {
-        const decoded = decodeErrorResult({ abi: NETWORK_ERRORS, data });
+        const decoded = decodeErrorResult({ abi: errors, data });
         return { errorName: decoded.errorName, args: decoded.args ?? [] };
       } catch {
         // not one of ours: keep walking
@@ -135,15 +156,18 @@ function decodeNestedRevert(error: unknown): { errorName: string; args: readonly
 /**
  * Turns a viem error from a contract call into a {@link ContractRevertError} when it carries a decoded custom
  * error, else into a {@link DeepproveSdkError} with viem's short message; never loses the cause.
+ * @param extraErrors Errors of contracts the call reaches beyond the network's own (e.g. a model's generated
+ * verifier, whose custom errors the registry bubbles up unchanged).
  */
-export function wrapContractError(action: string, error: unknown): DeepproveSdkError {
+export function wrapContractError(action: string, error: unknown, extraErrors: Abi = []): DeepproveSdkError {
   if (error instanceof DeepproveSdkError) return error;
   if (error instanceof ViemBaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName) {
       return new ContractRevertError(action, reverted.data.errorName, reverted.data.args ?? [], error);
     }
-    const nested = decodeNestedRevert(error);
+    const errors = extraErrors.length === 0 ? NETWORK_ERRORS : [...NETWORK_ERRORS, ...extraErrors];
+    const nested = decodeNestedRevert(error, errors);
     if (nested) return new ContractRevertError(action, nested.errorName, nested.args, error);
     return new DeepproveSdkError(`${action} failed: ${error.shortMessage}`, { cause: error });
   }

@@ -2,8 +2,8 @@
  * The deepprove viem SDK. Every action takes a viem client first and a parameters object second; writes need
  * a client with an `account`. Contract addresses come from the address book ({@link readNetworkAddresses}).
  *
- * Areas: staking (provers, delegation), emission (epochs, rewards). The registry and market (later issues) add
- * their folders beside these.
+ * Areas: staking (provers, delegation), emission (epochs, rewards), registry (models, verified inferences). The
+ * market (a later issue) adds its folder beside these.
  */
 export * from "./abis";
 export * from "./errors";
@@ -21,3 +21,10 @@ export * from "./emission/getEpoch";
 export * from "./emission/getEpochRewards";
 export * from "./emission/finalizeEpoch";
 export * from "./emission/payReward";
+export * from "./registry/types";
+export * from "./registry/registerModel";
+export * from "./registry/verifyInference";
+export * from "./registry/checkInference";
+export * from "./registry/getModel";
+export * from "./registry/getInference";
+export * from "./registry/isVerified";

@@ -7,17 +7,19 @@
  *   compressed message (c_0, c_2) is read off directly, c_0 = sum a_f·a_g and c_2 = sum (b_f-a_f)(b_g-a_g)
  *   over pairs (a, b) = (table[2i], table[2i+1]), no interpolation;
  * - anything else: evaluate every term at X = 0, 2, 3, ..., d on every pair (h(1) = claim - h(0)) and
- *   interpolate.
+ *   interpolate;
+ * - every term eq-weighted: ./eq-kernel.ts (the eq factor is never a table).
  * Both accumulate unreduced bigint products and reduce once per round (lazy reduction, ~4x fewer `%`), and
  * accept tables holding signed (possibly negative) representatives, which small-integer tables use until
  * their first bind.
  */
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
-import { bindFirstVariableInPlace, numVarsFor } from "../poly/mle";
+import { bindFirstVariableInPlace, eqTable, numVarsFor } from "../poly/mle";
+import { advanceEqWeight, eqRoundCoefficients, initEqWeight } from "./eq-kernel";
 import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
 import type { Transcript } from "../transcript";
-import { SUMCHECK_LABELS, degreeOf, type ProductTerm, type SumcheckProof } from "./types";
+import { SUMCHECK_LABELS, combineTerms, degreeOf, type ProductTerm, type SumcheckProof } from "./types";
 
 /** Inputs of {@link proveSumcheck}. */
 export interface ProveSumcheckParameters {
@@ -48,8 +50,9 @@ export interface ProveSumcheckResult {
 }
 
 /**
- * Proves `sum_x sum_t c_t prod_k f_k(x) = claim`, absorbing into `transcript` exactly what
- * {@link verifySumcheck} absorbs.
+ * Proves `sum_x sum_t c_t [eq(x, P_t)] prod_k f_k(x) = claim`, absorbing into `transcript` exactly what
+ * {@link verifySumcheck} absorbs. Terms with an eq weight are proved without an eq table when every term has
+ * one (./eq-kernel.ts); otherwise the eq tables are materialized. Either way the proof is the same.
  */
 export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckResult {
   const { terms, transcript } = params;
@@ -67,10 +70,39 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
   const degree = params.degree ?? minDegree;
   if (degree < minDegree) throw new RangeError(`proveSumcheck: degree ${degree} < terms' degree ${minDegree}`);
   const numVars = params.numVars ?? Math.max(0, ...params.tables.map((t) => numVarsFor(t.length)));
+  terms.forEach((term, t) => {
+    if (!term.eqPoint) return;
+    if (term.eqPoint.length !== numVars) {
+      throw new RangeError(`proveSumcheck: eq point of term ${t} has ${term.eqPoint.length} coordinates, not ${numVars}`);
+    }
+    term.eqPoint.forEach((x, j) => Fr.assertFr(x, `proveSumcheck: eq point of term ${t}, coordinate ${j}`));
+  });
   const tables = params.tables.map((t, k) => prepareTable(t, numVars, k));
 
-  const fastPath = degree === 2 && terms.every((t) => t.factors.length === 2);
-  const claim = hypercubeSum(tables, terms);
+  // All terms eq-weighted: the eq kernel (no eq tables). Some: materialize their eq tables as ordinary factors.
+  const eqMode = terms.every((t) => t.eqPoint);
+  let plainTerms: readonly ProductTerm[] = terms;
+  if (!eqMode && terms.some((t) => t.eqPoint)) {
+    plainTerms = terms.map((t) => {
+      if (!t.eqPoint) return t;
+      tables.push(eqTable(t.eqPoint));
+      return { coeff: t.coeff, factors: [...t.factors, tables.length - 1] };
+    });
+  }
+  const eqStates = eqMode ? terms.map((t) => initEqWeight(t.eqPoint!)) : [];
+  const nextCoeffs = (j: number, claim: bigint): bigint[] => {
+    if (eqMode) return eqRoundCoefficients(tables, terms, eqStates, degree, j);
+    if (degree === 2 && plainTerms.every((t) => t.factors.length === 2)) return roundDegree2(tables, plainTerms, claim);
+    return roundGeneric(tables, plainTerms, degree, claim);
+  };
+
+  // The eq kernel does not need the claim, so its first round yields it: claim = h(0) + h(1).
+  const firstEqRound = eqMode && numVars > 0 ? nextCoeffs(0, 0n) : undefined;
+  const claim = firstEqRound
+    ? Fr.reduce(firstEqRound.reduce((acc, c) => acc + c, 0n) + firstEqRound[0])
+    : eqMode
+      ? combineTerms(terms, tables.map((t) => Fr.reduce(t[0])), [])
+      : hypercubeSum(tables, plainTerms);
   if (params.claim !== undefined && params.claim !== claim) {
     throw new RangeError("proveSumcheck: the given claim is not the sum over the hypercube");
   }
@@ -80,7 +112,7 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
   const point: bigint[] = [];
   let running = claim;
   for (let j = 0; j < numVars; j++) {
-    const coeffs = fastPath ? roundDegree2(tables, terms, running) : roundGeneric(tables, terms, degree, running);
+    const coeffs = j === 0 && firstEqRound ? firstEqRound : nextCoeffs(j, running);
     const compressed = compressRoundPoly(coeffs);
     rounds.push(compressed);
     transcript.absorbScalars(SUMCHECK_LABELS.round, compressed);
@@ -88,12 +120,14 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
     point.push(r);
     running = evalCoeffs(coeffs, r);
     for (const t of tables) bindFirstVariableInPlace(t, r);
+    for (const state of eqStates) advanceEqWeight(state, j, r);
   }
   return {
     proof: { rounds },
     claim,
     point,
-    finalEvaluations: tables.map((t) => Fr.reduce(t[0])),
+    // The caller's tables only (materialized eq tables are internal).
+    finalEvaluations: tables.slice(0, params.tables.length).map((t) => Fr.reduce(t[0])),
     degree,
   };
 }

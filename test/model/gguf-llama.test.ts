@@ -12,6 +12,7 @@ import { GgufError } from "../../src/model/gguf/errors";
 import { GgmlType } from "../../src/model/gguf/ggml-types";
 import {
   DEFAULT_GGUF_BITS,
+  greedy,
   generateFloat,
   generateQuantized,
   leadingAgreement,
@@ -146,6 +147,30 @@ describe("GGUF llama: llama-2-tiny-random (F16) logits against llama.cpp", () =>
     const rows = runSequence(q, ref.prompt_ids);
     const last = rows[rows.length - 1].map((v) => v * logitsScale(q));
     expect(cosine(last, expected)).to.be.at.least(REQUIRED_COSINE);
+  });
+});
+
+describe("GGUF llama: the greedy loop", () => {
+  /** A fake model whose next token is a fixed function of the last one, recording what it was fed. */
+  const fake = (next: (t: number) => number, fed: number[]) => (t: number) => {
+    fed.push(t);
+    const scores = new Float64Array(8);
+    scores[next(t)] = 1;
+    return scores;
+  };
+
+  it("feeds the prompt, then each chosen token, and stops after count tokens or on EOS", () => {
+    const fed: number[] = [];
+    const gen = greedy(fake((t) => (t + 1) % 8, fed), [1, 3], 3, 7);
+    expect(gen).to.deep.equal({ ids: [4, 5, 6], stoppedOnEos: false });
+    expect(fed).to.deep.equal([1, 3, 4, 5]);
+    const eos = greedy(fake((t) => (t + 2) % 8, []), [1], 10, 5);
+    expect(eos).to.deep.equal({ ids: [3, 5], stoppedOnEos: true });
+  });
+
+  it("breaks ties towards the lowest id and rejects an empty prompt", () => {
+    expect(greedy(() => [0, 2, 2, 1], [0], 1).ids).to.deep.equal([1]);
+    expect(() => greedy(() => [1], [], 1)).to.throw(RangeError, /at least one token/);
   });
 });
 

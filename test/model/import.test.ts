@@ -62,7 +62,7 @@ describe("model: ONNX import", () => {
       initializers: [{ name: "S", dims: [4], values: [1, 1, 2, 2] }, { name: "R", dims: [0], values: [] }],
       nodes: [{ op: "Resize", inputs: ["X", "R", "S"], outputs: ["Y"], name: "up", attrs: { mode: "cubic" } }],
     };
-    expectError(() => importOnnxBytes(buildOnnx(mode)), UnsupportedError, /node "up" \(Resize\): attribute "mode" = "cubic" is not supported \(supported: nearest\)/);
+    expectError(() => importOnnxBytes(buildOnnx(mode)), UnsupportedError, /node "up" \(Resize\): attribute "mode" = "cubic" is not supported \(supported: nearest, linear\)/);
   });
 
   it("reports mismatched shapes with the node", () => {
@@ -73,6 +73,11 @@ describe("model: ONNX import", () => {
       nodes: [{ op: "MatMul", inputs: ["X", "B"], outputs: ["Y"], name: "mm" }],
     };
     expectError(() => importOnnxBytes(buildOnnx(spec)), ModelError, /node "mm" \(MatMul\).*cannot multiply \[1?,? ?2, 3\] by \[4, 2\]/);
+  });
+
+  it("reports a graph output whose declared shape disagrees with the graph", () => {
+    const spec: GraphSpec = { ...relu, outputs: [{ name: "Y", dims: ["batch_size", 4] }] };
+    expectError(() => importOnnxBytes(buildOnnx(spec)), ModelError, /graph output "Y": declared shape \[\?, 4\] but the graph computes \[1, 3\]/);
   });
 
   it("reports a node reading an undefined value", () => {
@@ -203,6 +208,17 @@ describe("model: input files", () => {
   it("names the input and its expected shape when sizes are wrong", () => {
     expectError(() => parseInputs('{"input_data": [[1, 2]]}', g, "in.json"), ModelError, /in.json: input "X" has 2 values, expected 3 for shape \[1, 3\]/);
     expectError(() => parseInputs('{"input_data": [[1, 2]]}', two, "in.json"), ModelError, /the model has 2 input\(s\) \("a" \[2\], "b" \[1, 2\]\)/);
+  });
+
+  it("requires integers for integer-typed inputs and booleans for bool inputs", () => {
+    const typed = importOnnxBytes(buildOnnx({
+      inputs: [{ name: "i", type: "int64", dims: [2] }, { name: "b", type: "bool", dims: [2] }],
+      outputs: [{ name: "Y", type: "bool", dims: [] }],
+      nodes: [{ op: "Cast", inputs: ["i"], outputs: ["ib"], attrs: { to: 9 } }, { op: "And", inputs: ["ib", "b"], outputs: ["Y"] }],
+    }));
+    expect(parseInputs("[[1, 2], [true, false]]", typed).map((t) => [...t.data])).to.deep.equal([[1, 2], [1, 0]]);
+    expectError(() => parseInputs("[[1.5, 2], [true, false]]", typed, "in.json"), ModelError, /input "i" is int64, value 0 \(1.5\) is not an integer/);
+    expectError(() => parseInputs("[[1, 2], [2, 0]]", typed, "in.json"), ModelError, /input "b" is bool, value 0 \(2\) is not a boolean/);
   });
 
   it("rejects malformed JSON and non-numbers", () => {

@@ -83,6 +83,8 @@ describe("model: operators against onnxruntime (float reference and 16-bit integ
     ["HardSigmoid", single("HardSigmoid", [2, 5], { attrs: { alpha: { float: 0.3 } } })],
     ["Softplus", single("Softplus", [2, 5])],
     ["Resize nearest (scales, asymmetric floor)", single("Resize", [1, 1, 2, 3], { attrs: { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" }, consts: [{ name: "roi", dims: [0], values: [] }, { name: "sc", dims: [4], values: [1, 1, 2, 1.5] }] })],
+    ["Resize linear half_pixel (sizes)", single("Resize", [1, 2, 3, 4], { attrs: { mode: "linear" }, consts: [{ name: "roi", dims: [0], values: [] }, { name: "sc", dims: [0], values: [] }, ints("sz", [1, 2, 5, 7])] })],
+    ["Resize linear align_corners (scales)", single("Resize", [1, 1, 3, 3], { attrs: { mode: "linear", coordinate_transformation_mode: "align_corners" }, consts: [{ name: "roi", dims: [0], values: [] }, { name: "sc", dims: [4], values: [1, 1, 2, 2] }] })],
     ["DepthToSpace CRD", single("DepthToSpace", [1, 8, 2, 3], { attrs: { blocksize: 2, mode: "CRD" } })],
     ["GatherElements", single("GatherElements", [3, 4], { attrs: { axis: 1 }, consts: [{ name: "I", dims: [3, 2], type: "int64", values: [0, 3, 1, 1, 2, 0] }] })],
     ["ReduceL2", single("ReduceL2", [2, 3, 4], { attrs: { axes: [2] } })],
@@ -308,6 +310,20 @@ describe("model: operators against onnxruntime (float reference and 16-bit integ
       ],
     });
     expect(r.trace.steps.map((s) => s.kind)).to.deep.equal(["table", "dequantize", "linear", "table"]);
+  });
+
+  it("Einsum: attention scores, a batched matmul with a constant, a transpose and a row sum", async () => {
+    const two = (eq: string, a: number[], b: number[]): GraphSpec => ({
+      inputs: [{ name: "A", dims: a }, { name: "B", dims: b }],
+      outputs: [{ name: "Y", dims: [] }],
+      nodes: [{ op: "Einsum", inputs: ["A", "B"], outputs: ["Y"], attrs: { equation: eq } }],
+    });
+    await checkAgainstOrt(two("bhqd,bhkd->bhqk", [1, 2, 3, 4], [1, 2, 5, 4]));
+    await checkAgainstOrt(two("ij,ij->i", [3, 5], [3, 5]));
+    await checkAgainstOrt(single("Einsum", [2, 3, 4], { attrs: { equation: "bij,jk" }, consts: [w("K", [4, 5])] }));
+    const r = await checkAgainstOrt(single("Einsum", [3, 4], { attrs: { equation: "ij->ji" } }));
+    expect(r.trace.steps[0].kind).to.equal("movement");
+    await checkAgainstOrt(single("Einsum", [3, 4], { attrs: { equation: "ij->i" } }));
   });
 
   it("GRU bidirectional, linear_before_reset = 0", async () => {

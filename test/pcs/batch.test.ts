@@ -153,6 +153,14 @@ describe("batch opening", () => {
       ).to.throw(BatchOpeningError, /4 rounds, expected 5/);
     });
 
+    it("rejects a commitment that is not on the curve", () => {
+      const commitments = COMMITMENTS.slice();
+      commitments[1] = G1.fromAffine({ x: 1n, y: 3n });
+      expect(() =>
+        assertValidBatchOpening({ vk: VK, commitments, claims: mixed, proof: mixedProof, transcript: new Transcript(DOMAIN) }),
+      ).to.throw(BatchOpeningError, /commitment 1 is not a point on the curve/);
+    });
+
     it("rejects a proof replayed under another transcript", () => {
       expect(
         verifyBatchOpening({ vk: VK, commitments: COMMITMENTS, claims: mixed, proof: mixedProof, transcript: new Transcript("x") }),

@@ -140,6 +140,15 @@ describe("HyperKZG", () => {
       expect(() =>
         HyperKZG.assertValidOpening({ ...params, value: Fr.add(honest.value, 1n), proof: honest.proof }),
       ).to.throw(HyperKzgError, /last fold/);
+      const offCurve = G1.fromAffine({ x: 1n, y: 3n });
+      expect(() => HyperKZG.assertValidOpening({ ...params, proof: { ...honest.proof, w: offCurve } })).to.throw(
+        HyperKzgError,
+        /W is not a point on the curve/,
+      );
+      expect(() => HyperKZG.assertValidOpening({ ...params, commitment: offCurve, proof: honest.proof })).to.throw(
+        HyperKzgError,
+        /the commitment is not a point on the curve/,
+      );
     });
   });
 });

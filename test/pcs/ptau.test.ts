@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bn254 } from "@noble/curves/bn254";
@@ -83,6 +83,40 @@ describe("loadPtau (snarkjs .ptau)", () => {
       expect(() => loadPtau(magic)).to.throw(PtauError, /file header at byte offset 0: bad magic "zkey"/);
       const version = variant("version.ptau", (b) => void b.writeUInt32LE(7, 4));
       expect(() => loadPtau(version)).to.throw(PtauError, /byte offset 4: unsupported version 7/);
+    });
+
+    it("a whole 2^25 ceremony without maxSize (sparse file: only the section table is real)", () => {
+      const path = join(dir, "big.ptau");
+      const power = 25;
+      const g1Bytes = (2 ** (power + 1) - 1) * 64;
+      const g2Bytes = 2 ** power * 128;
+      const head = Buffer.alloc(12 + 12 + 44 + 12);
+      head.write("ptau", 0, "latin1");
+      head.writeUInt32LE(1, 4);
+      head.writeUInt32LE(3, 8);
+      head.writeUInt32LE(1, 12);
+      head.writeBigUInt64LE(44n, 16);
+      head.writeUInt32LE(32, 24);
+      Buffer.from(readFileSync(CONTRIBUTED).subarray(28, 60)).copy(head, 28); // BN254's q, from a real file
+      head.writeUInt32LE(power, 60);
+      head.writeUInt32LE(28, 64);
+      head.writeUInt32LE(2, 68);
+      head.writeBigUInt64LE(BigInt(g1Bytes), 72);
+      const g2Header = Buffer.alloc(12);
+      g2Header.writeUInt32LE(3, 0);
+      g2Header.writeBigUInt64LE(BigInt(g2Bytes), 4);
+      const fd = openSync(path, "w");
+      try {
+        writeSync(fd, head, 0, head.length, 0);
+        writeSync(fd, g2Header, 0, 12, head.length + g1Bytes);
+        ftruncateSync(fd, head.length + g1Bytes + 12 + g2Bytes);
+      } finally {
+        closeSync(fd);
+      }
+      expect(() => loadPtau(path)).to.throw(PtauError, /big\.ptau: tauG1\(2\) at byte offset 80: the file holds 2\^25 powers \(2 GiB\); pass maxSize/);
+      // With maxSize only that prefix is read (here: the sparse zeros, refused as infinity).
+      expect(() => loadPtau(path, { maxSize: 4 })).to.throw(PtauError, /byte offset 80: point 0 is infinity/);
+      rmSync(path);
     });
 
     it("truncated file", () => {

@@ -9,7 +9,7 @@ import { NETWORK_CONTRACTS } from "../../src/sdk/deployments";
 describe("deploy: scripts/deploy.ts", function () {
   this.timeout(120_000);
 
-  it("deploys the five contracts and writes deployments/<network>/<Contract>.json", () => {
+  it("deploys every network contract and writes deployments/<network>/<Contract>.json", () => {
     const dir = mkdtempSync(join(tmpdir(), "deepprove-deploy-"));
     try {
       const run = spawnSync(

@@ -40,7 +40,7 @@ const hardhat = defineChain({
 });
 const provider = () => network.provider as unknown as EIP1193Provider;
 const walletFor = (address: string) =>
-  createWalletClient({ account: getAddress(address), chain: hardhat, transport: custom(provider()) });
+  createWalletClient({ account: getAddress(address), chain: hardhat, transport: custom(provider(), { retryCount: 0 }) });
 
 async function sdkFixture() {
   const [deployer, market, prover, alice] = await ethers.getSigners();

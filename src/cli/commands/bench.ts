@@ -3,7 +3,7 @@
  * keys). Progress goes to stderr; the result is one JSON object on stdout with `--json`, else a table.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { runCryptoBench, type CryptoBenchOptions } from "../../bench/crypto";
+import type { CryptoBenchOptions } from "../../bench/crypto";
 
 /** Largest log2 size accepted (2^24 points take a few GiB). */
 const MAX_LOG_SIZE = 24;
@@ -60,6 +60,7 @@ export function registerBench(program: Command): void {
         peerMaxSize: flags.peer ? (flags.peerMax ?? Math.max(...msmSizes)) : undefined,
         runs: flags.runs,
       };
+      const { runCryptoBench } = await import("../../bench/crypto");
       const result = await runCryptoBench(options, (line) => process.stderr.write(`bench: ${line}\n`));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,10 +1,4 @@
 import type { Command } from "commander";
-import { finalizeEpoch } from "../../sdk/emission/finalizeEpoch";
-import { getEpoch } from "../../sdk/emission/getEpoch";
-import { getEpochRewards } from "../../sdk/emission/getEpochRewards";
-import { payReward } from "../../sdk/emission/payReward";
-import { getProverPool } from "../../sdk/staking/getProverPool";
-import { claimCommission } from "../../sdk/staking/claimCommission";
 import { connect, parseInteger, printJson, withNetworkOptions, type NetworkOptions } from "./network-context";
 
 interface ClaimOptions extends NetworkOptions {
@@ -24,6 +18,9 @@ export function registerClaim(program: Command): void {
     { signer: true }
   ).action(async (options: ClaimOptions) => {
     const epochs = (options.epoch ?? []).map((e) => parseInteger(e, "--epoch"));
+    const { finalizeEpoch, getEpoch, getEpochRewards, payReward, getProverPool, claimCommission } = await import(
+      "../../sdk"
+    );
     const { client, contracts, account } = await connect(options, true);
     const settled = [];
     for (const epoch of epochs) {

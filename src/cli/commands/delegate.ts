@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { delegate } from "../../sdk/staking/delegate";
 import { connect, parseAddress, parseLA, printJson, withNetworkOptions, type NetworkOptions } from "./network-context";
 
 /** `deepprove delegate <prover> <amount>`: delegates LA to a prover's pool. */
@@ -12,8 +11,9 @@ export function registerDelegate(program: Command): void {
       .argument("<amount>", "LA to delegate, e.g. 500"),
     { signer: true }
   ).action(async (prover: string, amount: string, options: NetworkOptions) => {
-    const proverAddress = parseAddress(prover, "prover");
+    const proverAddress = await parseAddress(prover, "prover");
     const wei = parseLA(amount, "amount");
+    const { delegate } = await import("../../sdk/staking/delegate");
     const { client, contracts, account } = await connect(options, true);
     const { hash, result } = await delegate(client, { contracts, prover: proverAddress, amount: wei });
     printJson({

@@ -1,7 +1,8 @@
 /**
- * `deepprove generate <model.gguf> --prompt <text> --tokens N [--bits N] [--json]`: quantized greedy
- * generation with a llama GGUF model, printed beside llama.cpp's recorded greedy continuation when a
- * reference fixture exists for that model file and prompt.
+ * `deepprove generate <model.gguf> --prompt <text> [--tokens N] [--bits N] [--float] [--json]`: quantized
+ * greedy generation with a llama GGUF model (KV-cache loop over the quantized graph), printed beside
+ * llama.cpp's recorded greedy continuation when a reference fixture exists for that model file and prompt,
+ * and beside the float model's with `--float`. Fields and semantics: docs/gguf.md §7.
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";

@@ -5,7 +5,6 @@
  */
 import type { Command } from "commander";
 import { ModelError } from "../../model/errors";
-import { describeValue, inspectModel } from "../../model/pipeline";
 
 /** Registers `deepprove inspect`. */
 export function registerInspect(program: Command): void {
@@ -14,7 +13,8 @@ export function registerInspect(program: Command): void {
     .description("show a model's inputs, outputs, shapes, parameter count, operators and unsupported parts")
     .argument("<model>", "ONNX model file")
     .option("--json", "print the report as JSON")
-    .action((path: string, opts: { json?: boolean }) => {
+    .action(async (path: string, opts: { json?: boolean }) => {
+      const { describeValue, inspectModel } = await import("../../model/pipeline");
       const s = inspectModel(path);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ ...s, supported: s.unsupported.length === 0 }, null, 2)}\n`);

@@ -1,31 +1,23 @@
 /**
- * What the staking commands share: the `--network/--rpc-url/--deployments/--key` options, turning them into a
+ * What the network commands share: the `--network/--rpc-url/--deployments/--key` options, turning them into a
  * viem client and the network's addresses, parsing LA amounts and addresses with errors that name the bad
  * option, and printing results as one JSON object (bigints as decimal strings).
+ *
+ * This module is loaded when the CLI starts, so it imports nothing heavy: viem and the SDK are loaded inside
+ * the functions that need them (`deepprove --help` must not pay for them).
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  createPublicClient,
-  createWalletClient,
-  getAddress,
-  http,
-  isAddress,
-  isHex,
-  parseUnits,
-  type Address,
-  type Chain,
-  type Hex,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { DEFAULT_DEPLOYMENTS_DIR, readNetworkAddresses, type NetworkAddresses } from "../../sdk/deployments";
+import type { Address, Chain, Hex } from "viem";
+import type { NetworkAddresses } from "../../sdk/deployments";
 import type { NetworkClient } from "../../sdk/client";
 
 /** Options every network command accepts. */
 export interface NetworkOptions {
   network: string;
   rpcUrl?: string;
-  deployments: string;
+  /** Address book folder; the package's `deployments/` when absent. */
+  deployments?: string;
   key?: string;
 }
 
@@ -43,8 +35,8 @@ export function withNetworkOptions(command: Command, options: { signer: boolean 
     .option("--rpc-url <url>", "JSON-RPC endpoint (default: $DEEPPROVE_RPC_URL, or 127.0.0.1:8545 for localhost)")
     .option(
       "--deployments <dir>",
-      "address book folder",
-      process.env.DEEPPROVE_DEPLOYMENTS_DIR ?? DEFAULT_DEPLOYMENTS_DIR
+      "address book folder (default: $DEEPPROVE_DEPLOYMENTS_DIR, else the package's deployments/)",
+      process.env.DEEPPROVE_DEPLOYMENTS_DIR
     );
   if (options.signer)
     command.option("--key <file|env:VAR>", "private key: a file holding it, or env:VAR", process.env.DEEPPROVE_KEY);
@@ -55,6 +47,9 @@ export function withNetworkOptions(command: Command, options: { signer: boolean 
 export class CliInputError extends Error {
   override name = "CliInputError";
 }
+
+const PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
+const LA_DECIMALS = 18;
 
 /** Reads a private key from `file` or `env:VAR`; the error names the source, never the key. */
 export function loadPrivateKey(spec: string): Hex {
@@ -69,7 +64,7 @@ export function loadPrivateKey(spec: string): Hex {
   }
   const key = raw.trim();
   const prefixed = key.startsWith("0x") ? key : `0x${key}`;
-  if (!isHex(prefixed) || prefixed.length !== 66) {
+  if (!PRIVATE_KEY.test(prefixed)) {
     throw new CliInputError(`--key ${spec}: expected a 32-byte hex private key`);
   }
   return prefixed as Hex;
@@ -78,13 +73,16 @@ export function loadPrivateKey(spec: string): Hex {
 /** Parses a decimal LA amount (`"12.5"`) into wei; `what` names the argument in the error. */
 export function parseLA(value: string, what: string): bigint {
   if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new CliInputError(`${what}: "${value}" is not a decimal LA amount`);
-  const wei = parseUnits(value, 18);
+  // Exact decimal → wei (the regex bounds the fraction to 18 digits), without loading viem's parseUnits.
+  const [whole, fraction = ""] = value.split(".");
+  const wei = BigInt(whole) * 10n ** BigInt(LA_DECIMALS) + BigInt(fraction.padEnd(LA_DECIMALS, "0"));
   if (wei === 0n) throw new CliInputError(`${what}: must be more than 0 LA`);
   return wei;
 }
 
-/** Parses an address argument; `what` names it in the error. */
-export function parseAddress(value: string, what: string): Address {
+/** Parses an address argument into its checksummed form; `what` names it in the error. */
+export async function parseAddress(value: string, what: string): Promise<Address> {
+  const { getAddress, isAddress } = await import("viem");
   if (!isAddress(value, { strict: false })) throw new CliInputError(`${what}: "${value}" is not an address`);
   return getAddress(value);
 }
@@ -104,9 +102,17 @@ export interface NetworkContext {
 
 /** Resolves the options into a client and addresses; checks the RPC answers and the contracts exist. */
 export async function connect(options: NetworkOptions, needsSigner: boolean): Promise<NetworkContext> {
+  const [{ createPublicClient, createWalletClient, http }, { privateKeyToAccount }, addressBook] = await Promise.all([
+    import("viem"),
+    import("viem/accounts"),
+    import("../../sdk/deployments"),
+  ]);
   const url = options.rpcUrl ?? process.env.DEEPPROVE_RPC_URL ?? DEFAULT_RPC[options.network];
   if (!url) throw new CliInputError(`network "${options.network}": pass --rpc-url or set DEEPPROVE_RPC_URL`);
-  const contracts = readNetworkAddresses(options.deployments, options.network);
+  const contracts = addressBook.readNetworkAddresses(
+    options.deployments ?? addressBook.DEFAULT_DEPLOYMENTS_DIR,
+    options.network
+  );
   const transport = http(url, { retryCount: 0 });
   let chainId: number;
   try {

@@ -1,10 +1,4 @@
 import type { Command } from "commander";
-import { getEpoch } from "../../sdk/emission/getEpoch";
-import { getEpochRewards } from "../../sdk/emission/getEpochRewards";
-import { getDelegatorPosition } from "../../sdk/staking/getDelegatorPosition";
-import { getProverPool } from "../../sdk/staking/getProverPool";
-import { registerProver as registerProverOnChain } from "../../sdk/staking/registerProver";
-import { setCommission } from "../../sdk/staking/setCommission";
 import {
   CliInputError,
   connect,
@@ -37,6 +31,7 @@ export function registerProver(program: Command): void {
   ).action(async (options: NetworkOptions & { metadata: string; commission: string; stake: string }) => {
     const commissionBps = parseBps(options.commission);
     const selfStake = parseLA(options.stake, "--stake");
+    const { registerProver: registerProverOnChain } = await import("../../sdk/staking/registerProver");
     const { client, contracts, account } = await connect(options, true);
     const { hash } = await registerProverOnChain(client, {
       contracts,
@@ -55,6 +50,7 @@ export function registerProver(program: Command): void {
     { signer: true }
   ).action(async (bps: string, options: NetworkOptions) => {
     const commissionBps = parseBps(bps);
+    const { setCommission } = await import("../../sdk/staking/setCommission");
     const { client, contracts, account } = await connect(options, true);
     const { hash, result } = await setCommission(client, { contracts, commissionBps });
     printJson({ action: "commission", prover: account, commissionBps, effectiveAt: result, transaction: hash });
@@ -64,7 +60,8 @@ export function registerProver(program: Command): void {
     prover.command("show").description("show a prover's pool").argument("<address>", "prover address"),
     { signer: false }
   ).action(async (address: string, options: NetworkOptions) => {
-    const target = parseAddress(address, "address");
+    const target = await parseAddress(address, "address");
+    const { getProverPool } = await import("../../sdk/staking/getProverPool");
     const { client, contracts } = await connect(options, false);
     printJson(await getProverPool(client, { contracts, prover: target }));
   });
@@ -77,8 +74,9 @@ export function registerProver(program: Command): void {
       .argument("<provers...>", "prover addresses"),
     { signer: false }
   ).action(async (delegator: string, provers: string[], options: NetworkOptions) => {
-    const who = parseAddress(delegator, "delegator");
-    const pools = provers.map((p) => parseAddress(p, "prover"));
+    const who = await parseAddress(delegator, "delegator");
+    const pools = await Promise.all(provers.map((p) => parseAddress(p, "prover")));
+    const { getDelegatorPosition } = await import("../../sdk/staking/getDelegatorPosition");
     const { client, contracts } = await connect(options, false);
     printJson(await getDelegatorPosition(client, { contracts, delegator: who, provers: pools }));
   });
@@ -92,7 +90,8 @@ export function registerProver(program: Command): void {
     { signer: false }
   ).action(async (options: NetworkOptions & { epoch?: string; prover?: string }) => {
     const epoch = options.epoch === undefined ? undefined : parseInteger(options.epoch, "--epoch");
-    const who = options.prover === undefined ? undefined : parseAddress(options.prover, "--prover");
+    const who = options.prover === undefined ? undefined : await parseAddress(options.prover, "--prover");
+    const { getEpoch, getEpochRewards } = await import("../../sdk");
     const { client, contracts } = await connect(options, false);
     const info = await getEpoch(client, { contracts, epoch });
     const rewards = who ? await getEpochRewards(client, { contracts, epoch: info.id, prover: who }) : undefined;

@@ -5,10 +5,7 @@
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { importOnnx } from "../../model/onnx/import";
-import { readInputs } from "../../model/input";
-import { DEFAULT_BITS, runAndCompare } from "../../model/pipeline";
-import { MAX_BITS, MIN_BITS } from "../../model/quant/quantize";
+import { DEFAULT_BITS, MAX_BITS, MIN_BITS } from "../../model/defaults";
 
 function parseBits(value: string): number {
   const n = Number(value);
@@ -27,6 +24,11 @@ export function registerRun(program: Command): void {
     .option("--calibration <files...>", "more input files to calibrate scales on (the --input file is always used)")
     .option("--json", "print the report as JSON")
     .action(async (path: string, opts: { input: string; bits: number; calibration?: string[]; json?: boolean }) => {
+      const [{ importOnnx }, { readInputs }, { runAndCompare }] = await Promise.all([
+        import("../../model/onnx/import"),
+        import("../../model/input"),
+        import("../../model/pipeline"),
+      ]);
       const graph = importOnnx(path);
       const inputs = readInputs(opts.input, graph);
       const calibration = [inputs, ...(opts.calibration ?? []).map((f) => readInputs(f, graph))];

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { delegate } from "../../sdk/staking/delegate";
 import { connect, parseLA, printJson, withNetworkOptions, type NetworkOptions } from "./network-context";
 
 /** `deepprove stake <amount>`: adds LA to the signer's own prover pool (its self-stake). */
@@ -12,6 +11,7 @@ export function registerStake(program: Command): void {
     { signer: true }
   ).action(async (amount: string, options: NetworkOptions) => {
     const wei = parseLA(amount, "amount");
+    const { delegate } = await import("../../sdk/staking/delegate");
     const { client, contracts, account } = await connect(options, true);
     const { hash, result } = await delegate(client, { contracts, prover: account!, amount: wei });
     printJson({ action: "stake", prover: account, amount: wei, shares: result, transaction: hash });

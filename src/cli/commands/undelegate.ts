@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { undelegate } from "../../sdk/staking/undelegate";
 import { connect, parseAddress, parseLA, printJson, withNetworkOptions, type NetworkOptions } from "./network-context";
 
 /** `deepprove undelegate <prover> <amount|all>`: queues stake for withdrawal after the unbonding period. */
@@ -12,8 +11,9 @@ export function registerUndelegate(program: Command): void {
       .argument("<amount>", "LA to undelegate, or `all`"),
     { signer: true }
   ).action(async (prover: string, amount: string, options: NetworkOptions) => {
-    const proverAddress = parseAddress(prover, "prover");
+    const proverAddress = await parseAddress(prover, "prover");
     const wei = amount === "all" ? undefined : parseLA(amount, "amount");
+    const { undelegate } = await import("../../sdk/staking/undelegate");
     const { client, contracts, account } = await connect(options, true);
     const { hash, result } = await undelegate(
       client,

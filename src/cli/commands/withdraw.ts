@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { getBlock } from "viem/actions";
-import { getDelegatorPosition } from "../../sdk/staking/getDelegatorPosition";
-import { withdraw } from "../../sdk/staking/withdraw";
 import {
   CliInputError,
   connect,
@@ -21,6 +18,11 @@ export function registerWithdraw(program: Command): void {
     { signer: true }
   ).action(async (ids: string[], options: NetworkOptions) => {
     const requested = ids.map((id) => parseInteger(id, "id"));
+    const [{ getBlock }, { getDelegatorPosition }, { withdraw }] = await Promise.all([
+      import("viem/actions"),
+      import("../../sdk/staking/getDelegatorPosition"),
+      import("../../sdk/staking/withdraw"),
+    ]);
     const { client, contracts, account } = await connect(options, true);
     let targets = requested;
     if (targets.length === 0) {

@@ -5,7 +5,7 @@
  */
 import { ModelError, where } from "../errors";
 import type { Tensor } from "../ir";
-import { isFloatType, formatShape } from "../ir";
+import { formatShape, isFloatType, sizeOf } from "../ir";
 import type { QuantPlan } from "../ops/types";
 import { qRange, quantizeValues } from "../quant/fixed-point";
 import type { QuantizedModel } from "../quant/quantize";
@@ -37,8 +37,11 @@ export function quantizeInputs(model: QuantizedModel, inputs: readonly Tensor[])
   const { qmin, qmax } = qRange(model.bits);
   return model.graph.inputs.map((info, i) => {
     const t = inputs[i];
-    if (!t || t.data.length !== t.shape.reduce((a, b) => a * b, 1)) throw new ModelError(`input "${info.name}" is missing`);
-    if (!isFloatType(info.dtype)) return t;
+    if (!t) throw new ModelError(`input "${info.name}" is missing`);
+    if (t.data.length !== sizeOf(info.shape)) {
+      throw new ModelError(`input "${info.name}" has ${t.data.length} values, expected ${sizeOf(info.shape)} for shape ${formatShape(info.shape)}`);
+    }
+    if (!isFloatType(info.dtype)) return { dtype: info.dtype, shape: info.shape, data: t.data };
     return { dtype: info.dtype, shape: info.shape, data: quantizeValues(t.data, model.scales.get(info.name)!, qmin, qmax) };
   });
 }

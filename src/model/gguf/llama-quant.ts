@@ -21,7 +21,7 @@ import type { LlamaWeights } from "./llama-weights";
 
 export { MAX_BITS, MIN_BITS };
 
-/** Smallest context a quantized llama is built for (also the calibration length). */
+/** Default smallest context a quantized llama is built for; the calibration sequence is as long as the context. */
 export const MIN_CONTEXT = 96;
 /** Token that fills positions past the end of a sequence in a whole-context run (never read by earlier rows). */
 const PAD_TOKEN = 0;

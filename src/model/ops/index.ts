@@ -6,6 +6,7 @@ import { UnsupportedError, where } from "../errors";
 import type { Node } from "../ir";
 import { ARITHMETIC_OPS } from "./arithmetic";
 import { CONSTANT_OPS } from "./constant";
+import { EINSUM_OPS } from "./einsum";
 import { LINEAR_OPS } from "./linear";
 import { LOGIC_OPS } from "./logic";
 import { MOVEMENT_OPS } from "./movement";
@@ -14,6 +15,7 @@ import { POOL_OPS } from "./pool";
 import { QDQ_OPS } from "./qdq";
 import { RECURRENT_OPS } from "./recurrent";
 import { REDUCE_OPS } from "./reduce";
+import { RESIZE_OPS } from "./resize";
 import { SOFTMAX_OPS } from "./softmax";
 import type { OpDef } from "./types";
 import { UNARY_OPS } from "./unary";
@@ -29,7 +31,7 @@ export function registerOp(def: OpDef): void {
   REGISTRY.set(key(def.domain, def.op), def);
 }
 
-for (const def of [...CONSTANT_OPS, ...MOVEMENT_OPS, ...UNARY_OPS, ...ARITHMETIC_OPS, ...LOGIC_OPS, ...LINEAR_OPS, ...POOL_OPS, ...REDUCE_OPS, ...SOFTMAX_OPS, ...NORM_OPS, ...RECURRENT_OPS, ...QDQ_OPS]) {
+for (const def of [...CONSTANT_OPS, ...MOVEMENT_OPS, ...UNARY_OPS, ...ARITHMETIC_OPS, ...LOGIC_OPS, ...LINEAR_OPS, ...POOL_OPS, ...REDUCE_OPS, ...SOFTMAX_OPS, ...NORM_OPS, ...RECURRENT_OPS, ...QDQ_OPS, ...RESIZE_OPS, ...EINSUM_OPS]) {
   registerOp(def);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Shape and data-movement operators: Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Identity, Slice,
- * Split, Concat, Expand, Tile, Pad, Gather, GatherElements, GatherND, selectionScatter(ScatterND), selectionScatter(ScatterElements), Trilu, Resize/Upsample (nearest),
- * DepthToSpace, SpaceToDepth. Integer semantics: {@link movementPlan} (exact copies).
+ * Split, Concat, Expand, Tile, Pad, Gather, GatherElements, GatherND, ScatterND, ScatterElements (none, max,
+ * min reductions on runtime data), Trilu, DepthToSpace, SpaceToDepth. Integer semantics: {@link movementPlan}
+ * (exact copies). Resize and Upsample live in ./resize.ts.
  */
 import { ModelError, where } from "../errors";
 import type { Node, Tensor } from "../ir";
@@ -13,7 +14,7 @@ import { clamp } from "../quant/fixed-point";
 import { movementPlan, type InputRole } from "./generic";
 import { roundHalfAway } from "./unary";
 import type { OpDef, RunFloat } from "./types";
-import { attrFloat, attrFloats, attrInt, attrInts, attrString, need, unsupportedValue } from "./types";
+import { attrFloat, attrInt, attrInts, attrString, need, unsupportedValue } from "./types";
 
 function def(op: string, attrs: string[], roles: InputRole[], run: RunFloat): OpDef {
   return { op, domain: "", attrs, run, quantize: (q) => movementPlan(q, run, roles) };
@@ -324,70 +325,6 @@ const Trilu = def("Trilu", ["upper"], ["data", "param"], (node, inputs) => {
   ];
 });
 
-const RESIZE_ATTRS = ["mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "antialias", "keep_aspect_ratio_policy", "axes", "scales"];
-
-function resizeNearest(node: Node, x: Tensor, outShape: number[], scales: number[]): Tensor {
-  const mode = attrString(node, "mode", "nearest");
-  if (mode !== "nearest") throw unsupportedValue(node, "mode", mode, "nearest");
-  const ctm = attrString(node, "coordinate_transformation_mode", "half_pixel");
-  const CTMS = ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nn"];
-  if (!CTMS.includes(ctm)) throw unsupportedValue(node, "coordinate_transformation_mode", ctm, CTMS.join(", "));
-  const nm = attrString(node, "nearest_mode", "round_prefer_floor");
-  const NMS = ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"];
-  if (!NMS.includes(nm)) throw unsupportedValue(node, "nearest_mode", nm, NMS.join(", "));
-  const strides = stridesOf(x.shape);
-  const src = (a: number, o: number): number => {
-    const inD = x.shape[a];
-    const outD = outShape[a];
-    const s = scales[a];
-    let c: number;
-    if (ctm === "asymmetric") c = o / s;
-    else if (ctm === "align_corners") c = outD === 1 ? 0 : (o * (inD - 1)) / (outD - 1);
-    else if (ctm === "tf_half_pixel_for_nn") c = (o + 0.5) / s;
-    else if (ctm === "pytorch_half_pixel") c = outD > 1 ? (o + 0.5) / s - 0.5 : 0;
-    else c = (o + 0.5) / s - 0.5;
-    let i: number;
-    if (nm === "floor") i = Math.floor(c);
-    else if (nm === "ceil") i = Math.ceil(c);
-    else if (nm === "round_prefer_ceil") i = Math.floor(c + 0.5);
-    else i = Number.isInteger(c - 0.5) ? c - 0.5 : Math.round(c);
-    return Math.min(Math.max(i, 0), inD - 1);
-  };
-  return gatherBy(x, outShape, (c) => c.reduce((acc, v, a) => acc + src(a, v) * strides[a], 0), 0);
-}
-
-const Resize: OpDef = (() => {
-  const run: RunFloat = (node, inputs, opset) => {
-    const x = need(node, inputs, 0);
-    let scales: number[] | undefined;
-    let sizes: number[] | undefined;
-    if (opset < 11) scales = inputs[1] ? Array.from(inputs[1].data) : undefined;
-    else {
-      if (inputs[2] && inputs[2].data.length > 0) scales = Array.from(inputs[2].data);
-      if (inputs[3] && inputs[3].data.length > 0) sizes = intList(inputs[3]);
-    }
-    if (attrInts(node, "axes")) throw unsupportedValue(node, "axes", attrInts(node, "axes"), "all axes (attribute absent)");
-    let outShape: number[];
-    if (sizes) {
-      outShape = sizes;
-      scales = sizes.map((s, i) => s / x.shape[i]);
-    } else if (scales) outShape = x.shape.map((d, i) => Math.floor(d * scales![i]));
-    else throw new ModelError(`${where(node)}: needs scales or sizes`);
-    return [resizeNearest(node, x, outShape, scales)];
-  };
-  return { op: "Resize", domain: "", attrs: RESIZE_ATTRS, run, quantize: (q) => movementPlan(q, run, ["data", "param"]) };
-})();
-
-const Upsample: OpDef = (() => {
-  const run: RunFloat = (node, inputs, opset) => {
-    const x = need(node, inputs, 0);
-    const scales = opset < 9 ? [...(attrFloats(node, "scales") ?? [])] : Array.from(need(node, inputs, 1).data);
-    const n = { ...node, attrs: { ...node.attrs, coordinate_transformation_mode: { kind: "string" as const, value: "asymmetric" }, nearest_mode: { kind: "string" as const, value: "floor" } } };
-    return [resizeNearest(n, x, x.shape.map((d, i) => Math.floor(d * scales[i])), scales)];
-  };
-  return { op: "Upsample", domain: "", attrs: ["mode", "scales"], run, quantize: (q) => movementPlan(q, run, ["data", "param"]) };
-})();
-
 const DepthToSpace = def("DepthToSpace", ["blocksize", "mode"], ["data"], (node, inputs) => {
   const x = need(node, inputs, 0);
   const b = attrInt(node, "blocksize", 1);
@@ -484,8 +421,8 @@ function selectionScatter(d: OpDef): OpDef {
   };
 }
 
-/** Upsample is deprecated since opset 10 but still exported; anything else is rejected by the registry. */
 export const MOVEMENT_OPS: readonly OpDef[] = [
   Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Identity, Slice, Split, Concat, Expand, Tile, Pad, Gather,
-  GatherElements, GatherND, selectionScatter(ScatterND), selectionScatter(ScatterElements), Trilu, Resize, Upsample, DepthToSpace, SpaceToDepth,
+  GatherElements, GatherND, selectionScatter(ScatterND), selectionScatter(ScatterElements), Trilu, DepthToSpace,
+  SpaceToDepth,
 ];

@@ -10,10 +10,10 @@ import { opFor, quantizableOps } from "../ops";
 import type { QuantizeContext, QuantPlan } from "../ops/types";
 import { calibrate } from "../exec/float";
 import { qRange, quantizeValues, scaleFor } from "./fixed-point";
+import { MAX_BITS, MIN_BITS } from "../defaults";
 
-/** Smallest and largest supported bit widths. */
-export const MIN_BITS = 8;
-export const MAX_BITS = 16;
+/** Re-exported for callers that import them from here (the GGUF front end). */
+export { MAX_BITS, MIN_BITS };
 
 /** A weight the prover commits: integers at a scale. */
 export interface QuantizedWeight {

@@ -4,3 +4,4 @@ export { proverStakingAbi } from "./ProverStaking";
 export { emissionControllerAbi } from "./EmissionController";
 export { laGovernorAbi } from "./LAGovernor";
 export { laTimelockAbi } from "./LATimelock";
+export { inferenceRegistryAbi } from "./InferenceRegistry";

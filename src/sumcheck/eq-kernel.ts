@@ -1,0 +1,110 @@
+/**
+ * The sum-check round kernel for eq-weighted terms c · eq(x, P) · prod_k f_k(x), without materializing the eq
+ * table (the standard trick for eq factors; cf. Gruen, eprint 2024/108, and Dao–Thaler's split-eq). With
+ * x = (x_0, ..., x_{n-1}) and round j binding x_j:
+ *
+ *   eq(r_<j, X, x', P) = s_j · eq1(X, P_j) · E_j[x'],   s_j = prod_{i<j} eq1(r_i, P_i),
+ *   eq1(X, p) = (1 - p) + (2p - 1)·X,                    E_j = eq(., (P_{j+1}, ..., P_{n-1}))
+ *
+ * so the round polynomial is c · s_j · eq1(X, P_j) · q_j(X) with q_j(X) = sum_{x'} E_j[x'] prod_k f_k(X, x') of
+ * degree k. The prover computes q_j at X = 0..k, multiplies by the linear eq1, and never binds an eq table:
+ * E_{j+1} is E_j with pairs summed (eq1 sums to 1 over a Boolean coordinate), additions only. The proof is
+ * identical to the one for a materialized eq table; only the prover's work changes (one table fewer to bind).
+ */
+import * as Fr from "../field/fr";
+import { MODULUS } from "../field/fr";
+import { eqTable } from "../poly/mle";
+import { interpolateFromIntegerNodes } from "../poly/univariate";
+import type { ProductTerm } from "./types";
+
+/** Running state of one eq weight: the suffix table E_j and the scale s_j. */
+export interface EqWeightState {
+  readonly point: readonly bigint[];
+  suffix: bigint[];
+  scale: bigint;
+}
+
+/** The state before round 0 for a weight eq(x, point) over `point.length` variables. */
+export function initEqWeight(point: readonly bigint[]): EqWeightState {
+  return { point, suffix: eqTable(point.slice(1)), scale: 1n };
+}
+
+/**
+ * Full coefficients (c_0, ..., c_degree) of round j's polynomial for terms that all carry an eq weight
+ * (`states[t]` belongs to `terms[t]`). Does not use the running claim.
+ */
+export function eqRoundCoefficients(
+  tables: readonly bigint[][],
+  terms: readonly ProductTerm[],
+  states: readonly EqWeightState[],
+  degree: number,
+  j: number,
+): bigint[] {
+  const total = new Array<bigint>(degree + 1).fill(0n);
+  terms.forEach((term, t) => {
+    const { suffix, scale, point } = states[t];
+    const q = interpolateFromIntegerNodes(weightedProductValues(tables, term.factors, suffix));
+    // c · s_j · (e0 + e1·X) · q(X)
+    const c = (term.coeff * scale) % MODULUS;
+    const e0 = Fr.sub(1n, point[j]);
+    const e1 = Fr.sub(Fr.add(point[j], point[j]), 1n);
+    for (let m = 0; m < q.length; m++) {
+      total[m] += (c * ((e0 * q[m]) % MODULUS)) % MODULUS;
+      total[m + 1] += (c * ((e1 * q[m]) % MODULUS)) % MODULUS;
+    }
+  });
+  return total.map((v) => v % MODULUS);
+}
+
+/** After round j's challenge r: s_{j+1} = s_j · eq1(r, P_j), E_{j+1}[i] = E_j[2i] + E_j[2i+1]. */
+export function advanceEqWeight(state: EqWeightState, j: number, r: bigint): void {
+  const p = state.point[j];
+  // eq1(r, p) = 1 - p - r + 2pr
+  state.scale = (state.scale * Fr.reduce(1n - p - r + 2n * p * r)) % MODULUS;
+  const e = state.suffix;
+  const half = e.length >> 1;
+  for (let i = 0; i < half; i++) {
+    const v = e[2 * i] + e[2 * i + 1];
+    e[i] = v >= MODULUS ? v - MODULUS : v;
+  }
+  if (half > 0) e.length = half;
+}
+
+/**
+ * [sum_i E[i] · prod_k f_k(t) on pair i] for t = 0..k (k = number of factors), lazily reduced. A single factor
+ * needs no reduction at all inside the loop (E[i]·(a + t·d) accumulates unreduced).
+ */
+function weightedProductValues(tables: readonly bigint[][], factors: readonly number[], weights: readonly bigint[]): bigint[] {
+  const fs = factors.map((k) => tables[k]);
+  const k = fs.length;
+  const points = k + 1;
+  const half = weights.length;
+  const sums = new Array<bigint>(points).fill(0n);
+  if (k === 1) {
+    const f = fs[0];
+    for (let i = 0; i < half; i++) {
+      const w = weights[i];
+      const a = f[2 * i];
+      const d = f[2 * i + 1] - a;
+      let v = a;
+      for (let t = 0; t < points; t++, v += d) sums[t] += w * v;
+    }
+    return sums.map(Fr.reduce);
+  }
+  const cur = new Array<bigint>(k);
+  const diff = new Array<bigint>(k);
+  for (let i = 0; i < half; i++) {
+    const w = weights[i];
+    for (let m = 0; m < k; m++) {
+      cur[m] = fs[m][2 * i];
+      diff[m] = fs[m][2 * i + 1] - cur[m];
+    }
+    for (let t = 0; t < points; t++) {
+      let p = cur[0];
+      for (let m = 1; m < k; m++) p = (p * cur[m]) % MODULUS;
+      sums[t] += w * p;
+      for (let m = 0; m < k; m++) cur[m] += diff[m];
+    }
+  }
+  return sums.map(Fr.reduce);
+}
