@@ -8,7 +8,11 @@
 import { encodeG1, encodeG2, readWord, type G1Point, type G2Point } from "../curve/bn254";
 import * as Fr from "../field/fr";
 import { HYPERKZG_LABELS, type HyperKzgProof, type HyperKzgVerifierKey } from "../pcs/hyperkzg";
+import { encodeHyperKzgProof } from "../pcs/hyperkzg-encoding";
 import type { Transcript } from "../transcript";
+
+/** Bytes per EVM word. */
+const WORD = 32;
 
 /** A G1 point as its two precompile words (x, y). */
 export function g1Words(point: G1Point): [bigint, bigint] {
@@ -22,14 +26,17 @@ export function g2Words(point: G2Point): [bigint, bigint, bigint, bigint] {
   return [readWord(bytes, 0), readWord(bytes, 32), readWord(bytes, 64), readWord(bytes, 96)];
 }
 
-/** The proof's 4l + 3 words, in the verifier's order. */
+/** Big-endian 32-byte words of `bytes` (whose length is a multiple of 32), as calldata words. */
+export function bytesToWords(bytes: Uint8Array): bigint[] {
+  if (bytes.length % WORD !== 0) throw new RangeError(`bytesToWords: ${bytes.length} bytes is not whole words`);
+  const words: bigint[] = [];
+  for (let at = 0; at < bytes.length; at += WORD) words.push(readWord(bytes, at));
+  return words;
+}
+
+/** The proof's 4l + 3 words, in the verifier's order: its byte encoding (`src/pcs/hyperkzg-encoding.ts`) as words. */
 export function hyperKzgProofWords(proof: HyperKzgProof): bigint[] {
-  return [
-    ...proof.folds.flatMap(g1Words),
-    ...proof.evals,
-    ...g1Words(proof.w),
-    ...g1Words(proof.wPrime),
-  ];
+  return bytesToWords(encodeHyperKzgProof(proof));
 }
 
 /** The verifying key's G2 half as the Solidity struct `HyperKZG.VerifierKey` expects it. */

@@ -111,12 +111,32 @@ export function proveBatchOpening(params: ProveBatchParameters): BatchOpeningPro
   return { sumcheck: sc.proof, opening: opening.proof };
 }
 
+/** The single HyperKZG opening a batch reduces to (see {@link reduceBatchOpening}). */
+export interface BatchReduction {
+  /** Commitment of G = sum_i alpha^i w_i f_{p(i)} (w_i = eq(rho, P_{g(i)}), or 1 with one point). */
+  readonly commitment: G1Point;
+  /** Where G is opened: the common lifted point, or the sum-check point rho. */
+  readonly point: readonly bigint[];
+  /** The value G must take there. */
+  readonly value: bigint;
+}
+
+/** Inputs of {@link reduceBatchOpening}: the verifier's inputs without the final opening. */
+export interface ReduceBatchParameters {
+  readonly commitments: readonly G1Point[];
+  readonly claims: readonly OpeningClaim[];
+  readonly sumcheck: SumcheckProof | null;
+  readonly transcript: Transcript;
+}
+
 /**
- * Checks a batch opening; throws {@link BatchOpeningError} with the reason (malformed claims, a sum-check of the
- * wrong shape, or a failed HyperKZG opening).
+ * The verifier up to the final opening: absorbs commitments and claims, draws alpha, checks the sum-check (when
+ * the lifted points differ) and returns the one opening left to check, with `transcript` in the state that
+ * opening starts from. Throws {@link BatchOpeningError} for a wrong-shaped or failing sum-check or an invalid
+ * commitment, RangeError for malformed claims. (On-chain twin: `BatchOpening.reduce`.)
  */
-export function assertValidBatchOpening(params: VerifyBatchParameters): void {
-  const { vk, commitments, claims, proof, transcript } = params;
+export function reduceBatchOpening(params: ReduceBatchParameters): BatchReduction {
+  const { commitments, claims, sumcheck, transcript } = params;
   const plan = planBatch(claims, commitments.length);
   commitments.forEach((c, k) => {
     try {
@@ -131,16 +151,16 @@ export function assertValidBatchOpening(params: VerifyBatchParameters): void {
   let value: bigint;
   const weights = new Array<bigint>(commitments.length).fill(0n);
   if (plan.groups.length === 1) {
-    if (proof.sumcheck !== null) throw new BatchOpeningError("batch opening: unexpected sum-check (one point)");
+    if (sumcheck !== null) throw new BatchOpeningError("batch opening: unexpected sum-check (one point)");
     point = plan.groups[0].point;
     value = claims.reduce((acc, c, i) => (acc + alphas[i] * c.value) % MODULUS, 0n);
     claims.forEach((c, i) => (weights[c.poly] = Fr.add(weights[c.poly], alphas[i])));
   } else {
-    if (proof.sumcheck === null) throw new BatchOpeningError("batch opening: missing sum-check (several points)");
+    if (sumcheck === null) throw new BatchOpeningError("batch opening: missing sum-check (several points)");
     const claim = claims.reduce((acc, c, i) => (acc + alphas[i] * c.value) % MODULUS, 0n);
     let sub;
     try {
-      sub = verifySumcheck({ claim, numVars: plan.numVars, degree: 2, proof: proof.sumcheck, transcript });
+      sub = verifySumcheck({ claim, numVars: plan.numVars, degree: 2, proof: sumcheck, transcript });
     } catch (e) {
       if (e instanceof SumcheckError) throw new BatchOpeningError(`batch opening: ${e.message}`);
       throw e;
@@ -156,7 +176,16 @@ export function assertValidBatchOpening(params: VerifyBatchParameters): void {
     }
   }
   // Commitment of G: one MSM over the distinct commitments (k scalar multiplications).
-  const commitment = linearCombination(commitments, weights);
+  return { commitment: linearCombination(commitments, weights), point, value };
+}
+
+/**
+ * Checks a batch opening; throws {@link BatchOpeningError} with the reason (malformed claims, a sum-check of the
+ * wrong shape, or a failed HyperKZG opening).
+ */
+export function assertValidBatchOpening(params: VerifyBatchParameters): void {
+  const { vk, commitments, claims, proof, transcript } = params;
+  const { commitment, point, value } = reduceBatchOpening({ commitments, claims, sumcheck: proof.sumcheck, transcript });
   try {
     HyperKZG.assertValidOpening({ vk, commitment, point, value, proof: proof.opening, transcript });
   } catch (e) {
