@@ -2,7 +2,7 @@
 // Builds the optional native BN254 kernels (native/build/Release/deepprove_native.node) with node-gyp.
 //
 // Runs from `npm install` / `npm ci`. It never fails the install: when no compiler or Node headers are
-// available it says so and exits 0, and deepprove falls back to its portable TypeScript backend (same
+// available it says so and exits 0, and deepprove falls back to its portable backend (@noble/curves; same
 // results, slower). Set DEEPPROVE_SKIP_NATIVE=1 to skip the build entirely.
 "use strict";
 const { spawnSync } = require("node:child_process");

@@ -4,9 +4,10 @@
  *
  * Keys (all present unless their size is skipped or their dependency is missing):
  *   msm_2p<k>_ms                       our MSM, 2^k random full-width scalars over the dev SRS
+ *   msm_2p<k>_1thread_ms               the same on one thread (like for like with the peer)
  *   msm_2p<k>_int8_ms                  the same with signed 8-bit scalars (quantized weights)
  *   peer_ffjavascript_msm_2p<k>_ms     ffjavascript single-thread WASM on the same bytes
- *   msm_2p<k>_speedup_vs_ffjavascript  peer / ours
+ *   msm_2p<k>_speedup_vs_ffjavascript  peer / ours (all threads); ..._1thread_speedup_vs_ffjavascript too
  *   dev_srs_2p<p>_ms                   insecureDevSrs(2^p) computed (disk cache off)
  *   dev_srs_2p<p>_cached_ms            the same served from the disk cache (sizes >= 2^14)
  *   sumcheck_prove_2p<p>_ms            sum-check prover for sum f·g over 2^p entries
@@ -113,6 +114,10 @@ async function benchMsm(
   log(`MSM 2^${k}: ours (${runs} run${runs > 1 ? "s" : ""})`);
   const ours = await timeMs(() => msm(bases, scalars), { runs, warmup: k <= REPEAT_MAX_LOG ? 1 : 0 });
   out[`msm_2p${k}_ms`] = ours.ms;
+  if (threadCount() > 1) {
+    // The like-for-like figure against the single-threaded peer.
+    out[`msm_2p${k}_1thread_ms`] = (await timeMs(() => msm(bases, scalars, { threads: 1 }), { runs })).ms;
+  }
   const int8 = Array.from({ length: n }, (_, i) => Fr.fromSigned((Number(scalars[i] & 0xffn)) - 128));
   out[`msm_2p${k}_int8_ms`] = (await timeMs(() => msm(bases, int8), { runs })).ms;
   if (peer && options.peerMaxSize !== undefined && k <= options.peerMaxSize) {
@@ -122,6 +127,10 @@ async function benchMsm(
     const mine = ours.value.toAffine();
     out[`peer_ffjavascript_msm_2p${k}_ms`] = theirs.ms;
     out[`msm_2p${k}_speedup_vs_ffjavascript`] = Math.round((theirs.ms / ours.ms) * 100) / 100;
+    const single = out[`msm_2p${k}_1thread_ms`];
+    if (typeof single === "number") {
+      out[`msm_2p${k}_1thread_speedup_vs_ffjavascript`] = Math.round((theirs.ms / single) * 100) / 100;
+    }
     out[`msm_2p${k}_agrees_with_ffjavascript`] = theirs.value.x === mine.x && theirs.value.y === mine.y;
   }
 }

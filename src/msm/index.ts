@@ -2,7 +2,7 @@
  * Multi-scalar multiplication over BN254 G1: sum_i s_i · P_i, the cost centre of every commitment and opening.
  *
  * One small interface, {@link msm}, over bases prepared once ({@link G1Bases}). Two backends give identical
- * results: `native` (C++ Pippenger with signed digits, XYZZ buckets and two threads, built from `native/` at
+ * results: `native` (C++ Pippenger with signed digits, XYZZ buckets, every core; built from `native/` at
  * install) and `portable` (@noble/curves, no build needed). The choice is automatic; see ./backend.ts for
  * the environment overrides and docs/msm.md for the algorithm and byte layouts.
  */
