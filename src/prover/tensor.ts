@@ -141,7 +141,7 @@ export function transposePoint(inputLayout: TensorLayout, perm: readonly number[
  * product; if every axis but the first of its group is a power of two (on both sides), the padded flat index
  * of every element is the same in both layouts and so is the variable count (⌈log2(d·2^k)⌉ = ⌈log2 d⌉ + k):
  * the point on the input is the point on the output, unchanged. Other reshapes move elements across padding
- * and need a selector sum-check (not built yet): they are refused with a clear error.
+ * and need a selector sum-check (the "reshape" layer of ./layers/reindex.ts): they are refused with a clear error.
  */
 export function reshapePoint(inShape: readonly number[], outShape: readonly number[], outPoint: readonly bigint[]): bigint[] {
   const fail = (why: string): never => {
