@@ -11,6 +11,10 @@ export const NETWORK_ARTIFACTS = Object.freeze({
   LAGovernor: "governance/LAGovernor.sol/LAGovernor.json",
   LATimelock: "governance/LATimelock.sol/LATimelock.json",
   InferenceRegistry: "registry/InferenceRegistry.sol/InferenceRegistry.json",
+  FeeConverter: "market/FeeConverter.sol/FeeConverter.json",
+  ProofMarket: "market/ProofMarket.sol/ProofMarket.json",
+  MockUSDC: "market/mocks/MockUSDC.sol/MockUSDC.json",
+  MockPriceFeed: "market/mocks/MockPriceFeed.sol/MockPriceFeed.json",
 });
 
 export type NetworkContractName = keyof typeof NETWORK_ARTIFACTS;

@@ -3,9 +3,12 @@
  *
  *   1. LATimelock (deployer as bootstrap admin), LAToken, ProverStaking, EmissionController, LAGovernor, and
  *      InferenceRegistry (no administrator, nothing to wire or hand over);
- *   2. roles: the emission controller mints LA and pays rewards; the guardian may pause; the market role goes
- *      to a placeholder account only when one is configured (dev);
- *   3. hand-over: the timelock becomes `DEFAULT_ADMIN_ROLE` of token, staking and emission; the governor
+ *   2. the proof market, when payment tokens are configured or mocked (dev: MockUSDC and two MockPriceFeeds,
+ *      recorded as EthPriceFeed and UsdcPriceFeed): FeeConverter (funded with LA), ProofMarket (governed by the
+ *      timelock, surplus to the timelock);
+ *   3. roles: the emission controller mints LA and pays rewards; the guardian may pause; the market role goes
+ *      to the ProofMarket, and to a placeholder account only when one is configured (dev);
+ *   4. hand-over: the timelock becomes `DEFAULT_ADMIN_ROLE` of token, staking and emission; the governor
  *      becomes the timelock's proposer and canceller, anyone its executor; the deployer renounces every role.
  *
  * Nothing is written here: the caller records the returned deployments once every step has succeeded.
@@ -24,10 +27,13 @@ import {
   type Hash,
   type Transport,
 } from "viem";
-import { deployContract, sendTransaction, waitForTransactionReceipt } from "viem/actions";
+import { deployContract, getBlock, sendTransaction, waitForTransactionReceipt } from "viem/actions";
 import type { ContractDeployment, NetworkAddresses } from "../../src/sdk/deployments";
 import { readArtifact, type NetworkContractName } from "./artifacts";
-import type { NetworkConfig } from "./network-config";
+import { DEV_PRICES, type NetworkConfig } from "./network-config";
+
+/** Decimals of (real) USDC on every chain the market targets. */
+const USDC_DECIMALS = 6;
 
 export type DeployClient = Client<Transport, Chain | undefined, Account>;
 
@@ -44,8 +50,12 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
   const deployer = client.account.address;
   const deployments: ContractDeployment[] = [];
 
-  const deploy = async (contractName: NetworkContractName, args: unknown[]): Promise<Address> => {
-    const { abi, bytecode } = readArtifact(contractName);
+  const deploy = async (
+    artifactName: NetworkContractName,
+    args: unknown[],
+    contractName: string = artifactName
+  ): Promise<Address> => {
+    const { abi, bytecode } = readArtifact(artifactName);
     const hash = await deployContract(client, {
       abi,
       bytecode,
@@ -55,7 +65,7 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
     });
     const receipt = await waitForTransactionReceipt(client, { hash });
     if (receipt.status !== "success" || !receipt.contractAddress) {
-      throw new Error(`deploying ${contractName} failed in transaction ${hash}`);
+      throw new Error(`deploying ${contractName} (${artifactName}) failed in transaction ${hash}`);
     }
     const address = getAddress(receipt.contractAddress);
     deployments.push({
@@ -97,6 +107,16 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
   ]);
 
   const registry = await deploy("InferenceRegistry", []);
+  const { timestamp: now } = await getBlock(client);
+  const market = await deployMarket(config, deploy, call, {
+    token,
+    staking,
+    emission,
+    registry,
+    timelock,
+    deployer,
+    now,
+  });
 
   await call("LAToken", token, "grantRole", [role("MINTER_ROLE"), emission]);
   await call("ProverStaking", staking, "grantRole", [role("EMISSION_ROLE"), emission]);
@@ -106,6 +126,7 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
   ] as const) {
     if (config.guardian) await call(name, address, "grantRole", [role("GUARDIAN_ROLE"), config.guardian]);
     if (config.market) await call(name, address, "grantRole", [role("MARKET_ROLE"), config.market]);
+    if (market) await call(name, address, "grantRole", [role("MARKET_ROLE"), market.market]);
   }
   for (const [name, address] of [
     ["LAToken", token],
@@ -119,5 +140,74 @@ export async function deployNetwork(client: DeployClient, config: NetworkConfig)
   await call("LATimelock", timelock, "grantRole", [role("CANCELLER_ROLE"), governor]);
   await call("LATimelock", timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer]);
 
-  return { addresses: { token, staking, emission, governor, timelock, registry }, deployments };
+  return { addresses: { token, staking, emission, governor, timelock, registry, ...market }, deployments };
+}
+
+type Deploy = (artifactName: NetworkContractName, args: unknown[], contractName?: string) => Promise<Address>;
+type Call = (contractName: NetworkContractName, to: Address, functionName: string, args: unknown[]) => Promise<void>;
+
+/**
+ * Deploys the fee converter and the proof market (and dev mocks), funds the converter and hands the converter
+ * to the timelock. Returns nothing when no payment tokens are configured and mocks are off.
+ */
+async function deployMarket(
+  config: NetworkConfig,
+  deploy: Deploy,
+  call: Call,
+  core: {
+    token: Address;
+    staking: Address;
+    emission: Address;
+    registry: Address;
+    timelock: Address;
+    deployer: Address;
+    /** Latest block time: batch 0 of the market starts there. */
+    now: bigint;
+  }
+): Promise<{ market: Address; converter: Address } | undefined> {
+  let payments = config.payments;
+  if (!payments && config.mockPayments) {
+    const { feedDecimals, laPerEth, laPerUsdc } = DEV_PRICES;
+    payments = {
+      usdc: await deploy("MockUSDC", []),
+      ethFeed: await deploy("MockPriceFeed", [feedDecimals, laPerEth], "EthPriceFeed"),
+      usdcFeed: await deploy("MockPriceFeed", [feedDecimals, laPerUsdc], "UsdcPriceFeed"),
+    };
+  }
+  if (!payments) return undefined;
+  const converter = await deploy("FeeConverter", [core.token, core.deployer]);
+  await call("FeeConverter", converter, "setSource", [zeroAddress, payments.ethFeed, 18, config.proofMarket.feedMaxAge]);
+  await call("FeeConverter", converter, "setSource", [
+    payments.usdc,
+    payments.usdcFeed,
+    USDC_DECIMALS,
+    config.proofMarket.feedMaxAge,
+  ]);
+  const { batchLength, revealLength, settleWindow, minProvingTime, collateralPerCycle } = config.proofMarket;
+  const market = await deploy("ProofMarket", [
+    {
+      la: core.token,
+      usdc: payments.usdc,
+      staking: core.staking,
+      emission: core.emission,
+      registry: core.registry,
+      converter,
+      genesis: core.now,
+      batchLength,
+      revealLength,
+      settleWindow,
+      minProvingTime,
+    },
+    core.timelock,
+    core.timelock,
+    collateralPerCycle,
+  ]);
+  await call("FeeConverter", converter, "grantRole", [role("MARKET_ROLE"), market]);
+  // The funding comes from the deployer, who holds the supply unless another initial holder was configured.
+  if (config.converterFunding > 0n && (!config.initialHolder || config.initialHolder === core.deployer)) {
+    await call("LAToken", core.token, "transfer", [converter, config.converterFunding]);
+  }
+  await call("FeeConverter", converter, "grantRole", [DEFAULT_ADMIN_ROLE, core.timelock]);
+  await call("FeeConverter", converter, "renounceRole", [DEFAULT_ADMIN_ROLE, core.deployer]);
+  return { market, converter };
 }

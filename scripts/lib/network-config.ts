@@ -27,6 +27,23 @@ export interface NetworkConfig {
     slashRecipient: Address;
   };
   emission: { epochLength: number; emissionRateBps: number; maxRewardRateBps: number; minFeePerCycle: bigint };
+  /** The proof market and its fee converter (docs/market.md). */
+  proofMarket: {
+    batchLength: number;
+    revealLength: number;
+    settleWindow: number;
+    minProvingTime: number;
+    /** LA wei of self-stake locked per cycle of revealed capacity. */
+    collateralPerCycle: bigint;
+    /** Oldest feed answer the converter accepts, seconds. */
+    feedMaxAge: number;
+  };
+  /** Payment tokens and their feeds (LA per whole token); the market is deployed when given or mocked. */
+  payments?: { usdc: Address; ethFeed: Address; usdcFeed: Address };
+  /** Without `payments`, deploy a mock USDC and mock feeds answering {@link DEV_PRICES} (dev networks). */
+  mockPayments: boolean;
+  /** LA the deployer moves into the fee converter's inventory (dev: from the initial supply). */
+  converterFunding: bigint;
   governance: {
     /** Seconds between proposal and vote start (the token's clock is timestamps). */
     votingDelay: number;
@@ -52,6 +69,16 @@ export const PRODUCTION_CONFIG: NetworkConfig = Object.freeze({
     slashRecipient: ZERO,
   },
   emission: { epochLength: DAY, emissionRateBps: 400, maxRewardRateBps: 2_000, minFeePerCycle: 10n ** 9n },
+  proofMarket: {
+    batchLength: 10 * 60,
+    revealLength: 5 * 60,
+    settleWindow: 10 * 60,
+    minProvingTime: HOUR,
+    collateralPerCycle: 10n ** 9n,
+    feedMaxAge: HOUR,
+  },
+  converterFunding: 0n,
+  mockPayments: false,
   governance: {
     votingDelay: DAY,
     votingPeriod: 7 * DAY,
@@ -65,7 +92,12 @@ export const PRODUCTION_CONFIG: NetworkConfig = Object.freeze({
 export const DEV_CONFIG: NetworkConfig = Object.freeze({
   ...PRODUCTION_CONFIG,
   governance: { votingDelay: 1, votingPeriod: HOUR, proposalThreshold: 0n, quorumPercent: 4, timelockDelay: 60 },
+  converterFunding: 1_000_000n * LA,
+  mockPayments: true,
 });
+
+/** Answers of the dev networks' mock feeds (8 decimals): LA per ETH and per USDC. */
+export const DEV_PRICES = Object.freeze({ feedDecimals: 8, laPerEth: 2_000n * 10n ** 8n, laPerUsdc: 5n * 10n ** 7n });
 
 /** Networks that get {@link DEV_CONFIG}; every other network gets {@link PRODUCTION_CONFIG}. */
 export const DEV_NETWORKS: readonly string[] = ["hardhat", "localhost"];

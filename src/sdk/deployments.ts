@@ -29,16 +29,27 @@ export interface NetworkAddresses {
   governor: Address;
   timelock: Address;
   registry: Address;
+  /** The proof market and its fee converter: absent on networks deployed without payment tokens. */
+  market?: Address;
+  converter?: Address;
 }
 
-/** Role → contract (artifact) name of each deployed contract. */
-export const NETWORK_CONTRACTS: Readonly<Record<keyof NetworkAddresses, string>> = Object.freeze({
+type RequiredRole = Exclude<keyof NetworkAddresses, "market" | "converter">;
+
+/** Role → contract (artifact) name of each contract every deployment has. */
+export const NETWORK_CONTRACTS: Readonly<Record<RequiredRole, string>> = Object.freeze({
   token: "LAToken",
   staking: "ProverStaking",
   emission: "EmissionController",
   governor: "LAGovernor",
   timelock: "LATimelock",
   registry: "InferenceRegistry",
+});
+
+/** Role → contract name of the contracts a deployment may have (read when their file exists). */
+export const OPTIONAL_NETWORK_CONTRACTS: Readonly<Record<"market" | "converter", string>> = Object.freeze({
+  market: "ProofMarket",
+  converter: "FeeConverter",
 });
 
 /** Default location of the address book: `deployments/` at the repository root. */
@@ -76,12 +87,17 @@ export function readContractDeployment(dir: string, network: string, contractNam
   return record as ContractDeployment;
 }
 
-/** Reads the addresses of every network contract on `network`. */
+/** Reads the addresses of every network contract on `network` (optional ones when deployed). */
 export function readNetworkAddresses(dir: string, network: string): NetworkAddresses {
   const entries = Object.entries(NETWORK_CONTRACTS).map(([role, name]) => [
     role,
     readContractDeployment(dir, network, name).address,
   ]);
+  for (const [role, name] of Object.entries(OPTIONAL_NETWORK_CONTRACTS)) {
+    if (existsSync(join(networkDir(dir, network), `${name}.json`))) {
+      entries.push([role, readContractDeployment(dir, network, name).address]);
+    }
+  }
   return Object.fromEntries(entries) as NetworkAddresses;
 }
 

@@ -3,7 +3,14 @@
  * debugging, and one small subclass per failure so callers can tell them apart by `name`.
  */
 import { BaseError as ViemBaseError, ContractFunctionRevertedError, decodeErrorResult, isHex, type Abi } from "viem";
-import { emissionControllerAbi, inferenceRegistryAbi, laTokenAbi, proverStakingAbi } from "./abis";
+import {
+  emissionControllerAbi,
+  feeConverterAbi,
+  inferenceRegistryAbi,
+  laTokenAbi,
+  proofMarketAbi,
+  proverStakingAbi,
+} from "./abis";
 
 /** Base of every SDK error: `shortMessage` is one line fit for a CLI; `hint` says what to do about it. */
 export class DeepproveSdkError extends Error {
@@ -106,14 +113,30 @@ function hintFor(errorName: string, args: readonly unknown[]): string | undefine
       return `Model ${formatArg(args[0])} was deprecated by its owner; use the model id that replaced it.`;
     case "NotModelOwner":
       return `Only the owner of model ${formatArg(args[0])} may do this; ${String(args[1])} is not it.`;
-    case "CommitmentMismatch":
-      return "The verifier was generated for another model: regenerate it from this model's verifying key.";
     case "VerifierHasNoCode":
       return `Nothing is deployed at ${String(args[0])}: deploy the generated verifier first.`;
     case "ProofRejected":
       return "The verifier returned false: the proof does not hold for this input, output and sender.";
     case "UnknownInference":
       return `No inference has id ${formatArg(args[0])} on this network.`;
+    case "NotInPhase":
+      return `Batch ${formatArg(args[0])} is not in that phase now: requests and commitments during the batch, reveals after it, then settlement (docs/market.md).`;
+    case "DeadlineTooSoon":
+      return `The deadline must be at least ${timestamp(args[1])} (after the batch's settlement plus the minimum proving time).`;
+    case "SlippageExceeded":
+      return `The payment buys ${formatArg(args[0])} LA wei at the oracle price but the escrow needs ${formatArg(args[1])}: pay more or lower the price.`;
+    case "StalePrice":
+      return "The price feed is stale; pay in LA or retry when the oracle has updated.";
+    case "CommitmentMismatch":
+      return args.length === 2 && typeof args[0] === "bigint"
+        ? "The reveal does not match the commitment: use the exact price, capacity and salt committed."
+        : "The verifier was generated for another model: regenerate it from this model's verifying key.";
+    case "WrongInference":
+      return "The inference must be the assigned prover's own verification of the request's model and input.";
+    case "BatchFull":
+      return `Batch ${formatArg(args[0])} is full; try again in the next batch.`;
+    case "NothingToWithdraw":
+      return "No refund is owed to this account.";
     case "ERC20InsufficientAllowance":
       return "The LA allowance is too low; the SDK approves automatically unless `approve: false` was passed.";
     default:
@@ -127,6 +150,8 @@ const NETWORK_ERRORS: Abi = [
   ...emissionControllerAbi,
   ...laTokenAbi,
   ...inferenceRegistryAbi,
+  ...proofMarketAbi,
+  ...feeConverterAbi,
 ].filter((item) => item.type === "error");
 
 /**

@@ -2,8 +2,8 @@
  * The deepprove viem SDK. Every action takes a viem client first and a parameters object second; writes need
  * a client with an `account`. Contract addresses come from the address book ({@link readNetworkAddresses}).
  *
- * Areas: staking (provers, delegation), emission (epochs, rewards), registry (models, verified inferences). The
- * market (a later issue) adds its folder beside these.
+ * Areas: staking (provers, delegation), emission (epochs, rewards), registry (models, verified inferences),
+ * market (requests, sealed asks, settlement, jobs).
  */
 export * from "./abis";
 export * from "./errors";
@@ -28,3 +28,10 @@ export * from "./registry/checkInference";
 export * from "./registry/getModel";
 export * from "./registry/getInference";
 export * from "./registry/isVerified";
+export * from "./registry/manageModel";
+export * from "./registry/watchVerifications";
+export * from "./market/types";
+export * from "./market/requestProof";
+export * from "./market/asks";
+export * from "./market/settleBatch";
+export * from "./market/jobs";

@@ -12,12 +12,17 @@ import {
   ContractRevertError,
   InvalidParameterError,
   checkInference,
+  deprecateModel,
   getInference,
   getModel,
   isVerified,
   registerModel,
+  setModelMetadata,
   submitProof,
+  transferModelOwnership,
   verifyInference,
+  watchVerifications,
+  type VerificationEvent,
 } from "../../src/sdk";
 import { COMMITMENT_A, COMMITMENT_B, boundProof } from "./fixture";
 
@@ -139,13 +144,46 @@ describe("sdk: registry actions", () => {
       registerModel(owner, { contracts, commitment: COMMITMENT_B as Hex, verifier: bound, metadataURI: "" }),
       "CommitmentMismatch"
     );
-    await expect(getModel(prover, { contracts, modelId: 0n })).to.be.rejectedWith(InvalidParameterError, /modelId/);
-    await expect(
-      verifyInference(prover, { contracts, modelId, input: "0x123" as Hex, output: OUTPUT, proof })
-    ).to.be.rejectedWith(InvalidParameterError, /input must be 0x-prefixed hex bytes/);
-    await expect(isVerified(prover, { contracts, modelId, output: OUTPUT })).to.be.rejectedWith(
-      InvalidParameterError,
-      /give input or inputHash/
-    );
+    const rejection = (action: Promise<unknown>) => action.then(() => undefined, (e: unknown) => e);
+    const zeroId = await rejection(getModel(prover, { contracts, modelId: 0n }));
+    expect(zeroId).to.be.instanceOf(InvalidParameterError).with.property("message").match(/modelId/);
+    const oddHex = await rejection(verifyInference(prover, { contracts, modelId, input: "0x123" as Hex, output: OUTPUT, proof }));
+    expect(oddHex).to.be.instanceOf(InvalidParameterError).with.property("message").match(/input must be 0x-prefixed hex/);
+    const noInput = await rejection(isVerified(prover, { contracts, modelId, output: OUTPUT }));
+    expect(noInput).to.be.instanceOf(InvalidParameterError).with.property("message").match(/give input or inputHash/);
+  });
+
+  it("model owners edit, transfer and deprecate; others are refused by name", async () => {
+    const { contracts, bound, owner, other, prover } = await loadFixture(sdkRegistryFixture);
+    const { result: modelId } = await registerModel(owner, { contracts, commitment: COMMITMENT_A as Hex, verifier: bound, metadataURI: "a" });
+    await setModelMetadata(owner, { contracts, modelId, metadataURI: "b" });
+    expect((await getModel(owner, { contracts, modelId })).metadataURI).to.equal("b");
+    const refused = await revertOf(deprecateModel(other, { contracts, modelId }), "NotModelOwner");
+    expect(refused.hint).to.match(/Only the owner of model 1/);
+    await transferModelOwnership(owner, { contracts, modelId, newOwner: other.account.address });
+    await deprecateModel(other, { contracts, modelId });
+    expect(await getModel(owner, { contracts, modelId })).to.include({ owner: other.account.address, deprecated: true });
+    const proof = boundProof(INPUT, OUTPUT, prover.account.address) as Hex;
+    await revertOf(verifyInference(prover, { contracts, modelId, input: INPUT, output: OUTPUT, proof }), "ModelIsDeprecated");
+  });
+
+  it("watchVerifications reports new verifications, filtered by model", async () => {
+    const { contracts, bound, owner, prover } = await loadFixture(sdkRegistryFixture);
+    const { result: modelId } = await registerModel(owner, { contracts, commitment: COMMITMENT_A as Hex, verifier: bound, metadataURI: "" });
+    const { result: otherModel } = await registerModel(owner, { contracts, commitment: COMMITMENT_A as Hex, verifier: bound, metadataURI: "" });
+    const seen: VerificationEvent[] = [];
+    const stop = watchVerifications(prover, { contracts, modelId, pollingInterval: 20, onVerifications: (events) => seen.push(...events) });
+    try {
+      // The watch installs its log filter asynchronously: give it a few polling intervals first.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const proof = boundProof(INPUT, OUTPUT, prover.account.address) as Hex;
+      await verifyInference(prover, { contracts, modelId: otherModel, input: INPUT, output: OUTPUT, proof });
+      const { hash } = await verifyInference(prover, { contracts, modelId, input: INPUT, output: OUTPUT, proof });
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.include({ inferenceId: 2n, modelId, prover: prover.account.address, transactionHash: hash });
+    } finally {
+      stop();
+    }
   });
 });

@@ -1,18 +1,37 @@
 /**
- * The staking commands of the `deepprove` CLI against a real `hardhat node` on 127.0.0.1 (random free port,
+ * The network commands of the `deepprove` CLI (staking, registry) against a real `hardhat node` on 127.0.0.1 (random free port,
  * started and killed by this test): deploy with the deploy script's code, then drive the CLI as a user would.
  */
 import { expect } from "chai";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPublicClient, createWalletClient, http, parseEther, toHex, type Address, type Hex } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeAbiParameters,
+  http,
+  keccak256,
+  parseEther,
+  toHex,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { deployNetwork } from "../../scripts/lib/deploy-network";
 import { configFor } from "../../scripts/lib/network-config";
-import { emissionControllerAbi, laTokenAbi, writeContractDeployment, type NetworkAddresses } from "../../src/sdk";
+import {
+  emissionControllerAbi,
+  laTokenAbi,
+  proofMarketAbi,
+  verifyInference,
+  writeContractDeployment,
+  type NetworkAddresses,
+} from "../../src/sdk";
 import { main } from "../../src/cli/main";
 
 const ROOT = join(__dirname, "..", "..");
@@ -59,7 +78,7 @@ function startNode(port: number): Promise<ChildProcess> {
 const account = (index: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
 const privateKeyOf = (index: number): Hex => toHex(account(index).getHdKey().privateKey!);
 
-describe("cli: staking commands against a hardhat node", function () {
+describe("cli: network commands against a hardhat node", function () {
   this.timeout(240_000);
   let node: ChildProcess | undefined;
   let rpcUrl = "";
@@ -212,6 +231,130 @@ describe("cli: staking commands against a hardhat node", function () {
     const shown = await cliInProcess("prover", "epoch", "--epoch", next.toString(), "--prover", prover);
     expect(shown.json()).to.deep.include({ finalized: true, paid: paid.toString() });
     expect(shown.json().rewards.paid).to.equal(true);
+  });
+
+  it("registers a model and shows models and verified inferences", async () => {
+    const artifact = JSON.parse(
+      readFileSync(join(ROOT, "artifacts/contracts/test/KeccakBoundVerifier.sol/KeccakBoundVerifier.json"), "utf8")
+    ) as { abi: Abi; bytecode: Hex };
+    const commitment = keccak256(toHex("cli model"));
+    const chain = defineChain({
+      id: 31_337,
+      name: "localhost",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+    });
+    const wallet = createWalletClient({ account: account(2).address, chain, transport: http(rpcUrl) });
+    const deployHash = await wallet.deployContract({ ...artifact, args: [commitment] });
+    const publicClient = createPublicClient({ transport: http(rpcUrl) });
+    const verifier = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
+
+    const mismatch = await cliInProcess(
+      "model", "register", "--commitment", keccak256(toHex("other")), "--verifier", verifier, "--metadata", "m",
+      "--key", keyFile("prover")
+    );
+    expect(mismatch.status).to.equal(1);
+    expect(mismatch.stderr).to.match(/CommitmentMismatch/);
+    const registered = await cliInProcess(
+      "model", "register", "--commitment", commitment, "--verifier", verifier, "--metadata", "ipfs://cli",
+      "--key", keyFile("prover")
+    );
+    expect(registered.status, registered.stderr).to.equal(0);
+    expect(registered.json()).to.include({ action: "register-model", modelId: "1", owner: prover });
+    const shown = await cliInProcess("model", "show", "1");
+    expect(shown.json()).to.include({ commitment, metadataURI: "ipfs://cli", owner: prover, deprecated: false });
+
+    const [input, output] = ["0x0102", "0x03"] as const;
+    const proof = keccak256(
+      encodeAbiParameters([{ type: "bytes" }, { type: "bytes" }, { type: "address" }], [input, output, prover])
+    );
+    await verifyInference(wallet, { contracts, modelId: 1n, input, output, proof });
+    const inference = await cliInProcess("inference", "show", "1");
+    expect(inference.status, inference.stderr).to.equal(0);
+    expect(inference.json()).to.include({ modelId: "1", prover, inputHash: keccak256(input), outputHash: keccak256(output) });
+
+    for (const [args, message] of [
+      [["model", "show", "0"], /id: ids start at 1/],
+      [["model", "show", "7"], /UnknownModel\(7\)/],
+      [["inference", "show", "9"], /UnknownInference\(9\)/],
+      [["model", "register", "--commitment", "0x12", "--verifier", verifier, "--metadata", "m", "--key", keyFile("prover")], /--commitment/],
+    ] as [string[], RegExp][]) {
+      const run = await cliInProcess(...args);
+      expect(run.status, args.join(" ")).to.equal(1);
+      expect(run.stderr, args.join(" ")).to.match(message);
+    }
+  });
+
+  it("runs a market batch: requests, a sealed ask, settlement, fulfilment and refunds", async () => {
+    const publicClient = createPublicClient({ transport: http(rpcUrl) });
+    const read = (functionName: "GENESIS" | "BATCH_LENGTH" | "REVEAL_LENGTH" | "currentBatch") =>
+      publicClient.readContract({ address: contracts.market!, abi: proofMarketAbi, functionName });
+    const [genesis, length, reveal] = [await read("GENESIS"), await read("BATCH_LENGTH"), await read("REVEAL_LENGTH")];
+    // Start at the beginning of a fresh batch so that every order below lands in the same one.
+    const batch = (await read("currentBatch")) + 1n;
+    await rpc("evm_setNextBlockTimestamp", [Number(genesis + batch * length + 1n)]);
+    await rpc("evm_mine");
+
+    const request = (cycles: string, price: string) =>
+      cliInProcess("market", "request", "--model", "1", "--input", "0x0102", "--cycles", cycles, "--max-price", price, "--key", keyFile("delegator"));
+    const first = await request("1000", "0.001");
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.json()).to.include({ action: "request", batch: batch.toString(), escrow: parseEther("1").toString() });
+    const second = await request("500", "0.0005");
+    expect(second.status, second.stderr).to.equal(0);
+    const committed = await cliInProcess("market", "ask", "commit", "--price", "0.0001", "--capacity", "5000", "--key", keyFile("prover"));
+    expect(committed.status, committed.stderr).to.equal(0);
+    const { salt } = committed.json();
+
+    await rpc("evm_setNextBlockTimestamp", [Number(genesis + (batch + 1n) * length)]);
+    await rpc("evm_mine");
+    const revealed = await cliInProcess(
+      "market", "ask", "reveal", "--batch", batch.toString(), "--price", "0.0001", "--capacity", "5000", "--salt", salt,
+      "--key", keyFile("prover")
+    );
+    expect(revealed.status, revealed.stderr).to.equal(0);
+    await rpc("evm_setNextBlockTimestamp", [Number(genesis + (batch + 1n) * length + reveal)]);
+    await rpc("evm_mine");
+    const settled = await cliInProcess("market", "settle", batch.toString(), "--key", keyFile("delegator"));
+    expect(settled.status, settled.stderr).to.equal(0);
+    const outcome = settled.json();
+    expect(outcome.winners).to.deep.equal([{ request: first.json().requestId, prover: prover.toLowerCase() }]);
+    expect(outcome.buyerPrice).to.equal(parseEther("0.0005").toString());
+
+    const [input, output] = ["0x0102", "0x03"] as const;
+    const proof = keccak256(
+      encodeAbiParameters([{ type: "bytes" }, { type: "bytes" }, { type: "address" }], [input, output, prover])
+    );
+    const chain = defineChain({
+      id: 31_337,
+      name: "localhost",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+    });
+    const wallet = createWalletClient({ account: prover, chain, transport: http(rpcUrl) });
+    const { result: recorded } = await verifyInference(wallet, { contracts, modelId: 1n, input, output, proof });
+    const fulfilled = await cliInProcess(
+      "market", "fulfil", first.json().requestId, recorded.inferenceId.toString(), "--key", keyFile("prover")
+    );
+    expect(fulfilled.status, fulfilled.stderr).to.equal(0);
+    expect(fulfilled.json().payout).to.equal(parseEther("0.5").toString());
+    const shown = await cliInProcess("market", "show", first.json().requestId);
+    expect(shown.json()).to.include({ status: "fulfilled", prover });
+    const refunded = await cliInProcess("market", "refund", "--key", keyFile("delegator"));
+    expect(refunded.status, refunded.stderr).to.equal(0);
+    expect(refunded.json().amount).to.equal(parseEther("0.75").toString());
+
+    for (const [args, message] of [
+      [["market", "request", "--model", "1", "--input", "0x01", "--cycles", "1", "--max-price", "1", "--pay", "DOGE", "--key", keyFile("delegator")], /--pay: "DOGE" is not LA, USDC or ETH/],
+      [["market", "request", "--model", "1", "--input", "0x01", "--cycles", "1", "--max-price", "1", "--pay", "USDC", "--key", keyFile("delegator")], /--amount: required with --pay USDC/],
+      [["market", "request", "--model", "1", "--cycles", "1", "--max-price", "1", "--key", keyFile("delegator")], /exactly one of --input/],
+      [["market", "refund", "--key", keyFile("delegator")], /NothingToWithdraw/],
+      [["market", "settle", batch.toString(), "--key", keyFile("delegator")], /NotInPhase|BatchClosed/],
+    ] as [string[], RegExp][]) {
+      const run = await cliInProcess(...args);
+      expect(run.status, args.join(" ")).to.equal(1);
+      expect(run.stderr, args.join(" ")).to.match(message);
+    }
   });
 
   it("reports user mistakes in one line naming the bad input, without a stack trace", async () => {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NETWORK_CONTRACTS } from "../../src/sdk/deployments";
+import { NETWORK_CONTRACTS, OPTIONAL_NETWORK_CONTRACTS } from "../../src/sdk/deployments";
 
 describe("deploy: scripts/deploy.ts", function () {
   this.timeout(120_000);
@@ -19,11 +19,15 @@ describe("deploy: scripts/deploy.ts", function () {
       );
       expect(run.status, run.stderr).to.equal(0);
       const files = readdirSync(join(dir, "hardhat")).sort();
-      expect(files).to.deep.equal(
-        Object.values(NETWORK_CONTRACTS)
-          .map((name) => `${name}.json`)
-          .sort()
-      );
+      // Dev networks also get the market with mock payment tokens and feeds.
+      const expected = [
+        ...Object.values(NETWORK_CONTRACTS),
+        ...Object.values(OPTIONAL_NETWORK_CONTRACTS),
+        "MockUSDC",
+        "EthPriceFeed",
+        "UsdcPriceFeed",
+      ];
+      expect(files).to.deep.equal(expected.map((name) => `${name}.json`).sort());
       for (const file of files) {
         const record = JSON.parse(readFileSync(join(dir, "hardhat", file), "utf8"));
         expect(record.address).to.match(/^0x[0-9a-fA-F]{40}$/);

@@ -9,9 +9,12 @@ import { registerUndelegate } from "./undelegate";
 import { registerWithdraw } from "./withdraw";
 import { registerClaim } from "./claim";
 import { registerProver } from "./prover";
+import { registerModel } from "./model";
+import { registerInference } from "./inference";
+import { registerMarket } from "./market";
 
 /** A subcommand registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every `deepprove` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerGenerate, registerInspect, registerRun, registerBench, registerStake, registerDelegate, registerUndelegate, registerWithdraw, registerClaim, registerProver];
+export const COMMANDS: readonly RegisterCommand[] = [registerGenerate, registerInspect, registerRun, registerBench, registerStake, registerDelegate, registerUndelegate, registerWithdraw, registerClaim, registerProver, registerModel, registerInference, registerMarket];

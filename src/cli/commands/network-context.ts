@@ -70,14 +70,23 @@ export function loadPrivateKey(spec: string): Hex {
   return prefixed as Hex;
 }
 
+/**
+ * Parses a positive decimal amount of a token with `decimals` decimals (`"12.5"`) into base units, exactly;
+ * `what` names the argument and `unit` the token in the error.
+ */
+export function parseUnitsExact(value: string, decimals: number, what: string, unit: string): bigint {
+  const pattern = new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`);
+  if (!pattern.test(value)) throw new CliInputError(`${what}: "${value}" is not a decimal ${unit} amount`);
+  // Exact decimal → base units (the regex bounds the fraction), without loading viem's parseUnits.
+  const [whole, fraction = ""] = value.split(".");
+  const units = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0"));
+  if (units === 0n) throw new CliInputError(`${what}: must be more than 0 ${unit}`);
+  return units;
+}
+
 /** Parses a decimal LA amount (`"12.5"`) into wei; `what` names the argument in the error. */
 export function parseLA(value: string, what: string): bigint {
-  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new CliInputError(`${what}: "${value}" is not a decimal LA amount`);
-  // Exact decimal → wei (the regex bounds the fraction to 18 digits), without loading viem's parseUnits.
-  const [whole, fraction = ""] = value.split(".");
-  const wei = BigInt(whole) * 10n ** BigInt(LA_DECIMALS) + BigInt(fraction.padEnd(LA_DECIMALS, "0"));
-  if (wei === 0n) throw new CliInputError(`${what}: must be more than 0 LA`);
-  return wei;
+  return parseUnitsExact(value, LA_DECIMALS, what, "LA");
 }
 
 /** Parses an address argument into its checksummed form; `what` names it in the error. */

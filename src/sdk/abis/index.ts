@@ -5,3 +5,7 @@ export { emissionControllerAbi } from "./EmissionController";
 export { laGovernorAbi } from "./LAGovernor";
 export { laTimelockAbi } from "./LATimelock";
 export { inferenceRegistryAbi } from "./InferenceRegistry";
+export { feeConverterAbi } from "./FeeConverter";
+export { proofMarketAbi } from "./ProofMarket";
+export { mockUSDCAbi } from "./MockUSDC";
+export { mockPriceFeedAbi } from "./MockPriceFeed";

@@ -1,0 +1,126 @@
+/**
+ * The polynomial arithmetic of a HyperKZG opening (fold, evaluate at ±x and x, linear combinations, division
+ * by (X - x) and by (X^2 - s)(X - s), commit), over one of two vector representations:
+ *
+ * - `native`: packed Fr vectors, n canonical 32-byte little-endian words in one Uint8Array, worked on by the
+ *   C++ kernels of `native/` (both cores for the element-wise passes) and handed to the native MSM as they
+ *   are. A polynomial is converted from bigints once, when the opening starts, and never back.
+ * - `portable`: `bigint[]` and the TypeScript routines of ./kzg.ts and ../poly/mle.ts, for machines without
+ *   the addon.
+ *
+ * Every operation is a mathematical function of its inputs with canonical outputs, so both give the same
+ * field elements, hence the same proof bytes (test/pcs/poly-kernels.test.ts and the pinned-proof test in
+ * test/pcs/hyperkzg.test.ts compare them).
+ */
+import type { G1Point } from "../curve/bn254";
+import { MODULUS } from "../field/fr";
+import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../msm";
+import { readWordLE } from "../msm/layout";
+import { bindFirstVariable } from "../poly/mle";
+import { commitCoefficients, divideByLinear, divideBySquareTimesLinear, evaluateAtPlusMinusWithPowers } from "./kzg";
+import type { Srs } from "./srs";
+
+/** Vector operations an opening needs; `V` is the backend's vector type. All results are canonical. */
+export interface PolyKernels<V> {
+  readonly backend: MsmBackendName;
+  /** The values (canonical, not re-checked) zero-extended to `size` entries. */
+  fromBigints(values: readonly bigint[], size: number): V;
+  toBigints(v: V): bigint[];
+  length(v: V): number;
+  /** v[2i] + u·(v[2i+1] - v[2i]): binds the first variable of a multilinear table (length even, >= 2). */
+  fold(v: V, u: bigint): V;
+  /** [v(x), v(-x)] for v read as coefficients, lowest degree first. */
+  evalPlusMinus(v: V, x: bigint): [bigint, bigint];
+  /** v(x). */
+  evalAt(v: V, x: bigint): bigint;
+  /** sum_j coeffs[j]·vs[j], as long as the longest vector (shorter ones zero-extended). */
+  linearCombination(vs: readonly V[], coeffs: readonly bigint[]): V;
+  /** The quotient of v(X) by (X - x), remainder discarded. */
+  divideByLinear(v: V, x: bigint): V;
+  /** The quotient of v(X) by (X^2 - s)(X - s), remainder discarded. */
+  divideBySquareTimesLinear(v: V, s: bigint): V;
+  /** [v(tau)]_1 by one MSM. */
+  commit(srs: Srs, v: V): G1Point;
+}
+
+/**
+ * Kernels for one opening: `native` when requested or (by default) when the MSM backend is native, else
+ * `portable`. The portable set caches a table of powers between evaluations, hence one set per opening.
+ */
+export function polyKernels(backend: MsmBackendName = selectedBackend()): PolyKernels<Uint8Array> | PolyKernels<bigint[]> {
+  if (backend === "native") {
+    const native = loadNative();
+    if (!native) throw new Error("HyperKZG: the native kernels were requested but the addon did not load");
+    return nativeKernels(native);
+  }
+  return portableKernels();
+}
+
+/** Packed words (`native/src/frvec.h`); the element-wise kernels use {@link threadCount} threads. */
+export function nativeKernels(native: NativeKernels): PolyKernels<Uint8Array> {
+  const threads = threadCount();
+  return {
+    backend: "native",
+    fromBigints: (values, size) => native.frFromBigints(values, size),
+    toBigints: (v) => native.frToBigints(v),
+    length: (v) => v.length / 32,
+    fold: (v, u) => native.frFold(v, u, threads),
+    evalPlusMinus: (v, x) => {
+      const out = native.frEvalPlusMinus(v, x, threads);
+      return [readWordLE(out, 0), readWordLE(out, 32)];
+    },
+    evalAt: (v, x) => readWordLE(native.frEval(v, x, threads), 0),
+    linearCombination: (vs, coeffs) => native.frLinearCombination(vs, coeffs, threads),
+    divideByLinear: (v, x) => native.frDivideByLinear(v, x),
+    divideBySquareTimesLinear: (v, s) => native.frDivideBySquareTimesLinear(v, s),
+    commit: (srs, v) => commitCoefficients(srs, v),
+  };
+}
+
+/** bigint vectors and the TypeScript routines (lazy reduction: one `%` per output where possible). */
+export function portableKernels(): PolyKernels<bigint[]> {
+  // evalPlusMinus is called for every fold at the same x: one table of powers serves them all.
+  let powers: { x: bigint; table: bigint[] } | undefined;
+  const powersOf = (x: bigint, n: number): bigint[] => {
+    if (!powers || powers.x !== x || powers.table.length < n) {
+      const table = new Array<bigint>(n);
+      let p = 1n;
+      for (let i = 0; i < n; i++) {
+        table[i] = p;
+        p = (p * x) % MODULUS;
+      }
+      powers = { x, table };
+    }
+    return powers.table;
+  };
+  return {
+    backend: "portable",
+    fromBigints: (values, size) => {
+      const out = values.slice();
+      for (let i = values.length; i < size; i++) out.push(0n);
+      return out;
+    },
+    toBigints: (v) => v.slice(),
+    length: (v) => v.length,
+    fold: (v, u) => bindFirstVariable(v, u),
+    evalPlusMinus: (v, x) => evaluateAtPlusMinusWithPowers(v, powersOf(x, v.length)),
+    evalAt: (v, x) => {
+      let acc = 0n;
+      for (let i = v.length - 1; i >= 0; i--) acc = (acc * x + v[i]) % MODULUS;
+      return acc;
+    },
+    linearCombination: (vs, coeffs) => {
+      const n = Math.max(0, ...vs.map((v) => v.length));
+      const out = new Array<bigint>(n);
+      for (let i = 0; i < n; i++) {
+        let acc = 0n;
+        for (let j = 0; j < vs.length; j++) if (i < vs[j].length) acc += coeffs[j] * vs[j][i];
+        out[i] = acc % MODULUS;
+      }
+      return out;
+    },
+    divideByLinear: (v, x) => divideByLinear(v, x),
+    divideBySquareTimesLinear: (v, s) => divideBySquareTimesLinear(v, s),
+    commit: (srs, v) => commitCoefficients(srs, v),
+  };
+}
