@@ -15,3 +15,5 @@ export * from "./layers/reindex";
 export * from "./layers/conv-spec";
 export * from "./layers/movement-spec";
 export * from "./layers/concat";
+export * from "./layers/requant-spec";
+export * from "./layers/requant";
