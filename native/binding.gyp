@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "deepprove_native",
-      "sources": ["src/addon.cc", "src/msm.cc", "src/fixed_base.cc", "src/affine.cc"],
+      "sources": ["src/addon.cc", "src/msm.cc", "src/fixed_base.cc", "src/affine.cc", "src/frvec.cc"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
       "cflags!": ["-O2"],

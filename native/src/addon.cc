@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 #include <vector>
+#include "frvec.h"
 #include "msm.h"
 
 using namespace dp;
@@ -143,7 +144,7 @@ void writeCanonical(const Affine& a, u64* out) {
   a.y.toCanonical(out + 4);
 }
 
-/** msm(basesMont, scalars, threads, windowBits = 0) -> canonical affine point (64 bytes). */
+/** msm(basesMont, scalars, threads, windowBits = 0..16, 0 = automatic) -> canonical affine point (64 bytes). */
 napi_value Msm(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 3, 4);
   Bytes bases = readBytes(env, argv[0], "bases");
@@ -151,7 +152,7 @@ napi_value Msm(napi_env env, napi_callback_info info) {
   std::vector<u64> scalars = readScalars(env, argv[1]);
   const int threads = readInt(env, argv[2], "threads");
   const int windowBits = argv.size() > 3 ? readInt(env, argv[3], "windowBits") : 0;
-  if (windowBits < 0 || windowBits > 15) throw JsError{JsError::Range, "windowBits must be in 0..15"};
+  if (windowBits < 0 || windowBits > 16) throw JsError{JsError::Range, "windowBits must be in 0..16"};
   const size_t n = scalars.size() / 4;
   if (n > nBases) {
     throw JsError{JsError::Range, std::to_string(n) + " scalars but only " + std::to_string(nBases) + " bases"};
@@ -241,14 +242,153 @@ napi_value FrPowers(napi_env env, napi_callback_info info) {
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
-/** windowBits(n, bits) -> the Pippenger window width chosen for n points of `bits`-bit scalars. */
+/** windowBits(n, bits, threads = 1) -> the Pippenger window width chosen for n points of `bits`-bit scalars. */
 napi_value WindowBits(napi_env env, napi_callback_info info) {
-  auto argv = args(env, info, 2);
+  auto argv = args(env, info, 2, 3);
   const int n = readInt(env, argv[0], "n");
   const int bits = readInt(env, argv[1], "bits");
+  const int threads = argv.size() > 2 ? readInt(env, argv[2], "threads") : 1;
   napi_value out;
-  NAPI_OK(napi_create_int32(env, msmWindowBits(size_t(std::max(n, 0)), bits), &out));
+  NAPI_OK(napi_create_int32(env, msmWindowBits(size_t(std::max(n, 0)), bits, threads), &out));
   return out;
+}
+
+// ---- Fr vectors: n canonical 32-byte little-endian words in one Uint8Array (see frvec.h) ----
+
+/** A packed Fr vector argument, every word checked canonical (names the first bad one). */
+struct Words {
+  Bytes bytes;
+  size_t n = 0;
+  const u64* data() const { return reinterpret_cast<const u64*>(bytes.data); }
+};
+
+Words readWords(napi_env env, napi_value value, const std::string& what) {
+  Words w;
+  w.bytes = readBytes(env, value, what.c_str());
+  if (w.bytes.length % SCALAR_BYTES != 0) {
+    throw JsError{JsError::Range, what + ": byte length " + std::to_string(w.bytes.length) + " is not a multiple of 32"};
+  }
+  w.n = w.bytes.length / SCALAR_BYTES;
+  for (size_t i = 0; i < w.n; i++) {
+    if (!Fr::isReduced(w.data() + 4 * i)) {
+      throw JsError{JsError::Range, what + ": word " + std::to_string(i) + " is not a canonical Fr element"};
+    }
+  }
+  return w;
+}
+
+/** One canonical Fr bigint argument as 4 limbs. */
+std::vector<u64> readScalar(napi_env env, napi_value value, const char* what) {
+  napi_value arr;
+  NAPI_OK(napi_create_array_with_length(env, 1, &arr));
+  NAPI_OK(napi_set_element(env, arr, 0, value));
+  try {
+    return readScalars(env, arr);
+  } catch (const JsError& e) {
+    throw JsError{e.kind, std::string(what) + " is not a canonical Fr element (a bigint 0 <= x < r)"};
+  }
+}
+
+/** frFromBigints(values, size) -> `size` words: the values, then zeros (size >= values.length). */
+napi_value FrFromBigints(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 2);
+  std::vector<u64> words = readScalars(env, argv[0]);
+  const int size = readInt(env, argv[1], "size");
+  if (size < 0 || size_t(size) < words.size() / 4) throw JsError{JsError::Range, "size is below the number of values"};
+  words.resize(4 * size_t(size), 0);
+  return bufferOf(env, words.data(), words.size() * 8);
+}
+
+/** frToBigints(words) -> bigint[]. */
+napi_value FrToBigints(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 1);
+  Words a = readWords(env, argv[0], "words");
+  napi_value out;
+  NAPI_OK(napi_create_array_with_length(env, a.n, &out));
+  for (size_t i = 0; i < a.n; i++) {
+    napi_value v;
+    NAPI_OK(napi_create_bigint_words(env, 0, 4, a.data() + 4 * i, &v));
+    NAPI_OK(napi_set_element(env, out, uint32_t(i), v));
+  }
+  return out;
+}
+
+/** frFold(words, u, threads) -> n/2 words: a[2i] + u·(a[2i+1] - a[2i]). n must be even. */
+napi_value FrFold(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  Words a = readWords(env, argv[0], "vector");
+  if (a.n % 2 != 0) throw JsError{JsError::Range, "vector: " + std::to_string(a.n) + " words is not even"};
+  std::vector<u64> u = readScalar(env, argv[1], "u");
+  std::vector<u64> out(4 * (a.n / 2));
+  frFold(a.data(), a.n, u.data(), out.data(), readInt(env, argv[2], "threads"));
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
+/** frEval(words, x, threads) -> one word: sum_i a_i·x^i. */
+napi_value FrEval(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  Words a = readWords(env, argv[0], "vector");
+  std::vector<u64> x = readScalar(env, argv[1], "x");
+  u64 out[4];
+  frEval(a.data(), a.n, x.data(), out, readInt(env, argv[2], "threads"));
+  return bufferOf(env, out, sizeof(out));
+}
+
+/** frEvalPlusMinus(words, x, threads) -> two words: a(x), a(-x). */
+napi_value FrEvalPlusMinus(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  Words a = readWords(env, argv[0], "vector");
+  std::vector<u64> x = readScalar(env, argv[1], "x");
+  u64 out[8];
+  frEvalPlusMinus(a.data(), a.n, x.data(), out, readInt(env, argv[2], "threads"));
+  return bufferOf(env, out, sizeof(out));
+}
+
+/** frLinearCombination(vectors, coeffs, threads) -> max length words: sum_j c_j·v_j (zero-extended). */
+napi_value FrLinearCombination(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, argv[0], &isArray));
+  if (!isArray) throw JsError{JsError::Type, "vectors must be an array of Uint8Array"};
+  uint32_t m = 0;
+  NAPI_OK(napi_get_array_length(env, argv[0], &m));
+  std::vector<u64> coeffs = readScalars(env, argv[1]);
+  if (coeffs.size() / 4 != m) throw JsError{JsError::Range, "coeffs: one coefficient per vector expected"};
+  std::vector<Words> vectors(m);
+  std::vector<const u64*> ptrs(m);
+  std::vector<size_t> lens(m);
+  size_t n = 0;
+  for (uint32_t j = 0; j < m; j++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, argv[0], j, &item));
+    vectors[j] = readWords(env, item, "vector " + std::to_string(j));
+    ptrs[j] = vectors[j].data();
+    lens[j] = vectors[j].n;
+    n = std::max(n, lens[j]);
+  }
+  std::vector<u64> out(4 * n);
+  frLinearCombination(ptrs.data(), lens.data(), m, coeffs.data(), out.data(), n, readInt(env, argv[2], "threads"));
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
+/** frDivideByLinear(words, x) -> max(n - 1, 0) words: the quotient by (X - x). */
+napi_value FrDivideByLinear(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 2);
+  Words a = readWords(env, argv[0], "vector");
+  std::vector<u64> x = readScalar(env, argv[1], "x");
+  std::vector<u64> out(4 * (a.n > 1 ? a.n - 1 : 0));
+  frDivideByLinear(a.data(), a.n, x.data(), out.data());
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
+/** frDivideBySquareTimesLinear(words, s) -> max(n - 3, 0) words: the quotient by (X^2 - s)(X - s). */
+napi_value FrDivideBySquareTimesLinear(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 2);
+  Words a = readWords(env, argv[0], "vector");
+  std::vector<u64> s = readScalar(env, argv[1], "s");
+  std::vector<u64> out(4 * (a.n > 3 ? a.n - 3 : 0));
+  frDivideBySquareTimesLinear(a.data(), a.n, s.data(), out.data());
+  return bufferOf(env, out.data(), out.size() * 8);
 }
 
 template <napi_value (*F)(napi_env, napi_callback_info)>
@@ -279,6 +419,14 @@ napi_value Init(napi_env env, napi_value exports) {
       {"fixedBaseG1", nullptr, guarded<FixedBaseG1>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frPowers", nullptr, guarded<FrPowers>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"windowBits", nullptr, guarded<WindowBits>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frFromBigints", nullptr, guarded<FrFromBigints>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frToBigints", nullptr, guarded<FrToBigints>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frFold", nullptr, guarded<FrFold>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frEval", nullptr, guarded<FrEval>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frEvalPlusMinus", nullptr, guarded<FrEvalPlusMinus>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frLinearCombination", nullptr, guarded<FrLinearCombination>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frDivideByLinear", nullptr, guarded<FrDivideByLinear>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frDivideBySquareTimesLinear", nullptr, guarded<FrDivideBySquareTimesLinear>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -14,8 +14,11 @@ namespace dp {
  */
 Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int windowBits = 0);
 
-/** The window width Pippenger uses for n points whose largest (signed-reduced) scalar has `bits` bits. */
-int msmWindowBits(size_t n, int bits);
+/**
+ * The window width Pippenger uses for n points whose largest (signed-reduced) scalar has `bits` bits, on
+ * `threads` threads (which decide whether windows are also split by points).
+ */
+int msmWindowBits(size_t n, int bits, int threads = 1);
 
 /**
  * out[i] = s_i · g for n canonical Fr scalars, as affine points (fixed-base comb with a table of

@@ -11,19 +11,30 @@ export interface TimingOptions {
   readonly warmup?: number;
 }
 
-/** Median wall time of `fn` in milliseconds, and the value of its last run. */
-export async function timeMs<T>(fn: () => T | Promise<T>, options: TimingOptions = {}): Promise<{ ms: number; value: T }> {
+/**
+ * Median wall time of `fn` in milliseconds, the process CPU time (user + system, every thread) of that same
+ * run, and the value of the last run. On a shared machine CPU time is the steadier figure: with native
+ * threads, CPU / threads estimates the wall time on an idle machine.
+ */
+export async function timeMs<T>(
+  fn: () => T | Promise<T>,
+  options: TimingOptions = {},
+): Promise<{ ms: number; cpuMs: number; value: T }> {
   const runs = options.runs ?? 1;
   for (let i = 0; i < (options.warmup ?? 0); i++) await fn();
-  const times: number[] = [];
+  const samples: { ms: number; cpuMs: number }[] = [];
   let value!: T;
   for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     value = await fn();
-    times.push(performance.now() - start);
+    const ms = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    samples.push({ ms, cpuMs: (used.user + used.system) / 1000 });
   }
-  times.sort((a, b) => a - b);
-  return { ms: round(times[Math.floor(times.length / 2)]), value };
+  samples.sort((a, b) => a.ms - b.ms);
+  const median = samples[Math.floor(samples.length / 2)];
+  return { ms: round(median.ms), cpuMs: round(median.cpuMs), value };
 }
 
 /** Rounds to 0.1 ms (more digits are noise on a shared machine). */

@@ -10,7 +10,7 @@ import { G1, type G1Point } from "../curve/bn254";
 import { MODULUS } from "../field/fr";
 import { requireNative, selectedBackend, threadCount, type MsmBackendName } from "./backend";
 import { G1Bases } from "./bases";
-import { canonicalPointAt } from "./layout";
+import { WORD_BYTES, canonicalPointAt, readWordLE } from "./layout";
 
 export { G1Bases, firstInvalidPoint, type FromBytesOptions } from "./bases";
 export { selectedBackend, threadCount, type MsmBackendName } from "./backend";
@@ -22,19 +22,25 @@ export interface MsmOptions {
   readonly backend?: MsmBackendName;
   /** Native threads; default: {@link threadCount}. */
   readonly threads?: number;
-  /** Native Pippenger window width in bits (1..15); default: chosen by size and scalar width. */
+  /** Native Pippenger window width in bits (1..16); default: chosen by size, scalar width and threads. */
   readonly windowBits?: number;
 }
 
 /**
  * Computes sum_i scalars[i] · bases[i] for i < scalars.length (the bases may be longer than the scalars).
- * Scalars must be canonical Fr elements; small negatives (r - k) are as cheap as small positives.
+ * Scalars must be canonical Fr elements; small negatives (r - k) are as cheap as small positives. They are
+ * bigints or, packed, a Uint8Array of 32-byte little-endian canonical words (the native Fr-vector layout:
+ * no bigint conversion at all on the native backend).
  */
-export function msm(bases: G1Bases, scalars: readonly bigint[], options: MsmOptions = {}): G1Point {
-  if (scalars.length > bases.length) {
-    throw new RangeError(`msm: ${scalars.length} scalars but only ${bases.length} bases`);
+export function msm(bases: G1Bases, scalars: readonly bigint[] | Uint8Array, options: MsmOptions = {}): G1Point {
+  if (scalars instanceof Uint8Array && scalars.length % WORD_BYTES !== 0) {
+    throw new RangeError(`msm: packed scalars of ${scalars.length} bytes are not whole 32-byte words`);
   }
-  if (scalars.length === 0) return G1.ZERO;
+  const count = scalars instanceof Uint8Array ? scalars.length / WORD_BYTES : scalars.length;
+  if (count > bases.length) {
+    throw new RangeError(`msm: ${count} scalars but only ${bases.length} bases`);
+  }
+  if (count === 0) return G1.ZERO;
   const backend = options.backend ?? selectedBackend();
   if (backend === "native") {
     const native = requireNative();
@@ -47,10 +53,18 @@ export function msm(bases: G1Bases, scalars: readonly bigint[], options: MsmOpti
     }
     return canonicalPointAt(out, 0);
   }
-  for (let i = 0; i < scalars.length; i++) {
-    const s = scalars[i];
+  const list = scalars instanceof Uint8Array ? unpackScalars(scalars) : scalars;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
     if (typeof s !== "bigint") throw new TypeError(`msm: scalar ${i} is not a bigint`);
     if (s < 0n || s >= MODULUS) throw new RangeError(`msm: scalar ${i} is not a canonical Fr element`);
   }
-  return G1.msm(bases.toPoints().slice(0, scalars.length), [...scalars]);
+  return G1.msm(bases.toPoints().slice(0, count), [...list]);
+}
+
+/** Packed little-endian words as bigints (the portable backend's form). */
+function unpackScalars(words: Uint8Array): bigint[] {
+  const out = new Array<bigint>(words.length / WORD_BYTES);
+  for (let i = 0; i < out.length; i++) out[i] = readWordLE(words, i * WORD_BYTES);
+  return out;
 }

@@ -14,7 +14,7 @@ import { join } from "node:path";
 export interface NativeKernels {
   /**
    * sum_i s_i·P_i over Montgomery affine bases; returns the canonical affine result (64 bytes).
-   * `windowBits` (1..15) forces the Pippenger window width; 0 or absent chooses it by size.
+   * `windowBits` (1..16) forces the Pippenger window width; 0 or absent chooses it by size.
    */
   msm(basesMont: Uint8Array, scalars: readonly bigint[] | Uint8Array, threads: number, windowBits?: number): Uint8Array;
   /** Canonical affine points to Montgomery form; throws RangeError on a coordinate >= p. */
@@ -27,8 +27,29 @@ export interface NativeKernels {
   fixedBaseG1(scalars: readonly bigint[] | Uint8Array, threads: number): Uint8Array;
   /** tau^0 .. tau^(n-1) in Fr as canonical 32-byte words. */
   frPowers(tau: bigint, n: number): Uint8Array;
-  /** Pippenger window width for n points with `bits`-bit scalars. */
-  windowBits(n: number, bits: number): number;
+  /** Pippenger window width for n points with `bits`-bit scalars on `threads` threads (default 1). */
+  windowBits(n: number, bits: number, threads?: number): number;
+
+  // Fr vectors: n canonical 32-byte little-endian words in one Uint8Array (the MSM's scalar layout), so a
+  // polynomial passes from kernel to kernel and into the MSM without becoming bigints. Inputs are checked
+  // canonical (RangeError naming the word); `threads` caps the threads of the element-wise kernels.
+
+  /** The values as words, zero-extended to `size` words. */
+  frFromBigints(values: readonly bigint[], size: number): Uint8Array;
+  /** The words as bigints. */
+  frToBigints(words: Uint8Array): bigint[];
+  /** a[2i] + u·(a[2i+1] - a[2i]) for i < n/2 (binds the first variable; n even). */
+  frFold(words: Uint8Array, u: bigint, threads: number): Uint8Array;
+  /** sum_i a_i·x^i, one word. */
+  frEval(words: Uint8Array, x: bigint, threads: number): Uint8Array;
+  /** a(x) then a(-x), two words. */
+  frEvalPlusMinus(words: Uint8Array, x: bigint, threads: number): Uint8Array;
+  /** sum_j c_j·v_j, as long as the longest vector (shorter ones zero-extended). */
+  frLinearCombination(vectors: readonly Uint8Array[], coeffs: readonly bigint[], threads: number): Uint8Array;
+  /** The quotient of a(X) by (X - x), remainder discarded. */
+  frDivideByLinear(words: Uint8Array, x: bigint): Uint8Array;
+  /** The quotient of a(X) by (X^2 - s)(X - s), remainder discarded. */
+  frDivideBySquareTimesLinear(words: Uint8Array, s: bigint): Uint8Array;
 }
 
 /** Where node-gyp puts the addon, relative to this file (src/msm). */

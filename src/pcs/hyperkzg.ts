@@ -21,10 +21,10 @@
 import { G1, pairingProductIsOne, type G1Point, type G2Point } from "../curve/bn254";
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
-import { bindFirstVariable, padToPowerOfTwo } from "../poly/mle";
-import { G1Bases, msm } from "../msm";
+import { G1Bases, msm, type MsmBackendName } from "../msm";
 import type { Transcript } from "../transcript";
-import { commitCoefficients, divideBySquareTimesLinear, evaluateAtPlusMinusWithPowers } from "./kzg";
+import { commitCoefficients } from "./kzg";
+import { polyKernels, type PolyKernels } from "./poly-kernels";
 import type { Srs } from "./srs";
 
 /** Transcript labels of HyperKZG (docs/hyperkzg.md). */
@@ -83,72 +83,73 @@ export interface OpenParameters {
   readonly transcript: Transcript;
   /** The commitment, if the caller has it (saves one MSM); must equal commit(srs, evals). */
   readonly commitment?: G1Point;
+  /**
+   * Where the polynomial arithmetic runs (./poly-kernels.ts): packed vectors in the native kernels, or
+   * bigints in TypeScript. Default: native exactly when the MSM backend is. The proof is the same either way.
+   */
+  readonly kernels?: MsmBackendName;
 }
 
 /** Opens the committed table at `point`; returns the value f~(point) and its proof. */
 export function open(params: OpenParameters): { value: bigint; proof: HyperKzgProof } {
-  const { srs, transcript } = params;
+  const { srs } = params;
   if (params.evals.length > 2 ** params.point.length) {
     throw new RangeError(`HyperKZG open: ${params.evals.length} evaluations exceed 2^${params.point.length}`);
   }
   const point = params.point.length === 0 ? [0n] : params.point.map((u, j) => Fr.assertFr(u, `point[${j}]`));
   const l = point.length;
   if (2 ** l > srs.g1Powers.length) throw new RangeError(`HyperKZG open: 2^${l} exceeds the SRS size`);
-  const f0 = padToPowerOfTwo(params.evals, l);
   const commitment = params.commitment ?? commit(srs, params.evals);
+  const kernels = polyKernels(params.kernels);
+  // Two calls rather than one on a union, so each is type-checked against its own vector type.
+  return kernels.backend === "native"
+    ? openWith(kernels as PolyKernels<Uint8Array>, params, point, commitment)
+    : openWith(kernels as PolyKernels<bigint[]>, params, point, commitment);
+}
+
+/**
+ * The prover of docs/hyperkzg.md over one vector representation. The tables stay in that representation
+ * from the first fold to the last MSM; only the 2l + 2 scalars the transcript absorbs become bigints.
+ */
+function openWith<V>(
+  k: PolyKernels<V>,
+  params: OpenParameters,
+  point: readonly bigint[],
+  commitment: G1Point,
+): { value: bigint; proof: HyperKzgProof } {
+  const { srs, transcript } = params;
+  const l = point.length;
+  const f0 = k.fromBigints(params.evals, 2 ** l);
 
   // 1. Fold: f_{j+1} = f_j with x_j bound to u_j; the last fold, f_l = f~(u), is the value.
-  const polys: bigint[][] = [f0];
-  for (let j = 0; j + 1 < l; j++) polys.push(bindFirstVariable(polys[j], point[j]));
-  const value = bindFirstVariable(polys[l - 1], point[l - 1])[0];
+  const polys: V[] = [f0];
+  for (let j = 0; j + 1 < l; j++) polys.push(k.fold(polys[j], point[j]));
+  const value = k.toBigints(k.fold(polys[l - 1], point[l - 1]))[0];
   absorbClaim(transcript, commitment, point, value);
-  const folds = polys.slice(1).map((f) => commitCoefficients(srs, f));
+  const folds = polys.slice(1).map((f) => k.commit(srs, f));
   transcript.absorbPoints(HYPERKZG_LABELS.folds, folds);
   const beta = transcript.challengeScalar(HYPERKZG_LABELS.beta);
 
-  // 2. Evaluations at beta, -beta (every f_j) and beta^2 (f_0 only), all from one table of powers of beta:
-  //    f_0(beta^2) = sum_{i < N/2} f_0[i]·beta^{2i} + beta^N · sum_{i >= N/2} f_0[i]·beta^{2i-N}.
-  const size = f0.length;
+  // 2. Evaluations at beta, -beta (every f_j) and beta^2 (f_0 only).
   const beta2 = Fr.mul(beta, beta);
-  const betaPowers = Fr.powers(beta, size + 1);
   const evals: bigint[] = [];
-  for (const f of polys) evals.push(...evaluateAtPlusMinusWithPowers(f, betaPowers));
-  let low = 0n;
-  let high = 0n;
-  for (let i = 0; 2 * i < size; i++) low += f0[i] * betaPowers[2 * i];
-  for (let i = size >> 1; i < size; i++) high += f0[i] * betaPowers[2 * i - size];
-  evals.push((low + (high % MODULUS) * betaPowers[size]) % MODULUS);
+  for (const f of polys) evals.push(...k.evalPlusMinus(f, beta));
+  evals.push(k.evalAt(f0, beta2));
   transcript.absorbScalars(HYPERKZG_LABELS.evals, evals);
   const q = transcript.challengeScalar(HYPERKZG_LABELS.q);
 
-  // 3. B = sum_j q^j f_j; W = [floor(B / Z)] (the remainder of B by Z is R).
-  //    Entry i collects q^j f_j[i] from every fold long enough (i < N/2^j), unreduced, then reduces once; the
-  //    upper half (i >= N/2) is f_0 alone.
-  const qPowers = Fr.powers(q, l);
-  const b = f0.slice();
-  for (let i = 0; 2 * i < b.length; i++) {
-    let acc = b[i];
-    for (let j = 1; j < l && i < polys[j].length; j++) acc += qPowers[j] * polys[j][i];
-    b[i] = acc % MODULUS;
-  }
-  // Z = (X^2 - beta^2)(X - beta^2).
-  const quotient = divideBySquareTimesLinear(b, beta2);
-  const w = commitCoefficients(srs, quotient);
+  // 3. B = sum_j q^j f_j; W = [floor(B / Z)] with Z = (X^2 - beta^2)(X - beta^2) (the remainder is R).
+  const b = k.linearCombination(polys, Fr.powers(q, l));
+  const quotient = k.divideBySquareTimesLinear(b, beta2);
+  const w = k.commit(srs, quotient);
   transcript.absorbPoint(HYPERKZG_LABELS.w, w);
   const z = transcript.challengeScalar(HYPERKZG_LABELS.z);
 
-  // 4. W' = [L / (X - z)] with L = B - R(z) - Z(z)·Q. The constant term of L only changes the remainder, so
-  //    the quotient is built from the top in one fused pass: q'_{i-1} = L_i + z·q'_i for i >= 1.
+  // 4. W' = [L / (X - z)] with L = B - R(z) - Z(z)·Q. The constant R(z) only changes the remainder of the
+  //    division by (X - z), which is discarded, so L = B - Z(z)·Q gives the same quotient.
   const zAtZ = Fr.mul(Fr.mul(Fr.sub(z, beta), Fr.add(z, beta)), Fr.sub(z, beta2));
-  const n = b.length;
-  const qPrime = new Array<bigint>(n - 1);
-  let carry = 0n;
-  for (let i = n - 1; i >= 1; i--) {
-    const li = i < quotient.length ? b[i] - zAtZ * quotient[i] : b[i];
-    carry = (li + z * carry) % MODULUS;
-    qPrime[i - 1] = carry < 0n ? carry + MODULUS : carry;
-  }
-  const wPrime = commitCoefficients(srs, qPrime);
+  const qPrime = k.divideByLinear(k.linearCombination([b, quotient], [1n, Fr.neg(zAtZ)]), z);
+  const wPrime = k.commit(srs, qPrime);
   transcript.absorbPoint(HYPERKZG_LABELS.wPrime, wPrime);
   return { value, proof: { folds, evals, w, wPrime } };
 }

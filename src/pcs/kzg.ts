@@ -7,12 +7,16 @@ import { MODULUS } from "../field/fr";
 import { msm } from "../msm";
 import type { Srs } from "./srs";
 
-/** sum_i coeffs[i] · tau^i·G1, i.e. [c(tau)]_1, by one MSM. Refuses more coefficients than SRS powers. */
-export function commitCoefficients(srs: Srs, coeffs: readonly bigint[]): G1Point {
-  if (coeffs.length > srs.g1Powers.length) {
-    throw new RangeError(`KZG commit: ${coeffs.length} coefficients but the SRS has ${srs.g1Powers.length} powers`);
+/**
+ * sum_i coeffs[i] · tau^i·G1, i.e. [c(tau)]_1, by one MSM. Refuses more coefficients than SRS powers. The
+ * coefficients are bigints or packed 32-byte little-endian words (see `msm`).
+ */
+export function commitCoefficients(srs: Srs, coeffs: readonly bigint[] | Uint8Array): G1Point {
+  const count = coeffs instanceof Uint8Array ? coeffs.length / 32 : coeffs.length;
+  if (count > srs.g1Powers.length) {
+    throw new RangeError(`KZG commit: ${count} coefficients but the SRS has ${srs.g1Powers.length} powers`);
   }
-  return coeffs.length === 0 ? G1.ZERO : msm(srs.g1Powers, coeffs);
+  return count === 0 ? G1.ZERO : msm(srs.g1Powers, coeffs);
 }
 
 /**

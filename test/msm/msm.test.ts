@@ -114,16 +114,34 @@ describe("msm", () => {
         i % 7 === 0 ? R - 1n : i % 11 === 0 ? (R - 1n) / 2n : Fr.reduce(BigInt(i + 3) ** 41n),
       );
       const expected = msm(bases, scalars, { backend: "portable" });
-      for (const windowBits of [1, 2, 3, 5, 8, 11, 13, 15]) {
+      for (const windowBits of [1, 2, 3, 5, 8, 11, 13, 15, 16]) {
         for (const threads of [1, 2]) {
           expect(msm(bases, scalars, { backend: "native", threads, windowBits }).equals(expected), `c=${windowBits}`).to.equal(true);
         }
       }
     });
 
-    it("refuses a window width outside 1..15", () => {
+    it("at c = 16, on digits at the int16 boundary (±2^15) for positive and negated points", () => {
+      // Magnitudes whose every 16-bit window is exactly 2^15 (the rounding boundary), all-ones runs that carry
+      // through every window, and short scalars whose top window takes the carry; each also negated (r - m).
+      const boundary = Array.from({ length: 15 }, (_, w) => 1n << BigInt(16 * w + 15)).reduce((a, b) => a + b);
+      const ones = [15, 16, 17, 31, 32, 33, 63, 64, 240, 250, 252].map((k) => (1n << BigInt(k)) - 1n);
+      const mags = [boundary, boundary >> 16n, ...ones, (R - 1n) / 2n, 1n << 15n, 3n << 14n];
+      const scalars = mags.flatMap((m) => [m, R - m]);
+      const points = pointsFrom(scalars.map((_, i) => i + 2));
+      const bases = G1Bases.fromPoints(points);
+      const expected = naive(points, scalars);
+      for (const threads of [1, 2]) {
+        expect(msm(bases, scalars, { backend: "native", threads, windowBits: 16 }).equals(expected)).to.equal(true);
+      }
+      for (const [i, s] of scalars.entries()) {
+        expect(msm(bases, [...new Array<bigint>(i).fill(0n), s], { backend: "native", windowBits: 16 }).equals(points[i].multiply(s)), `scalar ${i}`).to.equal(true);
+      }
+    });
+
+    it("refuses a window width outside 1..16", () => {
       const bases = G1Bases.fromPoints(pointsFrom([1, 2]));
-      expect(() => msm(bases, [1n, 2n], { backend: "native", windowBits: 16 })).to.throw(RangeError, /windowBits must be in 0\.\.15/);
+      expect(() => msm(bases, [1n, 2n], { backend: "native", windowBits: 17 })).to.throw(RangeError, /windowBits must be in 0\.\.16/);
     });
 
     it("on 1500 points over every thread count, with full and with small signed scalars", () => {
