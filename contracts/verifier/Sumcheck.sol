@@ -16,6 +16,9 @@ library Sumcheck {
     bytes32 internal constant LABEL_ROUND = "sumcheck.round";
     bytes32 internal constant LABEL_CHALLENGE = "sumcheck.challenge";
 
+    /// @dev Fr's modulus, local so that assembly can name it.
+    uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
+
     /// @notice The proof does not hold `numVars * degree` coefficients.
     error SumcheckProofSize(uint256 length, uint256 numVars, uint256 degree);
     /// @notice The degree bound is zero.
@@ -40,15 +43,70 @@ library Sumcheck {
         Fr.checked(claim);
         next = Transcript.absorb3(state, LABEL_CLAIM, claim, numVars, degree);
         point = new uint256[](numVars);
-        for (uint256 j; j < numVars; ++j) {
-            uint256[] calldata round = rounds[j * degree:(j + 1) * degree];
-            next = Transcript.absorbScalars(next, LABEL_ROUND, round);
-            uint256 r;
-            (next, r) = Transcript.challenge(next, LABEL_CHALLENGE);
-            point[j] = r;
-            claim = evaluateCompressed(round, claim, r);
+        if (!_allCanonical(rounds)) {
+            // Cold path: name the first non-canonical coefficient, as its absorb would have.
+            for (uint256 i; i < rounds.length; ++i) {
+                Fr.checked(rounds[i]);
+            }
         }
+        uint256 src;
+        assembly ("memory-safe") {
+            src := rounds.offset
+        }
+        (next, claim) = _replayRounds(next, claim, degree, src, point);
         expectedEvaluation = claim;
+    }
+
+    /// @dev True iff every word of `words` is below r (one pass, no early exit: the common case is all true).
+    function _allCanonical(uint256[] calldata words) private pure returns (bool ok) {
+        assembly ("memory-safe") {
+            ok := 1
+            let end := add(words.offset, shl(5, words.length))
+            for { let p := words.offset } lt(p, end) { p := add(p, 0x20) } {
+                ok := and(ok, lt(calldataload(p), R_MODULUS))
+            }
+        }
+    }
+
+    /// @dev The round loop in assembly. Per round j, with the round's d words at `src` in calldata:
+    ///   S = keccak256(S ‖ LABEL_ROUND ‖ c_0 … c_{d-1});  S = keccak256(S ‖ LABEL_CHALLENGE);  r_j = S mod r
+    ///   c_1 = claim − 2·c_0 − (c_2 + … + c_d);  claim = h_j(r_j) by Horner over (c_d, …, c_2, c_1, c_0)
+    /// Equivalent to {Transcript.absorbScalars} + {Transcript.challenge} + {evaluateCompressed} per round, for
+    /// coefficients already checked canonical. Writes r_j into `point` (its length is the number of rounds).
+    function _replayRounds(bytes32 next, uint256 claim, uint256 degree, uint256 src, uint256[] memory point)
+        private
+        pure
+        returns (bytes32, uint256)
+    {
+        assembly ("memory-safe") {
+            let end := add(point, shl(5, add(mload(point), 1)))
+            for { let out := add(point, 0x20) } lt(out, end) { out := add(out, 0x20) } {
+                {
+                    // Scratch at the free-memory pointer (not advanced).
+                    let buf := mload(0x40)
+                    mstore(buf, next)
+                    mstore(add(buf, 0x20), LABEL_ROUND)
+                    calldatacopy(add(buf, 0x40), src, shl(5, degree))
+                    mstore(buf, keccak256(buf, add(0x40, shl(5, degree))))
+                    mstore(add(buf, 0x20), LABEL_CHALLENGE)
+                    next := keccak256(buf, 0x40)
+                }
+                let r := mod(next, R_MODULUS)
+                mstore(out, r)
+                let c0 := calldataload(src)
+                let sumRest := addmod(c0, c0, R_MODULUS)
+                let acc := 0
+                for { let k := sub(degree, 1) } gt(k, 0) { k := sub(k, 1) } {
+                    let ck := calldataload(add(src, shl(5, k)))
+                    sumRest := addmod(sumRest, ck, R_MODULUS)
+                    acc := addmod(mulmod(acc, r, R_MODULUS), ck, R_MODULUS)
+                }
+                acc := addmod(mulmod(acc, r, R_MODULUS), addmod(claim, sub(R_MODULUS, sumRest), R_MODULUS), R_MODULUS)
+                claim := addmod(mulmod(acc, r, R_MODULUS), c0, R_MODULUS)
+                src := add(src, shl(5, degree))
+            }
+        }
+        return (next, claim);
     }
 
     /// @notice h(r) for a compressed round polynomial (c_0, c_2, …, c_d) whose h(0) + h(1) = claim.
