@@ -32,6 +32,25 @@ library BN254 {
         return (x, P - (y % P));
     }
 
+    /// @notice (ax, ay) + (bx, by) through precompile 0x06 (150 gas); infinity (0, 0) as `a` returns `b`.
+    /// @dev Reverts with {G1PointInvalid} naming `b` if the precompile refuses the input.
+    function add(uint256 ax, uint256 ay, uint256 bx, uint256 by) internal view returns (uint256 x, uint256 y) {
+        if (ax == 0 && ay == 0) return (bx, by);
+        bool ok;
+        assembly ("memory-safe") {
+            // Scratch at the free-memory pointer (not advanced): [a.x, a.y, b.x, b.y] -> sum in the first two.
+            let ptr := mload(0x40)
+            mstore(ptr, ax)
+            mstore(add(ptr, 0x20), ay)
+            mstore(add(ptr, 0x40), bx)
+            mstore(add(ptr, 0x60), by)
+            ok := staticcall(gas(), EC_ADD_PRECOMPILE, ptr, 0x80, ptr, 0x40)
+            x := mload(ptr)
+            y := mload(add(ptr, 0x20))
+        }
+        if (!ok) revert G1PointInvalid(bx, by);
+    }
+
     /// @notice (ax, ay) + s·(bx, by) through precompiles 0x07 then 0x06 (6,000 + 150 gas).
     /// @dev Reverts with {G1PointInvalid} naming the point the precompile refused.
     function mulAdd(uint256 ax, uint256 ay, uint256 bx, uint256 by, uint256 s)

@@ -35,8 +35,6 @@ library BatchOpening {
     uint256 private constant CLAIM_FIXED_WORDS = 3;
     /// @dev Offset of the point within a claim record (after p and n_i).
     uint256 private constant CLAIM_POINT_OFFSET = 2;
-    /// @dev Address of the ecAdd precompile (EIP-196).
-    uint256 private constant EC_ADD_PRECOMPILE = 0x06;
     /// @dev The constant b of the curve y² = x³ + b.
     uint256 private constant CURVE_B = 3;
 
@@ -331,27 +329,8 @@ library BatchOpening {
         for (uint256 p; p < weights.length; ++p) {
             uint256 w = weights[p];
             if (w == 0) continue;
-            if (w == 1) (x, y) = _add(x, y, commitments[2 * p], commitments[2 * p + 1]);
+            if (w == 1) (x, y) = BN254.add(x, y, commitments[2 * p], commitments[2 * p + 1]);
             else (x, y) = BN254.mulAdd(x, y, commitments[2 * p], commitments[2 * p + 1], w);
         }
-    }
-
-    /// @dev (ax, ay) + (bx, by) through ecAdd (150 gas); skipped when the accumulator is still infinity.
-    function _add(uint256 ax, uint256 ay, uint256 bx, uint256 by) private view returns (uint256 x, uint256 y) {
-        if (ax == 0 && ay == 0) return (bx, by);
-        bool ok;
-        assembly ("memory-safe") {
-            // Scratch at the free-memory pointer (not advanced): [a.x, a.y, b.x, b.y] -> sum in the first two.
-            let ptr := mload(0x40)
-            mstore(ptr, ax)
-            mstore(add(ptr, 0x20), ay)
-            mstore(add(ptr, 0x40), bx)
-            mstore(add(ptr, 0x60), by)
-            ok := staticcall(gas(), EC_ADD_PRECOMPILE, ptr, 0x80, ptr, 0x40)
-            x := mload(ptr)
-            y := mload(add(ptr, 0x20))
-        }
-        // Unreachable for checked commitments; kept so a precompile failure can never pass silently.
-        if (!ok) revert BN254.G1PointInvalid(bx, by);
     }
 }

@@ -4,10 +4,7 @@
  * the multiplier of each window's count), and the IOP proves, verifies and hands on true claims. Where window
  * counts differ, the weighted form (multipliers brought to one shift) is proved.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { importOnnx, readInputs, quantizeGraph, quantizeInputs, runInteger, type Tensor } from "../../src/model";
 import { DEFAULT_BITS } from "../../src/model/defaults";
 import { conv } from "../../src/model/kernels/linear";
 import { pool } from "../../src/model/kernels/pool";
@@ -20,8 +17,8 @@ import { evaluateMle } from "../../src/poly/mle";
 import { evaluateTensor, forEachIndex, layoutOf, paddedTable } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
 import { randomFrs } from "./helpers";
+import { loadCorpusTrace } from "./corpus-helpers";
 
-const CORPUS = resolve(__dirname, "../../../shared/models");
 const MODELS = ["1l_conv", "1l_downsample", "2l_relu_sigmoid_conv", "3l_relu_conv_fc", "idolmodel", "large_op_graph", "tutorial", "1l_average", "1l_lppool", "ltsf"];
 
 function claimOn(t: { shape: readonly number[]; data: ArrayLike<number> }, seed: string) {
@@ -38,15 +35,9 @@ describe("prover: Conv and AveragePool IOPs on corpus models", function () {
   this.timeout(300_000);
   for (const name of MODELS) {
     it(name, function () {
-      const path = join(CORPUS, name, "network.onnx");
-      if (!existsSync(path)) this.skip();
-      const graph = importOnnx(path);
-      const inputs = readInputs(join(CORPUS, name, "input.json"), graph);
-      const model = quantizeGraph(graph, [inputs], DEFAULT_BITS);
-      const trace = runInteger(model, quantizeInputs(model, inputs));
-      const env = new Map<string, Tensor>();
-      graph.inputs.forEach((info, i) => env.set(info.name, trace.inputs[i]));
-      for (const [w, q] of model.weights) env.set(w, q.tensor);
+      const loaded = loadCorpusTrace(name);
+      if (!loaded) this.skip();
+      const { model, trace, env } = loaded!;
       const { qmin, qmax } = qRange(DEFAULT_BITS);
       let proved = 0;
       for (const step of trace.steps) {

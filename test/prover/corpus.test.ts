@@ -4,10 +4,7 @@
  * requantizes, and proved and verified from a claim at a random point; the claims handed on are checked
  * against the actual operand tensors.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { importOnnx, readInputs, quantizeGraph, quantizeInputs, runInteger, type Tensor } from "../../src/model";
 import { DEFAULT_BITS } from "../../src/model/defaults";
 import { matmul } from "../../src/model/kernels/linear";
 import { expandTo, transpose } from "../../src/model/kernels/movement";
@@ -17,8 +14,8 @@ import { proveMatMul, verifyMatMul } from "../../src/prover/layers/matmul";
 import { evaluateTensor, layoutOf } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
 import { randomFrs } from "./helpers";
+import { loadCorpusTrace } from "./corpus-helpers";
 
-const CORPUS = resolve(__dirname, "../../../shared/models");
 /** Models with MatMul/Gemm nodes of every shape family the IOP covers (rows, transB, batched, bias). */
 const MODELS = ["1l_linear", "1l_mlp", "2l_relu_fc", "3l_relu_conv_fc", "linear_regression", "linear_svc", "sklearn_mlp", "hierarchical_risk", "idolmodel", "ltsf", "eye", "rnn", "gru", "lstm", "lstm_large", "large_op_graph", "quantize_dequantize", "self_attention", "tutorial"];
 
@@ -26,15 +23,9 @@ describe("prover: the MatMul IOP on corpus models", function () {
   this.timeout(120_000);
   for (const name of MODELS) {
     it(name, function () {
-      const path = join(CORPUS, name, "network.onnx");
-      if (!existsSync(path)) this.skip();
-      const graph = importOnnx(path);
-      const inputs = readInputs(join(CORPUS, name, "input.json"), graph);
-      const model = quantizeGraph(graph, [inputs], DEFAULT_BITS);
-      const trace = runInteger(model, quantizeInputs(model, inputs));
-      const env = new Map<string, Tensor>();
-      graph.inputs.forEach((info, i) => env.set(info.name, trace.inputs[i]));
-      for (const [w, q] of model.weights) env.set(w, q.tensor);
+      const loaded = loadCorpusTrace(name);
+      if (!loaded) this.skip();
+      const { model, trace, env } = loaded!;
       const { qmin, qmax } = qRange(DEFAULT_BITS);
       let proved = 0;
       for (const step of trace.steps) {

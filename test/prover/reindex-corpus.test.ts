@@ -3,19 +3,16 @@
  * node whose plan does not rescale its inputs is proved from a claim on its traced output and verified, and the
  * claims handed on are true — so the spec read from the node reproduces the executor exactly.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { importOnnx, readInputs, quantizeGraph, quantizeInputs, runInteger, type Tensor } from "../../src/model";
-import { DEFAULT_BITS } from "../../src/model/defaults";
+import type { Tensor } from "../../src/model";
 import { movementNode } from "../../src/prover/layers/movement-spec";
 import { proveConcat, verifyConcat } from "../../src/prover/layers/concat";
 import { proveReindex, reindexOutShape, verifyReindex } from "../../src/prover/layers/reindex";
 import { evaluateTensor, layoutOf } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
 import { randomFrs } from "./helpers";
+import { loadCorpusTrace } from "./corpus-helpers";
 
-const CORPUS = resolve(__dirname, "../../../shared/models");
 const MODELS = ["1l_pad", "1l_average", "1l_slice", "1l_concat", "1l_flatten", "1l_reshape", "ltsf", "lstm_medium", "decision_tree", "random_forest", "gradient_boosted_trees", "3l_relu_conv_fc", "idolmodel"];
 const OPS = new Set(["Pad", "Slice", "Concat", "Reshape", "Flatten"]);
 
@@ -25,16 +22,9 @@ describe("prover: re-indexing IOPs on corpus models", function () {
   this.timeout(300_000);
   for (const name of MODELS) {
     it(name, function () {
-      const path = join(CORPUS, name, "network.onnx");
-      if (!existsSync(path)) this.skip();
-      const graph = importOnnx(path);
-      const inputs = readInputs(join(CORPUS, name, "input.json"), graph);
-      const model = quantizeGraph(graph, [inputs], DEFAULT_BITS);
-      const trace = runInteger(model, quantizeInputs(model, inputs));
-      const env = new Map<string, Tensor>();
-      graph.inputs.forEach((info, i) => env.set(info.name, trace.inputs[i]));
-      for (const [w, q] of model.weights) env.set(w, q.tensor);
-      for (const [w, q] of model.constantOutputs) env.set(w, q.tensor);
+      const loaded = loadCorpusTrace(name, true);
+      if (!loaded) this.skip();
+      const { model, trace, env } = loaded!;
       let proved = 0;
       for (const step of trace.steps) {
         if (OPS.has(step.op) && step.kind === "movement") {
