@@ -7,3 +7,4 @@ export * from "./claims";
 export * from "./prover";
 export * from "./verifier";
 export * from "./encoding";
+export * from "./arena";
