@@ -126,6 +126,9 @@ contract ProofMarket is AccessControl, ReentrancyGuardTransient {
     );
     /// @notice How request `requestId` was paid: `amountIn` of `payToken` became `escrow` LA.
     event EscrowPaid(uint256 indexed requestId, address indexed payToken, uint256 amountIn, uint256 escrow);
+    /// @notice The packed input bytes of request `requestId` (their keccak256 is the request's `inputHash`), for
+    /// provers to prove: the log is the input's data availability.
+    event InputPublished(uint256 indexed requestId, bytes input);
     event AskCommitted(uint256 indexed batch, address indexed prover, bytes32 commitment);
     event AskRevealed(uint256 indexed batch, address indexed prover, uint128 pricePerCycle, uint64 capacity);
     event BatchSettled(uint256 indexed batch, uint256 winners, uint128 buyerPrice, uint128 sellerPrice);
@@ -158,6 +161,8 @@ contract ProofMarket is AccessControl, ReentrancyGuardTransient {
     error DeadlinePassed(uint256 requestId, uint64 deadline);
     error DeadlineNotPassed(uint256 requestId, uint64 deadline);
     error WrongInference(uint256 requestId, uint256 inferenceId);
+    error UnknownRequest(uint256 requestId);
+    error InputMismatch(uint256 requestId, bytes32 inputHash, bytes32 actual);
     error InferenceAlreadyUsed(uint256 inferenceId);
     error NothingToWithdraw(address client);
     error ParameterOutOfRange(bytes32 name, uint256 value, uint256 max);
@@ -232,6 +237,17 @@ contract ProofMarket is AccessControl, ReentrancyGuardTransient {
         _batches[batch].requestIds.push(requestId);
         emit ProofRequested(requestId, batch, msg.sender, p.modelId, p.inputHash);
         emit EscrowPaid(requestId, p.payToken, p.payToken == address(LA) ? required : p.amountIn, escrow);
+    }
+
+    /// @notice Publishes the input bytes of request `requestId` in a log, so that provers can fetch them: the
+    /// request itself stores only their hash. Anyone may call (the bytes must hash to the request's `inputHash`,
+    /// so nobody can publish a wrong input); a client that hands the input to provers another way need not.
+    function publishInput(uint256 requestId, bytes calldata input) external {
+        Request storage r = _requests[requestId];
+        if (r.status == Status.None) revert UnknownRequest(requestId);
+        bytes32 actual = keccak256(input);
+        if (actual != r.inputHash) revert InputMismatch(requestId, r.inputHash, actual);
+        emit InputPublished(requestId, input);
     }
 
     /// @notice Pays out the caller's accrued refunds (LA).

@@ -1,4 +1,4 @@
-/** Prover building blocks (issue 5): tensor layout, claims, model commitment, linear-layer IOPs. See docs/prover.md. */
+/** The zkML prover (issue 5): tensor layout, claims, model commitment, layer IOPs and the whole-model proof (./graph). See docs/prover.md. */
 export * from "./tensor";
 export * from "./claims";
 export * from "./model-poly";
@@ -17,3 +17,4 @@ export * from "./layers/movement-spec";
 export * from "./layers/concat";
 export * from "./layers/requant-spec";
 export * from "./layers/requant";
+export * from "./graph";

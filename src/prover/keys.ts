@@ -58,8 +58,11 @@ export function verifyingKeyJson(setup: ModelSetup, srs: Srs): object {
   };
 }
 
-/** The proving key file's JSON object; `weights` gives every weight's integer data by name. */
-export function provingKeyJson(setup: ModelSetup, srs: Srs, weights: (name: string) => ArrayLike<number>): object {
+/**
+ * The proving key file's JSON object: the integer data of every W slot (weights and table columns) by name;
+ * `weights` defaults to the setup's own data.
+ */
+export function provingKeyJson(setup: ModelSetup, srs: Srs, weights: (name: string) => ArrayLike<number> = setup.slotData): object {
   return {
     format: KEY_FORMATS.proving,
     version: KEY_VERSION,
@@ -192,7 +195,7 @@ function bytesOf(text: unknown, length: number, where: string): Uint8Array {
   return Uint8Array.from(Buffer.from(text.slice(2), "hex"));
 }
 
-function parseG1(text: unknown, where: string): G1Point {
+export function parseG1(text: unknown, where: string): G1Point {
   const bytes = bytesOf(text, 2 * WORD_BYTES, where);
   try {
     return decodeG1(bytes);
@@ -202,7 +205,7 @@ function parseG1(text: unknown, where: string): G1Point {
 }
 
 /** Decodes the 128-byte (x.c1, x.c0, y.c1, y.c0) form of encodeG2, checking curve and subgroup membership. */
-function parseG2(text: string, where: string): G2Point {
+export function parseG2(text: string, where: string): G2Point {
   const bytes = bytesOf(text, G2_BYTES, where);
   const w = [0, 1, 2, 3].map((i) => readWord(bytes, i * WORD_BYTES));
   if (w.every((v) => v === 0n)) return G2.ZERO;

@@ -35,3 +35,4 @@ export * from "./market/requestProof";
 export * from "./market/asks";
 export * from "./market/settleBatch";
 export * from "./market/jobs";
+export * from "./market/inputs";

@@ -27,7 +27,8 @@ import { inputsFor } from "../model/helpers/harness";
 import { broadcastMap, matmulRef } from "./helpers";
 
 const DOMAIN = "prover-e2e-test";
-const SRS = insecureDevSrs(256);
+// The model polynomial holds the CLAMP table of the whole-model proof (2^13 rows × 2 columns at 12 bits).
+const SRS = insecureDevSrs(2 ** 15);
 const VK = HyperKZG.verifierKey(SRS);
 type Int = { shape: number[]; data: number[] };
 

@@ -28,7 +28,8 @@ import { buildOnnx, seeded } from "../model/helpers/onnx-builder";
 import { inputsFor } from "../model/helpers/harness";
 import { intTensor, randomFrs } from "./helpers";
 
-const SRS = insecureDevSrs(256);
+// The model polynomial holds the CLAMP table of the whole-model proof (2^13 rows × 2 columns at 12 bits).
+const SRS = insecureDevSrs(2 ** 15);
 
 describe("prover: model polynomial, setup and key files", () => {
   describe("model polynomial layout", () => {
@@ -109,10 +110,10 @@ describe("prover: model polynomial, setup and key files", () => {
     const model = quantizeGraph(graph, [inputs], 12);
     const setup = setupModel(model, SRS);
     const dir = mkdtempSync(join(tmpdir(), "deepprove-keys-"));
-    const weightData = (n: string) => model.weights.get(n)!.tensor.data;
 
     it("commits the weights and the accumulator-scale bias in one polynomial and names the model", () => {
-      expect(setup.layout.slots.map((s) => s.name)).to.deep.equal(["W", "fc:bias"]);
+      expect(setup.layout.slots.map((s) => s.name).filter((n) => !n.startsWith("table:"))).to.deep.equal(["W", "fc:bias"]);
+      expect(setup.layout.slots.map((s) => s.name).filter((n) => n.startsWith("table:"))).to.deep.equal(["table:clamp:12:sigma", "table:clamp:12:y"]);
       expect(HyperKZG.commit(SRS, setup.table).equals(setup.commitment)).to.equal(true);
       expect(setup.digest).to.match(/^0x[0-9a-f]{64}$/);
       expect(setupModel(model, SRS).digest).to.equal(setup.digest);
@@ -125,7 +126,7 @@ describe("prover: model polynomial, setup and key files", () => {
       const vkPath = join(dir, "vk.json");
       const pkPath = join(dir, "pk.json");
       writeKeyFile(vkPath, verifyingKeyJson(setup, SRS));
-      writeKeyFile(pkPath, provingKeyJson(setup, SRS, weightData));
+      writeKeyFile(pkPath, provingKeyJson(setup, SRS));
       const vk = readVerifyingKey(vkPath);
       const pk = readProvingKey(pkPath);
       expect(vk.digest).to.equal(setup.digest);
@@ -133,7 +134,7 @@ describe("prover: model polynomial, setup and key files", () => {
       expect(vk.pcs.tauG2.equals(SRS.tauG2)).to.equal(true);
       expect(vk.layout).to.deep.equal(setup.layout);
       expect(pk.table).to.deep.equal(setup.table);
-      expect(pk.srsSize).to.equal(256);
+      expect(pk.srsSize).to.equal(2 ** 15);
     });
 
     it("refuses bad key files with errors naming the file and the field", () => {
@@ -162,7 +163,7 @@ describe("prover: model polynomial, setup and key files", () => {
       });
       expect(() => readVerifyingKey(offCurve)).to.throw(KeyFileError, "statement.commitment: not a G1 point");
       expect(() => readProvingKey(write("vk-as-pk.json", JSON.stringify(good)))).to.throw(KeyFileError, 'expected "deepprove-proving-key"');
-      const pk = JSON.parse(JSON.stringify(provingKeyJson(setup, SRS, weightData)));
+      const pk = JSON.parse(JSON.stringify(provingKeyJson(setup, SRS)));
       pk.weights.W = pk.weights.W.slice(1);
       expect(() => parseProvingKey(pk, "pk.json")).to.throw(KeyFileError, 'pk.json: weights."W" must be 15 integers');
     });

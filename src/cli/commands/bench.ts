@@ -1,9 +1,12 @@
 /**
- * `deepprove bench crypto`: measures the proof system's building blocks (see src/bench/crypto.ts for the
- * keys). Progress goes to stderr; the result is one JSON object on stdout with `--json`, else a table.
+ * `deepprove bench <model.onnx> --input <file>`: setup, prove, verify, proof size, memory and accuracy of one
+ * model, plus the EZKL peer's figures when the model sits in an EZKL peer folder (src/bench/model-bench.ts
+ * lists the keys). `deepprove bench crypto`: the proof system's building blocks (src/bench/crypto.ts).
+ * Progress goes to stderr; the result is one JSON object on stdout with `--json`, else a table.
  */
 import { Command, InvalidArgumentError } from "commander";
 import type { CryptoBenchOptions } from "../../bench/crypto";
+import { DEFAULT_BITS, MAX_BITS, MIN_BITS } from "../../model/defaults";
 
 /** Largest log2 size accepted (2^24 points take a few GiB). */
 const MAX_LOG_SIZE = 24;
@@ -35,8 +38,67 @@ interface BenchCryptoFlags {
   runs: number;
 }
 
+interface BenchModelFlags {
+  input?: string;
+  json?: boolean;
+  bits: number;
+  ptau?: string;
+  runs: number;
+  ezkl: boolean;
+}
+
+function parseRuns(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError(`--runs: ${v} is not in 1..100`);
+  return n;
+}
+
+function printResult(result: object, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const width = Math.max(...Object.keys(result).map((k) => k.length));
+  for (const [key, value] of Object.entries(result)) process.stdout.write(`${key.padEnd(width)}  ${typeof value === "object" ? JSON.stringify(value) : value}\n`);
+}
+
 export function registerBench(program: Command): void {
-  const bench = program.command("bench").description("measure performance; results as JSON with --json");
+  // `bench` takes a model operand AND has subcommands sharing option names (--json, --runs): options must
+  // belong to the command they follow, which commander allows only with positional options on the program.
+  // The program itself has no options but --version / --help, so nothing else changes.
+  program.enablePositionalOptions();
+  const bench = program
+    .command("bench")
+    .description("measure a model end to end (setup, prove, verify, size, accuracy; EZKL peer when present), or `bench crypto`")
+    .argument("[model]", "ONNX model file (an EZKL peer folder's network.onnx adds the peer's figures)")
+    .option("--input <file>", "input JSON (calibration and proved input)")
+    .option("--json", "print one JSON object on stdout (progress stays on stderr)")
+    .option("--bits <n>", `quantization bit width (${MIN_BITS}-${MAX_BITS})`, (v) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < MIN_BITS || n > MAX_BITS) throw new InvalidArgumentError(`must be an integer from ${MIN_BITS} to ${MAX_BITS}`);
+      return n;
+    }, DEFAULT_BITS)
+    .option("--ptau <file>", "Powers of Tau ceremony file; default: the INSECURE development SRS")
+    .option("--runs <n>", "prove / verify repetitions (median reported)", parseRuns, 1)
+    .option("--no-ezkl", "skip the EZKL peer even in a peer folder")
+    .action(async (model: string | undefined, flags: BenchModelFlags, command: Command) => {
+      if (!model) {
+        command.help({ error: true });
+        return;
+      }
+      if (!flags.input) command.error("error: required option '--input <file>' not specified");
+      const { runModelBench } = await import("../../bench/model-bench");
+      const result = await runModelBench({
+        model,
+        input: flags.input!,
+        bits: flags.bits,
+        ptau: flags.ptau,
+        runs: flags.runs,
+        peer: flags.ezkl,
+        onProgress: (line) => process.stderr.write(`bench: ${line}\n`),
+      });
+      printResult(result, flags.json);
+    });
   bench
     .command("crypto")
     .description("MSM (with ffjavascript as the same-run reference), dev SRS, Fr, sum-check and HyperKZG timings")
@@ -47,11 +109,7 @@ export function registerBench(program: Command): void {
     .option("--no-protocol", "skip the sum-check and HyperKZG measurements")
     .option("--no-peer", "skip the ffjavascript reference")
     .option("--peer-max <log2>", "largest MSM size to measure ffjavascript at (default: all)", (v) => parseLogSize(v, "--peer-max"))
-    .option("--runs <n>", "runs per small measurement (median reported)", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError(`--runs: ${v} is not in 1..100`);
-      return n;
-    }, 3)
+    .option("--runs <n>", "runs per small measurement (median reported)", parseRuns, 3)
     .action(async (flags: BenchCryptoFlags) => {
       const msmSizes = flags.sizes ?? (flags.quick ? QUICK_MSM_SIZES : DEFAULT_MSM_SIZES);
       const options: CryptoBenchOptions = {
@@ -62,11 +120,6 @@ export function registerBench(program: Command): void {
       };
       const { runCryptoBench } = await import("../../bench/crypto");
       const result = await runCryptoBench(options, (line) => process.stderr.write(`bench: ${line}\n`));
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } else {
-        const width = Math.max(...Object.keys(result).map((k) => k.length));
-        for (const [key, value] of Object.entries(result)) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
-      }
+      printResult(result, flags.json);
     });
 }

@@ -68,7 +68,7 @@ export function movementPlan(q: QuantizeContext, run: RunFloat, roles: readonly 
     kind,
     outScales,
     params: {
-      rescale: rescale.map((r) => r ?? null),
+      rescale: Array.from(rescale, (r) => r ?? null),
     },
     exec(inputs) {
       const args = inputs.map((t, i) => {

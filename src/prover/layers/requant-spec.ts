@@ -7,12 +7,16 @@
  *   y   = clamp(t) ∈ [qmin, qmax]               t − y = σ·e,  σ ∈ {−1, 0, +1},  e ≥ 0
  */
 import * as Fr from "../../field/fr";
-import { committedTable, rangeTable, type LookupTable } from "../../lookup";
-import type { Srs } from "../../pcs/srs";
 import { forEachIndex, layoutOf, LayoutError, type IntTensor, type TensorLayout } from "../tensor";
 
-/** Width of one range-checked limb: rem and e are split into limbs of this many bits (one 2^16-row table). */
-export const REQUANT_LIMB_BITS = 16;
+/**
+ * Width L of one range-checked limb: rem and e are split into limbs of L bits, each looked up in the one range
+ * table [0, 2^L) (`range:12`). 12 keeps that table no larger than the CLAMP table 2^(b+1) of every b ≥ 11, so the
+ * proof-wide arena (and the batch opening's H) is sized by the model's own tables, not by the limbs (measured on
+ * the corpus: 16 → 12 bits takes `3l_relu_conv_fc` from 385 to 382 proof words and its proving time by ~40 %;
+ * 11 and 13 bits give more words there). Softmax and RMSNorm (layers/softmax.ts, rmsnorm.ts) share the width.
+ */
+export const REQUANT_LIMB_BITS = 12;
 /** Widest activations (docs/quantization.md: b in 8..16); the CLAMP table has 2^(b+1) padded rows. */
 export const MAX_REQUANT_BITS = 16;
 /** Largest shift a plan produces (docs/quantization.md: s ≤ 62). */
@@ -45,11 +49,11 @@ export interface RequantGeometry {
   readonly layout: TensorLayout;
   readonly qmin: bigint;
   readonly qmax: bigint;
-  /** Limbs of rem: ⌈s / 16⌉ (0 when s = 0). */
+  /** Limbs of rem: ⌈s / L⌉ (0 when s = 0; L = {@link REQUANT_LIMB_BITS}). */
   readonly remLimbs: number;
-  /** Bits of rem's top limb, in 1..16 (rem < 2^s exactly needs the top limb below 2^topBits). */
+  /** Bits of rem's top limb, in 1..L (rem < 2^s exactly needs the top limb below 2^topBits). */
   readonly remTopBits: number;
-  /** Limbs of e: ⌈eBits / 16⌉, each a full 16-bit limb (e's bound need not be tight, only wrap-free). */
+  /** Limbs of e: ⌈eBits / L⌉, each a full L-bit limb (e's bound need not be tight, only wrap-free). */
   readonly eLimbs: number;
   /** Bits of the largest e = |t − y| that |acc| ≤ accBound allows (0: the output can never clamp). */
   readonly eBits: number;
@@ -86,28 +90,6 @@ export function requantGeometry(spec: RequantSpec): RequantGeometry {
     throw new LayoutError(`requant: |acc·M| or 2^s·|t| may reach 2^${NO_WRAP_BITS}: the identity could wrap in Fr`);
   }
   return { layout, qmin, qmax, remLimbs, remTopBits, eLimbs, eBits };
-}
-
-/** The fixed tables of the step for bit width b: CLAMP (y, σ) and the 16-bit range table of the limbs. */
-export interface RequantTables {
-  /**
-   * Rows (v, 0) for v in [qmin, qmax], then (qmax, +1) and (qmin, −1); both columns committed at setup (the
-   * lookup library has range and committed columns only; 2^b + 2 rows pad to 2^(b+1) by repeating row 0).
-   */
-  readonly clamp: LookupTable;
-  /** [0, 2^16): every limb of rem and e, and the scaled copy of rem's top limb. */
-  readonly range: LookupTable;
-}
-
-/** Builds (and commits) the tables for bit width `bits`; the verifier uses `verifierTable` of each. */
-export function requantTables(srs: Srs, bits: number): RequantTables {
-  const size = 2 ** bits;
-  const qmin = -(2 ** (bits - 1));
-  const ys = Array.from({ length: size }, (_, i) => Fr.fromSigned(qmin + i));
-  const sigmas = new Array<bigint>(size).fill(0n);
-  ys.push(Fr.fromSigned(size / 2 - 1), Fr.fromSigned(qmin));
-  sigmas.push(1n, Fr.fromSigned(-1));
-  return { clamp: committedTable(srs, [ys, sigmas]), range: rangeTable(0, REQUANT_LIMB_BITS) };
 }
 
 /**
@@ -152,7 +134,7 @@ export function requantWitness(spec: RequantSpec, acc: IntTensor): RequantWitnes
 }
 
 /**
- * `count` little-endian limbs of `v` in base 2^16; the top limb takes everything above (so a value that does
+ * `count` little-endian limbs of `v` in base 2^L; the top limb takes everything above (so a value that does
  * not fit shows up as a top limb outside the table, never silently truncated).
  */
 export function limbsOf(v: bigint, count: number): bigint[] {

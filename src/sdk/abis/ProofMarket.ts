@@ -256,6 +256,27 @@ export const proofMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "inputHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "actual",
+        "type": "bytes32"
+      }
+    ],
+    "name": "InputMismatch",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidTiming",
     "type": "error"
@@ -430,6 +451,17 @@ export const proofMarketAbi = [
       }
     ],
     "name": "UnknownBid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownRequest",
     "type": "error"
   },
   {
@@ -716,6 +748,25 @@ export const proofMarketAbi = [
       }
     ],
     "name": "EscrowPaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "input",
+        "type": "bytes"
+      }
+    ],
+    "name": "InputPublished",
     "type": "event"
   },
   {
@@ -1602,6 +1653,24 @@ export const proofMarketAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "input",
+        "type": "bytes"
+      }
+    ],
+    "name": "publishInput",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -1,8 +1,9 @@
-import { keccak256, zeroAddress, type Address, type Hex } from "viem";
+import { keccak256, zeroAddress, type Address, type Hash, type Hex } from "viem";
 import { readContract, simulateContract, writeContract } from "viem/actions";
 import { proofMarketAbi } from "../abis";
 import { confirm, ensureAllowance, eventArgs, requireAccount, type NetworkClient, type WriteResult } from "../client";
 import { InvalidParameterError, wrapContractError } from "../errors";
+import { publishInput } from "./inputs";
 import { marketAddress, type MarketContracts } from "./types";
 
 /** How the escrow is paid: LA directly, or ETH/USDC converted to LA at the oracle price. */
@@ -22,6 +23,11 @@ export interface RequestProofParameters extends MarketContracts {
   payment: Payment;
   /** Approve the market for the LA or USDC amount first if needed (default true). */
   approve?: boolean;
+  /**
+   * Publish `input` in the market's log after the request so that provers can fetch it (default true when
+   * `input` is given; a second transaction, see publishInput).
+   */
+  publishInput?: boolean;
 }
 
 /** What a request recorded. */
@@ -30,6 +36,8 @@ export interface RequestedProof {
   batch: bigint;
   /** LA held in escrow (more than required when ETH/USDC bought more). */
   escrow: bigint;
+  /** The transaction that published the input, when it was published. */
+  inputPublication?: Hash;
 }
 
 /**
@@ -89,7 +97,11 @@ export async function requestProof(
     const receipt = await confirm(client, "requestProof", hash);
     const { requestId, batch } = eventArgs(receipt, proofMarketAbi, "ProofRequested");
     const { escrow } = eventArgs(receipt, proofMarketAbi, "EscrowPaid");
-    return { hash, blockNumber: receipt.blockNumber, result: { requestId, batch, escrow } };
+    let inputPublication: Hash | undefined;
+    if (parameters.input !== undefined && parameters.publishInput !== false) {
+      inputPublication = (await publishInput(client, { contracts: parameters.contracts, requestId, input: parameters.input })).hash;
+    }
+    return { hash, blockNumber: receipt.blockNumber, result: { requestId, batch, escrow, inputPublication } };
   } catch (error) {
     throw wrapContractError("requestProof", error);
   }

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {HyperKZG} from "./HyperKZG.sol";
+import {LookupArena} from "./LookupArena.sol";
+import {Transcript} from "./Transcript.sol";
+import {ProofStream} from "./layers/ProofStream.sol";
+import {Program} from "./layers/Program.sol";
+import {ClaimBook} from "./layers/ClaimBook.sol";
+import {Machine} from "./layers/Machine.sol";
+import {ModelVerifierOps} from "./ModelVerifierOps.sol";
+import {ModelVerifierPcs} from "./ModelVerifierPcs.sol";
+
+/// @title ModelVerifier — the interpreter that verifies one inference proof against a model's program
+/// @notice A generated per-model verifier (`deepprove verifier`) embeds its model's PROGRAM — the verifier plan
+/// serialized with every constant (digest, W commitment, SRS G2 elements, slot tables, the arena's shape, each
+/// node step's parameters) — and calls {verify}. The interpreter replays the transcript of docs/prover.md ("The
+/// whole-model proof") step for step, reading the proof stream with a calldata cursor: statement → advice
+/// commitment A → the arena → the output claims → every node step → the graph-input claims → one batch
+/// opening of [W, A, M, H]. Program format: docs/verifier-gen.md.
+/// @dev Deployed as an external library (its `public` function is DELEGATECALLed), so each model's contract is
+/// only its program and a few lines; the arena and the batch opening live in {ModelVerifierPcs} (code size).
+library ModelVerifier {
+    /// @dev Program version this interpreter runs.
+    uint256 internal constant PROGRAM_VERSION = 1;
+    bytes32 internal constant DOMAIN = "deepprove.inference";
+    bytes32 internal constant LABEL_STATEMENT = "proof.statement";
+    bytes32 internal constant LABEL_ADVICE = "proof.advice";
+    /// @dev Batch-opening commitment words per polynomial.
+    uint256 private constant POINT_WORDS = 2;
+
+    /// @notice The program was made for another interpreter version.
+    error ProgramVersion(uint256 version);
+    /// @notice `input` (which = 0) or `output` (1) does not have the model's byte length.
+    error StatementLength(uint256 which, uint256 length, uint256 expected);
+    /// @notice Public input element `index` of the tensor at byte `offset` is outside the quantized range.
+    error InputOutOfRange(uint256 offset, uint256 index);
+
+    /// @dev The commitments of the batch opening, as words in commitment order (W, [A], [M, H]).
+    struct Commitments {
+        uint256[] words;
+        uint256 count;
+    }
+
+    /// @notice Verifies `proof` for the statement (`input`, `output`, `prover`) of the model `program` describes.
+    /// @return True; every failed check reverts with a custom error naming it.
+    function verify(
+        bytes memory program,
+        bytes calldata input,
+        bytes calldata output,
+        address prover,
+        bytes calldata proof
+    ) public view returns (bool) {
+        Machine.State memory m;
+        m.r = Program.reader(program);
+        if (Program.u8(m.r) != PROGRAM_VERSION) revert ProgramVersion(program.length == 0 ? 0 : uint8(program[0]));
+        uint256 digest = Program.word(m.r);
+        Commitments memory cs;
+        cs.words = new uint256[](4 * POINT_WORDS);
+        cs.words[0] = Program.word(m.r);
+        cs.words[1] = Program.word(m.r);
+        cs.count = 1;
+        HyperKZG.VerifierKey memory vk = _verifierKey(m.r);
+        _statement(m, digest, input, output, prover, proof);
+        uint256 recordWords = Program.u32(m.r);
+        m.book = ClaimBook.create(Program.u16(m.r), recordWords);
+        m.w = _slots(m.r, 0);
+        if (Program.u8(m.r) != 0) {
+            m.a = _slots(m.r, cs.count);
+            (uint256 ax, uint256 ay) = ProofStream.absorbG1(m.s, LABEL_ADVICE);
+            cs.words[2 * cs.count] = ax;
+            cs.words[2 * cs.count + 1] = ay;
+            ++cs.count;
+        }
+        if (Program.u8(m.r) != 0) _arena(m, cs, proof);
+        ModelVerifierOps.runAll(m);
+        ClaimBook.checkEmpty(m.book);
+        uint256[] memory words = new uint256[](POINT_WORDS * cs.count);
+        for (uint256 i; i < words.length; ++i) words[i] = cs.words[i];
+        Program.finish(m.r);
+        ModelVerifierPcs.opening(m.s.state, words, m.book.records, m.book.count, vk, proof, m.s.cursor - m.s.start);
+        return true;
+    }
+
+    function _verifierKey(Program.Reader memory r) private pure returns (HyperKZG.VerifierKey memory vk) {
+        for (uint256 i; i < 4; ++i) vk.g2[i] = Program.word(r);
+        for (uint256 i; i < 4; ++i) vk.tauG2[i] = Program.word(r);
+    }
+
+    /// @dev Checks the statement's byte lengths, opens the stream and absorbs "proof.statement" = [digest,
+    /// prover, keccak256(input), keccak256(output)].
+    function _statement(
+        Machine.State memory m,
+        uint256 digest,
+        bytes calldata input,
+        bytes calldata output,
+        address prover,
+        bytes calldata proof
+    ) private view {
+        uint256 inputBytes = Program.u32(m.r);
+        uint256 outputBytes = Program.u32(m.r);
+        if (input.length != inputBytes) revert StatementLength(0, input.length, inputBytes);
+        if (output.length != outputBytes) revert StatementLength(1, output.length, outputBytes);
+        uint256 at;
+        assembly ("memory-safe") {
+            at := input.offset
+        }
+        m.inputAt = at;
+        m.inputLength = inputBytes;
+        assembly ("memory-safe") {
+            at := output.offset
+        }
+        m.outputAt = at;
+        m.outputLength = outputBytes;
+        _inputRanges(m.r, input);
+        m.s = ProofStream.open(proof, Transcript.start(DOMAIN));
+        uint256[] memory words = new uint256[](4);
+        words[0] = digest;
+        words[1] = uint256(uint160(prover));
+        words[2] = uint256(keccak256(input));
+        words[3] = uint256(keccak256(output));
+        ProofStream.absorbMemoryWords(m.s, LABEL_STATEMENT, words);
+    }
+
+    /// @dev The clamped inputs' values must lie in the quantized range, checked before anything else: u8 count,
+    /// per tensor u32 byte offset, u32 elements, i32 lo, i32 hi.
+    function _inputRanges(Program.Reader memory r, bytes calldata input) private view {
+        uint256 n = Program.u8(r);
+        for (uint256 i; i < n; ++i) {
+            uint256 offset = Program.u32(r);
+            uint256 count = Program.u32(r);
+            int256 lo = Program.i32(r);
+            int256 hi = Program.i32(r);
+            uint256 bad = ModelVerifierPcs.firstOutOfRange(input, offset, count, lo, hi);
+            if (bad != type(uint256).max) revert InputOutOfRange(offset, bad);
+        }
+    }
+
+    /// @dev A slot table: u8 polyVars, u16 slots, per slot u8 numVars and u32 slot index.
+    function _slots(Program.Reader memory r, uint256 poly) private pure returns (ClaimBook.Slots memory p) {
+        p.poly = poly;
+        p.polyVars = Program.u8(r);
+        uint256 n = Program.u16(r);
+        p.numVars = new uint256[](n);
+        p.index = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            p.numVars[i] = Program.u8(r);
+            p.index[i] = Program.u32(r);
+        }
+    }
+
+    /// @dev The arena (LookupArena.sol) on its shape from the program; its openings on M and H become records,
+    /// its claims on external table columns openings of W, its witness-column claims are kept for the steps.
+    function _arena(Machine.State memory m, Commitments memory cs, bytes calldata proof) private view {
+        // The arena's section of the program: u32 length, then its shape (decoded by ModelVerifierPcs).
+        uint256 length = Program.u32(m.r);
+        uint256 from = Program.skip(m.r, length);
+        bytes memory section = new bytes(length);
+        assembly ("memory-safe") {
+            mcopy(add(section, 0x20), from, length)
+        }
+        (LookupArena.Claims memory out, LookupArena.Shape memory shape) =
+            ModelVerifierPcs.arena(m.s.state, section, proof, m.s.cursor - m.s.start);
+        m.s.state = out.state;
+        m.s.cursor = m.s.start + out.next;
+        uint256 polyM = cs.count;
+        for (uint256 i; i < 4; ++i) cs.words[2 * cs.count + i] = out.commitments[i];
+        cs.count += 2;
+        // Openings: records (poly 0 = M, 1 = H, n, point, value), renamed to the batch indices.
+        uint256 at;
+        while (at < out.openings.length) {
+            at = ClaimBook.appendRecord(m.book, out.openings, at, polyM + out.openings[at]);
+        }
+        _arenaColumns(m, shape, out);
+        _tableColumns(m, shape, out);
+    }
+
+    /// @dev External table columns → W at their slots (u16 slot per column; 0xffff for a range column).
+    function _tableColumns(Machine.State memory m, LookupArena.Shape memory shape, LookupArena.Claims memory out)
+        private
+        pure
+    {
+        uint256 tv;
+        for (uint256 t; t < shape.tables.length; ++t) {
+            LookupArena.Table memory table = shape.tables[t];
+            uint256[] memory point = Machine.prefix(out.point, table.numVars);
+            for (uint256 c; c < table.columns.length / 2; ++c) {
+                uint256 slot = Program.u16(m.r);
+                if (table.columns[2 * c] != LookupArena.KIND_EXTERNAL) continue;
+                ClaimBook.open(m.book, m.w, slot, point, out.tableColumnValues[tv++]);
+            }
+        }
+    }
+
+    function _arenaColumns(Machine.State memory m, LookupArena.Shape memory shape, LookupArena.Claims memory out)
+        private
+        pure
+    {
+        uint256 k = shape.columns.length;
+        m.arenaPoint = out.point;
+        m.columnValues = out.columnValues;
+        m.columnVars = new uint256[](k);
+        m.columnOffset = new uint256[](k);
+        uint256 offset;
+        for (uint256 i; i < k; ++i) {
+            m.columnVars[i] = shape.columns[i].numVars;
+            m.columnOffset[i] = offset;
+            offset += shape.tables[shape.columns[i].table].columns.length / 2;
+        }
+    }
+
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ProofStream} from "./layers/ProofStream.sol";
+import {Program} from "./layers/Program.sol";
+import {ClaimBook} from "./layers/ClaimBook.sol";
+import {Machine} from "./layers/Machine.sol";
+import {Mle} from "./layers/Mle.sol";
+import {Broadcast} from "./layers/Broadcast.sol";
+import {ModelVerifierPcs} from "./ModelVerifierPcs.sol";
+import {LayerOps} from "./layers/LayerOps.sol";
+import {MergeStep} from "./layers/MergeStep.sol";
+import {RequantStep} from "./layers/RequantStep.sol";
+
+/// @title ModelVerifierOps — the instructions of a model verifier program after the arena
+/// @notice Each instruction is one step of `executePlan` (src/prover/graph/, docs/verifier-gen.md), in transcript
+/// order. The register (Machine.State.regs) carries claims from one instruction to the next:
+///   OUTPUT     u16 tensor, u8 n, u32 byte offset, shape  r = n × challenge("proof.output"); claim (r, out~(r))
+///   CONSTOUT   u32 byte offset, u32 length, word hash    a constant output's bytes hash to `hash`
+///   TAKE       u16 tensor                               register = every claim on the tensor (removed)
+///   ROUTE      u8 count, count × dest                   claim i of the register → dest i
+///   ROUTEALL   dest                                     every claim of the register → dest
+///   LAYER      a LayerOps instruction                   register = the layer IOP's claims on its inputs
+///   REQUANT    RequantStep parameters                   register = [claim on acc]
+///   TABLE      activation-table step (below)
+///   POINTMAP   gather                                   every claim's point re-gathered from itself
+///   SKIPEMPTY  u32 length                               skip `length` program bytes when the register is empty
+///   MERGEMANY  u8 n                                     several claims → one (MergeStep); one claim is kept
+///   INPUT      u16 tensor, u32 byte offset, shape       every claim on a graph input checked against the bytes
+///   END
+/// A dest is u8 kind (Machine.DEST_*) and u16 id; a shape is u8 rank and u32 per axis.
+library ModelVerifierOps {
+    uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
+    bytes32 internal constant LABEL_OUTPUT = "proof.output";
+
+    uint256 internal constant OP_END = 0x00;
+    uint256 internal constant OP_OUTPUT = 0x20;
+    uint256 internal constant OP_CONSTOUT = 0x21;
+    uint256 internal constant OP_TAKE = 0x22;
+    uint256 internal constant OP_ROUTE = 0x23;
+    uint256 internal constant OP_ROUTEALL = 0x24;
+    uint256 internal constant OP_LAYER = 0x25;
+    uint256 internal constant OP_REQUANT = 0x26;
+    uint256 internal constant OP_TABLE = 0x27;
+    uint256 internal constant OP_POINTMAP = 0x28;
+    uint256 internal constant OP_SKIPEMPTY = 0x29;
+    uint256 internal constant OP_MERGEMANY = 0x2a;
+    uint256 internal constant OP_INPUT = 0x2b;
+
+    /// @notice The program names an unknown instruction (a generator bug).
+    error ProgramOpUnknown(uint256 op);
+    /// @notice ROUTE names another number of claims than the register holds (a generator bug).
+    error RouteCount(uint256 expected, uint256 held);
+    /// @notice A claim on graph input `tensor` does not match the public input.
+    error InputClaimMismatch(uint256 tensor);
+    /// @notice The bytes of a constant output differ from the model's constant.
+    error ConstantOutputMismatch(uint256 offset);
+
+    /// @notice Runs instructions up to END.
+    function runAll(Machine.State memory m) internal view {
+        for (;;) {
+            uint256 op = Program.u8(m.r);
+            if (op == OP_END) return;
+            if (op == OP_TAKE) m.regs = ClaimBook.take(m.book, Program.u16(m.r));
+            else if (op == OP_LAYER) m.regs = LayerOps.run(m.s, m.r, m.regs);
+            else if (op == OP_ROUTE) _route(m);
+            else if (op == OP_ROUTEALL) _routeAll(m);
+            else if (op == OP_REQUANT) RequantStep.run(m);
+            else if (op == OP_TABLE) _table(m);
+            else if (op == OP_POINTMAP) _pointMap(m);
+            else if (op == OP_SKIPEMPTY) _skipEmpty(m);
+            else if (op == OP_MERGEMANY) _mergeMany(m);
+            else if (op == OP_OUTPUT) _output(m);
+            else if (op == OP_CONSTOUT) _constantOutput(m);
+            else if (op == OP_INPUT) _input(m);
+            else revert ProgramOpUnknown(op);
+        }
+    }
+
+    function _route(Machine.State memory m) private pure {
+        uint256 n = Program.u8(m.r);
+        if (n != m.regs.length) revert RouteCount(n, m.regs.length);
+        for (uint256 i; i < n; ++i) Machine.route(m, m.regs[i]);
+        m.regs = new ProofStream.Claim[](0);
+    }
+
+    function _routeAll(Machine.State memory m) private pure {
+        uint256 kind = Program.u8(m.r);
+        uint256 id = Program.u16(m.r);
+        for (uint256 i; i < m.regs.length; ++i) Machine.routeTo(m, kind, id, m.regs[i]);
+        m.regs = new ProofStream.Claim[](0);
+    }
+
+    /// @dev An activation table (twin of `tableHandler`, src/prover/graph/nodes/table.ts): the arena's claim on
+    /// the column gives y (an opening of A) and x = component 0 − c·(1 − 1_real(ρ)); every claim on y is an
+    /// opening of A. Program: u16 column, u16 y slot, u16 y tensor, u8 hasPad, [word c, indicator factor],
+    /// dest of x.
+    function _table(Machine.State memory m) private pure {
+        uint256 column = Program.u16(m.r);
+        uint256 ySlot = Program.u16(m.r);
+        uint256 yTensor = Program.u16(m.r);
+        ProofStream.Claim memory y = Machine.arenaColumn(m, column, 1);
+        ClaimBook.open(m.book, m.a, ySlot, y.point, y.value);
+        ProofStream.Claim[] memory taken = ClaimBook.take(m.book, yTensor);
+        for (uint256 i; i < taken.length; ++i) ClaimBook.open(m.book, m.a, ySlot, taken[i].point, taken[i].value);
+        ProofStream.Claim memory x = Machine.arenaColumn(m, column, 0);
+        if (Program.u8(m.r) != 0) {
+            uint256 c = Program.word(m.r);
+            uint256 real = Broadcast.factor(m.r, x.point);
+            x.value = Mle.sub(x.value, mulmod(c, Mle.sub(1, real), R_MODULUS));
+        }
+        Machine.route(m, x);
+    }
+
+    function _pointMap(Machine.State memory m) private pure {
+        uint256 at = m.r.ptr;
+        for (uint256 i; i < m.regs.length; ++i) {
+            m.r.ptr = at;
+            m.regs[i].point = Program.gather(m.r, m.regs[i].point);
+        }
+        if (m.regs.length == 0) Program.gather(m.r, new uint256[](0));
+    }
+
+    function _skipEmpty(Machine.State memory m) private pure {
+        uint256 length = Program.u32(m.r);
+        if (m.regs.length == 0) Program.skip(m.r, length);
+    }
+
+    function _mergeMany(Machine.State memory m) private pure {
+        uint256 n = Program.u8(m.r);
+        if (m.regs.length > 1) m.regs = Machine.single(MergeStep.verify(m.s, n, m.regs));
+    }
+
+    function _output(Machine.State memory m) private view {
+        uint256 tensor = Program.u16(m.r);
+        uint256 n = Program.u8(m.r);
+        uint256 offset = Program.u32(m.r);
+        uint256[] memory shape = _shape(m.r);
+        ProofStream.Claim memory c;
+        c.point = new uint256[](n);
+        for (uint256 j; j < n; ++j) c.point[j] = ProofStream.challenge(m.s, LABEL_OUTPUT);
+        c.value = ModelVerifierPcs.publicTensor(_bytes(m.outputAt, m.outputLength), offset, shape, c.point);
+        ClaimBook.add(m.book, tensor, c);
+    }
+
+    function _constantOutput(Machine.State memory m) private pure {
+        uint256 offset = Program.u32(m.r);
+        uint256 length = Program.u32(m.r);
+        bytes32 expected = bytes32(Program.word(m.r));
+        uint256 at = m.outputAt + offset;
+        bytes32 h;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, at, length)
+            h := keccak256(ptr, length)
+        }
+        if (h != expected) revert ConstantOutputMismatch(offset);
+    }
+
+    function _input(Machine.State memory m) private view {
+        uint256 tensor = Program.u16(m.r);
+        uint256 offset = Program.u32(m.r);
+        uint256[] memory shape = _shape(m.r);
+        ProofStream.Claim[] memory claims = ClaimBook.take(m.book, tensor);
+        bytes calldata input = _bytes(m.inputAt, m.inputLength);
+        for (uint256 i; i < claims.length; ++i) {
+            if (ModelVerifierPcs.publicTensor(input, offset, shape, claims[i].point) != claims[i].value) {
+                revert InputClaimMismatch(tensor);
+            }
+        }
+    }
+
+    /// @dev The statement bytes at calldata offset `at` as a calldata byte string.
+    function _bytes(uint256 at, uint256 length) private pure returns (bytes calldata b) {
+        assembly ("memory-safe") {
+            b.offset := at
+            b.length := length
+        }
+    }
+
+    function _shape(Program.Reader memory r) private pure returns (uint256[] memory shape) {
+        shape = new uint256[](Program.u8(r));
+        for (uint256 a; a < shape.length; ++a) shape[a] = Program.u32(r);
+    }
+}

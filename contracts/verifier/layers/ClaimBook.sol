@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ProofStream} from "./ProofStream.sol";
+
+/// @title ClaimBook — the verifier's claims per tensor and its opening records, in memory
+/// @notice Twin of `ClaimBook` (src/prover/graph/walk.ts): claims collected per tensor (in the order they were
+/// made, taken all at once by the tensor's producer) and opening claims on the committed polynomials, kept as
+/// the batch opening's records (p, n, point…, value) with points lifted to their slots.
+library ClaimBook {
+    /// @notice A slotted polynomial (W or A): per slot its variables and slot index (offset / 2^numVars, whose
+    /// bits, least significant first, are the selector appended to a point on the slot).
+    struct Slots {
+        uint256 poly;
+        uint256 polyVars;
+        uint256[] numVars;
+        uint256[] index;
+    }
+
+    /// @notice Claims per tensor and the opening records.
+    struct Book {
+        ProofStream.Claim[][] tensors;
+        uint256[] records;
+        uint256 words;
+        uint256 count;
+    }
+
+    /// @notice A claim on a slot does not have the slot's variable count (a verifier bug).
+    error SlotClaimShape(uint256 poly, uint256 slot, uint256 coordinates);
+    /// @notice Claims are left on a tensor nobody discharges (the graph is not closed).
+    error ClaimsLeft(uint256 tensor);
+
+    /// @dev Smallest record buffer (and the first size when the program's capacity is 0).
+    uint256 private constant MIN_RECORD_WORDS = 64;
+
+    /// @notice An empty book over `tensors` tensors with room for `recordWords` words of opening records (the
+    /// program's count; more only costs a copy, as memory is never freed and grows quadratically in price).
+    function create(uint256 tensors, uint256 recordWords) internal pure returns (Book memory b) {
+        b.tensors = new ProofStream.Claim[][](tensors);
+        b.records = new uint256[](recordWords == 0 ? MIN_RECORD_WORDS : recordWords);
+    }
+
+    /// @notice Adds a claim on tensor `t`.
+    function add(Book memory b, uint256 t, ProofStream.Claim memory c) internal pure {
+        ProofStream.Claim[] memory old = b.tensors[t];
+        ProofStream.Claim[] memory grown = new ProofStream.Claim[](old.length + 1);
+        for (uint256 i; i < old.length; ++i) grown[i] = old[i];
+        grown[old.length] = c;
+        b.tensors[t] = grown;
+    }
+
+    /// @notice Every claim on tensor `t`, removed from the book.
+    function take(Book memory b, uint256 t) internal pure returns (ProofStream.Claim[] memory out) {
+        out = b.tensors[t];
+        b.tensors[t] = new ProofStream.Claim[](0);
+    }
+
+    /// @notice Reverts if any tensor still holds claims.
+    function checkEmpty(Book memory b) internal pure {
+        for (uint256 t; t < b.tensors.length; ++t) {
+            if (b.tensors[t].length != 0) revert ClaimsLeft(t);
+        }
+    }
+
+    /// @notice An opening of the slotted polynomial at slot `slot`: the record (poly, polyVars, point ‖ selector,
+    /// value).
+    function open(Book memory b, Slots memory p, uint256 slot, uint256[] memory point, uint256 value) internal pure {
+        uint256 n = p.numVars[slot];
+        if (point.length != n) revert SlotClaimShape(p.poly, slot, point.length);
+        uint256 polyVars = p.polyVars;
+        uint256 at = _reserve(b, polyVars + 3);
+        uint256[] memory r = b.records;
+        uint256 index = p.index[slot];
+        uint256 poly = p.poly;
+        assembly ("memory-safe") {
+            let dst := add(add(r, 0x20), shl(5, at))
+            mstore(dst, poly)
+            mstore(add(dst, 0x20), polyVars)
+            mcopy(add(dst, 0x40), add(point, 0x20), shl(5, n))
+            // The slot's selector: the bits of its index, least significant first.
+            for { let j := n } lt(j, polyVars) { j := add(j, 1) } {
+                mstore(add(dst, shl(5, add(j, 2))), and(shr(sub(j, n), index), 1))
+            }
+            mstore(add(dst, shl(5, add(polyVars, 2))), value)
+        }
+        ++b.count;
+    }
+
+    /// @notice Appends one record given as words (poly, n, point…, value) from `src[at …]`, renaming its poly.
+    function appendRecord(Book memory b, uint256[] memory src, uint256 at, uint256 poly)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 n = src[at + 1];
+        uint256 dst = _reserve(b, n + 3);
+        uint256[] memory r = b.records;
+        assembly ("memory-safe") {
+            let to := add(add(r, 0x20), shl(5, dst))
+            mcopy(to, add(add(src, 0x20), shl(5, at)), shl(5, add(n, 3)))
+            mstore(to, poly)
+        }
+        ++b.count;
+        return at + n + 3;
+    }
+
+    /// @dev Reserves `words` words at the end of the records (doubling the buffer when full).
+    function _reserve(Book memory b, uint256 words) private pure returns (uint256 at) {
+        at = b.words;
+        if (at + words > b.records.length) {
+            uint256 size = b.records.length * 2 + MIN_RECORD_WORDS;
+            while (size < at + words) size *= 2;
+            uint256[] memory grown = new uint256[](size);
+            uint256[] memory old = b.records;
+            assembly ("memory-safe") {
+                mcopy(add(grown, 0x20), add(old, 0x20), shl(5, at))
+            }
+            b.records = grown;
+        }
+        b.words = at + words;
+    }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ProofStream} from "./ProofStream.sol";
+import {Program} from "./Program.sol";
+import {ClaimBook} from "./ClaimBook.sol";
+
+/// @title Machine — the state of the model verifier's interpreter and the claim routing every step shares
+/// @notice One proof is verified by running the model's program (docs/verifier-gen.md) over this state: the
+/// proof stream and transcript, the program reader, the claim book, the W and A slot tables, the register
+/// (the claims the last instruction produced) and the arena's claims on its witness columns.
+library Machine {
+    /// @notice Where a claim goes: a tensor's claim list, an opening of W at a slot, an opening of A at a slot.
+    uint256 internal constant DEST_TENSOR = 0;
+    uint256 internal constant DEST_WEIGHT = 1;
+    uint256 internal constant DEST_ADVICE = 2;
+
+    struct State {
+        ProofStream.Stream s;
+        Program.Reader r;
+        ClaimBook.Book book;
+        ClaimBook.Slots w;
+        ClaimBook.Slots a;
+        ProofStream.Claim[] regs;
+        /// The arena's point ρ and, per witness column, its variables and the offset of its values.
+        uint256[] arenaPoint;
+        uint256[] columnValues;
+        uint256[] columnVars;
+        uint256[] columnOffset;
+        /// Calldata offsets of the statement's input and output bytes.
+        uint256 inputAt;
+        uint256 outputAt;
+        uint256 inputLength;
+        uint256 outputLength;
+    }
+
+    /// @notice The program names an unknown destination kind (a generator bug).
+    error DestinationUnknown(uint256 kind);
+    /// @notice The arena has no claim on witness column `column` (a generator bug).
+    error ArenaColumnMissing(uint256 column);
+
+    /// @notice Sends `c` to the destination the program names next (u8 kind, u16 id).
+    function route(State memory m, ProofStream.Claim memory c) internal pure {
+        uint256 kind = Program.u8(m.r);
+        uint256 id = Program.u16(m.r);
+        routeTo(m, kind, id, c);
+    }
+
+    function routeTo(State memory m, uint256 kind, uint256 id, ProofStream.Claim memory c) internal pure {
+        if (kind == DEST_TENSOR) ClaimBook.add(m.book, id, c);
+        else if (kind == DEST_WEIGHT) ClaimBook.open(m.book, m.w, id, c.point, c.value);
+        else if (kind == DEST_ADVICE) ClaimBook.open(m.book, m.a, id, c.point, c.value);
+        else revert DestinationUnknown(kind);
+    }
+
+    /// @notice The arena's claim on witness column `i`: ρ restricted to its variables, and component `k`.
+    function arenaColumn(State memory m, uint256 i, uint256 k)
+        internal
+        pure
+        returns (ProofStream.Claim memory c)
+    {
+        if (i >= m.columnVars.length) revert ArenaColumnMissing(i);
+        c.point = prefix(m.arenaPoint, m.columnVars[i]);
+        c.value = m.columnValues[m.columnOffset[i] + k];
+    }
+
+    /// @notice The first n coordinates of `p` (a copy).
+    function prefix(uint256[] memory p, uint256 n) internal pure returns (uint256[] memory out) {
+        out = new uint256[](n);
+        assembly ("memory-safe") {
+            mcopy(add(out, 0x20), add(p, 0x20), shl(5, n))
+        }
+    }
+
+    /// @notice The register as a one-claim list.
+    function single(ProofStream.Claim memory c) internal pure returns (ProofStream.Claim[] memory out) {
+        out = new ProofStream.Claim[](1);
+        out[0] = c;
+    }
+}

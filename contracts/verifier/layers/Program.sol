@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title Program — a reader over a verifier program (bytes in memory)
+/// @notice A program is the compiled, per-model description of what the verifier checks (docs/verifier-gen.md):
+/// opcodes and their numeric parameters, written by `src/compiler/program/writer.ts`. Integers are big-endian
+/// and fixed-width (u8, u16, u32, signed i32, 32-byte words). The program is part of the verifier's code, not
+/// of the prover's input; the bounds check only guards against a generator bug.
+library Program {
+    /// @notice The reading position: absolute memory addresses of the next byte and of the end.
+    struct Reader {
+        uint256 ptr;
+        uint256 end;
+    }
+
+    /// @notice The program ends inside an instruction (a generator bug).
+    error ProgramTruncated();
+    /// @notice The program has bytes after its last instruction (a generator bug).
+    error ProgramTrailingBytes();
+
+    /// @notice A reader over `code`.
+    function reader(bytes memory code) internal pure returns (Reader memory r) {
+        uint256 p;
+        assembly ("memory-safe") {
+            p := add(code, 0x20)
+        }
+        r.ptr = p;
+        r.end = p + code.length;
+    }
+
+    /// @notice True when every byte has been read.
+    function done(Reader memory r) internal pure returns (bool) {
+        return r.ptr == r.end;
+    }
+
+    /// @notice Reverts unless every byte has been read.
+    function finish(Reader memory r) internal pure {
+        if (r.ptr > r.end) revert ProgramTruncated();
+        if (r.ptr != r.end) revert ProgramTrailingBytes();
+    }
+
+    /// @notice Reads an unsigned big-endian integer of `size` bytes (1 ≤ size ≤ 32).
+    /// @dev No bounds check per read (reads are the verifier's hottest path): {finish} and {skip} catch a
+    /// program that runs past its end.
+    function uint_(Reader memory r, uint256 size) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            let p := mload(r)
+            v := shr(shl(3, sub(32, size)), mload(p))
+            mstore(r, add(p, size))
+        }
+    }
+
+    function u8(Reader memory r) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            let p := mload(r)
+            v := byte(0, mload(p))
+            mstore(r, add(p, 1))
+        }
+    }
+
+    function u16(Reader memory r) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            let p := mload(r)
+            v := shr(240, mload(p))
+            mstore(r, add(p, 2))
+        }
+    }
+
+    function u32(Reader memory r) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            let p := mload(r)
+            v := shr(224, mload(p))
+            mstore(r, add(p, 4))
+        }
+    }
+
+    /// @notice A two's-complement 32-bit integer.
+    function i32(Reader memory r) internal pure returns (int256 v) {
+        assembly ("memory-safe") {
+            let p := mload(r)
+            v := signextend(3, shr(224, mload(p)))
+            mstore(r, add(p, 4))
+        }
+    }
+
+    /// @notice A 32-byte word (a field constant, canonical by construction).
+    function word(Reader memory r) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            let p := mload(r)
+            v := mload(p)
+            mstore(r, add(p, 32))
+        }
+    }
+
+    /// @notice Skips `size` bytes; returns the memory address where they start.
+    function skip(Reader memory r, uint256 size) internal pure returns (uint256 at) {
+        at = r.ptr;
+        if (at > r.end || r.end - at < size) revert ProgramTruncated();
+        r.ptr = at + size;
+    }
+
+    /// @notice A point gathered from `pool`: u8 count, then one u8 pool index per coordinate.
+    /// @dev Every point a layer hands on is a selection of coordinates it already holds (the claim's point,
+    /// its sum-check point): the generator resolves the layout algebra (axis splits, transposes, broadcasts)
+    /// at compile time, so the verifier only copies words.
+    function gather(Reader memory r, uint256[] memory pool) internal pure returns (uint256[] memory out) {
+        uint256 n = u8(r);
+        uint256 at = skip(r, n);
+        uint256 size = pool.length;
+        out = new uint256[](n);
+        bool ok = true;
+        assembly ("memory-safe") {
+            let src := add(pool, 0x20)
+            let dst := add(out, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let k := byte(0, mload(add(at, i)))
+                ok := and(ok, lt(k, size))
+                mstore(add(dst, shl(5, i)), mload(add(src, shl(5, k))))
+            }
+        }
+        if (!ok) revert ProgramTruncated();
+    }
+}

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ProofStream} from "./ProofStream.sol";
+import {Program} from "./Program.sol";
+import {Mle} from "./Mle.sol";
+
+/// @title SelectorStep — the factorized-selector sum-check of every re-indexing layer
+/// @notice Twin of `verifySelector` (src/prover/layers/selector.ts), spec in docs/prover.md ("Factorized
+/// selectors"): Y~(r) = Σ_x X(x)·S(x), one degree-2 sum-check over X's n variables, then
+/// absorb("select.eval", [x]) and the check x·S~(ρ) = final claim, with S~(ρ) = Π_g T_g(ρ_g) and
+/// T_g(ρ_g) = Σ_{source tuples t} weight(t)·Π_{pointed sources j} eq(p_j, t_j)·eq(ρ_g, index(t)).
+/// Program: u8 n, u8 groups; per group u8 kind, u8 lo, u8 bits (ρ_g = ρ[lo … lo + bits)), then by kind
+///   IDENTITY  u32 size, gather(pool) (bits coordinates): index(i) = i — O(bits), no table
+///   AFFINE    u32 inSize, i32 offset, u8 sources (1 or 2); per source u32 size, i32 coefficient, u8 pointed,
+///             [gather(pool)]: index = offset + Σ_j coefficient_j·t_j, padding outside [0, inSize)
+///   EXPLICIT  u8 sources; per source u32 size, u8 pointed, [gather(pool)]; u8 weighted, u8 index width w;
+///             per tuple (row-major, last source fastest) a w-byte index (all ones: padding) [+ 32-byte weight]
+library SelectorStep {
+    uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
+    bytes32 internal constant LABEL_EVAL = "select.eval";
+    /// @dev Degree of X(x)·S(x) per variable.
+    uint256 private constant DEGREE = 2;
+    /// @dev Bytes of a weight.
+    uint256 private constant WEIGHT_BYTES = 32;
+    uint256 internal constant KIND_IDENTITY = 0;
+    uint256 internal constant KIND_AFFINE = 1;
+    uint256 internal constant KIND_EXPLICIT = 2;
+
+    /// @notice x·S~(ρ) does not match the sum-check's final claim.
+    error SelectorCheckFailed();
+    /// @notice The program names an unknown group kind (a generator bug).
+    error SelectorKindUnknown(uint256 kind);
+
+    /// @notice Verifies Y~(r) = `value` for the selector the program describes (its sources' points are
+    /// gathered from `pool`); returns the claim on X.
+    function verify(
+        ProofStream.Stream memory s,
+        Program.Reader memory r,
+        uint256 value,
+        uint256[] memory pool
+    ) internal pure returns (ProofStream.Claim memory x) {
+        uint256 numVars = Program.u8(r);
+        uint256 expected;
+        (x.point, expected) = ProofStream.sumcheck(s, value, numVars, DEGREE);
+        x.value = ProofStream.word(ProofStream.absorbScalars(s, LABEL_EVAL, 1), 0);
+        if (mulmod(x.value, evaluate(r, x.point, pool), R_MODULUS) != expected) revert SelectorCheckFailed();
+    }
+
+    /// @notice S~(ρ): the product over the groups of T_g(ρ_g).
+    function evaluate(Program.Reader memory r, uint256[] memory rho, uint256[] memory pool)
+        internal
+        pure
+        returns (uint256 acc)
+    {
+        uint256 groups = Program.u8(r);
+        acc = 1;
+        for (uint256 g; g < groups; ++g) {
+            uint256 kind = Program.u8(r);
+            uint256 lo = Program.u8(r);
+            uint256 bits = Program.u8(r);
+            uint256 t;
+            if (kind == KIND_IDENTITY) t = _identity(r, rho, lo, bits, pool);
+            else if (kind == KIND_AFFINE) t = _affine(r, Mle.eqTable(rho, lo, bits), pool);
+            else if (kind == KIND_EXPLICIT) t = _explicit(r, Mle.eqTable(rho, lo, bits), pool);
+            else revert SelectorKindUnknown(kind);
+            acc = mulmod(acc, t, R_MODULUS);
+        }
+    }
+
+    /// @dev Σ_{i < size} eq(p, i)·eq(ρ_g, i) in O(bits): per bit the weights a_j = p_j ρ_j (bit 1) and
+    /// b_j = (1 − p_j)(1 − ρ_j) (bit 0); from the top bit down, every bit j where `size` has a 1 adds
+    /// acc·b_j·Π_{l<j}(a_l + b_l) (the indices sharing size's higher bits with bit j = 0), acc·a_j continues.
+    function _identity(Program.Reader memory r, uint256[] memory rho, uint256 lo, uint256 bits, uint256[] memory pool)
+        private
+        pure
+        returns (uint256 result)
+    {
+        uint256 size = Program.u32(r);
+        uint256[] memory p = Program.gather(r, pool);
+        // low[j] = Π_{l<j} (a_l + b_l)
+        uint256[] memory low = new uint256[](bits + 1);
+        assembly ("memory-safe") {
+            let pp := add(p, 0x20)
+            let rr := add(add(rho, 0x20), shl(5, lo))
+            let lw := add(low, 0x20)
+            mstore(lw, 1)
+            for { let j := 0 } lt(j, bits) { j := add(j, 1) } {
+                let a := mulmod(mload(add(pp, shl(5, j))), mload(add(rr, shl(5, j))), R_MODULUS)
+                let b := mulmod(
+                    addmod(1, sub(R_MODULUS, mload(add(pp, shl(5, j)))), R_MODULUS),
+                    addmod(1, sub(R_MODULUS, mload(add(rr, shl(5, j)))), R_MODULUS),
+                    R_MODULUS
+                )
+                mstore(add(lw, shl(5, add(j, 1))), mulmod(mload(add(lw, shl(5, j))), addmod(a, b, R_MODULUS), R_MODULUS))
+            }
+            switch eq(size, shl(bits, 1))
+            case 1 { result := mload(add(lw, shl(5, bits))) }
+            default {
+                let acc := 1
+                for { let j := bits } gt(j, 0) { } {
+                    j := sub(j, 1)
+                    let pj := mload(add(pp, shl(5, j)))
+                    let rj := mload(add(rr, shl(5, j)))
+                    // b_j = (1 − p_j)(1 − ρ_j), a_j = p_j ρ_j
+                    let b := mulmod(addmod(1, sub(R_MODULUS, pj), R_MODULUS), addmod(1, sub(R_MODULUS, rj), R_MODULUS), R_MODULUS)
+                    switch and(shr(j, size), 1)
+                    case 1 {
+                        result := addmod(result, mulmod(mulmod(acc, b, R_MODULUS), mload(add(lw, shl(5, j))), R_MODULUS), R_MODULUS)
+                        acc := mulmod(acc, mulmod(pj, rj, R_MODULUS), R_MODULUS)
+                    }
+                    default { acc := mulmod(acc, b, R_MODULUS) }
+                }
+            }
+        }
+    }
+
+    /// @dev The two sources of an affine group (a one-source group has a second source of size 1,
+    /// coefficient 0, summed plainly).
+    struct Affine {
+        uint256 inSize;
+        uint256 offset;
+        uint256 outerSize;
+        uint256 outerCoef;
+        uint256 outerTable;
+        uint256 innerSize;
+        uint256 innerCoef;
+        uint256 innerTable;
+    }
+
+    /// @dev Σ_{o, k} eq(p_o, o)·eq(p_k, k)·eq(ρ_g, offset + c_o·o + c_k·k) over the in-range indices.
+    function _affine(Program.Reader memory r, uint256[] memory eqRho, uint256[] memory pool)
+        private
+        pure
+        returns (uint256 sum)
+    {
+        Affine memory a;
+        a.inSize = Program.u32(r);
+        a.offset = uint256(Program.i32(r));
+        uint256 sources = Program.u8(r);
+        (a.outerSize, a.outerCoef, a.outerTable) = _affineSource(r, pool);
+        if (sources == 2) (a.innerSize, a.innerCoef, a.innerTable) = _affineSource(r, pool);
+        else a.innerSize = 1;
+        sum = _affineSum(a, eqRho);
+    }
+
+    /// @dev One affine source: size, coefficient (two's complement) and its eq table's first-entry address
+    /// (0 when summed plainly).
+    function _affineSource(Program.Reader memory r, uint256[] memory pool)
+        private
+        pure
+        returns (uint256 size, uint256 coef, uint256 table)
+    {
+        size = Program.u32(r);
+        coef = uint256(Program.i32(r));
+        if (Program.u8(r) != 0) table = _tableOf(r, pool);
+    }
+
+    function _affineSum(Affine memory a, uint256[] memory eqRho) private pure returns (uint256 sum) {
+        assembly ("memory-safe") {
+            let rhoBase := add(eqRho, 0x20)
+            let inSize := mload(a)
+            let innerSize := mload(add(a, 0xa0))
+            let innerCoef := mload(add(a, 0xc0))
+            let innerTable := mload(add(a, 0xe0))
+            let outerTable := mload(add(a, 0x80))
+            for { let o := 0 } lt(o, mload(add(a, 0x40))) { o := add(o, 1) } {
+                // Arithmetic mod 2^256 on two's-complement values: a negative index wraps above inSize.
+                let base := add(mload(add(a, 0x20)), mul(o, mload(add(a, 0x60))))
+                let inner := 0
+                for { let k := 0 } lt(k, innerSize) { k := add(k, 1) } {
+                    let idx := add(base, mul(k, innerCoef))
+                    if lt(idx, inSize) {
+                        let v := mload(add(rhoBase, shl(5, idx)))
+                        if innerTable { v := mulmod(v, mload(add(innerTable, shl(5, k))), R_MODULUS) }
+                        inner := addmod(inner, v, R_MODULUS)
+                    }
+                }
+                if outerTable { inner := mulmod(inner, mload(add(outerTable, shl(5, o))), R_MODULUS) }
+                sum := addmod(sum, inner, R_MODULUS)
+            }
+        }
+    }
+
+    /// @dev The eq table of a gathered source point; returns the address of its first entry.
+    function _tableOf(Program.Reader memory r, uint256[] memory pool) private pure returns (uint256 first) {
+        uint256[] memory p = Program.gather(r, pool);
+        uint256[] memory t = Mle.eqTable(p, 0, p.length);
+        assembly ("memory-safe") {
+            first := add(t, 0x20)
+        }
+    }
+
+    /// @dev An explicit group: Σ over source tuples of weight·Π eq(p_j, t_j)·eq(ρ_g, index).
+    function _explicit(Program.Reader memory r, uint256[] memory eqRho, uint256[] memory pool)
+        private
+        pure
+        returns (uint256)
+    {
+        uint256 numSources = Program.u8(r);
+        uint256[] memory sizes = new uint256[](numSources);
+        // Per source its eq table (address of the first entry), or 0 for a plainly summed source.
+        uint256[] memory tables = new uint256[](numSources);
+        uint256 tuples = 1;
+        for (uint256 j; j < numSources; ++j) {
+            sizes[j] = Program.u32(r);
+            tuples *= sizes[j];
+            if (Program.u8(r) != 0) tables[j] = _tableOf(r, pool);
+        }
+        bool weighted = Program.u8(r) != 0;
+        uint256 width = Program.u8(r);
+        uint256 at = Program.skip(r, tuples * (width + (weighted ? WEIGHT_BYTES : 0)));
+        return _explicitSum(at, tuples, width, weighted, eqRho, sizes, tables);
+    }
+
+    function _explicitSum(
+        uint256 at,
+        uint256 tuples,
+        uint256 width,
+        bool weighted,
+        uint256[] memory eqRho,
+        uint256[] memory sizes,
+        uint256[] memory tables
+    ) private pure returns (uint256 sum) {
+        uint256[] memory counter = new uint256[](sizes.length);
+        uint256 stride = width + (weighted ? WEIGHT_BYTES : 0);
+        for (uint256 t; t < tuples; ++t) {
+            sum = addmod(sum, _term(at + t * stride, width, weighted, eqRho, tables, counter), R_MODULUS);
+            _increment(counter, sizes);
+        }
+    }
+
+    /// @dev weight·eq(ρ_g, index)·Π_j eq(p_j, t_j) for the tuple record at `rec` (0 when it reads padding).
+    function _term(
+        uint256 rec,
+        uint256 width,
+        bool weighted,
+        uint256[] memory eqRho,
+        uint256[] memory tables,
+        uint256[] memory counter
+    ) private pure returns (uint256 term) {
+        assembly ("memory-safe") {
+            let idx := shr(shl(3, sub(32, width)), mload(rec))
+            if iszero(eq(idx, sub(shl(shl(3, width), 1), 1))) {
+                term := mload(add(add(eqRho, 0x20), shl(5, idx)))
+                let n := mload(tables)
+                for { let j := 0 } lt(j, n) { j := add(j, 1) } {
+                    let table := mload(add(tables, shl(5, add(j, 1))))
+                    if table {
+                        let c := mload(add(counter, shl(5, add(j, 1))))
+                        term := mulmod(term, mload(add(table, shl(5, c))), R_MODULUS)
+                    }
+                }
+                if weighted { term := mulmod(term, mload(add(rec, width)), R_MODULUS) }
+            }
+        }
+    }
+
+    /// @dev Row-major increment of the source counter (last source fastest).
+    function _increment(uint256[] memory counter, uint256[] memory sizes) private pure {
+        for (uint256 j = counter.length; j > 0; ) {
+            --j;
+            uint256 v = counter[j] + 1;
+            if (v < sizes[j]) {
+                counter[j] = v;
+                return;
+            }
+            counter[j] = 0;
+        }
+    }
+}

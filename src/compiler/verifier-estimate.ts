@@ -1,0 +1,177 @@
+/**
+ * What verifying a model's proof on-chain costs, estimated from its verifier plan alone (before any proof
+ * exists): the proof's size (every message the plan makes the prover send) and the gas of the whole
+ * transaction — 21,000, the data (16 gas per byte, an upper bound), and the interpreter's execution from per-step
+ * costs measured on the Solidity twins (test/verifier-sol/). The generator refuses a model whose estimate exceeds
+ * the EIP-7825 cap of 16,777,216 gas per transaction. Constants and their measurements: docs/verifier-gen.md.
+ */
+import { arenaProofWords } from "../lookup/arena-encoding";
+import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, RequantNodeStep, VerifierPlan } from "../prover/graph/plan";
+import { layoutOf } from "../prover/tensor";
+
+/** The per-transaction gas cap (EIP-7825). */
+export const TX_GAS_CAP = 16_777_216;
+
+/**
+ * Execution gas per unit, measured on the layer twins (in-call gas of test/verifier-sol/layers.test.ts and the
+ * whole-model runs, rounded up): a sum-check round (keccak ×2, Horner, loop), a selector or eq-table entry, a
+ * public-tensor element per claim, one step's fixed overhead (program reads, claim routing, allocation), and the
+ * batch opening's pairing and scalar multiplications.
+ */
+export const GAS = {
+  transaction: 21_000,
+  calldataByte: 16,
+  sumcheckRound: 1_900,
+  perDegree: 250,
+  tableEntry: 220,
+  /** Per public input element (range check + one evaluation per claim) and per output element. */
+  inputElement: 400,
+  outputElement: 150,
+  stepOverhead: 15_000,
+  requantOverhead: 50_000,
+  /** The arena (LookupArena.sol): per zero-check variable, per witness column, per table. */
+  arenaVar: 15_000,
+  arenaColumn: 15_000,
+  arenaTable: 15_000,
+  /** The batch opening: fixed (pairing, HyperKZG, combination) and per opening claim (grouping, eq(ρ, P_g)). */
+  openingFixed: 250_000,
+  openingClaimPerVar: 250,
+  openingClaim: 2_000,
+  /** Relative margin on execution (memory growth, calls between libraries). */
+  margin: 1.05,
+} as const;
+
+/** The estimate and its parts. */
+export interface VerifierEstimate {
+  readonly proofBytes: number;
+  readonly statementBytes: number;
+  readonly execution: number;
+  readonly calldata: number;
+  readonly total: number;
+  readonly sumcheckRounds: number;
+}
+
+const WORD = 32;
+
+/** Estimates proof size and transaction gas of a plan. */
+export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
+  const e: Acc = { words: 0, rounds: 0, degreeWords: 0, entries: 0, steps: 0, requants: 0, weightClaims: 0 };
+  const sumcheck = (n: number, d: number) => {
+    e.words += n * d;
+    e.rounds += n;
+    e.degreeWords += n * d;
+  };
+  if (plan.advice) e.words += 2;
+  const arenaWords = plan.arena.columns.length > 0 ? arenaProofWords(plan.arena) : 0;
+  e.words += arenaWords;
+  const arenaVars = Math.max(0, ...plan.arena.columns.map((c) => c.numVars), ...plan.arena.tables.map((t) => t.table.numVars));
+  // The arena's zero-check rounds are in its words already; count their verifier work.
+  e.rounds += arenaVars;
+  e.degreeWords += 3 * arenaVars;
+  for (const step of plan.nodes) stepCost(step, e, sumcheck);
+  const size = (v: { shape: readonly number[] }) => v.shape.reduce((p, d) => p * d, 1);
+  const inputElements = plan.inputs.reduce((n, v) => n + size(v), 0);
+  const outputElements = plan.outputs.reduce((n, v) => n + size(v), 0);
+  const elements = inputElements + outputElements;
+  // The batch opening: a sum-check over n = max poly variables, ℓ = n fold points, evaluations, W, W'.
+  const n = Math.max(plan.weights.numVars, plan.advice?.numVars ?? 0, arenaVars + 4);
+  sumcheck(n, 2);
+  e.words += 4 * n + 3;
+  const proofBytes = WORD * e.words;
+  const statementBytes = 4 * elements;
+  const arena = arenaWords > 0 ? arenaVars * GAS.arenaVar + plan.arena.columns.length * GAS.arenaColumn + plan.arena.tables.length * GAS.arenaTable : 0;
+  const claims = openingClaims(plan, e.weightClaims);
+  const execution = Math.ceil(
+    GAS.margin *
+      (e.rounds * GAS.sumcheckRound +
+        e.degreeWords * GAS.perDegree +
+        e.entries * GAS.tableEntry +
+        inputElements * GAS.inputElement +
+        outputElements * GAS.outputElement +
+        e.steps * GAS.stepOverhead +
+        e.requants * GAS.requantOverhead +
+        arena +
+        GAS.openingFixed +
+        claims * (GAS.openingClaim + n * GAS.openingClaimPerVar)),
+  );
+  // ABI: selector, 4 head words, 3 length words, padded bytes.
+  const calldata = GAS.calldataByte * (4 + 7 * WORD + proofBytes + 2 * statementBytes + 3 * WORD);
+  return { proofBytes, statementBytes, execution, calldata, total: GAS.transaction + calldata + execution, sumcheckRounds: e.rounds };
+}
+
+type Acc = { words: number; rounds: number; degreeWords: number; entries: number; steps: number; requants: number; weightClaims: number };
+
+/**
+ * Opening claims of the batch opening: the arena's (h per column, g and m per table, each external table
+ * column), each advice slot about twice (at the arena point and at its step's point), the weight claims.
+ */
+function openingClaims(plan: VerifierPlan, weightClaims: number): number {
+  const arena = plan.arena.columns.length + 2 * plan.arena.tables.length + plan.tableSlots.reduce((n, cols) => n + cols.filter((c) => c !== null).length, 0);
+  return arena + 2 * (plan.advice?.slots.length ?? 0) + weightClaims;
+}
+
+function stepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => void): void {
+  e.steps++;
+  if (step.handler === "requant") {
+    const s = step as RequantNodeStep;
+    requantCost(s.requant, e, sumcheck);
+    linearCost(s.linear, e, sumcheck);
+  } else if (step.handler === "movement") {
+    const s = step as MovementNodeStep;
+    const n = layoutOf(s.outShape).numVars;
+    if (s.map.kind !== "point") {
+      sumcheck(n, 2); // a merge, when several claims reach the node
+      e.words += 1;
+      // Reindex / Concat: one selector per input; any other map: one selector over its input.
+      const map = s.map as { kind: string; layer?: { spec: { x: readonly number[] } }; spec?: { inShapes: readonly (readonly number[])[] }; inShape?: readonly number[] };
+      const shapes = map.layer ? [map.layer.spec.x] : map.spec ? map.spec.inShapes : [map.inShape ?? []];
+      for (const shape of shapes) selectorCost(shape, e, sumcheck);
+      if (s.map.kind === "concat") e.words += shapes.length - 1;
+    }
+    for (const r of s.rescale) if (r) requantCost(r, e, sumcheck);
+  }
+}
+
+function requantCost(r: PlanRequant, e: Acc, sumcheck: (n: number, d: number) => void): void {
+  e.requants++;
+  sumcheck(r.numVars, r.degree);
+  e.words += 2 + r.remLimbs + r.eLimbs;
+}
+
+function selectorCost(inShape: readonly number[], e: Acc, sumcheck: (n: number, d: number) => void): void {
+  const layout = layoutOf(inShape);
+  sumcheck(layout.numVars, 2);
+  e.words += 1;
+  e.entries += 4 * layout.paddedShape.reduce((acc, d) => acc + d, 0);
+}
+
+function linearCost(l: PlanLinear, e: Acc, sumcheck: (n: number, d: number) => void): void {
+  switch (l.iop) {
+    case "matmul":
+      sumcheck(l.rounds, l.degree);
+      e.words += 2 + (l.bias ? 1 : 0);
+      e.weightClaims += 2 + (l.bias ? 1 : 0);
+      return;
+    case "conv": {
+      const grouped = (l.spec.group ?? 1) > 1;
+      sumcheck(grouped ? layoutOf(l.spec.w).numVars : layoutOf(l.spec.w.slice(1)).numVars, grouped ? 3 : 2);
+      e.words += 2 + (l.bias ? 1 : 0);
+      e.weightClaims += 1 + (l.bias ? 1 : 0);
+      selectorCost(l.spec.x, e, sumcheck);
+      e.entries += l.spec.outSpatial.reduce((acc, o, a) => acc + o * l.spec.w[2 + a], 0);
+      return;
+    }
+    case "lincomb":
+      e.words += l.operands.length - 1;
+      return;
+    case "hadamard":
+      sumcheck(layoutOf(l.outShape).numVars, 3);
+      e.words += 2;
+      return;
+    case "window":
+      selectorCost(l.spec.spec.x, e, sumcheck);
+      return;
+    case "identity":
+      return;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The prover of the one batch opening (src/pcs/batch.ts, docs/hyperkzg.md "Batch opening") for the claims of a
+ * whole-model proof, which are many (one per slot and point) on few, large polynomials (W, A, M, H). The proof
+ * is exactly `proveBatchOpening`'s — same transcript, same messages (`assertValidBatchOpening` checks it) —
+ * computed differently:
+ *
+ * - the sum-check Σ_x Σ_g eq(x, P_g)·F_g(x) is run as Σ_p f_p(x)·E_p(x) with E_p = Σ_{i on p} α^i eq(x, P_i):
+ *   the same polynomial, so the same round messages, but degree-2 products of (number of polynomials) tables
+ *   instead of (number of distinct points) eq-weighted ones;
+ * - E_p is built sparsely: a claim point ends in 0/1 coordinates (its slot's selector and the batch lift), so
+ *   eq(·, P_i) is an eq table over the leading coordinates only, placed at the slot's offset: O(slot size).
+ * - the commitment of G is the linear combination of the commitments (no MSM over G).
+ */
+import type { G1Point } from "../../curve/bn254";
+import * as Fr from "../../field/fr";
+import { BATCH_LABELS, type BatchOpeningProof, type OpeningClaim } from "../../pcs/batch";
+import { HyperKZG, linearCombination } from "../../pcs/hyperkzg";
+import type { Srs } from "../../pcs/srs";
+import { eqEval, eqTable } from "../../poly/mle";
+import { proveSumcheck, type ProductTerm } from "../../sumcheck";
+import type { Transcript } from "../../transcript";
+
+/** Proves every claim with one sum-check (if the lifted points differ) and one HyperKZG opening. */
+export function proveSlottedBatchOpening(params: {
+  readonly srs: Srs;
+  readonly tables: readonly (readonly bigint[])[];
+  readonly commitments: readonly G1Point[];
+  readonly claims: readonly OpeningClaim[];
+  readonly transcript: Transcript;
+}): BatchOpeningProof {
+  const { srs, tables, commitments, claims, transcript } = params;
+  if (claims.length === 0) throw new RangeError("batch opening: no claims");
+  const n = Math.max(...claims.map((c) => c.point.length));
+  const lifted = claims.map((c) => [...c.point, ...new Array<bigint>(n - c.point.length).fill(0n)]);
+  const distinct = new Set(lifted.map((p) => p.join(","))).size;
+
+  transcript.absorbPoints(BATCH_LABELS.commitments, commitments);
+  const words: bigint[] = [];
+  for (const c of claims) words.push(BigInt(c.poly), BigInt(c.point.length), ...c.point, c.value);
+  transcript.absorbScalars(BATCH_LABELS.claims, words);
+  const alphas = Fr.powers(transcript.challengeScalar(BATCH_LABELS.alpha), claims.length);
+  const size = 2 ** n;
+
+  let point: readonly bigint[];
+  let sumcheck = null;
+  const weights = new Array<bigint>(tables.length).fill(0n);
+  if (distinct === 1) {
+    point = lifted[0];
+    claims.forEach((c, i) => (weights[c.poly] = Fr.add(weights[c.poly], alphas[i])));
+  } else {
+    const used = [...new Set(claims.map((c) => c.poly))].sort((a, b) => a - b);
+    const E = used.map(() => new Array<bigint>(size).fill(0n));
+    const eqTables = new Map<string, readonly bigint[]>();
+    claims.forEach((c, i) => addEq(E[used.indexOf(c.poly)], lifted[i], alphas[i], eqTables));
+    const sumTables: (readonly bigint[])[] = [];
+    const terms: ProductTerm[] = [];
+    used.forEach((p, k) => {
+      sumTables.push(tables[p], E[k]);
+      terms.push({ coeff: 1n, factors: [2 * k, 2 * k + 1] });
+    });
+    const claim = claims.reduce((acc, c, i) => Fr.add(acc, Fr.mul(alphas[i], c.value)), 0n);
+    const sc = proveSumcheck({ tables: sumTables, terms, numVars: n, degree: 2, claim, transcript });
+    sumcheck = sc.proof;
+    point = sc.point;
+    const eqCache = new Map<string, bigint>();
+    claims.forEach((c, i) => {
+      const key = lifted[i].join(",");
+      let eq = eqCache.get(key);
+      if (eq === undefined) eqCache.set(key, (eq = eqEval(sc.point, lifted[i])));
+      weights[c.poly] = Fr.add(weights[c.poly], Fr.mul(alphas[i], eq));
+    });
+  }
+  const g = new Array<bigint>(size).fill(0n);
+  weights.forEach((w, p) => {
+    if (w !== 0n) Fr.addScaledInPlace(g, tables[p], w);
+  });
+  const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights) });
+  return { sumcheck, opening: opening.proof };
+}
+
+/**
+ * table += scale·eq(·, point), touching only the sub-cube the point's trailing 0/1 coordinates select. The eq
+ * table of the leading coordinates is memoised in `cache`: the advice values of one step (σ, every limb, …)
+ * are claims at ONE point on different slots, so they share it.
+ */
+function addEq(table: bigint[], point: readonly bigint[], scale: bigint, cache: Map<string, readonly bigint[]>): void {
+  let free = point.length;
+  while (free > 0 && (point[free - 1] === 0n || point[free - 1] === 1n)) free--;
+  let offset = 0;
+  for (let j = point.length - 1; j >= free; j--) offset = 2 * offset + Number(point[j]);
+  offset *= 2 ** free;
+  const head = point.slice(0, free);
+  const key = head.join(",");
+  let eq = cache.get(key);
+  if (eq === undefined) cache.set(key, (eq = eqTable(head)));
+  for (let i = 0; i < eq.length; i++) table[offset + i] = (table[offset + i] + scale * eq[i]) % Fr.MODULUS;
+}

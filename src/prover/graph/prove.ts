@@ -1,0 +1,189 @@
+/**
+ * `proveInference`: one proof for one inference of a committed model (docs/prover.md, "The whole-model
+ * proof"). Phases, in transcript order: statement absorb → witness (every node's advice and arena columns,
+ * before any challenge) → commit A → the arena → output claims → the backward walk (node steps in plan order)
+ * → ONE batch opening of [W, A, M, H]. Every message goes through a {@link ProofWriter}; the proof is its bytes.
+ */
+import type { G1Point } from "../../curve/bn254";
+import { proveArena } from "../../lookup/arena";
+import { writeArenaProof } from "../../lookup/arena-encoding";
+import type { ArenaColumn } from "../../lookup/arena-types";
+import type { IntegerTrace } from "../../model/exec/integer";
+import type { QuantizedModel } from "../../model/quant/quantize";
+import { HyperKZG } from "../../pcs/hyperkzg";
+import type { Srs } from "../../pcs/srs";
+import { slotTable } from "../../poly/slots";
+import { Transcript } from "../../transcript";
+import type { ModelPolyLayout } from "../model-poly";
+import type { IntTensor } from "../tensor";
+import { compileGraph } from "./compile";
+import { proveSlottedBatchOpening } from "./opening";
+import { ProverInputError } from "./errors";
+import { handlerOf, type ProveContext, type WitnessContext } from "./nodes";
+import type { VerifierPlan } from "./plan";
+import { absorbStatement, INFERENCE_LABELS, packTensors, type InferenceStatement } from "./statement";
+import { ProofWriter, type ProofStats } from "./stream";
+import { arenaTables } from "./tables";
+import { planOf } from "./verifier-plan";
+import { ClaimBook, openingClaims, outputClaims, walkContext } from "./walk";
+
+/** What the prover needs of the setup: W's layout, table and commitment, and the model digest. */
+export interface ProverModelKey {
+  readonly layout: ModelPolyLayout;
+  readonly table: readonly bigint[];
+  readonly commitment: G1Point;
+  readonly digest: string;
+}
+
+/**
+ * What a proof costs the verifier: calldata words, points / scalars in it, sum-check rounds (every IOP's, the
+ * arena's zero-check and the batch opening's), committed polynomials.
+ */
+export interface ProofCost extends ProofStats {
+  readonly words: number;
+  /** Polynomials in the batch opening (W plus the present ones of A, M, H). */
+  readonly commitments: number;
+}
+
+/** Progress callback: stage name, steps done, steps in the stage. */
+export type ProgressCallback = (stage: string, done: number, total: number) => void;
+
+/** Inputs of {@link proveInference}. */
+export interface ProveInferenceParameters {
+  readonly setup: ProverModelKey;
+  readonly model: QuantizedModel;
+  readonly srs: Srs;
+  /** The integer run to prove (`runInteger(model, quantizeInputs(model, inputs))`). */
+  readonly trace: IntegerTrace;
+  /** The prover's address, bound into the proof. */
+  readonly prover: `0x${string}`;
+  readonly onProgress?: ProgressCallback;
+  /**
+   * Test hook (a dishonest prover, for soundness tests only): prove the trace as given even where it is not the
+   * model's computation (requant witnesses absorb the difference, the arena keeps entries outside its tables).
+   */
+  readonly unsafeDishonest?: boolean;
+}
+
+/**
+ * Proves one inference.
+ * @throws {ProverInputError} when the trace is not a run of the model; UnsupportedNodeError for a node that
+ * cannot be proved; SetupError-like RangeErrors when the SRS is too small
+ */
+export function proveInference(params: ProveInferenceParameters): { statement: InferenceStatement; proof: Uint8Array; stats: ProofCost } {
+  const { setup, model, srs, trace } = params;
+  const progress = params.onProgress ?? (() => undefined);
+  const unsafe = params.unsafeDishonest === true;
+  const graph = compileGraph(model);
+  const plan = planOf(graph, setup.layout, setup.digest, { commitment: setup.commitment, g2: srs.g2, tauG2: srs.tauG2 });
+  const values = traceValues(model, trace);
+  const statement: InferenceStatement = {
+    digest: setup.digest,
+    prover: params.prover,
+    input: packTensors(trace.inputs, plan.inputs),
+    output: packTensors(
+      plan.outputs.map((o) => values.get(o.name) ?? missing(o.name)),
+      plan.outputs,
+    ),
+  };
+  const transcript = new Transcript(INFERENCE_LABELS.domain);
+  absorbStatement(transcript, statement);
+  const writer = new ProofWriter();
+
+  // Witness phase: every advice column and arena column, before any challenge.
+  const advice = new Map<string, readonly bigint[]>();
+  const components = new Array<readonly (readonly bigint[])[] | undefined>(graph.columns.length);
+  const scratch = new Map<string, unknown>();
+  const value = (name: string): IntTensor => values.get(name) ?? missing(name);
+  const wctx: WitnessContext = {
+    value,
+    setValue: (name, v) => values.set(name, v),
+    setAdvice: (slot, table) => advice.set(slot, table),
+    setColumn: (i, c) => (components[i] = c),
+    scratch,
+    unsafe,
+  };
+  [...plan.nodes].reverse().forEach((step, k) => {
+    handlerOf(step).witness(step, wctx);
+    progress("witness", k + 1, plan.nodes.length);
+  });
+
+  const adviceTable = commitAdvice(plan, advice, srs, transcript, writer);
+  progress("commit", 1, 1);
+
+  const columns: ArenaColumn[] = graph.columns.map((shape, i) => {
+    const c = components[i];
+    if (!c) throw new RangeError(`arena column ${i} (${shape.label}) has no witness`);
+    return { ...shape, components: c };
+  });
+  const arena = proveArena({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
+  writeArenaProof(arena.proof, writer);
+  progress("arena", 1, 1);
+
+  const book = new ClaimBook(plan);
+  book.addArena(arena.claims);
+  outputClaims(plan, plan.outputs.map((o) => value(o.name)), transcript, book);
+  plan.nodes.forEach((step, k) => {
+    const ctx: ProveContext = { ...walkContext(book, transcript, step), writer, value, scratch };
+    handlerOf(step).prove(step, ctx);
+    progress("walk", k + 1, plan.nodes.length);
+  });
+  plan.inputs.forEach((inp) => book.take(inp.name));
+  const left = book.pending();
+  if (left.length > 0) throw new RangeError(`prover: claims on ${left.join(", ")} were never discharged`);
+
+  const tables: (readonly bigint[])[] = [setup.table];
+  const commitments: G1Point[] = [setup.commitment];
+  if (adviceTable) {
+    tables.push(adviceTable.table);
+    commitments.push(adviceTable.commitment);
+  }
+  if (arena.polys && arena.claims.commitments) {
+    tables.push(arena.polys.M, arena.polys.H);
+    commitments.push(arena.claims.commitments.M, arena.claims.commitments.H);
+  }
+  const claims = openingClaims(plan, book);
+  // No opening claim at all (a model of pure re-indexing): nothing is committed per proof and W is unused.
+  if (claims.length > 0) {
+    const opening = proveSlottedBatchOpening({ srs, tables, commitments, claims, transcript });
+    if (opening.sumcheck) writer.sumcheck(opening.sumcheck);
+    writer.points(opening.opening.folds);
+    writer.scalars(opening.opening.evals);
+    writer.point(opening.opening.w);
+    writer.point(opening.opening.wPrime);
+  }
+  progress("opening", 1, 1);
+  const stats = writer.stats;
+  const arenaRounds = arena.proof?.sumcheck.rounds.length ?? 0;
+  return { statement, proof: writer.bytes(), stats: { ...stats, sumcheckRounds: stats.sumcheckRounds + arenaRounds, words: writer.length / 32, commitments: commitments.length } };
+}
+
+/** Commits A (when the plan has advice) and absorbs it as "proof.advice". */
+function commitAdvice(plan: VerifierPlan, advice: Map<string, readonly bigint[]>, srs: Srs, transcript: Transcript, writer: ProofWriter) {
+  if (!plan.advice) return null;
+  const layout = { numVars: plan.advice.numVars, slots: plan.advice.slots.map((s) => ({ name: s.name, numVars: s.numVars, offset: s.offset })) };
+  const table = slotTable(layout, (name) => {
+    const t = advice.get(name);
+    if (!t) throw new RangeError(`advice column "${name}" has no witness`);
+    return t;
+  });
+  const commitment = HyperKZG.commit(srs, table);
+  transcript.absorbPoint(INFERENCE_LABELS.advice, commitment);
+  writer.point(commitment);
+  return { table, commitment };
+}
+
+/** Every tensor of the run by name: graph inputs, node outputs, weights. */
+function traceValues(model: QuantizedModel, trace: IntegerTrace): Map<string, IntTensor> {
+  const out = new Map<string, IntTensor>();
+  if (trace.inputs.length !== model.graph.inputs.length) throw new ProverInputError(`trace: ${trace.inputs.length} inputs, the model has ${model.graph.inputs.length}`);
+  model.graph.inputs.forEach((info, i) => out.set(info.name, trace.inputs[i]));
+  for (const step of trace.steps) step.outputs.forEach((o, j) => o !== "" && out.set(o, step.values[j]));
+  for (const [name, w] of model.weights) out.set(name, w.tensor);
+  for (const [name, w] of model.constantOutputs) if (!out.has(name)) out.set(name, w.tensor);
+  return out;
+}
+
+function missing(name: string): never {
+  throw new ProverInputError(`trace: no value for "${name}" (is the trace a run of this model?)`);
+}

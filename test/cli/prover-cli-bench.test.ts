@@ -1,0 +1,46 @@
+/**
+ * `deepprove bench <model> --json` on the EZKL peer folder: our whole pipeline and EZKL's engine in one run.
+ * Checks what the numbers mean (our proof verified, the peer's proof verified by its own verifier, the ratio is
+ * computed from the two figures, accuracy of the PROVED outputs), never how fast anything is.
+ */
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { main } from "../../src/cli/main";
+
+const PEER = resolve(__dirname, "../../../shared/peers/ezkl-v21");
+
+async function runCli(...args: string[]): Promise<{ status: number; stdout: string }> {
+  const out: string[] = [];
+  const write = { out: process.stdout.write, err: process.stderr.write };
+  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return { status: await main([process.execPath, "deepprove", ...args]), stdout: out.join("") };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+  }
+}
+
+describe("cli: deepprove bench on the EZKL peer model", function () {
+  before(function () {
+    if (!existsSync(join(PEER, "network.onnx"))) this.skip();
+  });
+
+  it("reports our figures and EZKL's from one run, both proofs verified", async () => {
+    const run = await runCli("bench", join(PEER, "network.onnx"), "--input", join(PEER, "input.json"), "--json");
+    expect(run.status).to.equal(0);
+    const r = JSON.parse(run.stdout);
+    for (const key of ["setup_ms", "prove_ms", "prove_cpu_ms", "verify_ms", "proof_bytes", "peak_rss_mb", "cosine", "peer_ezkl_prove_ms", "peer_ezkl_verify_ms", "speedup_prove"]) {
+      expect(r[key], key).to.be.a("number");
+    }
+    expect(r.proof_bytes % 32).to.equal(0);
+    expect(r.cosine).to.be.greaterThan(0.99);
+    expect(r.peer_ezkl_verified).to.equal(true);
+    expect(r.peer_ezkl_proof_bytes).to.be.greaterThan(0);
+    expect(r.speedup_prove).to.be.closeTo(r.peer_ezkl_prove_ms / r.prove_ms, 0.01);
+    // No on-chain verifier is wired into the bench yet: no gas figures rather than made-up ones.
+    expect(r).to.not.have.property("gas");
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Soundness of the whole-model proof: every 32-byte word of a proof altered in turn, the statement's parts
+ * changed (input, output, prover address, digest), another model's key, truncated / extended proofs, an input
+ * outside the b-bit range, and proofs a dishonest prover makes from a tampered trace (a wrong activation output,
+ * a wrong requantized output, a wrong weight) — each rejected with a ProofRejectedError naming the step.
+ */
+import { expect } from "chai";
+import { runInteger, type IntegerTrace } from "../../src/model";
+import { proveInference, ProofRejectedError, verifyInference, type InferenceStatement } from "../../src/prover/graph";
+import { setupModel } from "../../src/prover/setup";
+import { loadCorpusTrace } from "./corpus-helpers";
+import { graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
+
+function rejection(p: ProvedModel, statement: InferenceStatement = p.statement, proof: Uint8Array = p.proof, vk = p.vk): string {
+  try {
+    verifyInference({ vk, model: p.model, statement, proof });
+  } catch (e) {
+    if (e instanceof ProofRejectedError) return e.reason;
+    throw e;
+  }
+  return "accepted";
+}
+
+/** A copy of the trace with node `node`'s output changed at flat index `at` by `delta`. */
+function tamperedTrace(trace: IntegerTrace, node: string, at: number, delta: number): IntegerTrace {
+  return {
+    ...trace,
+    steps: trace.steps.map((s) => (s.node !== node ? s : { ...s, values: s.values.map((t, j) => (j === 0 ? { ...t, data: Float64Array.from(t.data, (v, i) => (i === at ? v + delta : v)) } : t)) })),
+  };
+}
+
+describe("prover: whole-model proof soundness", function () {
+  this.timeout(120_000);
+  let p: ProvedModel;
+  let other: ProvedModel;
+
+  before(function () {
+    const mlp = loadCorpusTrace("1l_mlp");
+    const relu = loadCorpusTrace("1l_relu");
+    if (!mlp || !relu) return this.skip();
+    p = proveModel(mlp.model, mlp.trace);
+    other = proveModel(relu.model, relu.trace);
+  });
+
+  it("the honest proof is accepted (control)", () => {
+    expect(rejection(p)).to.equal("accepted");
+  });
+
+  it("every 32-byte word of the proof altered is rejected", () => {
+    const words = p.proof.length / 32;
+    const steps = new Set<string>();
+    for (let w = 0; w < words; w++) {
+      const bad = p.proof.slice();
+      bad[32 * w + 31] ^= 1;
+      const why = rejection(p, p.statement, bad);
+      expect(why, `word ${w}`).to.not.equal("accepted");
+      steps.add(why.split(":")[0]);
+    }
+    expect(words).to.be.greaterThan(100);
+    expect([...steps]).to.include.members(["advice commitment", "arena", "node Gemm_0 (Gemm)", "batch opening"]);
+  });
+
+  it("a changed input value, output value, prover address or digest is rejected", () => {
+    const input = p.statement.input.slice();
+    input[3] ^= 1;
+    expect(rejection(p, { ...p.statement, input })).to.not.equal("accepted");
+    const output = p.statement.output.slice();
+    output[output.length - 1] ^= 1;
+    expect(rejection(p, { ...p.statement, output })).to.not.equal("accepted");
+    expect(rejection(p, { ...p.statement, prover: "0x00000000000000000000000000000000000000ab" })).to.not.equal("accepted");
+    expect(rejection(p, { ...p.statement, digest: other.statement.digest })).to.match(/^statement: digest/);
+  });
+
+  it("an input outside the b-bit range is rejected before any proof is read", () => {
+    const input = p.statement.input.slice();
+    input.set([0x00, 0x00, 0x08, 0x00], 0); // 2048 > qmax at 12 bits
+    expect(rejection(p, { ...p.statement, input })).to.match(/statement: input "input"\[0\] = 2048 is outside the 12-bit range/);
+  });
+
+  it("another model's proof and statement, a truncated and an extended proof are rejected", () => {
+    expect(rejection(p, other.statement, other.proof)).to.match(/^statement: digest/);
+    expect(rejection(p, { ...other.statement, digest: p.statement.digest }, other.proof)).to.not.equal("accepted");
+    expect(rejection(p, p.statement, p.proof.slice(0, p.proof.length - 32))).to.match(/truncated/);
+    expect(rejection(p, p.statement, p.proof.slice(0, 100))).to.match(/truncated/);
+    const longer = new Uint8Array(p.proof.length + 32);
+    longer.set(p.proof);
+    expect(rejection(p, p.statement, longer)).to.match(/32 trailing bytes/);
+  });
+
+  it("proofs from a tampered trace are rejected: a wrong activation output, a wrong requantized output", () => {
+    const prove = (trace: IntegerTrace) => proveInference({ setup: p.setup, model: p.model, srs: graphSrs(), trace, prover: PROVER, unsafeDishonest: true });
+    const relu = p.trace.steps.find((s) => s.op === "Relu")!;
+    const k = Array.from(relu.values[0].data).findIndex((v) => v < 2000);
+    for (const trace of [tamperedTrace(p.trace, relu.node, k, 1), tamperedTrace(p.trace, "Gemm_0", 0, 1), tamperedTrace(p.trace, "Gemm_0", 1, -1)]) {
+      const bad = prove(trace);
+      expect(rejection(p, bad.statement, bad.proof)).to.not.equal("accepted");
+    }
+  });
+
+  it("a proof made with a wrong weight (trace and openings consistent with it) fails at the batch opening", () => {
+    const mlp = loadCorpusTrace("1l_mlp")!;
+    const weights = mlp.model.weights.get("dense.weight")!.tensor.data;
+    weights[0] += 1;
+    const trace = runInteger(mlp.model, mlp.trace.inputs);
+    const wrong = setupModel(mlp.model, graphSrs());
+    const bad = proveInference({ setup: { ...p.setup, table: wrong.table }, model: mlp.model, srs: graphSrs(), trace, prover: PROVER });
+    expect(rejection(p, bad.statement, bad.proof)).to.match(/^batch opening/);
+  });
+});

@@ -1,0 +1,132 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { executePlan, ProofRejectedError, verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
+import { modelProgram } from "../../src/compiler/program/model";
+import { proveCorpus, type ProvedModel } from "../prover/graph-helpers";
+import type { ModelVerifier, ModelVerifierHarness, ModelVerifierPcs } from "../../typechain-types";
+
+/**
+ * The on-chain model interpreter (contracts/verifier/ModelVerifier.sol) against the TypeScript reference verifier
+ * (`executePlan`, src/prover/graph/verify.ts) on whole-model proofs of corpus models: the honest proof is accepted
+ * by both; every 32-byte word of the proof stream flipped (its lowest bit) is rejected by both; a changed input,
+ * output or prover address and a truncated or extended stream are rejected by both. Gas is reported.
+ */
+describe("verifier (Solidity): whole-model interpreter vs executePlan", function () {
+  let harness: ModelVerifierHarness;
+  let lib: ModelVerifier;
+  let pcs: ModelVerifierPcs;
+
+  before(async () => {
+    pcs = (await ethers.deployContract("ModelVerifierPcs")) as unknown as ModelVerifierPcs;
+    lib = (await ethers.deployContract("ModelVerifier", { libraries: { ModelVerifierPcs: await pcs.getAddress() } })) as unknown as ModelVerifier;
+    harness = (await ethers.deployContract("ModelVerifierHarness", { libraries: { ModelVerifier: await lib.getAddress() } })) as unknown as ModelVerifierHarness;
+  });
+
+  const tsAccepts = (plan: VerifierPlan, statement: InferenceStatement, proof: Uint8Array): boolean => {
+    try {
+      executePlan(plan, statement, proof);
+      return true;
+    } catch (e) {
+      if (e instanceof ProofRejectedError) return false;
+      throw e;
+    }
+  };
+
+  const solAccepts = async (program: Uint8Array, st: InferenceStatement, proof: Uint8Array): Promise<boolean> => {
+    try {
+      return await harness.verify(program, st.input, st.output, st.prover, proof);
+    } catch (e) {
+      if (e instanceof Error && /revert/i.test(e.message)) return false;
+      throw e;
+    }
+  };
+
+  for (const name of ["2l_relu_fc", "3l_relu_conv_fc"]) {
+    describe(name, function () {
+      let proved: ProvedModel | undefined;
+      let plan: VerifierPlan;
+      let program: Uint8Array;
+
+      before(function () {
+        proved = proveCorpus(name);
+        if (!proved) this.skip();
+        plan = verifierPlan(proved.vk, proved.model);
+        program = modelProgram(plan);
+      });
+
+      it("the honest proof is accepted by both; gas, calldata and program size reported", async function () {
+        const { statement, proof } = proved!;
+        expect(tsAccepts(plan, statement, proof)).to.equal(true);
+        expect(await harness.verify(program, statement.input, statement.output, statement.prover, proof)).to.equal(true);
+        const gas = await harness.verify.estimateGas(program, statement.input, statement.output, statement.prover, proof);
+        console.log(`      ${name}: proof ${proof.length} bytes, program ${program.length} bytes, harness call ${gas} gas (program passed as calldata too)`);
+      });
+
+      it("proof words flipped are rejected by both (every word with S_FULL_TAMPER=1, else a seeded sample)", async function () {
+        const { statement, proof } = proved!;
+        const words = proof.length / 32;
+        // The sample always covers the first and last word of the stream (advice point, the opening's W') and
+        // ~48 words spread over every section in between; the full sweep runs every one (slow: ~2 min).
+        const full = process.env.S_FULL_TAMPER === "1";
+        const step = full ? 1 : Math.max(1, Math.floor(words / 48));
+        const picked = new Set<number>([0, words - 1]);
+        for (let w = 1; w < words; w += step) picked.add(w);
+        for (const word of [...picked].sort((a, b) => a - b)) {
+          const at = 32 * word;
+          const bad = proof.slice();
+          bad[at + 31] ^= 1;
+          expect(tsAccepts(plan, statement, bad), `word ${at / 32}: TypeScript`).to.equal(false);
+          expect(await solAccepts(program, statement, bad), `word ${at / 32}: Solidity`).to.equal(false);
+        }
+        expect(picked.size).to.be.at.least(Math.min(words, 40));
+      });
+
+      it("malformed input reverts with the named custom error", async function () {
+        const { statement: st, proof } = proved!;
+        const call = (program: Uint8Array, input: Uint8Array, output: Uint8Array, bytes: Uint8Array) => harness.verify(program, input, output, st.prover, bytes);
+        await expect(call(program, st.input.slice(4), st.output, proof))
+          .to.be.revertedWithCustomError(lib, "StatementLength")
+          .withArgs(0, st.input.length - 4, st.input.length);
+        await expect(call(program, st.input, Uint8Array.from([...st.output, 0, 0, 0, 0]), proof))
+          .to.be.revertedWithCustomError(lib, "StatementLength")
+          .withArgs(1, st.output.length + 4, st.output.length);
+        await expect(call(program, st.input, st.output, Uint8Array.from([...proof, ...new Uint8Array(32)])))
+          .to.be.revertedWithCustomError(pcs, "ProofTrailingBytes")
+          .withArgs(32);
+        // Word 0 is the advice commitment's x: a point off the curve.
+        const offCurve = proof.slice();
+        offCurve[31] ^= 1;
+        await expect(call(program, st.input, st.output, offCurve)).to.be.revertedWithCustomError(lib, "ProofPointInvalid").withArgs(0);
+        await expect(call(program, st.input, st.output, proof.slice(0, 32))).to.be.revertedWithCustomError(lib, "ProofTruncated").withArgs(0, 64);
+        // A public input value outside the 12-bit range (4000): refused before anything else.
+        const idx = Math.min(5, st.input.length / 4 - 1);
+        const outOfRange = st.input.slice();
+        new DataView(outOfRange.buffer).setInt32(4 * idx, 4000, false);
+        expect(tsAccepts(plan, { ...st, input: outOfRange }, proof)).to.equal(false);
+        await expect(call(program, outOfRange, st.output, proof)).to.be.revertedWithCustomError(lib, "InputOutOfRange").withArgs(0, idx);
+        const badVersion = program.slice();
+        badVersion[0] = 9;
+        await expect(call(badVersion, st.input, st.output, proof)).to.be.revertedWithCustomError(lib, "ProgramVersion").withArgs(9);
+      });
+
+      it("a changed statement, a truncated and an extended stream are rejected by both", async function () {
+        const { statement, proof } = proved!;
+        const input = statement.input.slice();
+        input[input.length - 1] ^= 1;
+        const output = statement.output.slice();
+        output[output.length - 1] ^= 1;
+        const cases: { what: string; st: InferenceStatement; proof: Uint8Array }[] = [
+          { what: "input", st: { ...statement, input }, proof },
+          { what: "output", st: { ...statement, output }, proof },
+          { what: "prover", st: { ...statement, prover: "0x00000000000000000000000000000000000000bb" }, proof },
+          { what: "truncated", st: statement, proof: proof.slice(0, proof.length - 32) },
+          { what: "extended", st: statement, proof: Uint8Array.from([...proof, ...new Uint8Array(32)]) },
+        ];
+        for (const c of cases) {
+          expect(tsAccepts(plan, c.st, c.proof), `${c.what}: TypeScript`).to.equal(false);
+          expect(await solAccepts(program, c.st, c.proof), `${c.what}: Solidity`).to.equal(false);
+        }
+      });
+    });
+  }
+});
