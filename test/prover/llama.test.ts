@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { IntegerTrace } from "../../src/model";
-import { proveInference, ProofRejectedError, verifyInference, type InferenceStatement } from "../../src/prover/graph";
+import { executePlan, proveInference, ProofRejectedError, verifierPlan, verifyInference, type InferenceStatement } from "../../src/prover/graph";
 import { builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
 import { causalSoftmaxGraph, embeddingGraph, llamaMlpGraph, llamaSrs, proveLlama, rmsNormGraph, ropeGraph, tinyLlamaGraph } from "./llama-helpers";
 
@@ -141,6 +141,14 @@ describe("prover: LLM layers (embedding, RMSNorm, RoPE, causal softmax, SwiGLU)"
     it("proves and verifies every node of the graph", () => {
       expect([...llama.model.plans.values()].map((p) => p.kind)).to.include.members(["causal-softmax", "rope", "rmsnorm", "movement", "linear"]);
       expect(rejection(llama)).to.equal("accepted");
+    });
+
+    it("its verifier plan is plain data: it re-executes after a JSON round trip", () => {
+      const plan = verifierPlan(llama.vk, llama.model);
+      const json = JSON.stringify(plan, (_, v: unknown) => (typeof v === "bigint" ? { bigint: v.toString() } : v));
+      const back = JSON.parse(json, (_, v: unknown) => (v && typeof v === "object" && "bigint" in v ? BigInt((v as { bigint: string }).bigint) : v)) as typeof plan;
+      expect(back.nodes.map((n) => n.handler)).to.include.members(["causal-softmax", "rope", "rmsnorm", "embedding"]);
+      executePlan(back, llama.statement, llama.proof);
     });
 
     it("rejects a changed logit", () => {
