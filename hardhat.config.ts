@@ -26,30 +26,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 export const MAINNET_HARDFORK = "osaka";
 export const TX_GAS_CAP = 16_777_216;
 
-/** The deployed verifier libraries (docs/verifier-gen.md), compiled with the IR pipeline. */
-const VERIFIER_LIBRARIES = ["contracts/verifier/ModelVerifier.sol", "contracts/verifier/ModelVerifierPcs.sol"];
-const VERIFIER_OPTIMIZER_RUNS = Number(process.env.S2_RUNS ?? 200);
-
 const config: HardhatUserConfig = {
   solidity: {
-    compilers: [
-      {
-        version: SOLC_VERSION,
-        settings: {
-          evmVersion: MAINNET_HARDFORK,
-          optimizer: { enabled: true, runs: 200 },
-          viaIR: false,
-        },
-      },
-    ],
-    // The verifier interpreter libraries only: the IR pipeline keeps their field loops' values on the stack
-    // (docs/verifier-gen.md, "Measured"). Everything else stays on the legacy pipeline (faster to compile).
-    overrides: Object.fromEntries(
-      VERIFIER_LIBRARIES.map((file) => [
-        file,
-        { version: SOLC_VERSION, settings: { evmVersion: MAINNET_HARDFORK, optimizer: { enabled: true, runs: VERIFIER_OPTIMIZER_RUNS }, viaIR: true } },
-      ]),
-    ),
+    version: SOLC_VERSION,
+    settings: {
+      evmVersion: MAINNET_HARDFORK,
+      optimizer: { enabled: true, runs: 200 },
+      viaIR: false,
+    },
   },
   networks: {
     hardhat: {
