@@ -4,12 +4,11 @@
  * Walk: the claims on y, merged (`layers/merge.ts`) when several at different points, then one selector
  * sum-check → one claim on X. Stream: [merge sum-check (degree 2) and value], the selector sum-check, X~(ρ).
  */
-import type { Claim } from "../../claims";
 import { proveGather, verifyGather, type GatherSpec } from "../../layers/gather";
 import { gatherNode } from "../../layers/gather-spec";
-import { proveMerge, samePoint, verifyMerge } from "../../layers/merge";
-import { layoutOf, LayoutError, paddedTable } from "../../tensor";
+import { layoutOf, LayoutError } from "../../tensor";
 import type { NodeStepBase } from "../plan";
+import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
 import type { CompileContext, StepHandler } from "./types";
 
 /** A copy-by-map step: the spec (shapes and the flat map) and its data input. */
@@ -39,16 +38,7 @@ export const gatherHandler: StepHandler<GatherNodeStep> = {
   prove(step, ctx) {
     const claims = ctx.take(step.outputs[0]);
     if (claims.length === 0) return;
-    let claim: Claim = claims[0];
-    if (claims.length > 1) {
-      const layout = layoutOf(step.spec.out);
-      const merged = proveMerge({ table: paddedTable(layout, ctx.value(step.outputs[0]).data), numVars: layout.numVars, claims, transcript: ctx.transcript });
-      if (merged.proof.sumcheck) {
-        ctx.writer.sumcheck(merged.proof.sumcheck);
-        ctx.writer.scalar(merged.proof.value!);
-      }
-      claim = merged.claim;
-    }
+    const claim = proveMergedClaim(ctx, step.outputs[0], step.spec.out, claims);
     const r = proveGather({ spec: step.spec, x: ctx.value(step.x), claim, transcript: ctx.transcript });
     ctx.writer.sumcheck(r.proof.sumcheck);
     ctx.writer.scalar(r.proof.xValue);
@@ -57,13 +47,8 @@ export const gatherHandler: StepHandler<GatherNodeStep> = {
   verify(step, ctx) {
     const claims = ctx.take(step.outputs[0]);
     if (claims.length === 0) return;
-    const n = layoutOf(step.spec.out).numVars;
     const what = `${step.op} "${step.node}"`;
-    let claim: Claim = claims[0];
-    if (claims.length > 1) {
-      const proof = samePoint(claims) ? { sumcheck: null, value: null } : { sumcheck: ctx.reader.sumcheck(n, 2, `${what} merge`), value: ctx.reader.scalar(`${what} merge value`) };
-      claim = verifyMerge({ numVars: n, claims, proof, transcript: ctx.transcript });
-    }
+    const claim = verifyMergedClaim(ctx, step.spec.out, claims, what);
     const proof = { sumcheck: ctx.reader.sumcheck(layoutOf(step.spec.x).numVars, 2, what), xValue: ctx.reader.scalar(`${what}: input value`) };
     ctx.claim(step.x, verifyGather({ spec: step.spec, claim, proof, transcript: ctx.transcript }));
   },

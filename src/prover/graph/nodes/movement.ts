@@ -17,14 +17,14 @@
 import type { Node } from "../../../model/ir";
 import { attrInts } from "../../../model/ops/types";
 import { proveConcat, verifyConcat } from "../../layers/concat";
-import { proveMerge, samePoint, verifyMerge } from "../../layers/merge";
 import { movementNode } from "../../layers/movement-spec";
 import { proveReindex, verifyReindex } from "../../layers/reindex";
 import { requantWitness } from "../../layers/requant-spec";
 import type { Claim } from "../../claims";
-import { joinPoint, layoutOf, LayoutError, paddedTable, reshapePoint, splitPoint, transposePoint } from "../../tensor";
+import { joinPoint, layoutOf, LayoutError, reshapePoint, splitPoint, transposePoint } from "../../tensor";
 import type { MovementNodeStep, PlanRequant } from "../plan";
 import { proveRequantStep, requantSpec, verifyRequantStep, witnessRequant } from "./requant-step";
+import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
 import type { CompileContext, ProveContext, StepHandler, VerifyContext } from "./types";
 
 const POINT_MAPPED = new Set(["Identity", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Cast", "CastLike"]);
@@ -161,22 +161,7 @@ function mapClaims(step: MovementNodeStep, claims: Claim[], p: ProveContext | nu
     }
     return;
   }
-  const n = layoutOf(step.outShape).numVars;
-  let claim: Claim;
-  if (claims.length === 1) claim = claims[0];
-  else if (p) {
-    const out = p.value(step.outputs[0]);
-    const merged = proveMerge({ table: paddedTable(layoutOf(step.outShape), out.data), numVars: n, claims, transcript: p.transcript });
-    if (merged.proof.sumcheck) {
-      p.writer.sumcheck(merged.proof.sumcheck);
-      p.writer.scalar(merged.proof.value!);
-    }
-    claim = merged.claim;
-  } else {
-    const reader = v!.reader;
-    const proof = samePoint(claims) ? { sumcheck: null, value: null } : { sumcheck: reader.sumcheck(n, 2, "merge"), value: reader.scalar("merge value") };
-    claim = verifyMerge({ numVars: n, claims, proof, transcript: v!.transcript });
-  }
+  const claim = p ? proveMergedClaim(p, step.outputs[0], step.outShape, claims) : verifyMergedClaim(v!, step.outShape, claims, step.op);
   if (map.kind === "reindex") {
     if (p) {
       const r = proveReindex({ layer: map.layer, x: p.value(source(step, 0)), claim, transcript: p.transcript });

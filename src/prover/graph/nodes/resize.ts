@@ -4,12 +4,11 @@
  * sum-check → one claim on X. Stream: [merge sum-check (degree 2) and value], the selector sum-check, X~(ρ).
  * Routed here by ./movement-kind.ts (the registry's compiler of kind `movement`).
  */
-import type { Claim } from "../../claims";
-import { proveMerge, samePoint, verifyMerge } from "../../layers/merge";
 import { proveResize, verifyResize, type ResizeSpec } from "../../layers/resize";
 import { resizeNode } from "../../layers/resize-spec";
-import { layoutOf, LayoutError, paddedTable } from "../../tensor";
+import { layoutOf, LayoutError } from "../../tensor";
 import type { NodeStepBase } from "../plan";
+import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
 import type { CompileContext, StepHandler } from "./types";
 
 /** A nearest-Resize step: the spec (shapes and index maps) and its data input. */
@@ -39,17 +38,7 @@ export const resizeHandler: StepHandler<ResizeNodeStep> = {
   prove(step, ctx) {
     const claims = ctx.take(step.outputs[0]);
     if (claims.length === 0) return;
-    const n = layoutOf(step.spec.out).numVars;
-    let claim: Claim = claims[0];
-    if (claims.length > 1) {
-      const y = ctx.value(step.outputs[0]);
-      const merged = proveMerge({ table: paddedTable(layoutOf(step.spec.out), y.data), numVars: n, claims, transcript: ctx.transcript });
-      if (merged.proof.sumcheck) {
-        ctx.writer.sumcheck(merged.proof.sumcheck);
-        ctx.writer.scalar(merged.proof.value!);
-      }
-      claim = merged.claim;
-    }
+    const claim = proveMergedClaim(ctx, step.outputs[0], step.spec.out, claims);
     const r = proveResize({ spec: step.spec, x: ctx.value(step.x), claim, transcript: ctx.transcript });
     ctx.writer.sumcheck(r.proof.sumcheck);
     ctx.writer.scalar(r.proof.xValue);
@@ -58,13 +47,8 @@ export const resizeHandler: StepHandler<ResizeNodeStep> = {
   verify(step, ctx) {
     const claims = ctx.take(step.outputs[0]);
     if (claims.length === 0) return;
-    const n = layoutOf(step.spec.out).numVars;
     const what = `resize "${step.node}"`;
-    let claim: Claim = claims[0];
-    if (claims.length > 1) {
-      const proof = samePoint(claims) ? { sumcheck: null, value: null } : { sumcheck: ctx.reader.sumcheck(n, 2, `${what} merge`), value: ctx.reader.scalar(`${what} merge value`) };
-      claim = verifyMerge({ numVars: n, claims, proof, transcript: ctx.transcript });
-    }
+    const claim = verifyMergedClaim(ctx, step.spec.out, claims, what);
     const proof = { sumcheck: ctx.reader.sumcheck(layoutOf(step.spec.x).numVars, 2, what), xValue: ctx.reader.scalar(`${what}: input value`) };
     ctx.claim(step.x, verifyResize({ spec: step.spec, claim, proof, transcript: ctx.transcript }));
   },
