@@ -3,7 +3,7 @@
  *   1. the interpreter libraries ModelVerifierPcs and ModelVerifier (linked to it), from Hardhat's artifacts —
  *      once per network, shared by every model;
  *   2. the model's verifier: `generateVerifier` (src/compiler/verifier-gen.ts) on the setup's verifier plan,
- *      compiled with the project's solc (./compile-verifier.ts), linked to ModelVerifier;
+ *      compiled with the project's solc (src/compiler/compile-verifier.ts), linked to ModelVerifier;
  *   3. `InferenceRegistry.registerModel(digest, verifier, metadataURI)`.
  * Each step is skipped when its result is already live (a recorded contract whose deployment transaction
  * created it; a registry model with that verifier), so a re-run sends nothing.
@@ -19,26 +19,12 @@ import { inferenceRegistryAbi } from "../../src/sdk/abis";
 import { registerModel } from "../../src/sdk/registry/registerModel";
 import { readContractDeployment, type ContractDeployment, type NetworkAddresses } from "../../src/sdk/deployments";
 import { ARTIFACTS_DIR } from "./artifacts";
-import { compileVerifier, type LinkReferences } from "./compile-verifier";
+import { compileVerifier, linkBytecode, type LinkReferences } from "../../src/compiler/compile-verifier";
 import { isLive } from "./live-deployment";
 import type { DeployClient } from "./deploy-network";
 
 /** The interpreter libraries, in deployment order (each links the ones before it). */
 const LIBRARIES = ["ModelVerifierPcs", "ModelVerifier"] as const;
-
-/** Replaces every library placeholder of `bytecode` with the address of the library of that name. */
-export function linkBytecode(bytecode: Hex, references: LinkReferences, libraries: Readonly<Record<string, Address>>): Hex {
-  let code = bytecode.slice(2);
-  for (const byName of Object.values(references)) {
-    for (const [name, spots] of Object.entries(byName)) {
-      const address = libraries[name];
-      if (!address) throw new Error(`bytecode needs library ${name}, which is not deployed`);
-      for (const { start, length } of spots) code = code.slice(0, 2 * start) + address.slice(2).toLowerCase() + code.slice(2 * (start + length));
-    }
-  }
-  if (/__\$[0-9a-f]{34}\$__/.test(code)) throw new Error("bytecode still has unlinked library placeholders");
-  return `0x${code}`;
-}
 
 function readLibraryArtifact(name: string): { abi: Abi; bytecode: Hex; linkReferences: LinkReferences } {
   const path = join(ARTIFACTS_DIR, "verifier", `${name}.sol`, `${name}.json`);

@@ -14,7 +14,7 @@
  * | `proof_bytes` | the proof stream, i.e. the verifier's calldata without the statement |
  * | `peak_rss_mb` | the process's peak resident set size up to our verification (MiB; the peer runs after) |
  * | `cosine` | worst cosine similarity over the outputs, proved outputs (dequantized) vs onnxruntime |
- * | `gas`, `calldata_bytes`, `verifier_bytecode_bytes` | only with an {@link OnChainBench} (the generated Solidity verifier) |
+ * | `gas`, `calldata_bytes`, `verifier_bytecode_bytes` | only with an {@link OnChainBench} (the generated Solidity verifier); `onchain_error` says why they are missing when the generator refuses the model |
  * | `peer_ezkl_*`, `speedup_prove` | only when the model sits in an EZKL peer folder (./peer-ezkl.ts); `peer_ezkl_cosine` is EZKL's outputs vs the same reference |
  *
  * `speedup_prove` = peer_ezkl_prove_ms / prove_ms from the same run (> 1: we are faster); the CPU-time ratio
@@ -29,6 +29,8 @@ import { decodeOutputs } from "../artifacts/outputs";
 import { cosine } from "../model/accuracy";
 import { runReference } from "../model/reference";
 import type { VerifyingKey } from "../prover/keys";
+import type { QuantizedModel } from "../model/quant/quantize";
+import { VerifierGenError } from "../compiler/verifier-gen";
 import type { InferenceStatement } from "../prover/graph";
 import { round, timeMs } from "./measure";
 import { isEzklPeerDir, runEzklPeer, type EzklPeerResult } from "./peer-ezkl";
@@ -45,10 +47,14 @@ export interface OnChainMeasurement {
 
 /**
  * The optional on-chain hook: deploys the model's generated verifier on the in-process network and verifies
- * the proof there. Not wired yet — the bench reports no gas figures until the Solidity verifier generator
- * exists and passes one here (never an estimate).
+ * the proof there (./onchain-bench.ts; measured, never estimated).
  */
-export type OnChainBench = (args: { readonly vk: VerifyingKey; readonly statement: InferenceStatement; readonly proof: Uint8Array }) => Promise<OnChainMeasurement>;
+export type OnChainBench = (args: {
+  readonly vk: VerifyingKey;
+  readonly model: QuantizedModel;
+  readonly statement: InferenceStatement;
+  readonly proof: Uint8Array;
+}) => Promise<OnChainMeasurement>;
 
 export interface ModelBenchOptions {
   readonly model: string;
@@ -78,6 +84,18 @@ export interface ModelBenchResult extends Partial<OnChainMeasurement>, Partial<E
   /** EZKL's outputs vs the same onnxruntime reference (worst output). */
   readonly peer_ezkl_cosine?: number;
   readonly speedup_prove_cpu?: number;
+  /** Why the on-chain figures are missing (e.g. a step the Solidity verifier does not run yet). */
+  readonly onchain_error?: string;
+}
+
+/** The on-chain figures, or the reason the verifier generator refused the model (a revert still throws). */
+async function onChainFigures(bench: OnChainBench, args: Parameters<OnChainBench>[0]): Promise<Partial<OnChainMeasurement> & { onchain_error?: string }> {
+  try {
+    return await bench(args);
+  } catch (e) {
+    if (e instanceof VerifierGenError) return { onchain_error: e.message };
+    throw e;
+  }
 }
 
 /** Runs the model benchmark. @throws when setup, proving or verification fails (a bench never hides one). */
@@ -116,7 +134,7 @@ export async function runModelBench(options: ModelBenchOptions): Promise<ModelBe
       // Before the peer runs, so the figure is ours (maxRSS is the process's peak so far, in KiB).
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       cosine: cos,
-      ...(options.onChain ? await options.onChain({ vk: setup.vk, statement, proof }) : {}),
+      ...(options.onChain ? await onChainFigures(options.onChain, { vk: setup.vk, model: setup.model, statement, proof }) : {}),
     };
     const peerDir = dirname(options.model);
     if (options.peer !== false && isEzklPeerDir(peerDir)) {

@@ -1,7 +1,7 @@
 /** Library linking of the deploy script's model step (scripts/lib/deploy-model.ts). */
 import { expect } from "chai";
 import type { Hex } from "viem";
-import { linkBytecode } from "../../scripts/lib/deploy-model";
+import { linkBytecode } from "../../src/compiler/compile-verifier";
 
 describe("deploy: linking a generated verifier to its libraries", () => {
   const placeholder = `__$${"ab".repeat(17)}$__`;

@@ -45,6 +45,7 @@ interface BenchModelFlags {
   ptau?: string;
   runs: number;
   ezkl: boolean;
+  gas: boolean;
 }
 
 function parseRuns(v: string): number {
@@ -81,6 +82,7 @@ export function registerBench(program: Command): void {
     .option("--ptau <file>", "Powers of Tau ceremony file; default: the INSECURE development SRS")
     .option("--runs <n>", "prove / verify repetitions (median reported)", parseRuns, 1)
     .option("--no-ezkl", "skip the EZKL peer even in a peer folder")
+    .option("--no-gas", "skip the on-chain measurement (in-process Hardhat network; needs the project checkout)")
     .action(async (model: string | undefined, flags: BenchModelFlags, command: Command) => {
       if (!model) {
         command.help({ error: true });
@@ -95,6 +97,7 @@ export function registerBench(program: Command): void {
         ptau: flags.ptau,
         runs: flags.runs,
         peer: flags.ezkl,
+        onChain: flags.gas ? (await import("../../bench/onchain-bench")).measureOnChain : undefined,
         onProgress: (line) => process.stderr.write(`bench: ${line}\n`),
       });
       printResult(result, flags.json);

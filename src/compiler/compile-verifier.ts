@@ -1,11 +1,11 @@
 /**
  * Compiles a generated model verifier (src/compiler/verifier-gen.ts) with the project's solc (the `solc` npm
  * package, same version and settings as hardhat.config.ts: Osaka, optimizer 200 runs), resolving its imports
- * from `contracts/`. The result still has link references to the ModelVerifier library: see ./deploy-model.ts.
+ * from `contracts/`. The result still has link references to the ModelVerifier library (`linkVerifier`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Abi, Hex } from "viem";
+import type { Abi, Address, Hex } from "viem";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const solc = require("solc") as { compile(input: string, options: { import(path: string): { contents: string } | { error: string } }): string };
@@ -47,4 +47,18 @@ export function compileVerifier(source: string, contractName: string): CompiledV
   const compiled = output.contracts?.[unit]?.[contractName];
   if (!compiled) throw new Error(`compiling ${contractName}: solc produced no contract of that name`);
   return { abi: compiled.abi, bytecode: `0x${compiled.evm.bytecode.object}` as Hex, linkReferences: compiled.evm.bytecode.linkReferences };
+}
+
+/** Replaces every library placeholder of `bytecode` with the address of the library of that name. */
+export function linkBytecode(bytecode: Hex, references: LinkReferences, libraries: Readonly<Record<string, Address>>): Hex {
+  let code = bytecode.slice(2);
+  for (const byName of Object.values(references)) {
+    for (const [name, spots] of Object.entries(byName)) {
+      const address = libraries[name];
+      if (!address) throw new Error(`bytecode needs library ${name}, which is not deployed`);
+      for (const { start, length } of spots) code = code.slice(0, 2 * start) + address.slice(2).toLowerCase() + code.slice(2 * (start + length));
+    }
+  }
+  if (/__\$[0-9a-f]{34}\$__/.test(code)) throw new Error("bytecode still has unlinked library placeholders");
+  return `0x${code}`;
 }
