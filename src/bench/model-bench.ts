@@ -30,6 +30,7 @@ import { cosine } from "../model/accuracy";
 import { runReference } from "../model/reference";
 import type { VerifyingKey } from "../prover/keys";
 import type { QuantizedModel } from "../model/quant/quantize";
+import { ProgramError } from "../compiler/program/writer";
 import { VerifierGenError } from "../compiler/verifier-gen";
 import type { InferenceStatement } from "../prover/graph";
 import { round, timeMs } from "./measure";
@@ -88,12 +89,12 @@ export interface ModelBenchResult extends Partial<OnChainMeasurement>, Partial<E
   readonly onchain_error?: string;
 }
 
-/** The on-chain figures, or the reason the verifier generator refused the model (a revert still throws). */
+/** The on-chain figures, or the reason the generator refused the model (unsupported step, size, gas cap); a revert still throws. */
 async function onChainFigures(bench: OnChainBench, args: Parameters<OnChainBench>[0]): Promise<Partial<OnChainMeasurement> & { onchain_error?: string }> {
   try {
     return await bench(args);
   } catch (e) {
-    if (e instanceof VerifierGenError) return { onchain_error: e.message };
+    if (e instanceof VerifierGenError || e instanceof ProgramError) return { onchain_error: e.message };
     throw e;
   }
 }

@@ -6,9 +6,12 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { runModelBench } from "../../src/bench/model-bench";
+import { measureOnChain } from "../../src/bench/onchain-bench";
 import { main } from "../../src/cli/main";
 
 const PEER = resolve(__dirname, "../../../shared/peers/ezkl-v21");
+const MAX_POOL = resolve(__dirname, "../../../shared/models/1l_max_pool");
 
 async function runCli(...args: string[]): Promise<{ status: number; stdout: string }> {
   const out: string[] = [];
@@ -44,5 +47,13 @@ describe("cli: deepprove bench on the EZKL peer model", function () {
     expect(r.gas).to.be.a("number").and.greaterThan(21_000).and.lessThan(16_777_216);
     expect(r.calldata_bytes).to.be.greaterThan(r.proof_bytes);
     expect(r.verifier_bytecode_bytes).to.be.greaterThan(0).and.lessThan(24_577);
+  });
+
+  it("says why the on-chain figures are missing when the generator refuses the model", async function () {
+    if (!existsSync(join(MAX_POOL, "network.onnx"))) this.skip();
+    const r = await runModelBench({ model: join(MAX_POOL, "network.onnx"), input: join(MAX_POOL, "input.json"), peer: false, onChain: measureOnChain });
+    expect(r.proof_bytes).to.be.greaterThan(0);
+    expect(r).to.not.have.property("gas");
+    expect(r.onchain_error).to.match(/does not run "select" steps yet/);
   });
 });
