@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Sumcheck} from "../Sumcheck.sol";
+import {Transcript} from "../Transcript.sol";
 
 /// @title ProofStream — the proof bytes as a calldata cursor plus the Fiat–Shamir transcript state
 /// @notice The proof of a whole inference is the concatenation of every prover message in the order the
@@ -125,21 +126,7 @@ library ProofStream {
 
     /// @notice Absorbs memory words (canonical, e.g. a claim's point) followed by one more word, in one hash.
     function absorbMemory(Stream memory s, bytes32 label, uint256[] memory words, uint256 last) internal pure {
-        bytes32 state = s.state;
-        assembly ("memory-safe") {
-            let n := mload(words)
-            let ptr := mload(0x40)
-            mstore(ptr, state)
-            mstore(add(ptr, 0x20), label)
-            let src := add(words, 0x20)
-            let dst := add(ptr, 0x40)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                mstore(add(dst, shl(5, i)), mload(add(src, shl(5, i))))
-            }
-            mstore(add(dst, shl(5, n)), last)
-            state := keccak256(ptr, add(0x60, shl(5, n)))
-        }
-        s.state = state;
+        s.state = Transcript.absorbMemoryWordsAndOne(s.state, label, words, last);
     }
 
     /// @notice Absorbs a claim as one message [point…, value] (every layer IOP starts so).
