@@ -21,6 +21,8 @@ library HyperKZG {
     bytes32 internal constant LABEL_Z = "hyperkzg.z";
     bytes32 internal constant LABEL_W_PRIME = "hyperkzg.w_prime";
 
+    /// @dev Fr's modulus r, for assembly.
+    uint256 private constant FR_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     /// @dev 1/2 in Fr: (r + 1) / 2.
     uint256 private constant HALF = 0x183227397098d014dc2822db40c0ac2e9419f4243cdcb848a1f0fac9f8000001;
 
@@ -118,6 +120,8 @@ library HyperKZG {
     /// @dev B at the nodes, checking every fold identity on the way:
     ///   fold_j = (1 − u_j)(a_j + b_j)/2 + u_j (a_j − b_j)/(2β)   (= f_{j+1}(β²); the last must equal v)
     ///   B(β) = Σ q^j a_j,  B(−β) = Σ q^j b_j,  B(β²) = e + Σ_{j≥1} q^j fold_{j−1}
+    /// One assembly loop with r on the stack (a literal modulus is re-loaded with a CODECOPY at each use);
+    /// evaluations and u are canonical (checked by the caller), so addmod/mulmod chains are exact.
     function _foldSums(
         uint256[] calldata evals,
         uint256[] memory point,
@@ -125,26 +129,32 @@ library HyperKZG {
         Challenges memory ch,
         uint256 betaInv
     ) private pure returns (uint256 bPlus, uint256 bMinus, uint256 bSquare) {
-        uint256 halfBetaInv = mulmod(HALF, betaInv, Fr.R);
         uint256 last = point.length - 1;
-        bSquare = evals[2 * last + 2];
-        uint256 qj = 1;
-        for (uint256 j; j <= last; ++j) {
-            bPlus = addmod(bPlus, mulmod(qj, evals[2 * j], Fr.R), Fr.R);
-            bMinus = addmod(bMinus, mulmod(qj, evals[2 * j + 1], Fr.R), Fr.R);
-            uint256 fold = _fold(evals[2 * j], evals[2 * j + 1], point[j], halfBetaInv);
-            qj = mulmod(qj, ch.q, Fr.R);
-            if (j < last) bSquare = addmod(bSquare, mulmod(qj, fold, Fr.R), Fr.R);
-            else if (fold != value) revert HyperKzgFoldMismatch();
+        uint256 fold;
+        assembly ("memory-safe") {
+            let r := FR_MODULUS
+            let halfBetaInv := mulmod(HALF, betaInv, r)
+            let q := mload(add(ch, 0x20))
+            let src := evals.offset
+            bSquare := calldataload(add(src, shl(5, add(shl(1, last), 2))))
+            let qj := 1
+            let u := add(point, 0x20)
+            for { let j := 0 } 1 { j := add(j, 1) } {
+                let aj := calldataload(src)
+                let bj := calldataload(add(src, 0x20))
+                bPlus := addmod(bPlus, mulmod(qj, aj, r), r)
+                bMinus := addmod(bMinus, mulmod(qj, bj, r), r)
+                // fold = even + u·(odd − even), even = (a + b)/2, odd = (a − b)/(2β)
+                let even := mulmod(addmod(aj, bj, r), HALF, r)
+                let odd := mulmod(addmod(aj, sub(r, bj), r), halfBetaInv, r)
+                fold := addmod(even, mulmod(mload(add(u, shl(5, j))), addmod(odd, sub(r, even), r), r), r)
+                qj := mulmod(qj, q, r)
+                if eq(j, last) { break }
+                bSquare := addmod(bSquare, mulmod(qj, fold, r), r)
+                src := add(src, 0x40)
+            }
         }
-    }
-
-    /// @dev f_{j+1}(β²) from a = f_j(β), b = f_j(−β): (1 − u)·(a + b)/2 + u·(a − b)/(2β).
-    function _fold(uint256 a, uint256 b, uint256 u, uint256 halfBetaInv) private pure returns (uint256) {
-        uint256 R = Fr.R;
-        uint256 even = mulmod(addmod(a, b, R), HALF, R);
-        uint256 odd = mulmod(addmod(a, R - b, R), halfBetaInv, R);
-        return addmod(even, mulmod(u, addmod(odd, R - even, R), R), R);
+        if (fold != value) revert HyperKzgFoldMismatch();
     }
 
     /// @dev R(z) by Lagrange over the nodes (β, −β, β²), and Z(z) = (z − β)(z + β)(z − β²).

@@ -78,7 +78,15 @@ library ModelVerifier {
         uint256[] memory words = new uint256[](POINT_WORDS * cs.count);
         for (uint256 i; i < words.length; ++i) words[i] = cs.words[i];
         Program.finish(m.r);
-        ModelVerifierPcs.opening(m.s.state, words, m.book.records, m.book.count, vk, proof, m.s.cursor - m.s.start);
+        ModelVerifierPcs.opening(
+            m.s.state,
+            ClaimBook.asBytes(words),
+            ClaimBook.asBytes(m.book.records),
+            m.book.count,
+            vk,
+            proof,
+            m.s.cursor - m.s.start
+        );
         return true;
     }
 
@@ -151,6 +159,7 @@ library ModelVerifier {
 
     /// @dev The arena (LookupArena.sol) on its shape from the program; its openings on M and H become records,
     /// its claims on external table columns openings of W, its witness-column claims are kept for the steps.
+    /// The outcome comes packed as words (ModelVerifierPcs._packArena) and its arrays are used in place.
     function _arena(Machine.State memory m, Commitments memory cs, bytes calldata proof) private view {
         // The arena's section of the program: u32 length, then its shape (decoded by ModelVerifierPcs).
         uint256 length = Program.u32(m.r);
@@ -159,54 +168,43 @@ library ModelVerifier {
         assembly ("memory-safe") {
             mcopy(add(section, 0x20), from, length)
         }
-        (LookupArena.Claims memory out, LookupArena.Shape memory shape) =
-            ModelVerifierPcs.arena(m.s.state, section, proof, m.s.cursor - m.s.start);
-        m.s.state = out.state;
-        m.s.cursor = m.s.start + out.next;
-        uint256 polyM = cs.count;
-        for (uint256 i; i < 4; ++i) cs.words[2 * cs.count + i] = out.commitments[i];
-        cs.count += 2;
-        // Openings: records (poly 0 = M, 1 = H, n, point, value), renamed to the batch indices.
+        bytes memory packed = ModelVerifierPcs.arena(m.s.state, section, proof, m.s.cursor - m.s.start);
         uint256 at;
-        while (at < out.openings.length) {
-            at = ClaimBook.appendRecord(m.book, out.openings, at, polyM + out.openings[at]);
+        assembly ("memory-safe") {
+            at := add(packed, 0x20)
         }
-        _arenaColumns(m, shape, out);
-        _tableColumns(m, shape, out);
+        m.s.state = bytes32(Machine.wordAt(at, 0));
+        m.s.cursor = m.s.start + Machine.wordAt(at, 1);
+        uint256 polyM = cs.count;
+        for (uint256 i; i < 4; ++i) cs.words[2 * cs.count + i] = Machine.wordAt(at, 2 + i);
+        cs.count += 2;
+        uint256[] memory tableValues;
+        uint256[] memory openings;
+        uint256[] memory tables;
+        (m.arenaPoint, at) = Machine.arrayAt(at + 6 * 32);
+        (m.columnValues, at) = Machine.arrayAt(at);
+        (tableValues, at) = Machine.arrayAt(at);
+        (openings, at) = Machine.arrayAt(at);
+        (m.columnVars, at) = Machine.arrayAt(at);
+        (m.columnOffset, at) = Machine.arrayAt(at);
+        (tables,) = Machine.arrayAt(at);
+        // Openings: records (poly 0 = M, 1 = H, n, point, value), renamed to the batch indices.
+        at = 0;
+        while (at < openings.length) at = ClaimBook.appendRecord(m.book, openings, at, polyM + openings[at]);
+        _tableColumns(m, tables, tableValues);
     }
 
     /// @dev External table columns → W at their slots (u16 slot per column; 0xffff for a range column).
-    function _tableColumns(Machine.State memory m, LookupArena.Shape memory shape, LookupArena.Claims memory out)
-        private
-        pure
-    {
+    /// `tables`: per table its variables, its column count and each column's kind.
+    function _tableColumns(Machine.State memory m, uint256[] memory tables, uint256[] memory values) private pure {
         uint256 tv;
-        for (uint256 t; t < shape.tables.length; ++t) {
-            LookupArena.Table memory table = shape.tables[t];
-            uint256[] memory point = Machine.prefix(out.point, table.numVars);
-            for (uint256 c; c < table.columns.length / 2; ++c) {
+        for (uint256 t; t < tables.length; t += 2 + tables[t + 1]) {
+            uint256[] memory point = Machine.prefix(m.arenaPoint, tables[t]);
+            for (uint256 c; c < tables[t + 1]; ++c) {
                 uint256 slot = Program.u16(m.r);
-                if (table.columns[2 * c] != LookupArena.KIND_EXTERNAL) continue;
-                ClaimBook.open(m.book, m.w, slot, point, out.tableColumnValues[tv++]);
+                if (tables[t + 2 + c] != LookupArena.KIND_EXTERNAL) continue;
+                ClaimBook.open(m.book, m.w, slot, point, values[tv++]);
             }
         }
     }
-
-    function _arenaColumns(Machine.State memory m, LookupArena.Shape memory shape, LookupArena.Claims memory out)
-        private
-        pure
-    {
-        uint256 k = shape.columns.length;
-        m.arenaPoint = out.point;
-        m.columnValues = out.columnValues;
-        m.columnVars = new uint256[](k);
-        m.columnOffset = new uint256[](k);
-        uint256 offset;
-        for (uint256 i; i < k; ++i) {
-            m.columnVars[i] = shape.columns[i].numVars;
-            m.columnOffset[i] = offset;
-            offset += shape.tables[shape.columns[i].table].columns.length / 2;
-        }
-    }
-
 }

@@ -11,6 +11,9 @@ import {ModelVerifierPcs} from "./ModelVerifierPcs.sol";
 import {LayerOps} from "./layers/LayerOps.sol";
 import {MergeStep} from "./layers/MergeStep.sol";
 import {RequantStep} from "./layers/RequantStep.sol";
+import {Extension} from "./layers/Extension.sol";
+import {ModelVerifierSteps} from "./ModelVerifierSteps.sol";
+import {ModelVerifierAttention} from "./ModelVerifierAttention.sol";
 
 /// @title ModelVerifierOps — the instructions of a model verifier program after the arena
 /// @notice Each instruction is one step of `executePlan` (src/prover/graph/, docs/verifier-gen.md), in transcript
@@ -27,6 +30,10 @@ import {RequantStep} from "./layers/RequantStep.sol";
 ///   SKIPEMPTY  u32 length                               skip `length` program bytes when the register is empty
 ///   MERGEMANY  u8 n                                     several claims → one (MergeStep); one claim is kept
 ///   INPUT      u16 tensor, u32 byte offset, shape       every claim on a graph input checked against the bytes
+///   ARENA      u16 column, u8 component, dest           the arena's claim on a witness column's component → dest
+///   EXT_*      u32 length, section                      register = an extension library's step on the register
+///              (one opcode per library, 0x30 + its index: EXT_STEPS ModelVerifierSteps, EXT_ATTENTION
+///              ModelVerifierAttention)
 ///   END
 /// A dest is u8 kind (Machine.DEST_*) and u16 id; a shape is u8 rank and u32 per axis.
 library ModelVerifierOps {
@@ -46,6 +53,10 @@ library ModelVerifierOps {
     uint256 internal constant OP_SKIPEMPTY = 0x29;
     uint256 internal constant OP_MERGEMANY = 0x2a;
     uint256 internal constant OP_INPUT = 0x2b;
+    uint256 internal constant OP_ARENA = 0x2c;
+    /// @dev EXT instructions, one opcode per extension library (src/compiler/program/extension.ts, EXT_OP).
+    uint256 internal constant OP_EXT_STEPS = 0x30;
+    uint256 internal constant OP_EXT_ATTENTION = 0x31;
 
     /// @notice The program names an unknown instruction (a generator bug).
     error ProgramOpUnknown(uint256 op);
@@ -73,6 +84,11 @@ library ModelVerifierOps {
             else if (op == OP_OUTPUT) _output(m);
             else if (op == OP_CONSTOUT) _constantOutput(m);
             else if (op == OP_INPUT) _input(m);
+            else if (op == OP_EXT_STEPS) m.regs = Extension.invoke(address(ModelVerifierSteps), m.s, m.r, m.regs);
+            else if (op == OP_EXT_ATTENTION) {
+                m.regs = Extension.invoke(address(ModelVerifierAttention), m.s, m.r, m.regs);
+            }
+            else if (op == OP_ARENA) _arena(m);
             else revert ProgramOpUnknown(op);
         }
     }
@@ -168,6 +184,13 @@ library ModelVerifierOps {
                 revert InputClaimMismatch(tensor);
             }
         }
+    }
+
+    /// @dev ARENA: the arena's claim on one component of a witness column, routed like any claim.
+    function _arena(Machine.State memory m) private pure {
+        uint256 column = Program.u16(m.r);
+        uint256 component = Program.u8(m.r);
+        Machine.route(m, Machine.arenaColumn(m, column, component));
     }
 
     /// @dev The statement bytes at calldata offset `at` as a calldata byte string.

@@ -6,6 +6,7 @@ import {LookupArena} from "./LookupArena.sol";
 import {ProofStream} from "./layers/ProofStream.sol";
 import {OpeningBatch} from "./layers/OpeningBatch.sol";
 import {Program} from "./layers/Program.sol";
+import {ClaimBook} from "./layers/ClaimBook.sol";
 import {PublicTensor} from "./layers/PublicTensor.sol";
 
 /// @title ModelVerifierPcs — the arena, the batch opening and public-tensor evaluations of a model verifier
@@ -14,17 +15,75 @@ import {PublicTensor} from "./layers/PublicTensor.sol";
 /// byte offset), so the bytes are simply passed again. The arena and the opening continue the caller's
 /// transcript and report where the stream continues.
 library ModelVerifierPcs {
+    /// @dev {_packArena}: words before the arrays (state, next, 4 commitment words) and the number of arrays.
+    uint256 private constant ARENA_FIXED_WORDS = 6;
+    uint256 private constant ARENA_ARRAYS = 7;
+
     /// @notice LookupArena.verify on the proof's bytes from `offset` (a byte offset into `proof`), for the shape
     /// encoded in `section` (the arena section of the model's program).
+    /// @return The arena's outcome packed as words ({_packArena}), for the caller to view in place.
     function arena(bytes32 state, bytes memory section, bytes calldata proof, uint256 offset)
         public
         view
-        returns (LookupArena.Claims memory, LookupArena.Shape memory shape)
+        returns (bytes memory)
     {
         Program.Reader memory r = Program.reader(section);
-        shape = _arenaShape(r);
+        LookupArena.Shape memory shape = _arenaShape(r);
         Program.finish(r);
-        return (LookupArena.verify(state, shape, proof, offset), shape);
+        return _packArena(LookupArena.verify(state, shape, proof, offset), shape);
+    }
+
+    /// @dev The arena's claims and what the interpreter needs of the shape, as 32-byte words: state, next, the 4
+    /// commitment words (M, H), then arrays as [length, items…] — ρ, the column values, the external table
+    /// column values, the opening records (poly 0 = M, 1 = H, n, point, value), per witness column its
+    /// variables, per witness column the offset of its values, and per table (variables, columns, column kinds).
+    /// Why: returned as `bytes` it costs one MCOPY and one RETURNDATACOPY, and the interpreter views each array
+    /// where it lies ({Machine.arrayAt}); the nested structs cost ~160k gas of ABI coding on a CNN.
+    function _packArena(LookupArena.Claims memory c, LookupArena.Shape memory shape)
+        private
+        pure
+        returns (bytes memory)
+    {
+        uint256 k = shape.columns.length;
+        uint256 tableWords;
+        for (uint256 t; t < shape.tables.length; ++t) tableWords += 2 + shape.tables[t].columns.length / 2;
+        uint256[] memory w = new uint256[](
+            ARENA_FIXED_WORDS + ARENA_ARRAYS + c.point.length + c.columnValues.length + c.tableColumnValues.length
+                + c.openings.length + 2 * k + tableWords
+        );
+        w[0] = uint256(c.state);
+        w[1] = c.next;
+        for (uint256 i; i < 4; ++i) w[2 + i] = c.commitments[i];
+        uint256 at = _putArray(w, ARENA_FIXED_WORDS, c.point);
+        at = _putArray(w, at, c.columnValues);
+        at = _putArray(w, at, c.tableColumnValues);
+        at = _putArray(w, at, c.openings);
+        w[at++] = k;
+        for (uint256 i; i < k; ++i) w[at++] = shape.columns[i].numVars;
+        w[at++] = k;
+        uint256 offset;
+        for (uint256 i; i < k; ++i) {
+            w[at++] = offset;
+            offset += shape.tables[shape.columns[i].table].columns.length / 2;
+        }
+        w[at++] = tableWords;
+        for (uint256 t; t < shape.tables.length; ++t) {
+            uint256[] memory columns = shape.tables[t].columns;
+            w[at++] = shape.tables[t].numVars;
+            w[at++] = columns.length / 2;
+            for (uint256 j; j < columns.length; j += 2) w[at++] = columns[j];
+        }
+        return ClaimBook.asBytes(w);
+    }
+
+    /// @dev Writes [a.length, a…] at word `at` of `w`; returns the word after it.
+    function _putArray(uint256[] memory w, uint256 at, uint256[] memory a) private pure returns (uint256) {
+        uint256 n = a.length;
+        w[at] = n;
+        assembly ("memory-safe") {
+            mcopy(add(w, shl(5, add(at, 2))), add(a, 0x20), shl(5, n))
+        }
+        return at + 1 + n;
     }
 
     /// @dev u8 N, u8 mVars, u8 hVars, u8 tables; per table u8 numVars, u8 columns, per column (u8 kind, word lo),
@@ -84,11 +143,16 @@ library ModelVerifierPcs {
 
     /// @notice OpeningBatch.verify on the records, its messages read from byte `offset` of `proof`, which must end
     /// exactly after them.
+    /// @param commitments The commitment words x_0, y_0, … (32 bytes each).
+    /// @param records The opening records' words (32 bytes each; at least `count` records, the rest ignored).
+    /// @dev Words travel as `bytes` (the caller views its uint256[] buffers as bytes, {ClaimBook.asBytes}) and
+    /// stay in this call's calldata, read in place: the ABI coder copies `bytes` in one MCOPY / CALLDATACOPY
+    /// but a uint256[] element by element (~150 gas a word on both sides for a CNN's ~1,600 record words).
     /// @return The transcript state after the opening.
     function opening(
         bytes32 state,
-        uint256[] memory commitments,
-        uint256[] memory records,
+        bytes calldata commitments,
+        bytes calldata records,
         uint256 count,
         HyperKZG.VerifierKey memory vk,
         bytes calldata proof,
@@ -98,8 +162,16 @@ library ModelVerifierPcs {
         s.cursor = s.start + offset;
         if (offset > proof.length) revert ProofStream.ProofTruncated(offset, 0);
         // No opening claims (a model without weights or advice): nothing to open, the stream must end here.
-        if (count != 0) OpeningBatch.verify(s, commitments, records, count, vk);
+        if (count != 0) OpeningBatch.verify(s, _words(commitments), _words(records), count, vk);
         ProofStream.close(s);
         return s.state;
+    }
+
+    /// @dev A calldata byte string viewed as its whole 32-byte words.
+    function _words(bytes calldata b) private pure returns (uint256[] calldata w) {
+        assembly ("memory-safe") {
+            w.offset := b.offset
+            w.length := shr(5, b.length)
+        }
     }
 }

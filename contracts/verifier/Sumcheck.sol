@@ -61,9 +61,10 @@ library Sumcheck {
     function _allCanonical(uint256[] calldata words) private pure returns (bool ok) {
         assembly ("memory-safe") {
             ok := 1
+            let m := R_MODULUS
             let end := add(words.offset, shl(5, words.length))
             for { let p := words.offset } lt(p, end) { p := add(p, 0x20) } {
-                ok := and(ok, lt(calldataload(p), R_MODULUS))
+                ok := and(ok, lt(calldataload(p), m))
             }
         }
     }
@@ -79,6 +80,8 @@ library Sumcheck {
         returns (bytes32, uint256)
     {
         assembly ("memory-safe") {
+            // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
+            let m := R_MODULUS
             let end := add(point, shl(5, add(mload(point), 1)))
             for { let out := add(point, 0x20) } lt(out, end) { out := add(out, 0x20) } {
                 {
@@ -91,18 +94,18 @@ library Sumcheck {
                     mstore(add(buf, 0x20), LABEL_CHALLENGE)
                     next := keccak256(buf, 0x40)
                 }
-                let r := mod(next, R_MODULUS)
+                let r := mod(next, m)
                 mstore(out, r)
                 let c0 := calldataload(src)
-                let sumRest := addmod(c0, c0, R_MODULUS)
+                let sumRest := addmod(c0, c0, m)
                 let acc := 0
                 for { let k := sub(degree, 1) } gt(k, 0) { k := sub(k, 1) } {
                     let ck := calldataload(add(src, shl(5, k)))
-                    sumRest := addmod(sumRest, ck, R_MODULUS)
-                    acc := addmod(mulmod(acc, r, R_MODULUS), ck, R_MODULUS)
+                    sumRest := addmod(sumRest, ck, m)
+                    acc := addmod(mulmod(acc, r, m), ck, m)
                 }
-                acc := addmod(mulmod(acc, r, R_MODULUS), addmod(claim, sub(R_MODULUS, sumRest), R_MODULUS), R_MODULUS)
-                claim := addmod(mulmod(acc, r, R_MODULUS), c0, R_MODULUS)
+                acc := addmod(mulmod(acc, r, m), addmod(claim, sub(m, sumRest), m), m)
+                claim := addmod(mulmod(acc, r, m), c0, m)
                 src := add(src, shl(5, degree))
             }
         }

@@ -391,6 +391,173 @@ napi_value FrDivideBySquareTimesLinear(napi_env env, napi_callback_info info) {
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
+/** An array argument of Uint8Array Fr vectors, each checked canonical. */
+std::vector<Words> readWordsArray(napi_env env, napi_value value, const char* what) {
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, value, &isArray));
+  if (!isArray) throw JsError{JsError::Type, std::string(what) + " must be an array of Uint8Array"};
+  uint32_t m = 0;
+  NAPI_OK(napi_get_array_length(env, value, &m));
+  std::vector<Words> out(m);
+  for (uint32_t j = 0; j < m; j++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, value, j, &item));
+    out[j] = readWords(env, item, std::string(what) + " " + std::to_string(j));
+  }
+  return out;
+}
+
+/**
+ * frPairProducts(as, bs, threads) -> three words: sum_k sum_i a_k[2i]·b_k[2i], the same at odd indices, and
+ * sum_k sum_i (a_k[2i+1] - a_k[2i])·(b_k[2i+1] - b_k[2i]). Every vector has the same even length.
+ */
+napi_value FrPairProducts(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  std::vector<Words> as = readWordsArray(env, argv[0], "as");
+  std::vector<Words> bs = readWordsArray(env, argv[1], "bs");
+  if (as.size() != bs.size()) throw JsError{JsError::Range, "as and bs must have the same number of vectors"};
+  const size_t n = as.empty() ? 0 : as[0].n;
+  std::vector<const u64*> pa(as.size()), pb(bs.size());
+  for (size_t k = 0; k < as.size(); k++) {
+    if (as[k].n != n || bs[k].n != n) throw JsError{JsError::Range, "pair " + std::to_string(k) + ": every vector must have the same length"};
+    pa[k] = as[k].data();
+    pb[k] = bs[k].data();
+  }
+  if (n % 2 != 0) throw JsError{JsError::Range, "vectors of " + std::to_string(n) + " words are not of even length"};
+  u64 out[12];
+  frPairProducts(pa.data(), pb.data(), as.size(), n, out, readInt(env, argv[2], "threads"));
+  return bufferOf(env, out, sizeof(out));
+}
+
+/**
+ * frEqSum(size, offsets, points, scales) -> `size` words: sum_e scales[e]·eq(·, points[e]) placed at
+ * offsets[e] (an offset plus 2^points[e].length must not exceed size).
+ */
+napi_value FrEqSum(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 4);
+  const int size = readInt(env, argv[0], "size");
+  if (size < 0) throw JsError{JsError::Range, "size must be >= 0"};
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, argv[1], &isArray));
+  if (!isArray) throw JsError{JsError::Type, "offsets must be an array of numbers"};
+  NAPI_OK(napi_is_array(env, argv[2], &isArray));
+  if (!isArray) throw JsError{JsError::Type, "points must be an array of bigint arrays"};
+  uint32_t count = 0, pointCount = 0;
+  NAPI_OK(napi_get_array_length(env, argv[1], &count));
+  NAPI_OK(napi_get_array_length(env, argv[2], &pointCount));
+  std::vector<u64> scales = readScalars(env, argv[3]);
+  if (pointCount != count || scales.size() / 4 != count) {
+    throw JsError{JsError::Range, "offsets, points and scales must have the same length"};
+  }
+  std::vector<size_t> offsets(count), lens(count);
+  std::vector<u64> coords;
+  for (uint32_t e = 0; e < count; e++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, argv[1], e, &item));
+    const int offset = readInt(env, item, "offset");
+    NAPI_OK(napi_get_element(env, argv[2], e, &item));
+    std::vector<u64> point = readScalars(env, item);
+    const size_t len = point.size() / 4;
+    if (offset < 0 || len > 30 || size_t(offset) + (size_t(1) << len) > size_t(size)) {
+      throw JsError{JsError::Range, "entry " + std::to_string(e) + ": offset plus 2^(point length) exceeds size"};
+    }
+    offsets[e] = size_t(offset);
+    lens[e] = len;
+    coords.insert(coords.end(), point.begin(), point.end());
+  }
+  std::vector<u64> out(4 * size_t(size), 0);
+  frEqSum(offsets.data(), lens.data(), coords.data(), scales.data(), count, out.data());
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
+/**
+ * The first `count` entries of a bigint[] as canonical limbs; negative entries (signed representatives, as
+ * small-integer tables hold them) are mapped to r - |v|. Every magnitude must be below r.
+ */
+void readSignedScalars(napi_env env, napi_value value, size_t count, u64* out, const std::string& what) {
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, value, &isArray));
+  if (!isArray) throw JsError{JsError::Type, what + " must be an array of bigints"};
+  uint32_t n = 0;
+  NAPI_OK(napi_get_array_length(env, value, &n));
+  if (n < count) throw JsError{JsError::Range, what + ": " + std::to_string(n) + " entries, expected at least " + std::to_string(count)};
+  for (size_t i = 0; i < count; i++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, value, uint32_t(i), &item));
+    napi_valuetype t;
+    NAPI_OK(napi_typeof(env, item, &t));
+    if (t != napi_bigint) throw JsError{JsError::Type, what + ": entry " + std::to_string(i) + " is not a bigint"};
+    int sign = 0;
+    size_t words = 4;
+    u64* v = out + 4 * i;
+    std::memset(v, 0, 32);
+    NAPI_OK(napi_get_value_bigint_words(env, item, &sign, &words, v));
+    if (words > 4 || !Fr::isReduced(v)) throw JsError{JsError::Range, what + ": entry " + std::to_string(i) + " is not below r in magnitude"};
+    if (sign != 0 && !Limbs::isZero(v)) Limbs::sub(v, FR_MOD.m, v);
+  }
+}
+
+/**
+ * frWeightedProducts(factors, weights, threads) -> k + 1 words: sum_i w[i]·prod_m (f_m[2i] + t·(f_m[2i+1] -
+ * f_m[2i])) for t = 0..k. Factors are bigint[] of at least 2·weights.length entries (signed representatives
+ * allowed); weights canonical bigints.
+ */
+napi_value FrWeightedProducts(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, argv[0], &isArray));
+  if (!isArray) throw JsError{JsError::Type, "factors must be an array of bigint arrays"};
+  uint32_t k = 0;
+  NAPI_OK(napi_get_array_length(env, argv[0], &k));
+  std::vector<u64> w = readScalars(env, argv[1]);
+  const size_t half = w.size() / 4;
+  std::vector<std::vector<u64>> tables(k);
+  std::vector<const u64*> ptrs(k);
+  for (uint32_t m = 0; m < k; m++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, argv[0], m, &item));
+    tables[m].resize(8 * half);
+    readSignedScalars(env, item, 2 * half, tables[m].data(), "factor " + std::to_string(m));
+    ptrs[m] = tables[m].data();
+  }
+  std::vector<u64> out(4 * (size_t(k) + 1));
+  frWeightedProducts(ptrs.data(), k, w.data(), half, out.data(), readInt(env, argv[2], "threads"));
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
+/**
+ * frWeightedProductsWords(factors, weights, threads): frWeightedProducts over packed vectors (every factor
+ * 2·weights words, all canonical).
+ */
+napi_value FrWeightedProductsWords(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  std::vector<Words> factors = readWordsArray(env, argv[0], "factor");
+  Words w = readWords(env, argv[1], "weights");
+  std::vector<const u64*> ptrs(factors.size());
+  for (size_t m = 0; m < factors.size(); m++) {
+    if (factors[m].n != 2 * w.n) {
+      throw JsError{JsError::Range, "factor " + std::to_string(m) + ": " + std::to_string(factors[m].n) + " words, expected " + std::to_string(2 * w.n)};
+    }
+    ptrs[m] = factors[m].data();
+  }
+  std::vector<u64> out(4 * (factors.size() + 1));
+  frWeightedProducts(ptrs.data(), factors.size(), w.data(), w.n, out.data(), readInt(env, argv[2], "threads"));
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
+/** frBatchInvert(values, threads) -> words: 1/v for every value (bigint[] or words; zero refused by index). */
+napi_value FrBatchInvert(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 2);
+  std::vector<u64> values = readScalars(env, argv[0]);
+  const size_t n = values.size() / 4;
+  for (size_t i = 0; i < n; i++) {
+    if (Limbs::isZero(values.data() + 4 * i)) throw JsError{JsError::Range, "element " + std::to_string(i) + " is zero"};
+  }
+  std::vector<u64> out(4 * n);
+  frBatchInvert(values.data(), n, out.data(), readInt(env, argv[1], "threads"));
+  return bufferOf(env, out.data(), out.size() * 8);
+}
+
 template <napi_value (*F)(napi_env, napi_callback_info)>
 napi_value guarded(napi_env env, napi_callback_info info) {
   try {
@@ -427,6 +594,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"frLinearCombination", nullptr, guarded<FrLinearCombination>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frDivideByLinear", nullptr, guarded<FrDivideByLinear>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frDivideBySquareTimesLinear", nullptr, guarded<FrDivideBySquareTimesLinear>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frPairProducts", nullptr, guarded<FrPairProducts>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frEqSum", nullptr, guarded<FrEqSum>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frWeightedProducts", nullptr, guarded<FrWeightedProducts>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frWeightedProductsWords", nullptr, guarded<FrWeightedProductsWords>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"frBatchInvert", nullptr, guarded<FrBatchInvert>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -161,4 +161,107 @@ void frDivideBySquareTimesLinear(const u64* a, size_t n, const u64* s, u64* q) {
   }
 }
 
+void frPairProducts(const u64* const* a, const u64* const* b, size_t m, size_t n, u64* out, int threads) {
+  const size_t half = n / 2;
+  const size_t chunks = chunksFor(half * std::max<size_t>(m, 1), threads);
+  std::vector<Fr> partial(3 * chunks, Fr::zero());
+  parallelChunks(half, chunks, [&](size_t begin, size_t end, size_t c) {
+    // Montgomery products of canonical integers: sums of a·b·R^{-1}, fixed up by one product with R^2 below.
+    Fr s0 = Fr::zero(), s1 = Fr::zero(), s2 = Fr::zero();
+    for (size_t k = 0; k < m; k++) {
+      const u64* x = a[k];
+      const u64* y = b[k];
+      for (size_t i = begin; i < end; i++) {
+        const Fr xa = load(x + 8 * i), xb = load(x + 8 * i + 4);
+        const Fr ya = load(y + 8 * i), yb = load(y + 8 * i + 4);
+        s0 = Fr::add(s0, Fr::mul(xa, ya));
+        s1 = Fr::add(s1, Fr::mul(xb, yb));
+        s2 = Fr::add(s2, Fr::mul(Fr::sub(xb, xa), Fr::sub(yb, ya)));
+      }
+    }
+    partial[3 * c] = s0;
+    partial[3 * c + 1] = s1;
+    partial[3 * c + 2] = s2;
+  });
+  const Fr r2{{FR_MOD.r2[0], FR_MOD.r2[1], FR_MOD.r2[2], FR_MOD.r2[3]}};
+  for (int s = 0; s < 3; s++) {
+    Fr acc = Fr::zero();
+    for (size_t c = 0; c < chunks; c++) acc = Fr::add(acc, partial[3 * c + s]);
+    store(out + 4 * s, Fr::mul(acc, r2));  // (sum a·b·R^{-1})·R^2·R^{-1} = sum a·b
+  }
+}
+
+void frEqSum(const size_t* offsets, const size_t* lens, const u64* coords, const u64* scales, size_t count, u64* out) {
+  std::vector<Fr> table;
+  const u64* p = coords;
+  for (size_t e = 0; e < count; e++) {
+    const size_t len = lens[e], size = size_t(1) << len;
+    table.assign(size, Fr::zero());
+    table[0] = load(scales + 4 * e);  // canonical: the table is built as scale·eq directly
+    // Step j splits every entry t into (t - t·p_j, t·p_j); t canonical times p_j in Montgomery form is canonical.
+    for (size_t j = 0, filled = 1; j < len; j++, filled *= 2) {
+      const Fr pj = montgomery(p + 4 * j);
+      for (size_t i = 0; i < filled; i++) {
+        const Fr hi = Fr::mul(table[i], pj);
+        table[i + filled] = hi;
+        table[i] = Fr::sub(table[i], hi);
+      }
+    }
+    u64* dst = out + 4 * offsets[e];
+    for (size_t i = 0; i < size; i++) store(dst + 4 * i, Fr::add(load(dst + 4 * i), table[i]));
+    p += 4 * len;
+  }
+}
+
+void frWeightedProducts(const u64* const* f, size_t k, const u64* w, size_t half, u64* out, int threads) {
+  const size_t points = k + 1;
+  const size_t chunks = chunksFor(half * points * std::max<size_t>(k, 1), threads);
+  std::vector<Fr> partial(points * chunks, Fr::zero());
+  parallelChunks(half, chunks, [&](size_t begin, size_t end, size_t c) {
+    std::vector<Fr> cur(k), diff(k), sums(points, Fr::zero());
+    for (size_t i = begin; i < end; i++) {
+      for (size_t m = 0; m < k; m++) {
+        cur[m] = load(f[m] + 8 * i);
+        diff[m] = Fr::sub(load(f[m] + 8 * i + 4), cur[m]);
+      }
+      const Fr wi = load(w + 4 * i);
+      for (size_t t = 0; t < points; t++) {
+        // k Montgomery products of canonical integers: w·prod·R^{-k}, fixed up once at the end.
+        Fr p = wi;
+        for (size_t m = 0; m < k; m++) p = Fr::mul(p, cur[m]);
+        sums[t] = Fr::add(sums[t], p);
+        for (size_t m = 0; m < k; m++) cur[m] = Fr::add(cur[m], diff[m]);
+      }
+    }
+    for (size_t t = 0; t < points; t++) partial[c * points + t] = sums[t];
+  });
+  const Fr r2{{FR_MOD.r2[0], FR_MOD.r2[1], FR_MOD.r2[2], FR_MOD.r2[3]}};
+  for (size_t t = 0; t < points; t++) {
+    Fr acc = Fr::zero();
+    for (size_t c = 0; c < chunks; c++) acc = Fr::add(acc, partial[c * points + t]);
+    for (size_t m = 0; m < k; m++) acc = Fr::mul(acc, r2);  // times R per factor
+    store(out + 4 * t, acc);
+  }
+}
+
+void frBatchInvert(const u64* a, size_t n, u64* out, int threads) {
+  // Canonical inputs: prefix products of canonical values under Montgomery multiplication carry R^{-(k)}
+  // factors, so work in Montgomery form throughout (enter once, leave once per element).
+  parallelChunks(n, chunksFor(n, threads), [&](size_t begin, size_t end, size_t) {
+    if (begin >= end) return;
+    std::vector<Fr> prefix(end - begin);
+    Fr acc = Fr::one();
+    for (size_t i = begin; i < end; i++) {
+      prefix[i - begin] = acc;
+      acc = Fr::mul(acc, Fr::fromCanonical(a + 4 * i));
+    }
+    Fr inv = Fr::inv(acc);
+    for (size_t i = end; i-- > begin;) {
+      const Fr ai = Fr::fromCanonical(a + 4 * i);
+      Fr::mul(inv, prefix[i - begin]).toCanonical(out + 4 * i);
+      inv = Fr::mul(inv, ai);
+    }
+  });
+}
+
 }  // namespace dp

@@ -39,4 +39,27 @@ void frDivideByLinear(const u64* a, size_t n, const u64* x, u64* q);
  */
 void frDivideBySquareTimesLinear(const u64* a, size_t n, const u64* s, u64* q);
 
+/**
+ * The degree-2 product sums of one sum-check round over m pairs of tables (a_k, b_k) of n entries (n even):
+ * out = [sum_k sum_i a_k[2i]·b_k[2i], sum_k sum_i a_k[2i+1]·b_k[2i+1],
+ *        sum_k sum_i (a_k[2i+1] - a_k[2i])·(b_k[2i+1] - b_k[2i])]  (three canonical elements).
+ */
+void frPairProducts(const u64* const* a, const u64* const* b, size_t m, size_t n, u64* out, int threads);
+
+/**
+ * out (n entries, zero on entry) += sum over e < count of scale_e·eq(·, point_e) placed at offset_e: entry
+ * offset_e + i gets scale_e·prod_j (bit_j(i) ? p_j : 1 - p_j) for i < 2^len_e. Points are stored back to back
+ * in `coords` (len_e coordinates each); offsets + 2^len_e must not exceed n (checked by the caller).
+ */
+void frEqSum(const size_t* offsets, const size_t* lens, const u64* coords, const u64* scales, size_t count, u64* out);
+
+/**
+ * The eq-weighted sum-check kernel: out[t] = sum_i w[i]·prod_{m<k} (f_m[2i] + t·(f_m[2i+1] - f_m[2i])) for
+ * t = 0..k (k + 1 canonical elements); every f_m has 2·half entries, w has half.
+ */
+void frWeightedProducts(const u64* const* f, size_t k, const u64* w, size_t half, u64* out, int threads);
+
+/** 1/a_i for every element (all non-zero, checked by the caller) by Montgomery's trick, split over threads. */
+void frBatchInvert(const u64* a, size_t n, u64* out, int threads);
+
 }  // namespace dp

@@ -1,6 +1,7 @@
 /**
  * Deploys a model's generated verifier from its setup directory and registers the model:
- *   1. the interpreter libraries ModelVerifierPcs and ModelVerifier (linked to it), from Hardhat's artifacts —
+ *   1. the interpreter libraries (src/compiler/interpreter-libraries.ts: ModelVerifierPcs, the extension
+ *      libraries, then ModelVerifier linked to them), from Hardhat's artifacts —
  *      once per network, shared by every model;
  *   2. the model's verifier: `generateVerifier` (src/compiler/verifier-gen.ts) on the setup's verifier plan,
  *      compiled with the project's solc (src/compiler/compile-verifier.ts), linked to ModelVerifier;
@@ -20,11 +21,10 @@ import { registerModel } from "../../src/sdk/registry/registerModel";
 import { readContractDeployment, type ContractDeployment, type NetworkAddresses } from "../../src/sdk/deployments";
 import { ARTIFACTS_DIR } from "./artifacts";
 import { compileVerifier, linkBytecode, type LinkReferences } from "../../src/compiler/compile-verifier";
+import { INTERPRETER_LIBRARIES } from "../../src/compiler/interpreter-libraries";
 import { isLive } from "./live-deployment";
 import type { DeployClient } from "./deploy-network";
 
-/** The interpreter libraries, in deployment order (each links the ones before it). */
-const LIBRARIES = ["ModelVerifierPcs", "ModelVerifier"] as const;
 
 function readLibraryArtifact(name: string): { abi: Abi; bytecode: Hex; linkReferences: LinkReferences } {
   const path = join(ARTIFACTS_DIR, "verifier", `${name}.sol`, `${name}.json`);
@@ -74,7 +74,7 @@ export async function deployVerifier(
   const setup = loadSetupDir(parameters.setupDir);
   const generated = generateVerifier(verifierPlan(setup.vk, setup.model));
   const libraries: Record<string, Address> = {};
-  for (const name of LIBRARIES) {
+  for (const name of INTERPRETER_LIBRARIES) {
     const artifact = readLibraryArtifact(name);
     libraries[name] = (await recorded(name)) ?? (await deploy(name, artifact.abi, linkBytecode(artifact.bytecode, artifact.linkReferences, libraries)));
   }

@@ -16,8 +16,15 @@ import { ProofFileError } from "./errors";
 
 /** The first four bytes of a binary proof file: ASCII "DPRV". */
 export const PROOF_MAGIC = Uint8Array.from([0x44, 0x50, 0x52, 0x56]);
-/** The container version this build writes and reads. */
+/** The container version of an inference proof (what this build writes when there is no generation field). */
 export const PROOF_FILE_VERSION = 1;
+/**
+ * The container version of a proved LLM generation: version 1's fields, then the generation field (prompt and
+ * generated token counts; docs/gguf.md, "Proved generation"). This build reads both versions.
+ */
+export const PROOF_FILE_VERSION_GENERATION = 2;
+/** Bytes of the generation field's payload: two u32 (prompt tokens, generated tokens). */
+const GENERATION_BYTES = 8;
 /** The `format` tag of the JSON form. */
 export const PROOF_JSON_FORMAT = "deepprove-proof";
 /** Byte sizes of the fixed header fields. */
@@ -50,6 +57,17 @@ export interface ProofFileContents {
   readonly output: Uint8Array;
   /** The proof stream (the verifier's calldata). */
   readonly proof: Uint8Array;
+  /**
+   * Version 2 only: how the statement's token sequence splits into prompt and generated tokens (a proved LLM
+   * generation, src/llm/). Absent in version 1 files.
+   */
+  readonly generation?: GenerationSplit;
+}
+
+/** The prompt / generated split of a generation proof's token sequence. */
+export interface GenerationSplit {
+  readonly promptTokens: number;
+  readonly generatedTokens: number;
 }
 
 /** An output decoded for people (JSON form only, informational). */
@@ -73,20 +91,21 @@ export function encodeProofFile(contents: ProofFileContents): Uint8Array {
   checkContents(contents, "proof file");
   const digest = hexBytes(contents.digest, DIGEST_BYTES, "digest", "proof file");
   const prover = hexBytes(contents.prover, ADDRESS_BYTES, "prover", "proof file");
-  const size = PROOF_HEADER_BYTES + 3 * LENGTH_BYTES + contents.input.length + contents.output.length + contents.proof.length;
+  const generation = contents.generation ? generationBytes(contents.generation) : undefined;
+  const size = PROOF_HEADER_BYTES + 3 * LENGTH_BYTES + contents.input.length + contents.output.length + contents.proof.length + (generation ? LENGTH_BYTES + generation.length : 0);
   if (size > MAX_PROOF_FILE_BYTES) throw new ProofFileError(`proof file: ${size} bytes exceeds the maximum of ${MAX_PROOF_FILE_BYTES}`);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let at = 0;
   out.set(PROOF_MAGIC, at);
   at += PROOF_MAGIC.length;
-  view.setUint16(at, PROOF_FILE_VERSION, false);
+  view.setUint16(at, generation ? PROOF_FILE_VERSION_GENERATION : PROOF_FILE_VERSION, false);
   at += 2;
   out.set(digest, at);
   at += DIGEST_BYTES;
   out.set(prover, at);
   at += ADDRESS_BYTES;
-  for (const field of [contents.input, contents.output, contents.proof]) {
+  for (const field of [contents.input, contents.output, contents.proof, ...(generation ? [generation] : [])]) {
     view.setUint32(at, field.length, false);
     at += LENGTH_BYTES;
     out.set(field, at);
@@ -104,18 +123,34 @@ export function decodeProofFile(bytes: Uint8Array, where = "proof file"): ProofF
     throw new ProofFileError(`${where}: not a deepprove proof file (magic 0x${hexOf(magic)}, expected "DPRV")`);
   }
   const version = cursor.u16("version");
-  if (version !== PROOF_FILE_VERSION) {
-    throw new ProofFileError(`${where}: proof file version ${version} is not supported (this build reads version ${PROOF_FILE_VERSION})`);
+  if (version !== PROOF_FILE_VERSION && version !== PROOF_FILE_VERSION_GENERATION) {
+    throw new ProofFileError(`${where}: proof file version ${version} is not supported (this build reads versions ${PROOF_FILE_VERSION} and ${PROOF_FILE_VERSION_GENERATION})`);
   }
   const digest = `0x${hexOf(cursor.take(DIGEST_BYTES, "digest"))}`;
   const prover = `0x${hexOf(cursor.take(ADDRESS_BYTES, "prover"))}` as const;
   const input = cursor.field("input");
   const output = cursor.field("output");
   const proof = cursor.field("proof");
+  const generation = version === PROOF_FILE_VERSION_GENERATION ? parseGeneration(cursor.field("generation"), where) : undefined;
   if (cursor.remaining > 0) throw new ProofFileError(`${where}: ${cursor.remaining} trailing byte(s) after the proof stream at byte ${cursor.offset}`);
-  const contents = { digest, prover, input, output, proof };
+  const contents = { digest, prover, input, output, proof, ...(generation ? { generation } : {}) };
   checkContents(contents, where);
   return contents;
+}
+
+/** The generation field's payload: u32 prompt tokens, u32 generated tokens. */
+function generationBytes(g: GenerationSplit): Uint8Array {
+  const out = new Uint8Array(GENERATION_BYTES);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, g.promptTokens, false);
+  view.setUint32(4, g.generatedTokens, false);
+  return out;
+}
+
+function parseGeneration(bytes: Uint8Array, where: string): GenerationSplit {
+  if (bytes.length !== GENERATION_BYTES) throw new ProofFileError(`${where}: the generation field has ${bytes.length} bytes, expected ${GENERATION_BYTES}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { promptTokens: view.getUint32(0, false), generatedTokens: view.getUint32(4, false) };
 }
 
 /** Reads big-endian fields from a byte string, naming the byte offset and the field on truncation. */
@@ -162,17 +197,18 @@ export function proofFileJson(contents: ProofFileContents, outputs?: readonly De
   checkContents(contents, "proof file");
   return {
     format: PROOF_JSON_FORMAT,
-    version: PROOF_FILE_VERSION,
+    version: contents.generation ? PROOF_FILE_VERSION_GENERATION : PROOF_FILE_VERSION,
     digest: contents.digest.toLowerCase(),
     prover: contents.prover.toLowerCase(),
     input: `0x${hexOf(contents.input)}`,
     output: `0x${hexOf(contents.output)}`,
     proof: `0x${hexOf(contents.proof)}`,
+    ...(contents.generation ? { generation: { prompt_tokens: contents.generation.promptTokens, generated_tokens: contents.generation.generatedTokens } } : {}),
     ...(outputs ? { outputs } : {}),
   };
 }
 
-const JSON_FIELDS = new Set(["format", "version", "digest", "prover", "input", "output", "proof", "outputs"]);
+const JSON_FIELDS = new Set(["format", "version", "digest", "prover", "input", "output", "proof", "generation", "outputs"]);
 
 /** Parses the JSON form (text); `where` names the file in errors. @throws {ProofFileError} */
 export function parseProofFileJson(text: string, where = "proof file"): ProofFileContents {
@@ -187,8 +223,11 @@ export function parseProofFileJson(text: string, where = "proof file"): ProofFil
   const obj = json as Record<string, unknown>;
   for (const key of Object.keys(obj)) if (!JSON_FIELDS.has(key)) throw new ProofFileError(`${where}: unknown field "${key}"`);
   if (obj.format !== PROOF_JSON_FORMAT) throw new ProofFileError(`${where}: format is ${JSON.stringify(obj.format)}, expected "${PROOF_JSON_FORMAT}"`);
-  if (obj.version !== PROOF_FILE_VERSION) {
-    throw new ProofFileError(`${where}: proof file version ${JSON.stringify(obj.version)} is not supported (this build reads version ${PROOF_FILE_VERSION})`);
+  if (obj.version !== PROOF_FILE_VERSION && obj.version !== PROOF_FILE_VERSION_GENERATION) {
+    throw new ProofFileError(`${where}: proof file version ${JSON.stringify(obj.version)} is not supported (this build reads versions ${PROOF_FILE_VERSION} and ${PROOF_FILE_VERSION_GENERATION})`);
+  }
+  if ((obj.version === PROOF_FILE_VERSION_GENERATION) !== (obj.generation !== undefined)) {
+    throw new ProofFileError(`${where}: field "generation" must be present exactly in version ${PROOF_FILE_VERSION_GENERATION}`);
   }
   const digest = `0x${hexOf(hexBytes(obj.digest, DIGEST_BYTES, "digest", where))}`;
   const prover = `0x${hexOf(hexBytes(obj.prover, ADDRESS_BYTES, "prover", where))}` as const;
@@ -198,9 +237,19 @@ export function parseProofFileJson(text: string, where = "proof file"): ProofFil
     input: hexBytes(obj.input, undefined, "input", where),
     output: hexBytes(obj.output, undefined, "output", where),
     proof: hexBytes(obj.proof, undefined, "proof", where),
+    ...(obj.generation !== undefined ? { generation: jsonGeneration(obj.generation, where) } : {}),
   };
   checkContents(contents, where);
   return contents;
+}
+
+function jsonGeneration(value: unknown, where: string): GenerationSplit {
+  const g = value as Record<string, unknown> | null;
+  const u32 = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32;
+  if (typeof g !== "object" || g === null || Object.keys(g).length !== 2 || !u32(g.prompt_tokens) || !u32(g.generated_tokens)) {
+    throw new ProofFileError(`${where}: field "generation" must be { "prompt_tokens": u32, "generated_tokens": u32 }`);
+  }
+  return { promptTokens: g.prompt_tokens as number, generatedTokens: g.generated_tokens as number };
 }
 
 // ------------------------------------------------------------------------------------------------------ I/O
@@ -265,6 +314,10 @@ function checkContents(c: ProofFileContents, where: string): void {
   if (!(c.proof instanceof Uint8Array)) throw new ProofFileError(`${where}: proof must be bytes`);
   if (c.proof.length === 0) throw new ProofFileError(`${where}: the proof stream is empty`);
   if (c.proof.length % WORD_BYTES !== 0) throw new ProofFileError(`${where}: proof stream has ${c.proof.length} bytes, not a whole number of ${WORD_BYTES}-byte words`);
+  const g = c.generation;
+  if (g !== undefined && ![g.promptTokens, g.generatedTokens].every((v) => Number.isSafeInteger(v) && v >= 0 && v < 2 ** 32)) {
+    throw new ProofFileError(`${where}: the generation field's token counts must be u32`);
+  }
 }
 
 /** Parses 0x-hex of an exact byte length (or any length when `length` is undefined). */

@@ -325,7 +325,7 @@ function rederiveModel(modelBytes: Uint8Array, calibrationBytes: Uint8Array, bit
 }
 
 /** Writes every file into a sibling temporary directory, then renames it into place (replacing with `force`). */
-function writeDirAtomic(out: string, files: Record<string, Uint8Array>, force: boolean): void {
+export function writeDirAtomic(out: string, files: Record<string, Uint8Array>, force: boolean): void {
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
   const old = `${tmp}.old`;
   mkdirSync(tmp);

@@ -8,14 +8,13 @@
  */
 import { encodeFunctionData, toHex, type Abi, type Address, type Hex } from "viem";
 import { compileVerifier, linkBytecode } from "../compiler/compile-verifier";
+import { INTERPRETER_LIBRARIES } from "../compiler/interpreter-libraries";
 import { generateVerifier } from "../compiler/verifier-gen";
 import type { QuantizedModel } from "../model/quant/quantize";
 import { verifierPlan, type InferenceStatement } from "../prover/graph";
 import type { VerifyingKey } from "../prover/keys";
 import type { OnChainMeasurement } from "./model-bench";
 
-/** The interpreter libraries, in deployment order (each links the ones before it). */
-const LIBRARIES = ["ModelVerifierPcs", "ModelVerifier"] as const;
 const CONTRACT_NAME = "BenchVerifier";
 
 interface Eip1193 {
@@ -49,7 +48,7 @@ export async function measureOnChain(args: {
   const [from] = (await provider.request({ method: "eth_accounts" })) as Address[];
 
   const libraries: Record<string, Address> = {};
-  for (const name of LIBRARIES) {
+  for (const name of INTERPRETER_LIBRARIES) {
     const artifact = await hre.artifacts.readArtifact(name);
     const { contractAddress } = await send(provider, from, { data: linkBytecode(artifact.bytecode as Hex, artifact.linkReferences, libraries) });
     libraries[name] = contractAddress!;

@@ -28,6 +28,8 @@ export const GAS = {
   inputElement: 400,
   outputElement: 150,
   stepOverhead: 15_000,
+  /** One EXT instruction: packing the register, the STATICCALL with the proof as its calldata, the frame back. */
+  extensionCall: 12_000,
   requantOverhead: 50_000,
   /** The arena (LookupArena.sol): per zero-check variable, per witness column, per table. */
   arenaVar: 15_000,
@@ -55,7 +57,7 @@ const WORD = 32;
 
 /** Estimates proof size and transaction gas of a plan. */
 export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
-  const e: Acc = { words: 0, rounds: 0, degreeWords: 0, entries: 0, steps: 0, requants: 0, weightClaims: 0 };
+  const e: Acc = { words: 0, rounds: 0, degreeWords: 0, entries: 0, steps: 0, requants: 0, weightClaims: 0, extensionCalls: 0 };
   const sumcheck = (n: number, d: number) => {
     e.words += n * d;
     e.rounds += n;
@@ -90,6 +92,7 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
         outputElements * GAS.outputElement +
         e.steps * GAS.stepOverhead +
         e.requants * GAS.requantOverhead +
+        e.extensionCalls * GAS.extensionCall +
         arena +
         GAS.openingFixed +
         claims * (GAS.openingClaim + n * GAS.openingClaimPerVar)),
@@ -99,7 +102,7 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
   return { proofBytes, statementBytes, execution, calldata, total: GAS.transaction + calldata + execution, sumcheckRounds: e.rounds };
 }
 
-type Acc = { words: number; rounds: number; degreeWords: number; entries: number; steps: number; requants: number; weightClaims: number };
+type Acc = { words: number; rounds: number; degreeWords: number; entries: number; steps: number; requants: number; weightClaims: number; extensionCalls: number };
 
 /**
  * Opening claims of the batch opening: the arena's (h per column, g and m per table, each external table
@@ -128,7 +131,45 @@ function stepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => vo
       for (const shape of shapes) selectorCost(shape, e, sumcheck);
       if (s.map.kind === "concat") e.words += shapes.length - 1;
     }
+    else if ((s.map as { op?: string }).op === "index") e.extensionCalls++;
     for (const r of s.rescale) if (r) requantCost(r, e, sumcheck);
+  } else {
+    extensionStepCost(step, e, sumcheck);
+  }
+}
+
+/** The CNN-class steps of ModelVerifierSteps.sol (src/compiler/program/steps.ts): one EXT each, plus their work. */
+function extensionStepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => void): void {
+  const s = step as NodeStep & {
+    spec?: { x: readonly number[]; out?: readonly number[]; w?: readonly number[]; outSpatial?: readonly number[]; term?: string };
+    requant?: PlanRequant;
+    bias?: string | null;
+  };
+  if (!["gather", "resize", "select", "reduce-sum", "reduce-l2", "conv-transpose"].includes(step.handler) || !s.spec) return;
+  e.extensionCalls++;
+  if (s.requant) requantCost(s.requant, e, sumcheck);
+  const x = s.spec.x;
+  if (step.handler === "gather" || step.handler === "resize") {
+    sumcheck(layoutOf(s.spec.out ?? x).numVars, 2); // a merge, when several claims reach the node
+    selectorCost(x, e, sumcheck);
+    e.entries += (s.spec.out ?? []).reduce((p, d) => p * d, 1);
+  } else if (step.handler === "select") {
+    // y~(ρ_o), the tap selector sum-check and X~; the selector is evaluated twice (the fill pattern).
+    e.words += 1;
+    selectorCost(x, e, sumcheck);
+    selectorCost(x, e, () => undefined);
+  } else if (step.handler === "conv-transpose" && s.spec.w) {
+    sumcheck(layoutOf([s.spec.w[0], ...s.spec.w.slice(2)]).numVars, 2);
+    e.words += 2 + (s.bias ? 1 : 0);
+    e.weightClaims += 1 + (s.bias ? 1 : 0);
+    selectorCost(x, e, sumcheck);
+    e.entries += (s.spec.outSpatial ?? []).reduce((acc, o, a) => acc + o * s.spec!.w![2 + a], 0);
+  } else if (s.spec.term === "square") {
+    sumcheck(layoutOf(x).numVars, 3);
+    e.words += 1;
+    e.entries += 4 * layoutOf(x).paddedShape.reduce((acc, d) => acc + d, 0);
+  } else {
+    selectorCost(x, e, sumcheck);
   }
 }
 
@@ -172,6 +213,13 @@ function linearCost(l: PlanLinear, e: Acc, sumcheck: (n: number, d: number) => v
       selectorCost(l.spec.spec.x, e, sumcheck);
       return;
     case "identity":
+      return;
+    case "affine":
+      // β~ (read), then the Hadamard x ⊙ γ; β and γ are openings of W.
+      e.extensionCalls++;
+      sumcheck(layoutOf(l.outShape).numVars, 3);
+      e.words += 3;
+      e.weightClaims += 2;
       return;
   }
 }

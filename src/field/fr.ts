@@ -6,6 +6,8 @@
  * and expects canonical inputs (the unchecked fast paths say so); {@link assertFr} checks one from outside.
  */
 
+import { requireNative, selectedBackend, threadCount } from "../msm/backend";
+
 /** r = 21888242871839275222246405745257275088548364400416034343698204186575808495617. */
 export const MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001n;
 /** Bytes of one canonical element when serialized as a 32-byte big-endian word. */
@@ -92,11 +94,30 @@ export function div(a: bigint, b: bigint): bigint {
 }
 
 /**
+ * Smallest input {@link batchInvert} hands to the native kernels (below it, crossing into the addon and
+ * converting costs more than the bigint loop).
+ */
+export const NATIVE_BATCH_INVERT_MIN = 1 << 12;
+
+/**
  * Inverts every element with one field inversion and 3(n-1) multiplications (Montgomery's trick).
- * Throws on a zero element, naming its index.
+ * Throws on a zero element, naming its index. Large canonical inputs run in the native kernels when the
+ * native backend is selected (same values: inversion is a function; test/field/fr-native.test.ts).
  */
 export function batchInvert(values: readonly bigint[]): bigint[] {
   const n = values.length;
+  if (n >= NATIVE_BATCH_INVERT_MIN && selectedBackend() === "native") {
+    let canonical = true;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === 0n) throw new RangeError(`batchInvert: element ${i} is zero`);
+      if (typeof v !== "bigint" || v < 0n || v >= MODULUS) canonical = false;
+    }
+    if (canonical) {
+      const native = requireNative();
+      return native.frToBigints(native.frBatchInvert(values, threadCount()));
+    }
+  }
   const prefix = new Array<bigint>(n);
   let acc = 1n;
   for (let i = 0; i < n; i++) {

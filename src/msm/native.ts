@@ -50,6 +50,22 @@ export interface NativeKernels {
   frDivideByLinear(words: Uint8Array, x: bigint): Uint8Array;
   /** The quotient of a(X) by (X^2 - s)(X - s), remainder discarded. */
   frDivideBySquareTimesLinear(words: Uint8Array, s: bigint): Uint8Array;
+  /**
+   * One degree-2 sum-check round over pairs (a_k, b_k) of equal, even length: three words, the sums over k and
+   * i of a_k[2i]·b_k[2i], of a_k[2i+1]·b_k[2i+1] and of (a_k[2i+1] − a_k[2i])·(b_k[2i+1] − b_k[2i]).
+   */
+  frPairProducts(as: readonly Uint8Array[], bs: readonly Uint8Array[], threads: number): Uint8Array;
+  /** `size` words: Σ_e scales[e]·eq(·, points[e]) placed at offsets[e] (offset + 2^points[e].length <= size). */
+  frEqSum(size: number, offsets: readonly number[], points: readonly (readonly bigint[])[], scales: readonly bigint[]): Uint8Array;
+  /**
+   * The eq-weighted sum-check kernel: k + 1 words, Σ_i w[i]·Π_m (f_m[2i] + t·(f_m[2i+1] − f_m[2i])) for
+   * t = 0..k. Factors hold at least 2·weights.length entries, canonical or signed representatives (|v| < r).
+   */
+  frWeightedProducts(factors: readonly (readonly bigint[])[], weights: readonly bigint[], threads: number): Uint8Array;
+  /** {@link frWeightedProducts} over packed vectors (every factor 2·weights words). */
+  frWeightedProductsWords(factors: readonly Uint8Array[], weights: Uint8Array, threads: number): Uint8Array;
+  /** 1/v for every value (RangeError "element i is zero" on a zero), as words. */
+  frBatchInvert(values: readonly bigint[] | Uint8Array, threads: number): Uint8Array;
 }
 
 /** Where node-gyp puts the addon, relative to this file (src/msm). */

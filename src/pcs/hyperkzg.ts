@@ -77,8 +77,11 @@ export function commit(srs: Srs, evals: readonly bigint[]): G1Point {
 /** Inputs of {@link open}. */
 export interface OpenParameters {
   readonly srs: Srs;
-  /** The committed table; zero-padded to 2^point.length (longer tables are refused). */
-  readonly evals: readonly bigint[];
+  /**
+   * The committed table; zero-padded to 2^point.length (longer tables are refused). Bigints, or packed as
+   * canonical 32-byte little-endian words (the native kernels' layout: no conversion when they run).
+   */
+  readonly evals: readonly bigint[] | Uint8Array;
   readonly point: readonly bigint[];
   readonly transcript: Transcript;
   /** The commitment, if the caller has it (saves one MSM); must equal commit(srs, evals). */
@@ -93,13 +96,14 @@ export interface OpenParameters {
 /** Opens the committed table at `point`; returns the value f~(point) and its proof. */
 export function open(params: OpenParameters): { value: bigint; proof: HyperKzgProof } {
   const { srs } = params;
-  if (params.evals.length > 2 ** params.point.length) {
-    throw new RangeError(`HyperKZG open: ${params.evals.length} evaluations exceed 2^${params.point.length}`);
+  const count = params.evals instanceof Uint8Array ? packedLength(params.evals) : params.evals.length;
+  if (count > 2 ** params.point.length) {
+    throw new RangeError(`HyperKZG open: ${count} evaluations exceed 2^${params.point.length}`);
   }
   const point = params.point.length === 0 ? [0n] : params.point.map((u, j) => Fr.assertFr(u, `point[${j}]`));
   const l = point.length;
   if (2 ** l > srs.g1Powers.length) throw new RangeError(`HyperKZG open: 2^${l} exceeds the SRS size`);
-  const commitment = params.commitment ?? commit(srs, params.evals);
+  const commitment = params.commitment ?? (params.evals instanceof Uint8Array ? commitCoefficients(srs, params.evals) : commit(srs, params.evals));
   const kernels = polyKernels(params.kernels);
   // Two calls rather than one on a union, so each is type-checked against its own vector type.
   return kernels.backend === "native"
@@ -119,7 +123,7 @@ function openWith<V>(
 ): { value: bigint; proof: HyperKzgProof } {
   const { srs, transcript } = params;
   const l = point.length;
-  const f0 = k.fromBigints(params.evals, 2 ** l);
+  const f0 = params.evals instanceof Uint8Array ? k.fromWords(params.evals, 2 ** l) : k.fromBigints(params.evals, 2 ** l);
 
   // 1. Fold: f_{j+1} = f_j with x_j bound to u_j; the last fold, f_l = f~(u), is the value.
   const polys: V[] = [f0];
@@ -152,6 +156,12 @@ function openWith<V>(
   const wPrime = k.commit(srs, qPrime);
   transcript.absorbPoint(HYPERKZG_LABELS.wPrime, wPrime);
   return { value, proof: { folds, evals, w, wPrime } };
+}
+
+/** Words in packed evaluations (32 bytes each). */
+function packedLength(words: Uint8Array): number {
+  if (words.length % 32 !== 0) throw new RangeError(`HyperKZG open: packed evaluations of ${words.length} bytes are not whole 32-byte words`);
+  return words.length / 32;
 }
 
 /** Inputs of {@link verify}. */

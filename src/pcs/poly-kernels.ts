@@ -25,6 +25,8 @@ export interface PolyKernels<V> {
   readonly backend: MsmBackendName;
   /** The values (canonical, not re-checked) zero-extended to `size` entries. */
   fromBigints(values: readonly bigint[], size: number): V;
+  /** Packed canonical words (32-byte little-endian, checked canonical) zero-extended to `size` entries. */
+  fromWords(words: Uint8Array, size: number): V;
   toBigints(v: V): bigint[];
   length(v: V): number;
   /** v[2i] + u·(v[2i+1] - v[2i]): binds the first variable of a multilinear table (length even, >= 2). */
@@ -62,6 +64,13 @@ export function nativeKernels(native: NativeKernels): PolyKernels<Uint8Array> {
   return {
     backend: "native",
     fromBigints: (values, size) => native.frFromBigints(values, size),
+    fromWords: (words, size) => {
+      if (words.length > size * 32) throw new RangeError(`fromWords: ${words.length / 32} words exceed ${size}`);
+      const out = new Uint8Array(size * 32);
+      out.set(words);
+      // The native kernels check every word canonical on their first use of the vector.
+      return out;
+    },
     toBigints: (v) => native.frToBigints(v),
     length: (v) => v.length / 32,
     fold: (v, u) => native.frFold(v, u, threads),
@@ -98,6 +107,16 @@ export function portableKernels(): PolyKernels<bigint[]> {
     fromBigints: (values, size) => {
       const out = values.slice();
       for (let i = values.length; i < size; i++) out.push(0n);
+      return out;
+    },
+    fromWords: (words, size) => {
+      if (words.length > size * 32) throw new RangeError(`fromWords: ${words.length / 32} words exceed ${size}`);
+      const out = new Array<bigint>(size).fill(0n);
+      for (let i = 0; i * 32 < words.length; i++) {
+        const v = readWordLE(words, i * 32);
+        if (v >= MODULUS) throw new RangeError(`fromWords: word ${i} is not a canonical Fr element`);
+        out[i] = v;
+      }
       return out;
     },
     toBigints: (v) => v.slice(),

@@ -13,6 +13,8 @@
  */
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
+import { requireNative, selectedBackend, threadCount } from "../msm/backend";
+import { readWordLE } from "../msm/layout";
 import { eqTable } from "../poly/mle";
 import { interpolateFromIntegerNodes } from "../poly/univariate";
 import type { ProductTerm } from "./types";
@@ -71,6 +73,13 @@ export function advanceEqWeight(state: EqWeightState, j: number, r: bigint): voi
 }
 
 /**
+ * Pairs per round from which {@link weightedProductValues} runs in the native kernels (when the native
+ * backend is selected and the term has two factors or more): below it, or for one factor (no modular
+ * reduction at all in the bigint loop), reading the bigints into the addon costs more than it saves.
+ */
+export const NATIVE_EQ_KERNEL_MIN = 1 << 11;
+
+/**
  * [sum_i E[i] · prod_k f_k(t) on pair i] for t = 0..k (k = number of factors), lazily reduced. A single factor
  * needs no reduction at all inside the loop (E[i]·(a + t·d) accumulates unreduced).
  */
@@ -79,6 +88,11 @@ function weightedProductValues(tables: readonly bigint[][], factors: readonly nu
   const k = fs.length;
   const points = k + 1;
   const half = weights.length;
+  if (k >= 2 && half >= NATIVE_EQ_KERNEL_MIN && selectedBackend() === "native") {
+    // Same sums in the native kernels (the tables cross as bigints: signed small representatives allowed).
+    const out = requireNative().frWeightedProducts(fs, weights, threadCount());
+    return Array.from({ length: points }, (_, t) => readWordLE(out, 32 * t));
+  }
   const sums = new Array<bigint>(points).fill(0n);
   if (k === 1) {
     const f = fs[0];

@@ -3,3 +3,4 @@ export * from "./types";
 export * from "./prover";
 export * from "./verifier";
 export * from "./encoding";
+export * from "./packed";

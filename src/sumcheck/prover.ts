@@ -16,7 +16,9 @@
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
 import { bindFirstVariableInPlace, eqTable, numVarsFor } from "../poly/mle";
+import { requireNative, selectedBackend, threadCount } from "../msm/backend";
 import { advanceEqWeight, eqRoundCoefficients, initEqWeight } from "./eq-kernel";
+import { NATIVE_EQ_SUMCHECK_MIN, proveEqWeightedPacked } from "./packed";
 import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
 import type { Transcript } from "../transcript";
 import { SUMCHECK_LABELS, combineTerms, degreeOf, type ProductTerm, type SumcheckProof } from "./types";
@@ -81,6 +83,12 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
 
   // All terms eq-weighted: the eq kernel (no eq tables). Some: materialize their eq tables as ordinary factors.
   const eqMode = terms.every((t) => t.eqPoint);
+  if (eqMode && numVars > 0 && 2 ** numVars >= NATIVE_EQ_SUMCHECK_MIN && selectedBackend() === "native") {
+    // The same proof over packed vectors in the native kernels (./packed.ts); the tables were checked above.
+    const canonical = params.tables.map((t) => t.map((v) => v));
+    const out = proveEqWeightedPacked({ native: requireNative(), tables: canonical, terms, numVars, degree, claim: params.claim, transcript, threads: threadCount() });
+    return { ...out, degree };
+  }
   let plainTerms: readonly ProductTerm[] = terms;
   if (!eqMode && terms.some((t) => t.eqPoint)) {
     plainTerms = terms.map((t) => {

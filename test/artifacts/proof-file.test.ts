@@ -8,6 +8,7 @@ import {
   MAX_PROOF_FILE_BYTES,
   MAX_PROOF_JSON_BYTES,
   PROOF_FILE_VERSION,
+  PROOF_FILE_VERSION_GENERATION,
   PROOF_HEADER_BYTES,
   decodeProofFile,
   encodeProofFile,
@@ -87,8 +88,8 @@ describe("artifacts: proof file", () => {
       magic[0] = 0x7f;
       expectError(() => decodeProofFile(magic), /not a deepprove proof file/);
       const version = Uint8Array.from(bytes);
-      version[5] = PROOF_FILE_VERSION + 1;
-      expectError(() => decodeProofFile(version), new RegExp(`version ${PROOF_FILE_VERSION + 1} is not supported`));
+      version[5] = PROOF_FILE_VERSION_GENERATION + 1;
+      expectError(() => decodeProofFile(version), new RegExp(`version ${PROOF_FILE_VERSION_GENERATION + 1} is not supported`));
     });
 
     it("refuses a length field larger than the file", () => {
@@ -121,7 +122,7 @@ describe("artifacts: proof file", () => {
       expectError(() => parseProofFileJson("[]"), /not a JSON object/);
       expectError(() => parseProofFileJson(text({ ...good, extra: 1 })), /unknown field "extra"/);
       expectError(() => parseProofFileJson(text({ ...good, format: "other" })), /format is "other"/);
-      expectError(() => parseProofFileJson(text({ ...good, version: 2 })), /version 2 is not supported/);
+      expectError(() => parseProofFileJson(text({ ...good, version: 3 })), /version 3 is not supported/);
       expectError(() => parseProofFileJson(text({ ...good, proof: "0x123" })), /field "proof" must be 0x followed by an even number/);
       expectError(() => parseProofFileJson(text({ ...good, input: 5 })), /field "input"/);
       expectError(() => parseProofFileJson(text({ ...good, digest: undefined })), /field "digest"/);

@@ -10,6 +10,7 @@ import { parseVerifyingKey, verifyingKeyJson } from "../../src/prover/keys";
 import { setupModel } from "../../src/prover/setup";
 import { loadCorpusTrace } from "../prover/corpus-helpers";
 import { graphSrs } from "../prover/graph-helpers";
+import { deployInterpreter } from "../verifier-sol/interpreter";
 import type { InferenceRegistry } from "../../typechain-types";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -57,7 +58,7 @@ function link(bytecode: string, refs: Record<string, Record<string, { start: num
 /**
  * End to end on the in-process network (Osaka, EIP-7825 cap): set up a corpus model, prove one inference for the
  * sender's address, generate its verifier with `generateVerifier`, compile and deploy it (ModelVerifier and
- * ModelVerifierPcs linked), register it in the InferenceRegistry, verify the inference there and query it; a
+ * the other interpreter libraries linked), register it in the InferenceRegistry, verify the inference there and query it; a
  * rejected proof reverts and changes nothing. Reports gas (receipt gasUsed: intrinsic, data and EIP-7623 floor
  * included), calldata and bytecode sizes.
  */
@@ -69,13 +70,11 @@ describe("e2e: setup → prove → calldata → generated verifier → Inference
 
   before(async () => {
     [owner, prover] = await ethers.getSigners();
-    const pcs = await ethers.deployContract("ModelVerifierPcs");
-    const lib = await ethers.deployContract("ModelVerifier", { libraries: { ModelVerifierPcs: await pcs.getAddress() } });
-    libraries = { ModelVerifier: await lib.getAddress() };
+    libraries = await deployInterpreter();
     registry = (await ethers.deployContract("InferenceRegistry")) as unknown as InferenceRegistry;
   });
 
-  for (const name of ["2l_relu_fc", "3l_relu_conv_fc"]) {
+  for (const name of ["2l_relu_fc", "3l_relu_conv_fc", "1l_max_pool"]) {
     it(`${name}: the registry records a verified inference; a rejected proof changes nothing`, async function () {
       const corpus = loadCorpusTrace(name);
       if (!corpus) this.skip();

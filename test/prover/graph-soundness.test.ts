@@ -88,12 +88,21 @@ describe("prover: whole-model proof soundness", function () {
   });
 
   it("proofs from a tampered trace are rejected: a wrong activation output, a wrong requantized output", () => {
-    const prove = (trace: IntegerTrace) => proveInference({ setup: p.setup, model: p.model, srs: graphSrs(), trace, prover: PROVER, unsafeDishonest: true });
-    const relu = p.trace.steps.find((s) => s.op === "Relu")!;
-    const k = Array.from(relu.values[0].data).findIndex((v) => v < 2000);
-    for (const trace of [tamperedTrace(p.trace, relu.node, k, 1), tamperedTrace(p.trace, "Gemm_0", 0, 1), tamperedTrace(p.trace, "Gemm_0", 1, -1)]) {
-      const bad = prove(trace);
-      expect(rejection(p, bad.statement, bad.proof)).to.not.equal("accepted");
+    // 1l_mlp's Relu is fused into Gemm_0's requantization (s > 0: the dishonest witness hides the error in rem,
+    // whose limbs leave the range table); 1l_relu's Relu is a requantization with s = 0 (the error sits in the
+    // saturation flags, which the requant identity's zero-check refuses).
+    for (const [m, node] of [[p, "Relu_1"], [other, "Relu_0"]] as const) {
+      const prove = (trace: IntegerTrace) => proveInference({ setup: m.setup, model: m.model, srs: graphSrs(), trace, prover: PROVER, unsafeDishonest: true });
+      const relu = m.trace.steps.find((s) => s.node === node)!;
+      const data = Array.from(relu.values[0].data);
+      const inside = data.findIndex((v) => v > 0 && v < 2000);
+      const zero = data.findIndex((v) => v === 0);
+      const cases = [tamperedTrace(m.trace, node, inside, 1), tamperedTrace(m.trace, node, inside, -1), ...(zero >= 0 ? [tamperedTrace(m.trace, node, zero, 1), tamperedTrace(m.trace, node, zero, -1)] : [])];
+      expect(inside >= 0 && cases.length >= 2).to.equal(true);
+      for (const trace of cases) {
+        const bad = prove(trace);
+        expect(rejection(m, bad.statement, bad.proof)).to.not.equal("accepted");
+      }
     }
   });
 

@@ -2,15 +2,16 @@
  * The requant IOP of the arena design (src/prover/layers/requant.ts): a LIST of claims on y becomes one claim
  * on acc and the advice values at one point. Completeness over several shifts, saturation, s = 0, negative
  * multipliers and single elements; every handed-on value checked against the true tables; soundness of the
- * IOP itself (false claims, every tampered message). Membership of the witness in CLAMP / RANGE is the
- * arena's job and is tested end to end (test/prover/graph*.test.ts).
+ * IOP itself (false claims, every tampered message, dishonest saturation flags). Clamp bounds narrower than
+ * [qmin, qmax] (a fused ReLU / Clip) and narrow limbs (L = 6). Membership of the limbs in RANGE is the arena's
+ * job and is tested end to end (test/prover/graph*.test.ts).
  */
 import { expect } from "chai";
 import * as Fr from "../../src/field/fr";
 import { evaluateMle } from "../../src/poly/mle";
 import { LayerProofError, type Claim } from "../../src/prover/claims";
-import { proveRequant, requantRangeColumns, requantTables, splitRangeClaims, verifyRequant, type RequantProof } from "../../src/prover/layers/requant";
-import { REQUANT_LIMB_BITS, requantGeometry, requantWitness, type RequantSpec } from "../../src/prover/layers/requant-spec";
+import { boundClaims, flatEvals, proveRequant, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof } from "../../src/prover/layers/requant";
+import { REQUANT_LIMB_BITS, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../src/prover/layers/requant-spec";
 import { evaluateTensor, layoutOf, LayoutError, type IntTensor } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
 import { randomFrs, randomInts } from "./helpers";
@@ -45,12 +46,24 @@ function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], p
     throw e;
   }
   const at = (t: readonly bigint[]) => evaluateMle(t, v.point);
+  const geo = requantGeometry(spec);
+  const same = (ts: readonly (readonly bigint[])[], vs: readonly bigint[]) => ts.length === vs.length && ts.every((t, i) => at(t) === vs[i]);
   return (
     evaluateTensor(layoutOf(acc.shape), acc.data, v.acc.point) === v.acc.value &&
-    at(tables.sigma) === v.evals.sigma &&
-    tables.rem.every((t, i) => at(t) === v.evals.rem[i]) &&
-    tables.e.every((t, j) => at(t) === v.evals.e[j])
+    same([tables.p, tables.q], [v.evals.p, v.evals.q]) &&
+    same(tables.rem, v.evals.rem) &&
+    same(tables.e, v.evals.e) &&
+    same(tables.u, v.evals.u) &&
+    same(tables.uc, v.evals.uc) &&
+    geo.uLimbs > 0
   );
+}
+
+/** Proves a (possibly dishonest) witness's y; the claims are on that y, the last at a random point. */
+function proveWitness(spec: RequantSpec, acc: IntTensor, w: RequantWitness) {
+  const tables = requantTables(spec, w);
+  const claims = [claimOn(spec.shape, w.y.map(Number), "w0"), claimOn(spec.shape, w.y.map(Number), "w1")];
+  return () => proveRequant({ spec, acc, tables, claims, transcript: new Transcript("requant-test") });
 }
 
 describe("prover: requant IOP (arena form)", () => {
@@ -76,18 +89,18 @@ describe("prover: requant IOP (arena form)", () => {
     }
   });
 
-  it("range columns: rem limbs, the scaled short top limb, e limbs; the scaled copy is checked", () => {
+  it("range columns: rem limbs, e limbs, u and ū limbs, the scaled short top limb last; the scaled copy is checked", () => {
     const s = spec(2_000_000_000n, 45);
     const geo = requantGeometry(s);
     const { tables } = setup(s, acc, 1);
     const cols = requantRangeColumns(geo, tables);
-    expect(cols.length).to.equal(geo.remLimbs + 1 + geo.eLimbs);
+    expect(cols.length).to.equal(geo.remLimbs + 1 + geo.eLimbs + 2 * geo.uLimbs);
     expect(cols.every((c) => c.every((v) => v < LIMB_RANGE))).to.equal(true);
     const p = randomFrs(geo.layout.numVars, "rho");
     const values = cols.map((c) => evaluateMle(c, p));
     expect(splitRangeClaims(geo, values).rem).to.deep.equal(values.slice(0, geo.remLimbs));
     const bad = [...values];
-    bad[geo.remLimbs] = Fr.add(bad[geo.remLimbs], 1n);
+    bad[bad.length - 1] = Fr.add(bad[bad.length - 1], 1n);
     expect(() => splitRangeClaims(geo, bad)).to.throw(LayerProofError, "scaled copy");
   });
 
@@ -125,12 +138,55 @@ describe("prover: requant IOP (arena form)", () => {
     p.sumcheck.rounds.forEach((round, j) =>
       round.forEach((_, i) => variants.push({ ...p, sumcheck: { rounds: p.sumcheck.rounds.map((r, jj) => (jj === j ? r.map((c, ii) => (ii === i ? bump(c) : c)) : r)) } })),
     );
-    variants.push({ ...p, evals: { ...p.evals, acc: bump(p.evals.acc) } });
-    variants.push({ ...p, evals: { ...p.evals, sigma: bump(p.evals.sigma) } });
-    p.evals.rem.forEach((_, i) => variants.push({ ...p, evals: { ...p.evals, rem: p.evals.rem.map((v, ii) => (ii === i ? bump(v) : v)) } }));
-    p.evals.e.forEach((_, i) => variants.push({ ...p, evals: { ...p.evals, e: p.evals.e.map((v, ii) => (ii === i ? bump(v) : v)) } }));
+    const geo = requantGeometry(s);
+    const flat = flatEvals(p.evals);
+    flat.forEach((_, i) => variants.push({ ...p, evals: unflatten(geo, flat.map((v, ii) => (ii === i ? bump(v) : v))) }));
     variants.push({ ...p, evals: { ...p.evals, e: p.evals.e.slice(1) } });
+    variants.push({ ...p, evals: { ...p.evals, u: [] } });
     for (const v of variants) expect(resolves(s, acc, claims, v, tables)).to.equal(false);
     expect(variants.length).to.be.greaterThan(20);
   });
+
+  it("clamp bounds [0, qmax] (a fused ReLU) and [−5, 9] (a Clip), limbs of 6 bits: complete, y = clamp(t, lo, hi)", () => {
+    for (const [lo, hi, L] of [[0n, 2047n, 6], [-5n, 9n, 6], [-2048n, 2047n, 7]] as const) {
+      const s: RequantSpec = { ...spec(1_400_000_000n, 40), lo, hi, limbBits: L };
+      const geo = requantGeometry(s);
+      const { w, tables, claims, proved } = setup(s, acc, 2);
+      expect(w.y.every((y) => y >= lo && y <= hi)).to.equal(true);
+      expect(w.y.some((y) => y === lo) && w.y.some((y) => y === hi), "both bounds are hit").to.equal(true);
+      expect(resolves(s, acc, claims, proved.proof, tables)).to.equal(true);
+      const cols = requantRangeColumns(geo, tables);
+      expect(cols.every((c) => c.every((v) => v < 2n ** BigInt(L)))).to.equal(true);
+      // The arena's u and ū values give two true claims on y.
+      const rho = randomFrs(geo.layout.numVars, "rho");
+      const split = splitRangeClaims(geo, cols.map((c) => evaluateMle(c, rho)));
+      const yAt = evaluateTensor(geo.layout, w.y.map(Number), rho);
+      expect(boundClaims(geo, rho, split.u, split.uc).map((c) => c.value)).to.deep.equal([yAt, yAt]);
+    }
+    expect(() => requantGeometry({ ...spec(3n, 8), lo: 5n, hi: 5n })).to.throw(LayoutError, "clamp bounds");
+    expect(() => requantGeometry({ ...spec(3n, 8), limbBits: 5 })).to.throw(LayoutError, "limb width");
+  });
+
+  it("dishonest flags are refused by the identity: p = 1 with y < hi, q = 1 with y > lo, p = 2 with e halved", () => {
+    const s: RequantSpec = { ...spec(1_400_000_000n, 40), lo: 0n, hi: 2047n, limbBits: 6 };
+    const honest = requantWitness(s, acc);
+    const up = honest.p.findIndex((v) => v === 1n);
+    const down = honest.q.findIndex((v) => v === 1n);
+    expect(up >= 0 && down >= 0).to.equal(true);
+    const edit = (w: RequantWitness, i: number, y: bigint, p: bigint, q: bigint, e: bigint): RequantWitness => {
+      const set = (xs: readonly bigint[], v: bigint) => xs.map((x, k) => (k === i ? v : x));
+      return { ...w, y: set(w.y, y), p: set(w.p, p), q: set(w.q, q), e: set(w.e, e), u: set(w.u, y - 0n), uc: set(w.uc, 2047n - y) };
+    };
+    const t = (i: number) => honest.y[i] + (honest.p[i] - honest.q[i]) * honest.e[i];
+    expect(proveWitness(s, acc, honest)).to.not.throw();
+    // Saturated upward, but y one below hi: (p − q)·e still equals t − y, so only p·ū = 0 catches it.
+    expect(proveWitness(s, acc, edit(honest, up, 2046n, 1n, 0n, t(up) - 2046n))).to.throw(LayerProofError, "false");
+    // Saturated downward, but y one above lo: only q·u = 0 catches it.
+    expect(proveWitness(s, acc, edit(honest, down, 1n, 0n, 1n, 1n - t(down)))).to.throw(LayerProofError, "false");
+    // A non-boolean flag: p = 2 with e = (t − y) / 2 keeps the identity and p·ū = 0; p² = p catches it.
+    const even = honest.p.findIndex((v, i) => v === 1n && honest.e[i] % 2n === 0n);
+    expect(even >= 0).to.equal(true);
+    expect(proveWitness(s, acc, edit(honest, even, 2047n, 2n, 0n, honest.e[even] / 2n))).to.throw(LayerProofError, "false");
+  });
 });
+

@@ -106,7 +106,7 @@ describe("sdk: against a `npx hardhat node` process on localhost", function () {
     const first = deploy();
     expect(first.status, first.stderr).to.equal(0);
     expect(first.stdout).to.match(/deploying to localhost from 0x[0-9a-fA-F]{40} \(no record of LAToken\)/);
-    expect(first.stdout).to.match(/model 1: .*setup-mlp \(digest 0x[0-9a-f]{64}\), verifier 0x[0-9a-fA-F]{40} \(deployed ModelVerifierPcs, ModelVerifier, Verifier_[0-9a-f]{8};/);
+    expect(first.stdout).to.match(/model 1: .*setup-mlp \(digest 0x[0-9a-f]{64}\), verifier 0x[0-9a-fA-F]{40} \(deployed ModelVerifierPcs, (ModelVerifier\w+, )*ModelVerifier, Verifier_[0-9a-f]{8};/);
     const book = readNetworkAddresses(dir, "localhost");
     const nonce = await getTransactionCount(wallet(0), { address: deployer.address });
     const second = deploy();

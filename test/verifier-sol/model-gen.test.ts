@@ -40,8 +40,8 @@ describe("compiler: verifier generator and calldata", function () {
   });
 
   it("refuses a plan with a step the interpreter does not run, naming the node", function () {
-    const step: NodeStep = { node: "sel0", op: "Where", kind: "select", handler: "select", outputs: ["y"] };
-    expect(() => generateVerifier(withNodes([step]))).to.throw(UnsupportedStepError, /node sel0 \(Where\).*"select"/);
+    const step: NodeStep = { node: "sel0", op: "Where", kind: "where", handler: "no-such-step", outputs: ["y"] };
+    expect(() => generateVerifier(withNodes([step]))).to.throw(UnsupportedStepError, /node sel0 \(Where\).*"no-such-step"/);
   });
 
   it("refuses a contract over the code size limit", function () {

@@ -4,6 +4,7 @@ import { executePlan, ProofRejectedError, verifierPlan, type InferenceStatement,
 import { modelProgram } from "../../src/compiler/program/model";
 import { proveCorpus, type ProvedModel } from "../prover/graph-helpers";
 import type { ModelVerifier, ModelVerifierHarness, ModelVerifierPcs } from "../../typechain-types";
+import { deployInterpreter } from "./interpreter";
 
 /**
  * The on-chain model interpreter (contracts/verifier/ModelVerifier.sol) against the TypeScript reference verifier
@@ -17,8 +18,9 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
   let pcs: ModelVerifierPcs;
 
   before(async () => {
-    pcs = (await ethers.deployContract("ModelVerifierPcs")) as unknown as ModelVerifierPcs;
-    lib = (await ethers.deployContract("ModelVerifier", { libraries: { ModelVerifierPcs: await pcs.getAddress() } })) as unknown as ModelVerifier;
+    const libraries = await deployInterpreter();
+    pcs = (await ethers.getContractAt("ModelVerifierPcs", libraries.ModelVerifierPcs)) as unknown as ModelVerifierPcs;
+    lib = (await ethers.getContractAt("ModelVerifier", libraries.ModelVerifier)) as unknown as ModelVerifier;
     harness = (await ethers.deployContract("ModelVerifierHarness", { libraries: { ModelVerifier: await lib.getAddress() } })) as unknown as ModelVerifierHarness;
   });
 

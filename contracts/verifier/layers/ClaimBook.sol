@@ -104,6 +104,16 @@ library ClaimBook {
         return at + n + 3;
     }
 
+    /// @notice The words of `words` as a byte string of 32 bytes per word, IN PLACE: `words` is consumed (its
+    /// length word now counts bytes), so call it only on a buffer's last use. Passing `bytes` to an external
+    /// library costs one MCOPY where a uint256[] is ABI-encoded element by element.
+    function asBytes(uint256[] memory words) internal pure returns (bytes memory b) {
+        assembly ("memory-safe") {
+            b := words
+            mstore(b, shl(5, mload(words)))
+        }
+    }
+
     /// @dev Reserves `words` words at the end of the records (doubling the buffer when full).
     function _reserve(Book memory b, uint256 words) private pure returns (uint256 at) {
         at = b.words;

@@ -65,6 +65,22 @@ library Machine {
     }
 
     /// @notice The first n coordinates of `p` (a copy).
+    /// @notice The word array stored at memory address `at` as [length, items…] — a view, not a copy — and
+    /// the address after it (for {ModelVerifierPcs.arena}'s packed outcome).
+    function arrayAt(uint256 at) internal pure returns (uint256[] memory a, uint256 next) {
+        assembly ("memory-safe") {
+            a := at
+            next := add(at, shl(5, add(mload(at), 1)))
+        }
+    }
+
+    /// @notice The word at memory address `at` + 32·i.
+    function wordAt(uint256 at, uint256 i) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := mload(add(at, shl(5, i)))
+        }
+    }
+
     function prefix(uint256[] memory p, uint256 n) internal pure returns (uint256[] memory out) {
         out = new uint256[](n);
         assembly ("memory-safe") {

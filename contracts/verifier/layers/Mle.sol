@@ -15,15 +15,16 @@ library Mle {
         uint256 n = x.length;
         assembly ("memory-safe") {
             acc := 1
+            let m := R_MODULUS
             let px := add(x, 0x20)
             let py := add(add(y, 0x20), shl(5, offset))
             for { let j := 0 } lt(j, n) { j := add(j, 1) } {
                 let a := mload(add(px, shl(5, j)))
                 let b := mload(add(py, shl(5, j)))
                 // a·b + (1 − a)(1 − b) = 2ab − a − b + 1
-                let ab := mulmod(a, b, R_MODULUS)
-                let t := addmod(addmod(ab, ab, R_MODULUS), sub(R_MODULUS, addmod(a, b, R_MODULUS)), R_MODULUS)
-                acc := mulmod(acc, addmod(t, 1, R_MODULUS), R_MODULUS)
+                let ab := mulmod(a, b, m)
+                let t := addmod(addmod(ab, ab, m), sub(m, addmod(a, b, m)), m)
+                acc := mulmod(acc, addmod(t, 1, m), m)
             }
         }
     }
@@ -37,18 +38,20 @@ library Mle {
     function eqTable(uint256[] memory point, uint256 offset, uint256 n) internal pure returns (uint256[] memory t) {
         t = new uint256[](1 << n);
         assembly ("memory-safe") {
+            // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
+            let m := R_MODULUS
             let base := add(t, 0x20)
             mstore(base, 1)
             let pp := add(add(point, 0x20), shl(5, offset))
             let size := 1
             for { let j := 0 } lt(j, n) { j := add(j, 1) } {
                 let r := mload(add(pp, shl(5, j)))
-                for { let i := 0 } lt(i, size) { i := add(i, 1) } {
-                    let slot := add(base, shl(5, i))
+                let half := shl(5, size)
+                for { let slot := base } lt(slot, add(base, half)) { slot := add(slot, 0x20) } {
                     let v := mload(slot)
-                    let hi := mulmod(v, r, R_MODULUS)
-                    mstore(add(slot, shl(5, size)), hi)
-                    mstore(slot, addmod(v, sub(R_MODULUS, hi), R_MODULUS))
+                    let hi := mulmod(v, r, m)
+                    mstore(add(slot, half), hi)
+                    mstore(slot, addmod(v, sub(m, hi), m))
                 }
                 size := shl(1, size)
             }
@@ -64,18 +67,19 @@ library Mle {
     {
         if (bound >= (1 << k)) return 1;
         assembly ("memory-safe") {
+            let m := R_MODULUS
             let pp := add(add(point, 0x20), shl(5, offset))
             let acc := 1
             for { let j := k } gt(j, 0) { } {
                 j := sub(j, 1)
                 let r := mload(add(pp, shl(5, j)))
-                let oneMinus := addmod(1, sub(R_MODULUS, r), R_MODULUS)
+                let oneMinus := addmod(1, sub(m, r), m)
                 switch and(shr(j, bound), 1)
                 case 1 {
-                    result := addmod(result, mulmod(acc, oneMinus, R_MODULUS), R_MODULUS)
-                    acc := mulmod(acc, r, R_MODULUS)
+                    result := addmod(result, mulmod(acc, oneMinus, m), m)
+                    acc := mulmod(acc, r, m)
                 }
-                default { acc := mulmod(acc, oneMinus, R_MODULUS) }
+                default { acc := mulmod(acc, oneMinus, m) }
             }
         }
     }

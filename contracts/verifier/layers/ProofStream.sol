@@ -80,9 +80,11 @@ library ProofStream {
         at = take(s, n);
         bool ok = true;
         assembly ("memory-safe") {
+            // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
+            let m := R_MODULUS
             let end := add(at, shl(5, n))
             for { let p := at } lt(p, end) { p := add(p, 0x20) } {
-                ok := and(ok, lt(calldataload(p), R_MODULUS))
+                ok := and(ok, lt(calldataload(p), m))
             }
         }
         if (!ok) _nameNonCanonical(s, at, n);
@@ -176,9 +178,11 @@ library ProofStream {
         }
         bool ok = true;
         assembly ("memory-safe") {
+            // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
+            let m := R_MODULUS
             let end := add(at, shl(5, n))
             for { let p := at } lt(p, end) { p := add(p, 0x20) } {
-                ok := and(ok, lt(calldataload(p), R_MODULUS))
+                ok := and(ok, lt(calldataload(p), m))
             }
         }
         if (!ok) _nameNonCanonical(s, at, n);

@@ -11,17 +11,18 @@ import {Mle} from "./Mle.sol";
 /// @title RequantStep — one requantization of the whole-model proof
 /// @notice Twin of `verifyRequantStep` (src/prover/graph/nodes/requant-step.ts) and `verifyRequant`
 /// (src/prover/layers/requant.ts), spec in docs/prover.md ("Requantization"):
-///   the arena's CLAMP column gives σ (an opening of A) and one more claim on y; the RANGE columns give the rem and
-///   e limbs (openings of A; the scaled top limb must be 2^(L−τ) times the top limb); then every claim on y
-///   (r_k, v_k) — collected ones, then the CLAMP one — is absorbed as ONE message "requant.claims",
-///   c = challenge("requant.coeff"), a sum-check of 2^s·Σ_k c^k v_k over n rounds (degree 3, 2 without e limbs),
-///   absorb("requant.evals", [acc, σ, rem…, e…]) and the check (limbs base 2^L)
-///   (Σ_k c^k eq(r_k, ρ′))·(M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li) rem_i − 2^s·σ·Σ_j 2^(Lj) e_j)
+///   the RANGE columns give the rem, e, u and ū limbs at the arena point ρ_a (openings of A; the scaled top limb,
+///   the last column, must be 2^(L−τ) times the top limb); every claim on y (r_k, v_k) — the collected ones, then
+///   y = lo + Σ_j 2^(Lj) u_j and y = hi − Σ_j 2^(Lj) ū_j (lo ≤ 0 ≤ hi; u = −lo, ū = hi in the padding) — is
+///   absorbed as ONE message "requant.claims", c = challenge("requant.coeff"), a sum-check of 2^s·Σ_k c^k v_k
+///   over n rounds of degree 3, absorb("requant.evals", [acc, p, q, rem…, e…, u…, ū…]) and the check (K claims)
+///   (Σ_k c^k eq(r_k, ρ′))·(M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li) rem_i − 2^s·(p − q)·Σ_j 2^(Lj) e_j)
+///   + eq(ρ_a, ρ′)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q))   (the flags' zero-check)
 ///   = the final claim.
-/// Out: the register holds the claim on acc at ρ′; σ, rem and e at ρ′ are openings of A.
-/// Program: u16 y, u8 n, u8 degree, indicator factor (Broadcast format, over every axis), word M, word 2^s,
-/// word 2^(s−1) (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs, u16 σ slot, u16 rem slots…,
-/// u16 e slots…, u16 CLAMP column, u8 range columns, u16 each, u8 scaledTop, [word 2^(L−τ)].
+/// Out: the register holds the claim on acc at ρ′; the advice values at ρ′ are openings of A.
+/// Program: u16 y, u8 n, indicator factor (Broadcast format, over every axis), word M, word 2^s, word 2^(s−1)
+/// (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs, u8 uLimbs, u16 A slots p, q, rem…, e…, u…, ū…,
+/// word lo, word hi (Fr), u8 range columns, u16 each, u8 scaledTop, [word 2^(L−τ)].
 library RequantStep {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     bytes32 internal constant LABEL_CLAIMS = "requant.claims";
@@ -30,22 +31,27 @@ library RequantStep {
 
     /// @notice The scaled copy of rem's top limb is not 2^(L − τ) times the limb.
     error RequantScaledTopLimb();
-    /// @notice The identity M·acc + 2^(s−1) = 2^s·(y + σ·e) + rem fails at the sum-check point.
+    /// @notice The identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem or the flags' zero-check fails at the
+    /// sum-check point.
     error RequantCheckFailed();
+
+    uint256 private constant DEGREE = 3;
 
     /// @dev The step's constants.
     struct Params {
         uint256 y;
         uint256 numVars;
-        uint256 degree;
         uint256 indicatorAt;
         uint256 multiplier;
         uint256 twoS;
         uint256 half;
-        uint256[] remSlots;
-        uint256[] eSlots;
-        uint256 sigmaSlot;
         uint256 limbBits;
+        uint256 nRem;
+        uint256 nE;
+        uint256 nU;
+        uint256[] slots;
+        uint256 lo;
+        uint256 hi;
     }
 
     /// @notice Runs one requantization; the register ends holding the claim on acc.
@@ -60,80 +66,82 @@ library RequantStep {
             power = mulmod(power, c, R_MODULUS);
         }
         (uint256[] memory rho, uint256 expected) =
-            ProofStream.sumcheck(m.s, mulmod(p.twoS, target, R_MODULUS), p.numVars, p.degree);
-        uint256 evals = ProofStream.absorbScalars(m.s, LABEL_EVALS, 2 + p.remSlots.length + p.eSlots.length);
-        _check(m, p, claims, c, rho, evals, expected);
-        _openEvals(m, p, rho, evals);
-        ProofStream.Claim memory acc;
-        acc.point = rho;
-        acc.value = ProofStream.word(evals, 0);
-        m.regs = Machine.single(acc);
+            ProofStream.sumcheck(m.s, mulmod(p.twoS, target, R_MODULUS), p.numVars, DEGREE);
+        // acc, then one value per A slot (p, q, rem, e, u, ū).
+        uint256 count = 1 + p.slots.length;
+        uint256 at = ProofStream.absorbScalars(m.s, LABEL_EVALS, count);
+        uint256[] memory ev = new uint256[](count);
+        assembly ("memory-safe") {
+            calldatacopy(add(ev, 32), at, shl(5, count))
+        }
+        _check(m, p, claims, c, rho, ev, expected);
+        _open(m, p.slots, 0, rho, ev, 1, count - 1);
+        m.regs = Machine.single(ProofStream.Claim(rho, ev[0]));
     }
 
-    /// @dev σ, rem and e at ρ′: openings of A.
-    function _openEvals(Machine.State memory m, Params memory p, uint256[] memory rho, uint256 evals) private pure {
-        ClaimBook.open(m.book, m.a, p.sigmaSlot, rho, ProofStream.word(evals, 1));
-        uint256 nRem = p.remSlots.length;
-        for (uint256 i; i < nRem; ++i) {
-            ClaimBook.open(m.book, m.a, p.remSlots[i], rho, ProofStream.word(evals, 2 + i));
-        }
-        for (uint256 j; j < p.eSlots.length; ++j) {
-            ClaimBook.open(m.book, m.a, p.eSlots[j], rho, ProofStream.word(evals, 2 + nRem + j));
-        }
+    /// @dev Opens A at slots[slotAt + i] with vals[valAt + i] for i < count.
+    function _open(
+        Machine.State memory m,
+        uint256[] memory slots,
+        uint256 slotAt,
+        uint256[] memory point,
+        uint256[] memory vals,
+        uint256 valAt,
+        uint256 count
+    ) private pure {
+        for (uint256 i; i < count; ++i) ClaimBook.open(m.book, m.a, slots[slotAt + i], point, vals[valAt + i]);
     }
 
     function _params(Program.Reader memory r) private pure returns (Params memory p) {
         p.y = Program.u16(r);
         p.numVars = Program.u8(r);
-        p.degree = Program.u8(r);
         p.indicatorAt = r.ptr;
-        // Skip the indicator's axes (u8 count, then 6 bytes per axis); it is evaluated after the sum-check.
+        // Skip the indicator's axes (u8 count, then 6 bytes per axis); it is evaluated where needed.
         Program.skip(r, 6 * Program.u8(r));
         p.multiplier = Program.word(r);
         p.twoS = Program.word(r);
         p.half = Program.word(r);
         p.limbBits = Program.u8(r);
-        p.remSlots = new uint256[](Program.u8(r));
-        p.eSlots = new uint256[](Program.u8(r));
-        p.sigmaSlot = Program.u16(r);
-        for (uint256 i; i < p.remSlots.length; ++i) p.remSlots[i] = Program.u16(r);
-        for (uint256 j; j < p.eSlots.length; ++j) p.eSlots[j] = Program.u16(r);
+        p.nRem = Program.u8(r);
+        p.nE = Program.u8(r);
+        p.nU = Program.u8(r);
+        p.slots = new uint256[](2 + p.nRem + p.nE + 2 * p.nU);
+        for (uint256 i; i < p.slots.length; ++i) p.slots[i] = Program.u16(r);
+        p.lo = Program.word(r);
+        p.hi = Program.word(r);
     }
 
-    /// @dev The arena's claims on the step's columns (σ and the limbs → A), then every claim on y: the
-    /// collected ones, then the CLAMP column's.
+    /// @dev The arena's RANGE claims (every limb → A at ρ_a), then every claim on y: the collected ones, then
+    /// y = lo + u and y = hi − ū at ρ_a.
     function _collect(Machine.State memory m, Params memory p) private pure returns (ProofStream.Claim[] memory out) {
-        uint256 clampColumn = Program.u16(m.r);
-        ProofStream.Claim memory sigma = Machine.arenaColumn(m, clampColumn, 1);
-        ClaimBook.open(m.book, m.a, p.sigmaSlot, sigma.point, sigma.value);
-        uint256 ranges = Program.u8(m.r);
-        if (ranges > 0) _rangeClaims(m, p, ranges);
+        (uint256[] memory point, uint256[] memory values, uint256 at) = _ranges(m, p);
         ProofStream.Claim[] memory taken = ClaimBook.take(m.book, p.y);
-        out = new ProofStream.Claim[](taken.length + 1);
+        out = new ProofStream.Claim[](taken.length + 2);
         for (uint256 k; k < taken.length; ++k) out[k] = taken[k];
-        out[taken.length] = Machine.arenaColumn(m, clampColumn, 0);
+        // Both identities hold on the whole cube (the padding has y = 0, u = −lo, ū = hi): no indicator.
+        out[taken.length] = ProofStream.Claim(point, addmod(p.lo, _limbSum(values, at, p.nU, p.limbBits), R_MODULUS));
+        out[taken.length + 1] = ProofStream.Claim(point, Mle.sub(p.hi, _limbSum(values, at + p.nU, p.nU, p.limbBits)));
     }
 
-    /// @dev rem limbs, [the scaled top limb: checked], e limbs — each component 0 of a RANGE column, all at the
-    /// first column's point.
-    function _rangeClaims(Machine.State memory m, Params memory p, uint256 ranges) private pure {
-        uint256[] memory values = new uint256[](ranges);
-        uint256[] memory point;
-        for (uint256 k; k < ranges; ++k) {
+    /// @dev The RANGE columns' values at ρ_a — rem…, e…, u…, ū…, [the scaled top limb: checked] — each limb
+    /// opened in A; `at` is the index of u's first limb among the values.
+    function _ranges(Machine.State memory m, Params memory p)
+        private
+        pure
+        returns (uint256[] memory point, uint256[] memory values, uint256 at)
+    {
+        values = new uint256[](Program.u8(m.r));
+        for (uint256 k; k < values.length; ++k) {
             ProofStream.Claim memory col = Machine.arenaColumn(m, Program.u16(m.r), 0);
             if (k == 0) point = col.point;
             values[k] = col.value;
         }
-        uint256 nRem = p.remSlots.length;
-        uint256 scaled = Program.u8(m.r);
-        if (scaled != 0) {
-            uint256 factor = Program.word(m.r);
-            if (values[nRem] != mulmod(factor, values[nRem - 1], R_MODULUS)) revert RequantScaledTopLimb();
+        // The scaled copy of rem's short top limb is the last RANGE column.
+        if (Program.u8(m.r) != 0 && values[values.length - 1] != mulmod(Program.word(m.r), values[p.nRem - 1], R_MODULUS)) {
+            revert RequantScaledTopLimb();
         }
-        for (uint256 i; i < nRem; ++i) ClaimBook.open(m.book, m.a, p.remSlots[i], point, values[i]);
-        for (uint256 j; j < p.eSlots.length; ++j) {
-            ClaimBook.open(m.book, m.a, p.eSlots[j], point, values[nRem + scaled + j]);
-        }
+        _open(m, p.slots, 2, point, values, 0, p.nRem + p.nE + 2 * p.nU);
+        at = p.nRem + p.nE;
     }
 
     /// @dev "requant.claims": [r_k…, v_k] for every k in one message; then c.
@@ -155,45 +163,68 @@ library RequantStep {
         return ProofStream.challenge(s, LABEL_COEFF);
     }
 
+    /// @dev The final check; ev = [acc, p, q, rem…, e…, u…, ū…].
     function _check(
         Machine.State memory m,
         Params memory p,
         ProofStream.Claim[] memory claims,
         uint256 c,
         uint256[] memory rho,
-        uint256 evals,
+        uint256[] memory ev,
         uint256 expected
     ) private pure {
         uint256 weight;
         uint256 power = 1;
+        uint256 eqLast;
         for (uint256 k; k < claims.length; ++k) {
-            weight = addmod(weight, mulmod(power, Mle.eq(claims[k].point, rho), R_MODULUS), R_MODULUS);
+            eqLast = Mle.eq(claims[k].point, rho);
+            weight = addmod(weight, mulmod(power, eqLast, R_MODULUS), R_MODULUS);
             power = mulmod(power, c, R_MODULUS);
         }
-        uint256 inner = mulmod(p.multiplier, ProofStream.word(evals, 0), R_MODULUS);
-        if (p.half != 0) {
-            Program.Reader memory ind = Program.Reader(p.indicatorAt, m.r.end);
-            inner = addmod(inner, mulmod(p.half, Broadcast.factor(ind, rho), R_MODULUS), R_MODULUS);
-        }
-        inner = Mle.sub(inner, _limbTerms(p, evals));
-        if (mulmod(weight, inner, R_MODULUS) != expected) revert RequantCheckFailed();
+        uint256 total = mulmod(weight, _identity(m, p, rho, ev), R_MODULUS);
+        // power = c^K; the last claim's point is ρ_a, so eqLast = eq(ρ_a, ρ′).
+        total = addmod(total, mulmod(eqLast, _flagTerms(p, ev, 3 + p.nRem + p.nE, c, power), R_MODULUS), R_MODULUS);
+        if (total != expected) revert RequantCheckFailed();
     }
 
-    /// @dev Σ_i 2^(Li) rem_i + 2^s·σ·Σ_j 2^(Lj) e_j from the evaluation words.
-    function _limbTerms(Params memory p, uint256 evals) private pure returns (uint256 sum) {
-        uint256 nRem = p.remSlots.length;
+    /// @dev M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li) rem_i − 2^s·(p − q)·Σ_j 2^(Lj) e_j at ρ′.
+    function _identity(Machine.State memory m, Params memory p, uint256[] memory rho, uint256[] memory ev)
+        private
+        pure
+        returns (uint256 inner)
+    {
+        inner = mulmod(p.multiplier, ev[0], R_MODULUS);
+        if (p.half != 0) {
+            uint256 ind = Broadcast.factor(Program.Reader(p.indicatorAt, m.r.end), rho);
+            inner = addmod(inner, mulmod(p.half, ind, R_MODULUS), R_MODULUS);
+        }
+        inner = Mle.sub(inner, _limbSum(ev, 3, p.nRem, p.limbBits));
+        uint256 eSum = _limbSum(ev, 3 + p.nRem, p.nE, p.limbBits);
+        inner = Mle.sub(inner, mulmod(p.twoS, mulmod(Mle.sub(ev[1], ev[2]), eSum, R_MODULUS), R_MODULUS));
+    }
+
+    /// @dev c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q) at ρ′ (u's limbs from ev[at], cK = c^K).
+    function _flagTerms(Params memory p, uint256[] memory ev, uint256 at, uint256 c, uint256 cK)
+        private
+        pure
+        returns (uint256 z)
+    {
+        uint256 pv = ev[1];
+        uint256 qv = ev[2];
+        // Horner in c from the last term: ((t3·c + t2)·c + t1)·c + t0, times c^K.
+        z = Mle.sub(mulmod(qv, qv, R_MODULUS), qv);
+        z = addmod(mulmod(z, c, R_MODULUS), Mle.sub(mulmod(pv, pv, R_MODULUS), pv), R_MODULUS);
+        z = addmod(mulmod(z, c, R_MODULUS), mulmod(qv, _limbSum(ev, at, p.nU, p.limbBits), R_MODULUS), R_MODULUS);
+        z = addmod(mulmod(z, c, R_MODULUS), mulmod(pv, _limbSum(ev, at + p.nU, p.nU, p.limbBits), R_MODULUS), R_MODULUS);
+        z = mulmod(z, cK, R_MODULUS);
+    }
+
+    /// @dev Σ_j 2^(Lj)·vals[at + j] for j < count.
+    function _limbSum(uint256[] memory vals, uint256 at, uint256 count, uint256 limbBits) private pure returns (uint256 sum) {
         uint256 limb = 1;
-        for (uint256 i; i < nRem; ++i) {
-            sum = addmod(sum, mulmod(limb, ProofStream.word(evals, 2 + i), R_MODULUS), R_MODULUS);
-            limb <<= p.limbBits;
+        for (uint256 j; j < count; ++j) {
+            sum = addmod(sum, mulmod(limb, vals[at + j], R_MODULUS), R_MODULUS);
+            limb <<= limbBits;
         }
-        uint256 eSum;
-        limb = 1;
-        for (uint256 j; j < p.eSlots.length; ++j) {
-            eSum = addmod(eSum, mulmod(limb, ProofStream.word(evals, 2 + nRem + j), R_MODULUS), R_MODULUS);
-            limb <<= p.limbBits;
-        }
-        uint256 sigmaE = mulmod(ProofStream.word(evals, 1), eSum, R_MODULUS);
-        sum = addmod(sum, mulmod(p.twoS, sigmaE, R_MODULUS), R_MODULUS);
     }
 }

@@ -40,6 +40,9 @@ interface BenchCryptoFlags {
 
 interface BenchModelFlags {
   input?: string;
+  prompt?: string;
+  tokens?: number;
+  context?: number;
   json?: boolean;
   bits: number;
   ptau?: string;
@@ -63,6 +66,30 @@ function printResult(result: object, json: boolean | undefined): void {
   for (const [key, value] of Object.entries(result)) process.stdout.write(`${key.padEnd(width)}  ${typeof value === "object" ? JSON.stringify(value) : value}\n`);
 }
 
+function parseCount(v: string, what: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 4096) throw new InvalidArgumentError(`${what}: ${v} is not an integer in 1..4096`);
+  return n;
+}
+
+/** `bench <model.gguf> --prompt <text> [--tokens N]`: one proved generation (src/llm/bench.ts). */
+async function benchGguf(model: string, flags: BenchModelFlags, command: Command): Promise<void> {
+  if (flags.prompt === undefined) command.error("error: a .gguf model needs --prompt <text>");
+  const bits = command.getOptionValueSource("bits") === "default" ? (await import("../../model/gguf/defaults")).DEFAULT_GGUF_BITS : flags.bits;
+  const { runLlmBench } = await import("../../llm/bench");
+  const result = await runLlmBench({
+    model,
+    prompt: flags.prompt!,
+    tokens: flags.tokens ?? 16,
+    bits,
+    context: flags.context,
+    ptau: flags.ptau,
+    onChain: flags.gas ? (await import("../../bench/onchain-bench")).measureOnChain : undefined,
+    onProgress: (line) => process.stderr.write(`bench: ${line}\n`),
+  });
+  printResult(result, flags.json);
+}
+
 export function registerBench(program: Command): void {
   // `bench` takes a model operand AND has subcommands sharing option names (--json, --runs): options must
   // belong to the command they follow, which commander allows only with positional options on the program.
@@ -73,6 +100,9 @@ export function registerBench(program: Command): void {
     .description("measure a model end to end (setup, prove, verify, size, accuracy; EZKL peer when present), or `bench crypto`")
     .argument("[model]", "ONNX model file (an EZKL peer folder's network.onnx adds the peer's figures)")
     .option("--input <file>", "input JSON (calibration and proved input)")
+    .option("--prompt <text>", "a .gguf model: the prompt of the proved generation (src/llm/bench.ts)")
+    .option("--tokens <n>", "a .gguf model: tokens to generate and prove (default 16)", (v) => parseCount(v, "--tokens"))
+    .option("--context <n>", "a .gguf model: positions of the proved graph (default: the smallest power of two ≥ 16 that fits)", (v) => parseCount(v, "--context"))
     .option("--json", "print one JSON object on stdout (progress stays on stderr)")
     .option("--bits <n>", `quantization bit width (${MIN_BITS}-${MAX_BITS})`, (v) => {
       const n = Number(v);
@@ -88,6 +118,7 @@ export function registerBench(program: Command): void {
         command.help({ error: true });
         return;
       }
+      if (model.toLowerCase().endsWith(".gguf")) return benchGguf(model, flags, command);
       if (!flags.input) command.error("error: required option '--input <file>' not specified");
       const { runModelBench } = await import("../../bench/model-bench");
       const result = await runModelBench({

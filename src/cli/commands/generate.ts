@@ -3,10 +3,17 @@
  * greedy generation with a llama GGUF model (KV-cache loop over the quantized graph), printed beside
  * llama.cpp's recorded greedy continuation when a reference fixture exists for that model file and prompt,
  * and beside the float model's with `--float`. Fields and semantics: docs/gguf.md §7.
+ *
+ * With `--prove --out <proof>` the generation is proved (src/llm/; docs/gguf.md, "Proved generation"): the
+ * setup directory `--setup <dir>` (default `<proof>.setup`) is reused when it exists and made otherwise
+ * (`--context`, `--ptau`), the tokens are certified by one proof written to `<proof>`, and `deepprove verify
+ * <dir> <proof>` checks it. Progress goes to stderr.
  */
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { DEFAULT_GGUF_BITS } from "../../model/gguf/defaults";
+import { parseAddress } from "./prove";
+import { INSECURE_SRS_WARNING } from "./setup";
 
 /** Largest `--tokens` accepted (the model's own context length is checked once it is loaded). */
 const MAX_TOKENS = 4096;
@@ -21,6 +28,12 @@ interface GenerateOptions {
   bits: number;
   json?: boolean;
   float?: boolean;
+  prove?: boolean;
+  out?: string;
+  setup?: string;
+  context?: number;
+  prover?: `0x${string}`;
+  ptau?: string;
 }
 
 function integerIn(name: string, lo: number, hi: number): (value: string) => number {
@@ -42,7 +55,15 @@ export function registerGenerate(program: Command): void {
     .option("--bits <n>", `quantization bit width (${MIN_BITS}-${MAX_BITS})`, integerIn("--bits", MIN_BITS, MAX_BITS), DEFAULT_GGUF_BITS)
     .option("--float", "also run the float (unquantized) model and report its agreement")
     .option("--json", "print one JSON object")
-    .action(async (modelPath: string, opts: GenerateOptions) => {
+    .option("--prove", "prove the generation (one proof of the whole sequence); needs --out")
+    .option("--out <proof>", "with --prove: the proof file to write")
+    .option("--setup <dir>", "with --prove: the setup directory to reuse, or to make when absent (default <proof>.setup)")
+    .option("--context <n>", "with --prove, for a new setup: positions of the proved graph (default: the smallest power of two ≥ 16 that fits)", integerIn("--context", 2, MAX_TOKENS))
+    .option("--prover <address>", "with --prove: the prover address the proof is bound to (default: the zero address)", parseAddress)
+    .option("--ptau <file>", "with --prove: Powers of Tau file (default: the INSECURE development SRS)")
+    .action(async (modelPath: string, opts: GenerateOptions, command: Command) => {
+      if (opts.prove) return proveAction(modelPath, opts, command);
+      for (const flag of ["out", "setup", "context", "prover", "ptau"] as const) if (opts[flag] !== undefined) command.error(`error: --${flag} needs --prove`);
       // Loaded here, not at the top: `deepprove --help` and the other commands should not pay for the model code.
       const { findReference, generateFloat, generateQuantized, leadingAgreement, loadLlamaModel, promptIds, quantizeModel } = await import(
         "../../model/gguf/generate"
@@ -100,4 +121,40 @@ export function registerGenerate(program: Command): void {
       lines.push(`time       load+quantize ${loadedMs} ms, generate ${generateMs} ms (${result.tokens_per_s} tokens/s)`);
       process.stdout.write(`${lines.join("\n")}\n`);
     });
+}
+
+/** `generate --prove`: src/llm/run.ts end to end, then the text and the proof's figures. */
+async function proveAction(modelPath: string, opts: GenerateOptions, command: Command): Promise<void> {
+  if (!opts.out) command.error("error: --prove needs --out <proof>");
+  if (opts.float) command.error("error: --float cannot be combined with --prove");
+  const [{ runProvedGeneration }, { ZERO_ADDRESS }] = await Promise.all([import("../../llm/run"), import("../../artifacts/inference")]);
+  const { result } = await runProvedGeneration({
+    model: modelPath,
+    prompt: opts.prompt,
+    tokens: opts.tokens,
+    bits: opts.bits,
+    setupDir: opts.setup ?? `${opts.out!}.setup`,
+    context: opts.context,
+    ptau: opts.ptau,
+    prover: opts.prover ?? ZERO_ADDRESS,
+    out: opts.out,
+    onProgress: (line) => process.stderr.write(`generate: ${line}\n`),
+  });
+  if (result.insecure_srs) process.stderr.write(`${INSECURE_SRS_WARNING}\n`);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `prompt     ${JSON.stringify(opts.prompt)} → ${result.prompt_ids.length} tokens`,
+    `generated  ${JSON.stringify(result.text)} (${result.ids.length} tokens${result.stopped_on_eos ? ", stopped on EOS" : ""})`,
+    result.reference_ids
+      ? `llama.cpp  agrees on ${result.agree_tokens}/${Math.min(result.ids.length, result.reference_ids.length)} tokens (${result.agree_leading} leading)`
+      : "llama.cpp  (no recorded reference for this model and prompt)",
+    `proof      ${result.out} (${result.proof_bytes} bytes of proof stream; model ${result.digest}, ${result.bits}-bit, context ${result.context})`,
+    `setup      ${result.setup} (${result.setup_ms} ms)`,
+    `time       generate ${result.generate_ms} ms, prove ${result.prove_ms} ms (${result.tokens_per_s} tokens/s), verify ${result.verify_ms} ms, peak RSS ${result.peak_rss_mb} MiB`,
+    `verify     deepprove verify ${result.setup} ${result.out}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -34,7 +34,7 @@ export function registerVerifier(program: Command): void {
           `model:     ${plan.digest}`,
           `program:   ${out.program.length} bytes`,
           `estimate:  ${e.total} gas per proof (proof ${e.proofBytes} bytes, ${e.sumcheckRounds} sum-check rounds)`,
-          `deploy:    link ModelVerifier (and ModelVerifierPcs behind it) from ${contractsImport}/verifier/`,
+          `deploy:    link ModelVerifier (and the libraries of src/compiler/interpreter-libraries.ts behind it) from ${contractsImport}/verifier/`,
         ].join("\n")}\n`,
       );
     });

@@ -26,7 +26,7 @@ function indexWidth(bits: number): 2 | 4 {
  * The broadcast factor of an operand of `operandShape` broadcast to `outShape`: the output axes it does not
  * keep whose size is not a power of two (the others contribute 1), as (d, start, bits) of the output layout.
  */
-function writeFactor(w: ProgramWriter, outShape: readonly number[], operandShape: readonly number[]): void {
+export function writeFactor(w: ProgramWriter, outShape: readonly number[], operandShape: readonly number[]): void {
   const layout = layoutOf(outShape);
   const lead = outShape.length - operandShape.length;
   const axes: { d: number; start: number; bits: number }[] = [];
@@ -41,7 +41,7 @@ function writeFactor(w: ProgramWriter, outShape: readonly number[], operandShape
 }
 
 /** An operand's broadcast point as a gather from the output point's pool (positions offset … offset + n). */
-function writeBroadcastGather(w: ProgramWriter, outShape: readonly number[], operandShape: readonly number[], offset: number, what: string): void {
+export function writeBroadcastGather(w: ProgramWriter, outShape: readonly number[], operandShape: readonly number[], offset: number, what: string): void {
   const out = symbols(offset, layoutOf(outShape).numVars);
   w.gather(poolIndices(broadcastPoint(outShape, operandShape, out).point, what), what);
 }

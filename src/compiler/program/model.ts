@@ -10,10 +10,13 @@ import { arenaVerifierShape } from "../../lookup/arena-encoding";
 import * as Fr from "../../field/fr";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, PlanSlottedPoly, RequantNodeStep, TableNodeStep, VerifierPlan } from "../../prover/graph/plan";
 import { scaledTopFactor } from "../../prover/layers/requant";
-import { REQUANT_LIMB_BITS, requantGeometry } from "../../prover/layers/requant-spec";
+import { requantGeometry } from "../../prover/layers/requant-spec";
 import { layoutOf, reshapePoint, transposePoint } from "../../prover/tensor";
 import { concatProgram, convProgram, hadamardProgram, linearProgram, matmulProgram, reindexProgram } from "./layers";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
+import { EXT_OP, type Dest, type ExtensionLibrary, type ExtensionStepCompiler, type StepEmitter } from "./extension";
+import { affineProgram, indexSection, STEP_COMPILERS } from "./steps";
+import { ATTENTION_STEPS } from "./attention";
 
 /** Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). */
 export const PROGRAM_VERSION = 1;
@@ -33,7 +36,14 @@ export const MODEL_OP = {
   skipEmpty: 0x29,
   mergeMany: 0x2a,
   input: 0x2b,
+  arena: 0x2c,
 } as const;
+
+/**
+ * Node steps the extension libraries run (./extension.ts), by handler name: each entry writes the step's
+ * instructions through the compiler's {@link StepEmitter}. One spread per extension library.
+ */
+const EXTENSION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = { ...STEP_COMPILERS, ...ATTENTION_STEPS };
 
 /** Claim destinations (Machine.sol DEST_*). */
 const DEST = { tensor: 0, weight: 1, advice: 2 } as const;
@@ -54,7 +64,7 @@ export function modelProgram(plan: VerifierPlan): Uint8Array {
   return new ModelCompiler(plan).compile();
 }
 
-class ModelCompiler {
+class ModelCompiler implements StepEmitter {
   private readonly w = new ProgramWriter();
   private readonly tensorIds = new Map<string, number>();
   private readonly weightSlots: Map<string, number>;
@@ -92,7 +102,7 @@ class ModelCompiler {
     if (plan.advice) this.slots(plan.advice);
     const hasArena = plan.arena.columns.length > 0;
     w.u8(hasArena ? 1 : 0, "arena");
-    if (hasArena) this.arena();
+    if (hasArena) this.arenaSection();
     w.append(body);
     return w.bytes();
   }
@@ -147,7 +157,7 @@ class ModelCompiler {
     }
   }
 
-  private arena(): void {
+  private arenaSection(): void {
     const shape = arenaVerifierShape(this.plan.arena);
     // The shape is its own section (u32 length first): ModelVerifierPcs decodes it.
     const w = new ProgramWriter();
@@ -243,31 +253,37 @@ class ModelCompiler {
       case "movement":
         this.movement(w, step as MovementNodeStep, what);
         break;
-      default:
+      default: {
+        const ext = EXTENSION_STEPS[step.handler];
+        if (ext) {
+          ext(step as never, this, w, what);
+          break;
+        }
         throw new UnsupportedStepError(`${what}: the on-chain verifier does not run "${step.handler}" steps yet`);
+      }
     }
     return w.bytes();
   }
 
   /** REQUANT (RequantStep.sol); the register then holds the claim on acc. */
-  private requant(w: ProgramWriter, r: PlanRequant): void {
-    const geo = requantGeometry({ shape: r.shape, multiplier: r.multiplier, shift: r.shift, bits: r.bits, accBound: r.accBound });
-    w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u8(r.numVars, "variables").u8(r.degree, "degree");
-    // σ, rem and e: once at the arena's point, once at ρ′; every claim on y is consumed.
-    this.adviceOpens(2 * (1 + r.advice.rem.length + r.advice.e.length));
+  requant(w: ProgramWriter, r: PlanRequant): void {
+    const geo = requantGeometry({ shape: r.shape, multiplier: r.multiplier, shift: r.shift, bits: r.bits, accBound: r.accBound, lo: r.lo, hi: r.hi, limbBits: r.limbBits });
+    const a = r.advice;
+    w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u8(r.numVars, "variables");
+    // rem, e, u, ū at the arena's point; p, q, rem, e, u, ū at ρ′; every claim on y is consumed.
+    const limbs = a.rem.length + a.e.length + 2 * a.u.length;
+    this.adviceOpens(2 * limbs + 2);
     this.takeAll(r.y);
     indicator(w, r.shape);
     const two = (k: number) => Fr.pow(2n, BigInt(k));
     w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");
-    w.u8(REQUANT_LIMB_BITS, "limb bits").u8(r.advice.rem.length, "rem limbs").u8(r.advice.e.length, "e limbs").u16(this.adviceSlot(r.advice.sigma), "sigma slot");
-    r.advice.rem.forEach((s) => w.u16(this.adviceSlot(s), "rem slot"));
-    r.advice.e.forEach((s) => w.u16(this.adviceSlot(s), "e slot"));
-    w.u16(r.clampColumn, "clamp column").u8(r.rangeColumns.length, "range columns");
+    w.u8(r.limbBits, "limb bits").u8(a.rem.length, "rem limbs").u8(a.e.length, "e limbs").u8(a.u.length, "u limbs");
+    for (const s of [a.p, a.q, ...a.rem, ...a.e, ...a.u, ...a.uc]) w.u16(this.adviceSlot(s), "advice slot");
+    w.word(Fr.fromSigned(r.lo), "clamp lo").word(Fr.fromSigned(r.hi), "clamp hi");
+    w.u8(r.rangeColumns.length, "range columns");
     r.rangeColumns.forEach((c) => w.u16(c, "range column"));
-    if (r.rangeColumns.length > 0) {
-      w.u8(r.scaledTop ? 1 : 0, "scaled top");
-      if (r.scaledTop) w.word(scaledTopFactor(geo), "scaled top factor");
-    }
+    w.u8(r.scaledTop ? 1 : 0, "scaled top");
+    if (r.scaledTop) w.word(scaledTopFactor(geo), "scaled top factor");
   }
 
   /** The linear part on the register's claim on acc, and where its claims go. */
@@ -301,13 +317,72 @@ class ModelCompiler {
       case "identity":
         route([linear.x]);
         return;
+      case "affine":
+        this.extension(w, "steps", affineProgram(linear));
+        route([linear.beta, linear.x, linear.gamma]);
+        return;
       default:
         throw new UnsupportedStepError(`${what}: linear part "${(linear as { iop: string }).iop}" is not run on-chain yet (${outShape.join("x")})`);
     }
   }
 
+  // StepEmitter (./extension.ts): the instructions extension steps are written with, counts kept exact.
+
+  take(w: ProgramWriter, tensor: string): number {
+    w.u8(MODEL_OP.take, "op").u16(this.tensor(tensor), "tensor");
+    return this.takeAll(tensor);
+  }
+
+  arena(w: ProgramWriter, column: number, component: number, to: string | Dest): void {
+    w.u8(MODEL_OP.arena, "op").u16(column, "arena column").u8(component, "component");
+    this.to(w, typeof to === "string" ? { value: to } : to);
+  }
+
+  routeAll(w: ProgramWriter, tensor: string, count: number): void {
+    w.u8(MODEL_OP.routeAll, "op");
+    this.dest(w, tensor, count);
+  }
+
+  route(w: ProgramWriter, dests: readonly Dest[]): void {
+    w.u8(MODEL_OP.route, "op").u8(dests.length, "claims");
+    dests.forEach((d) => this.to(w, d));
+  }
+
+  extension(w: ProgramWriter, library: ExtensionLibrary, section: Uint8Array): void {
+    w.u8(EXT_OP[library], "op").u32(section.length, "section length").append(section);
+  }
+
+  guarded(w: ProgramWriter, tensor: string, body: (w: ProgramWriter, taken: number) => void): void {
+    const taken = this.takeAll(tensor);
+    const saved = { words: this.recordWords, pending: new Map(this.pending) };
+    const inner = new ProgramWriter();
+    body(inner, taken);
+    // The body runs only when the tensor holds claims: otherwise its claims and records never happen.
+    if (taken === 0) {
+      this.recordWords = saved.words;
+      this.pending.clear();
+      saved.pending.forEach((v, k) => this.pending.set(k, v));
+    }
+    const bytes = inner.bytes();
+    w.u8(MODEL_OP.take, "op").u16(this.tensor(tensor), "tensor");
+    w.u8(MODEL_OP.skipEmpty, "op").u32(bytes.length, "length").append(bytes);
+  }
+
+  mergeMany(w: ProgramWriter, numVars: number): void {
+    w.u8(MODEL_OP.mergeMany, "op").u8(numVars, "merge variables");
+  }
+
+  /** A {@link Dest}: a value (tensor or W slot), or an opening of A. */
+  private to(w: ProgramWriter, d: Dest): void {
+    if ("value" in d) this.dest(w, d.value);
+    else {
+      w.u8(DEST.advice, "dest").u16(this.adviceSlot(d.advice), "A slot");
+      this.adviceOpens(1);
+    }
+  }
+
   /** TABLE (ModelVerifierOps._table). */
-  private table(w: ProgramWriter, step: TableNodeStep): void {
+  table(w: ProgramWriter, step: Pick<TableNodeStep, "column" | "y" | "outputs" | "padOffset" | "shape" | "x">): void {
     w.u8(MODEL_OP.table, "op").u16(step.column, "column").u16(this.adviceSlot(step.y), "y slot").u16(this.tensor(step.outputs[0]), "y tensor");
     this.adviceOpens(1 + this.takeAll(step.outputs[0]));
     w.u8(step.padOffset === null ? 0 : 1, "pad");
@@ -334,7 +409,11 @@ class ModelCompiler {
         saved.pending.forEach((v, k) => this.pending.set(k, v));
       }
     };
-    if (map.kind === "point") {
+    if (map.kind === "point" && map.op === "index") {
+      this.extension(body, "steps", indexSection(map, step.outShape, what));
+      body.u8(MODEL_OP.routeAll, "op");
+      counted(() => this.dest(body, source(0), taken));
+    } else if (map.kind === "point") {
       if (map.op !== "reshape" && map.op !== "transpose") throw new UnsupportedStepError(`${what}: point map "${map.op}" is not run on-chain yet`);
       const outVars = layoutOf(step.outShape).numVars;
       const sym = symbols(0, outVars);

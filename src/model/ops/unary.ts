@@ -182,8 +182,18 @@ export function applyTable(x: Tensor, values: Int32Array, qmin: number, dtype = 
   return make(dtype, x.shape, out);
 }
 
-/** A table plan for `f` on input 0 (quantized) or an exact map for integer-typed input. */
-export function tablePlan(q: QuantizeContext, f: Fn, kind = "table"): QuantPlan {
+/**
+ * Ops whose output keeps the input's scale: f(x) is x or a constant bound (ReLU, Clip), so at the input scale
+ * the table is exactly clamp(q, lo, hi) — no information is lost (the input carries no finer detail), and the
+ * prover needs no table: the clamp is proved as, or fused into, a requantization (docs/prover.md).
+ */
+const SCALE_KEEPING_OPS = new Set(["Relu", "Clip"]);
+
+/**
+ * A table plan for `f` on input 0 (quantized) or an exact map for integer-typed input. `keepScale`: a float
+ * output at the input's scale (SCALE_KEEPING_OPS) instead of its calibrated one.
+ */
+export function tablePlan(q: QuantizeContext, f: Fn, kind = "table", keepScale = false): QuantPlan {
   const outFloat = isFloatType(q.outInfo(0).dtype);
   if (!isQuantized(q, 0)) {
     // Integer-typed input (indices, booleans): the value is exact, apply f and quantize the result directly.
@@ -200,7 +210,7 @@ export function tablePlan(q: QuantizeContext, f: Fn, kind = "table"): QuantPlan 
     };
   }
   const inScale = q.inScale(0);
-  const outScale = outFloat ? scaleFor(q.outMaxAbs(0), q.bits) : 1;
+  const outScale = outFloat ? (keepScale ? inScale : scaleFor(q.outMaxAbs(0), q.bits)) : 1;
   // Integer-typed outputs (Cast to int, QuantizeLinear) keep f's own range; quantized ones clamp to b bits.
   const values = outFloat ? buildTable(f, inScale, outScale, q.qmin, q.qmax) : buildTable(f, inScale, 1, q.qmin, q.qmax, INT32_MIN, INT32_MAX);
   const id = `${q.node.name}:table`;
@@ -233,7 +243,7 @@ function unaryOp(op: string, attrs: string[], factory: FnFactory): OpDef {
         }
       }
       const consts = q.node.inputs.map((name, i) => (name !== "" && i > 0 ? q.constValue(i) : undefined));
-      return tablePlan(q, factory(q.node, consts, q.opset));
+      return tablePlan(q, factory(q.node, consts, q.opset), "table", SCALE_KEEPING_OPS.has(op));
     },
   };
 }

@@ -8,18 +8,21 @@ import type { ArenaColumnShape } from "../../lookup/arena-types";
 import { isFloatType, type TensorInfo } from "../../model/ir";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { canonicalJson } from "../canonical";
-import { requantGeometry } from "../layers/requant-spec";
+import { MIN_LIMB_BITS, REQUANT_LIMB_BITS, requantGeometry } from "../layers/requant-spec";
 import { hasScaledTop, requantDegree, requantRangeCount } from "../layers/requant";
 import { layoutOf } from "../tensor";
 import { UnsupportedNodeError } from "./errors";
 import { KIND_COMPILERS, unsupportedReason } from "./nodes";
+import { ARGMAX_OP } from "./nodes/argmax";
 import type { CompileContext } from "./nodes/types";
 import type { NodeStep, PlanRequant, PlanTensor, PlanValue } from "./plan";
-import { clampTableDef, clampTableId, RANGE_TABLE_ID, rangeTableDef, type FixedTable } from "./tables";
+import { clampLikeBounds, rangeTableDef, rangeTableId, type FixedTable } from "./tables";
 
 /** The model-determined part of every proof of a model. Plain data. */
 export interface GraphPlan {
   readonly bits: number;
+  /** The limb width L of every requantization's range checks (`chooseLimbBits`). */
+  readonly limbBits: number;
   readonly inputs: readonly PlanValue[];
   readonly outputs: readonly PlanValue[];
   readonly tensors: readonly PlanTensor[];
@@ -40,6 +43,9 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
   const columns: ArenaColumnShape[] = [];
   const tensors = new Map<string, PlanTensor>();
   const steps: NodeStep[] = [];
+  const limbBits = chooseLimbBits(model);
+  const fusions = clampFusions(model);
+  const fusedTables = new Set([...fusions.values()].map((f) => f.node));
   const shape = (value: string): number[] => {
     const info = graph.values.get(value);
     if (!info) throw new RangeError(`graph: no value named "${value}"`);
@@ -49,11 +55,14 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
     if (!tensors.has(name) && !model.weights.has(name)) tensors.set(name, { name, shape: shape(name), numVars: layoutOf(shape(name)).numVars });
   };
   for (const node of graph.nodes) {
+    // A clamp-like activation fused into its producer's requantization has no step of its own.
+    if (fusedTables.has(node.name)) continue;
     const plan = model.plans.get(node.name)!;
     const fail = (why: string): never => {
       throw new UnsupportedNodeError(node.name, node.op, plan.kind, why);
     };
-    for (const o of node.outputs) if (o !== "" && !isFloatType(graph.values.get(o)!.dtype)) fail(`integer-typed output "${o}" (exact integer kinds are not proved yet)`);
+    // ArgMax's int64 indices are proved exactly (nodes/argmax.ts); other integer outputs are not yet.
+    for (const o of node.outputs) if (o !== "" && node.op !== ARGMAX_OP && !isFloatType(graph.values.get(o)!.dtype)) fail(`integer-typed output "${o}" (exact integer kinds are not proved yet)`);
     const compiler = KIND_COMPILERS[plan.kind];
     if (!compiler) fail(unsupportedReason(plan.kind));
     const ctx: CompileContext = {
@@ -77,9 +86,21 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
         columns.push({ table, numVars, label });
         return columns.length - 1;
       },
-      requant: (args) => declareRequant(ctx, args),
+      requant: (args) => {
+        const fused = fusions.get(node.name);
+        if (fused && args.y === fused.x && args.tag === undefined) {
+          fused.used = true;
+          return declareRequant(ctx, limbBits, { ...args, y: fused.y, lo: fused.lo, hi: fused.hi });
+        }
+        return declareRequant(ctx, limbBits, args);
+      },
     };
-    const step = compiler(ctx);
+    let step = compiler(ctx);
+    const fused = fusions.get(node.name);
+    if (fused) {
+      if (!fused.used) throw new RangeError(`compile: node "${node.name}" did not requantize "${fused.x}" (clamp fusion)`);
+      step = { ...step, outputs: step.outputs.map((o) => (o === fused.x ? fused.y : o)) };
+    }
     node.inputs.forEach((v) => v !== "" && !graph.initializers.has(v) && addTensor(v));
     step.outputs.forEach(addTensor);
     steps.push(step);
@@ -93,6 +114,7 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
   });
   return {
     bits,
+    limbBits,
     inputs: graph.inputs.map(value),
     outputs: graph.outputs.map(value),
     tensors: [...tensors.values()],
@@ -108,17 +130,15 @@ export function graphPlanHash(plan: GraphPlan): string {
   return `0x${Buffer.from(keccak_256(new TextEncoder().encode(canonicalJson(plan)))).toString("hex")}`;
 }
 
-function declareRequant(ctx: CompileContext, args: { y: string; shape: readonly number[]; multiplier: bigint; shift: number; accBound: bigint; tag?: string }): PlanRequant {
+function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<CompileContext["requant"]>[0]): PlanRequant {
   const tag = args.tag ?? "";
-  const geo = requantGeometry({ shape: args.shape, multiplier: args.multiplier, shift: args.shift, bits: ctx.bits, accBound: args.accBound });
+  const spec = { shape: args.shape, multiplier: args.multiplier, shift: args.shift, bits: ctx.bits, accBound: args.accBound, lo: args.lo, hi: args.hi, limbBits };
+  const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
-  ctx.table(clampTableDef(ctx.bits));
-  const clampColumn = ctx.arenaColumn(clampTableId(ctx.bits), n, `${ctx.node.name}:${tag}clamp`);
-  const rangeColumns: number[] = [];
-  if (requantRangeCount(geo) > 0) {
-    ctx.table(rangeTableDef());
-    for (let i = 0; i < requantRangeCount(geo); i++) rangeColumns.push(ctx.arenaColumn(RANGE_TABLE_ID, n, `${ctx.node.name}:${tag}range${i}`));
-  }
+  const range = rangeTableDef(limbBits);
+  ctx.table(range);
+  const rangeColumns = Array.from({ length: requantRangeCount(geo) }, (_, i) => ctx.arenaColumn(rangeTableId(limbBits), n, `${ctx.node.name}:${tag}range${i}`));
+  const limbs = (name: string, count: number) => Array.from({ length: count }, (_, i) => ctx.advice(`${tag}${name}${i}`, args.shape));
   return {
     y: args.y,
     shape: [...args.shape],
@@ -127,17 +147,111 @@ function declareRequant(ctx: CompileContext, args: { y: string; shape: readonly 
     shift: args.shift,
     bits: ctx.bits,
     accBound: args.accBound,
+    lo: geo.lo,
+    hi: geo.hi,
+    limbBits,
     remLimbs: geo.remLimbs,
     remTopBits: geo.remTopBits,
     eLimbs: geo.eLimbs,
+    uLimbs: geo.uLimbs,
     scaledTop: hasScaledTop(geo),
     degree: requantDegree(geo),
     advice: {
-      sigma: ctx.advice(`${tag}sigma`, args.shape),
-      rem: Array.from({ length: geo.remLimbs }, (_, i) => ctx.advice(`${tag}rem${i}`, args.shape)),
-      e: Array.from({ length: geo.eLimbs }, (_, j) => ctx.advice(`${tag}e${j}`, args.shape)),
+      p: ctx.advice(`${tag}p`, args.shape),
+      q: ctx.advice(`${tag}q`, args.shape),
+      rem: limbs("rem", geo.remLimbs),
+      e: limbs("e", geo.eLimbs),
+      u: limbs("u", geo.uLimbs),
+      uc: limbs("uc", geo.uLimbs),
     },
-    clampColumn,
     rangeColumns,
   };
+}
+
+/**
+ * Kinds whose only range checks are requantizations (`ctx.requant`) and whose tables (if any) are clamp-like or
+ * sized by b: a model of these kinds alone gets a limb width sized by its tensors. Every other kind (softmax,
+ * log-softmax, RMSNorm, …) range-checks its own values on `range:12`, so its model keeps L = 12.
+ */
+const SIZED_LIMB_KINDS = new Set(["linear", "add", "scale", "mul", "avgpool", "channel-affine", "table", "movement", "select", "reduce-sum", "conv-transpose", "resize", "prelu", "resize-linear", "gather"]);
+
+/**
+ * How many variables the range table may have beyond the model's largest tensor or b-sized table: a table up
+ * to 4× the largest column costs the arena little, and the wider limbs save columns and proof words (measured,
+ * `3l_relu_conv_fc`, largest tensor 2^10: L = 10 / 11 / 12 give 390 / 376 / 369 proof words at equal CPU time).
+ */
+const LIMB_TABLE_HEADROOM = 2;
+
+/**
+ * The model's limb width L: the largest number of variables among its tensors and its b-sized tables (a
+ * non-clamp activation table 2^b or 2^(b+1), the select kind's CLAMP table 2^(b+1)) plus LIMB_TABLE_HEADROOM,
+ * clamped to [MIN_LIMB_BITS, REQUANT_LIMB_BITS]. Then the range table [0, 2^L) never sizes the arena much beyond
+ * what the model's own columns and tables already need, while wide limbs keep the count of limbs (columns,
+ * proof words) low. A model with a kind outside SIZED_LIMB_KINDS gets REQUANT_LIMB_BITS (its range table is
+ * `range:12`).
+ */
+export function chooseLimbBits(model: QuantizedModel): number {
+  let vars = 0;
+  for (const node of model.graph.nodes) {
+    const plan = model.plans.get(node.name);
+    if (!plan || !SIZED_LIMB_KINDS.has(plan.kind)) return REQUANT_LIMB_BITS;
+    if (plan.kind === "select") vars = Math.max(vars, model.bits + 1);
+    if (plan.kind === "table" && !clampLikeOf(model, node.name)) vars = Math.max(vars, model.bits + 1);
+    for (const o of node.outputs) {
+      const info = o === "" ? undefined : model.graph.values.get(o);
+      if (info) vars = Math.max(vars, layoutOf(info.shape).numVars);
+    }
+  }
+  return Math.min(REQUANT_LIMB_BITS, Math.max(MIN_LIMB_BITS, vars + LIMB_TABLE_HEADROOM));
+}
+
+/** The clamp bounds of a `table` node whose table is clamp-like, else null. */
+function clampLikeOf(model: QuantizedModel, nodeName: string): { lo: number; hi: number } | null {
+  const plan = model.plans.get(nodeName);
+  const id = (plan?.params as { table?: string } | undefined)?.table;
+  const t = id === undefined ? undefined : plan?.tables?.[id];
+  return t ? clampLikeBounds(model.bits, t.offset, t.values) : null;
+}
+
+/** Kinds whose compiler requantizes its single output through `ctx.requant` (untagged): fusion targets. */
+const FUSABLE_PRODUCER_KINDS = new Set(["linear", "add", "scale", "mul", "avgpool", "channel-affine"]);
+
+interface ClampFusion {
+  /** The clamp-like table node absorbed. */
+  readonly node: string;
+  /** The producer's output (the table's input), never claimed. */
+  readonly x: string;
+  /** The table's output: the fused requantization's y. */
+  readonly y: string;
+  readonly lo: bigint;
+  readonly hi: bigint;
+  used: boolean;
+}
+
+/**
+ * Producer node → fusion, for every clamp-like activation whose input is the single output of a requantizing
+ * producer (FUSABLE_PRODUCER_KINDS), consumed by nothing else and not a graph output: the producer's
+ * requantization then clamps to the activation's [lo, hi] and yields the activation's output directly.
+ */
+function clampFusions(model: QuantizedModel): Map<string, ClampFusion> {
+  const { graph } = model;
+  const consumers = new Map<string, number>();
+  for (const node of graph.nodes) for (const v of node.inputs) consumers.set(v, (consumers.get(v) ?? 0) + 1);
+  const producer = new Map<string, (typeof graph.nodes)[number]>();
+  for (const node of graph.nodes) for (const o of node.outputs) producer.set(o, node);
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const out = new Map<string, ClampFusion>();
+  for (const node of graph.nodes) {
+    if (model.plans.get(node.name)?.kind !== "table" || node.inputs.length !== 1 || node.outputs.length !== 1) continue;
+    const bounds = clampLikeOf(model, node.name);
+    const x = node.inputs[0];
+    const p = producer.get(x);
+    if (!bounds || !p || out.has(p.name) || p.outputs.length !== 1 || consumers.get(x) !== 1 || outputs.has(x)) continue;
+    if (!FUSABLE_PRODUCER_KINDS.has(model.plans.get(p.name)?.kind ?? "")) continue;
+    const xInfo = graph.values.get(x);
+    const yInfo = graph.values.get(node.outputs[0]);
+    if (!xInfo || !yInfo || !isFloatType(xInfo.dtype) || !isFloatType(yInfo.dtype) || xInfo.shape.join(",") !== yInfo.shape.join(",")) continue;
+    out.set(p.name, { node: node.name, x, y: node.outputs[0], lo: BigInt(bounds.lo), hi: BigInt(bounds.hi), used: false });
+  }
+  return out;
 }

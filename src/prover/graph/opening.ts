@@ -9,15 +9,20 @@
  *   instead of (number of distinct points) eq-weighted ones;
  * - E_p is built sparsely: a claim point ends in 0/1 coordinates (its slot's selector and the batch lift), so
  *   eq(·, P_i) is an eq table over the leading coordinates only, placed at the slot's offset: O(slot size).
- * - the commitment of G is the linear combination of the commitments (no MSM over G).
+ * - the commitment of G is the linear combination of the commitments (no MSM over G);
+ * - with the native kernels (src/msm/native.ts) the tables, the E_p, the sum-check and G stay packed Fr vectors
+ *   (`provePairProductSumcheck`, `frEqSum`, `frLinearCombination`) and G goes to HyperKZG packed: the same field
+ *   elements, hence the same proof, without bigint arithmetic over 2^n entries (test/prover/opening.test.ts
+ *   compares both paths).
  */
 import type { G1Point } from "../../curve/bn254";
 import * as Fr from "../../field/fr";
 import { BATCH_LABELS, type BatchOpeningProof, type OpeningClaim } from "../../pcs/batch";
+import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../../msm";
 import { HyperKZG, linearCombination } from "../../pcs/hyperkzg";
 import type { Srs } from "../../pcs/srs";
 import { eqEval, eqTable } from "../../poly/mle";
-import { proveSumcheck, type ProductTerm } from "../../sumcheck";
+import { provePairProductSumcheck, proveSumcheck, type ProductTerm } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 
 /** Proves every claim with one sum-check (if the lifted points differ) and one HyperKZG opening. */
@@ -27,8 +32,12 @@ export function proveSlottedBatchOpening(params: {
   readonly commitments: readonly G1Point[];
   readonly claims: readonly OpeningClaim[];
   readonly transcript: Transcript;
+  /** Where the polynomial work runs (default: native exactly when the MSM backend is). Same proof either way. */
+  readonly kernels?: MsmBackendName;
 }): BatchOpeningProof {
   const { srs, tables, commitments, claims, transcript } = params;
+  const native = (params.kernels ?? selectedBackend()) === "native" ? loadNative() : undefined;
+  if (native) return provePacked(native, params);
   if (claims.length === 0) throw new RangeError("batch opening: no claims");
   const n = Math.max(...claims.map((c) => c.point.length));
   const lifted = claims.map((c) => [...c.point, ...new Array<bigint>(n - c.point.length).fill(0n)]);
@@ -76,6 +85,79 @@ export function proveSlottedBatchOpening(params: {
   });
   const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights) });
   return { sumcheck, opening: opening.proof };
+}
+
+/** {@link proveSlottedBatchOpening} over packed vectors and the native kernels. */
+function provePacked(
+  native: NativeKernels,
+  params: { readonly srs: Srs; readonly tables: readonly (readonly bigint[])[]; readonly commitments: readonly G1Point[]; readonly claims: readonly OpeningClaim[]; readonly transcript: Transcript },
+): BatchOpeningProof {
+  const { srs, tables, commitments, claims, transcript } = params;
+  const threads = threadCount();
+  const n = Math.max(...claims.map((c) => c.point.length));
+  const lifted = claims.map((c) => [...c.point, ...new Array<bigint>(n - c.point.length).fill(0n)]);
+  const distinct = new Set(lifted.map((p) => p.join(","))).size;
+
+  transcript.absorbPoints(BATCH_LABELS.commitments, commitments);
+  const words: bigint[] = [];
+  for (const c of claims) words.push(BigInt(c.poly), BigInt(c.point.length), ...c.point, c.value);
+  transcript.absorbScalars(BATCH_LABELS.claims, words);
+  const alphas = Fr.powers(transcript.challengeScalar(BATCH_LABELS.alpha), claims.length);
+  const size = 2 ** n;
+  const used = [...new Set(claims.map((c) => c.poly))].sort((a, b) => a - b);
+  const packed = new Map(used.map((p) => [p, native.frFromBigints(tables[p], size)]));
+
+  let point: readonly bigint[];
+  let sumcheck = null;
+  const weights = new Array<bigint>(tables.length).fill(0n);
+  if (distinct === 1) {
+    point = lifted[0];
+    claims.forEach((c, i) => (weights[c.poly] = Fr.add(weights[c.poly], alphas[i])));
+  } else {
+    const pairs = used.map((p) => [packed.get(p)!, eqSum(native, size, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i], scale: alphas[i] }] : [])))] as const);
+    const claim = claims.reduce((acc, c, i) => Fr.add(acc, Fr.mul(alphas[i], c.value)), 0n);
+    const sc = provePairProductSumcheck({ native, pairs, numVars: n, claim, transcript, threads });
+    sumcheck = sc.proof;
+    point = sc.point;
+    const eqCache = new Map<string, bigint>();
+    claims.forEach((c, i) => {
+      const key = lifted[i].join(",");
+      let eq = eqCache.get(key);
+      if (eq === undefined) eqCache.set(key, (eq = eqEval(sc.point, lifted[i])));
+      weights[c.poly] = Fr.add(weights[c.poly], Fr.mul(alphas[i], eq));
+    });
+  }
+  const live = used.filter((p) => weights[p] !== 0n);
+  const g = live.length > 0 ? native.frLinearCombination(live.map((p) => packed.get(p)!), live.map((p) => weights[p]), threads) : new Uint8Array(size * 32);
+  const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights), kernels: "native" });
+  return { sumcheck, opening: opening.proof };
+}
+
+/**
+ * E = Σ scale·eq(·, point) over 2^n entries, each term on the sub-cube its trailing 0/1 coordinates select
+ * (as {@link addEq}); terms with the same head and sub-cube are merged first (their scales added), so each
+ * distinct eq table is built once.
+ */
+function eqSum(native: NativeKernels, size: number, terms: readonly { point: readonly bigint[]; scale: bigint }[]): Uint8Array {
+  const merged = new Map<string, { offset: number; head: readonly bigint[]; scale: bigint }>();
+  for (const { point, scale } of terms) {
+    const { offset, head } = subCube(point);
+    const key = `${offset}|${head.join(",")}`;
+    const entry = merged.get(key);
+    if (entry) entry.scale = Fr.add(entry.scale, scale);
+    else merged.set(key, { offset, head, scale });
+  }
+  const entries = [...merged.values()];
+  return native.frEqSum(size, entries.map((e) => e.offset), entries.map((e) => e.head), entries.map((e) => e.scale));
+}
+
+/** A point's leading free coordinates and the offset of the sub-cube its trailing 0/1 coordinates select. */
+function subCube(point: readonly bigint[]): { offset: number; head: readonly bigint[] } {
+  let free = point.length;
+  while (free > 0 && (point[free - 1] === 0n || point[free - 1] === 1n)) free--;
+  let offset = 0;
+  for (let j = point.length - 1; j >= free; j--) offset = 2 * offset + Number(point[j]);
+  return { offset: offset * 2 ** free, head: point.slice(0, free) };
 }
 
 /**

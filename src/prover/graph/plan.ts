@@ -71,15 +71,28 @@ export interface PlanRequant {
   readonly shift: number;
   readonly bits: number;
   readonly accBound: bigint;
+  /** Clamp bounds of y (qmin, qmax unless a ReLU / Clip is fused in). */
+  readonly lo: bigint;
+  readonly hi: bigint;
+  /** Limb width L of every range-checked limb (the model's, `chooseLimbBits`). */
+  readonly limbBits: number;
   readonly remLimbs: number;
   readonly remTopBits: number;
   readonly eLimbs: number;
+  /** Limbs of u = y − lo and of ū = hi − y each. */
+  readonly uLimbs: number;
   readonly scaledTop: boolean;
   readonly degree: number;
-  /** A slots: σ, rem limbs (low first), e limbs (low first). */
-  readonly advice: { readonly sigma: string; readonly rem: readonly string[]; readonly e: readonly string[] };
-  /** Arena column indices. */
-  readonly clampColumn: number;
+  /** A slots: the saturation flags p, q, rem limbs, e limbs, u limbs, ū limbs (each low first). */
+  readonly advice: {
+    readonly p: string;
+    readonly q: string;
+    readonly rem: readonly string[];
+    readonly e: readonly string[];
+    readonly u: readonly string[];
+    readonly uc: readonly string[];
+  };
+  /** Arena column indices (RANGE): rem limbs, [scaled top], e limbs, u limbs, ū limbs. */
   readonly rangeColumns: readonly number[];
 }
 

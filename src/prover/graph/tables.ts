@@ -6,7 +6,8 @@
  * - `clamp:<b>` (arity 2): rows (v, 0) for v in [qmin, qmax], then (qmax, +1), (qmin, −1); 2^b + 2 rows padded
  *   to 2^(b+1) by repeating row 0. Membership of (y, σ) proves y ∈ [qmin, qmax], σ ∈ {−1, 0, 1} and
  *   σ = ±1 ⇒ y is the bound on that side (docs/prover.md, "Requantization").
- * - `range:12`: [0, 2^12), one range column (the limbs of rem and e; L = REQUANT_LIMB_BITS).
+ * - `range:<L>`: [0, 2^L), one range column (every requant limb: rem, e, u, ū; L the model's limb width, carried
+ *   in the plan; softmax / log-softmax / RMSNorm use `range:12`, L = REQUANT_LIMB_BITS).
  * - `act:<table id>` (arity 2) for a unary activation T on [qmin, qmax]: column 0 is the range column x = qmin + row,
  *   column 1 (external) is T[x]. When T[0] = 0 the table has 2^b rows and axis padding (x, y) = (0, 0) is a
  *   row. When T[0] ≠ 0 the table has 2^(b+1) rows, x running on to qmin + 2^(b+1) − 1 with output 0: the padding
@@ -33,17 +34,42 @@ export function tableSlot(id: string, column: string): string {
   return `${TABLE_SLOT_PREFIX}${id}:${column}`;
 }
 
-/** Id of the limb range table (`range:<L>`, L = REQUANT_LIMB_BITS). */
-export const RANGE_TABLE_ID = `range:${REQUANT_LIMB_BITS}`;
+/** Id of the limb range table of width L (`range:<L>`). */
+export function rangeTableId(limbBits: number): string {
+  return `range:${limbBits}`;
+}
+
+/** Id of the default-width limb range table (`range:12`, L = REQUANT_LIMB_BITS). */
+export const RANGE_TABLE_ID = rangeTableId(REQUANT_LIMB_BITS);
 
 /** The CLAMP table id for bit width b. */
 export function clampTableId(bits: number): string {
   return `clamp:${bits}`;
 }
 
-/** The limb range table [0, 2^L). */
-export function rangeTableDef(): FixedTable {
-  return { id: RANGE_TABLE_ID, numVars: REQUANT_LIMB_BITS, columns: [{ kind: "range", lo: 0 }] };
+/** The limb range table [0, 2^L) (default L = REQUANT_LIMB_BITS). */
+export function rangeTableDef(limbBits: number = REQUANT_LIMB_BITS): FixedTable {
+  return { id: rangeTableId(limbBits), numVars: limbBits, columns: [{ kind: "range", lo: 0 }] };
+}
+
+/**
+ * The bounds [a, b] when a unary table over the b-bit domain is a clamp, T[x] = min(max(x, a), b) for every
+ * x in [qmin, qmax] with a < b (ReLU: [0, qmax]; Clip; an identity table: [qmin, qmax]), else null. Such an
+ * activation needs no table: clamp(clamp(t, qmin, qmax), a, b) = clamp(t, a, b), so it is proved as (or fused
+ * into) a requantization with clamp bounds [a, b] (graph/compile.ts).
+ */
+export function clampLikeBounds(bits: number, offset: number, values: ArrayLike<number>): { lo: number; hi: number } | null {
+  const size = 2 ** bits;
+  const qmin = -(size / 2);
+  if (offset !== qmin || values.length !== size) return null;
+  const lo = values[0];
+  const hi = values[size - 1];
+  if (!(lo < hi)) return null;
+  for (let i = 0; i < size; i++) {
+    const x = qmin + i;
+    if (values[i] !== Math.min(Math.max(x, lo), hi)) return null;
+  }
+  return { lo, hi };
 }
 
 /** The CLAMP table for bit width b (both columns external). */

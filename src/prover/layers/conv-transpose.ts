@@ -61,7 +61,7 @@ export interface ConvTransposeClaims {
   readonly bias: Claim | null;
 }
 
-interface Geometry {
+export interface Geometry {
   readonly out: TensorLayout;
   readonly w: TensorLayout;
   /** (c, kernel…): the MatMul's inner dimension. */
@@ -70,7 +70,7 @@ interface Geometry {
   readonly biasShape: readonly number[] | null;
 }
 
-function geometry(spec: ConvTransposeSpec): Geometry {
+export function geometry(spec: ConvTransposeSpec): Geometry {
   const { x, w } = spec;
   const fail = (msg: string): never => {
     throw new LayoutError(`conv-transpose x[${x.join(", ")}] w[${w.join(", ")}]: ${msg}`);
@@ -226,13 +226,13 @@ export function convTransposeVerifierCost(spec: ConvTransposeSpec): { words: num
 }
 
 /** W's claim point in W's layout [C, M, K…]: (ρ_c, r_m, ρ_k…). */
-function wPoint(g: Geometry, outParts: readonly bigint[][], rho: readonly bigint[]): bigint[] {
+export function wPoint(g: Geometry, outParts: readonly bigint[][], rho: readonly bigint[]): bigint[] {
   const kParts = splitPoint(g.k, rho);
   return joinPoint(g.w, [kParts[0], outParts[1], ...kParts.slice(1)]);
 }
 
 /** The selector taking U~ at (r_n, r_o, ρ_c, ρ_k) to X. */
-function gatherSelector(spec: ConvTransposeSpec, g: Geometry, outParts: readonly bigint[][], rho: readonly bigint[]): Selector {
+export function gatherSelector(spec: ConvTransposeSpec, g: Geometry, outParts: readonly bigint[][], rho: readonly bigint[]): Selector {
   const kParts = splitPoint(g.k, rho);
   const groups: SelectorGroup[] = [identityGroup(0, spec.x[0], outParts[0]), identityGroup(1, spec.x[1], kParts[0])];
   for (let a = 0; a < g.nsp; a++) {

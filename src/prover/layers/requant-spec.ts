@@ -4,19 +4,27 @@
  * "Requantization"; the integer semantics are docs/quantization.md's `requant`).
  *
  *   t   = floor((acc·M + 2^(s−1)) / 2^s)        rem = acc·M + 2^(s−1) − t·2^s ∈ [0, 2^s)
- *   y   = clamp(t) ∈ [qmin, qmax]               t − y = σ·e,  σ ∈ {−1, 0, +1},  e ≥ 0
+ *   y   = clamp(t, lo, hi)                      t − y = (p − q)·e,  p, q ∈ {0, 1},  e ≥ 0
+ *   u   = y − lo ≥ 0,  ū = hi − y ≥ 0           p = 1 ⇒ ū = 0 (y = hi),  q = 1 ⇒ u = 0 (y = lo)
+ *
+ * [lo, hi] is [qmin, qmax] for a plain requantization and narrower when a clamp-like activation (ReLU, Clip)
+ * is fused into it (relu(clamp(t, qmin, qmax)) = clamp(t, 0, qmax)). Every range check is an L-bit limb on
+ * the one range table [0, 2^L); L is the model's (`chooseLimbBits`, carried in the plan), not a constant.
  */
 import * as Fr from "../../field/fr";
 import { forEachIndex, layoutOf, LayoutError, type IntTensor, type TensorLayout } from "../tensor";
 
 /**
- * Width L of one range-checked limb: rem and e are split into limbs of L bits, each looked up in the one range
- * table [0, 2^L) (`range:12`). 12 keeps that table no larger than the CLAMP table 2^(b+1) of every b ≥ 11, so the
- * proof-wide arena (and the batch opening's H) is sized by the model's own tables, not by the limbs (measured on
- * the corpus: 16 → 12 bits takes `3l_relu_conv_fc` from 385 to 382 proof words and its proving time by ~40 %;
- * 11 and 13 bits give more words there). Softmax and RMSNorm (layers/softmax.ts, rmsnorm.ts) share the width.
+ * The DEFAULT width L of one range-checked limb (the widest a model gets): rem, e, u and ū are split into limbs
+ * of L bits, each looked up in the one range table [0, 2^L) (`range:<L>`). A model whose tensors are small gets
+ * a narrower L (`chooseLimbBits`, graph/compile.ts; the value is carried in the plan as `limbBits`) so that no
+ * table is larger than the model needs. Softmax, log-softmax and RMSNorm keep this width (a model using them
+ * is compiled with L = 12); measured on the corpus: 16 → 12 bits took `3l_relu_conv_fc` from 385 to 382 proof
+ * words and its proving time by ~40 %.
  */
 export const REQUANT_LIMB_BITS = 12;
+/** The narrowest limb width a model gets (a 64-row range table). */
+export const MIN_LIMB_BITS = 6;
 /** Widest activations (docs/quantization.md: b in 8..16); the CLAMP table has 2^(b+1) padded rows. */
 export const MAX_REQUANT_BITS = 16;
 /** Largest shift a plan produces (docs/quantization.md: s ≤ 62). */
@@ -42,6 +50,12 @@ export interface RequantSpec {
    * It sizes the range check on e = |t − y|; an acc beyond it cannot be proved (the prover refuses).
    */
   readonly accBound: bigint;
+  /** Lower clamp bound (default qmin); a fused ReLU / Clip narrows it. qmin ≤ lo ≤ 0 ≤ hi ≤ qmax, lo < hi. */
+  readonly lo?: bigint;
+  /** Upper clamp bound (default qmax). */
+  readonly hi?: bigint;
+  /** Limb width L in [MIN_LIMB_BITS, REQUANT_LIMB_BITS] (default REQUANT_LIMB_BITS). */
+  readonly limbBits?: number;
 }
 
 /** What the spec implies for the proof: variable count, limb counts and the top limb of rem. */
@@ -49,7 +63,14 @@ export interface RequantGeometry {
   readonly layout: TensorLayout;
   readonly qmin: bigint;
   readonly qmax: bigint;
-  /** Limbs of rem: ⌈s / L⌉ (0 when s = 0; L = {@link REQUANT_LIMB_BITS}). */
+  /** The clamp bounds [lo, hi] (y's range). */
+  readonly lo: bigint;
+  readonly hi: bigint;
+  /** The limb width L. */
+  readonly limbBits: number;
+  /** Limbs of u = y − lo and of ū = hi − y each: ⌈bitlength(hi − lo) / L⌉ full L-bit limbs. */
+  readonly uLimbs: number;
+  /** Limbs of rem: ⌈s / L⌉ (0 when s = 0). */
   readonly remLimbs: number;
   /** Bits of rem's top limb, in 1..L (rem < 2^s exactly needs the top limb below 2^topBits). */
   readonly remTopBits: number;
@@ -73,34 +94,66 @@ export function requantGeometry(spec: RequantSpec): RequantGeometry {
   }
   if (typeof accBound !== "bigint" || accBound < 0n) throw new LayoutError(`requant: accumulator bound ${accBound} is not a bigint ≥ 0`);
   if (typeof multiplier !== "bigint") throw new LayoutError("requant: the multiplier must be a bigint");
+  const L = spec.limbBits ?? REQUANT_LIMB_BITS;
+  if (!Number.isInteger(L) || L < MIN_LIMB_BITS || L > REQUANT_LIMB_BITS) throw new LayoutError(`requant: limb width ${L} is not in [${MIN_LIMB_BITS}, ${REQUANT_LIMB_BITS}]`);
   const layout = layoutOf(spec.shape);
   const qmax = (1n << BigInt(bits - 1)) - 1n;
   const qmin = -(1n << BigInt(bits - 1));
+  const lo = spec.lo ?? qmin;
+  const hi = spec.hi ?? qmax;
+  // lo ≤ 0 ≤ hi: the padding's y = 0 is in range, so y = lo + u = hi − ū holds on the whole cube (u = −lo and
+  // ū = hi in the padding) and the verifier needs no indicator for the two claims on y.
+  if (typeof lo !== "bigint" || typeof hi !== "bigint" || lo < qmin || hi > qmax || lo > 0n || hi < 0n || lo >= hi) {
+    throw new LayoutError(`requant: clamp bounds [${lo}, ${hi}] are not a range of at least two values inside [${qmin}, ${qmax}] around 0`);
+  }
   const absM = multiplier < 0n ? -multiplier : multiplier;
-  // |t| ≤ floor((A·|M| + 2^(s−1)) / 2^s) ≤ (A·|M| >> s) + 1; e = |t| − qmax (t > qmax) or |t| − |qmin| (t < qmin).
+  // |t| ≤ floor((A·|M| + 2^(s−1)) / 2^s) ≤ (A·|M| >> s) + 1; e = t − hi (t > hi) or lo − t (t < lo).
   const tMax = s === 0 ? accBound * absM : ((accBound * absM) >> BigInt(s)) + 1n;
-  const eMax = tMax > qmax ? tMax - qmax : 0n;
-  const eBits = eMax.toString(2).length - (eMax === 0n ? 1 : 0);
-  const remLimbs = Math.ceil(s / REQUANT_LIMB_BITS);
-  const remTopBits = s === 0 ? 0 : s - (remLimbs - 1) * REQUANT_LIMB_BITS;
-  const eLimbs = Math.ceil(eBits / REQUANT_LIMB_BITS);
+  const eMax = [tMax - hi, tMax + lo, 0n].reduce((a, b) => (a > b ? a : b));
+  const eBits = bitLength(eMax);
+  const remLimbs = Math.ceil(s / L);
+  const remTopBits = s === 0 ? 0 : s - (remLimbs - 1) * L;
+  const eLimbs = Math.ceil(eBits / L);
+  const uLimbs = Math.ceil(bitLength(hi - lo) / L);
   const lhs = accBound * absM + (s === 0 ? 0n : 1n << BigInt(s - 1));
-  const rhs = (1n << BigInt(s)) * ((1n << BigInt(bits - 1)) + (1n << BigInt(eLimbs * REQUANT_LIMB_BITS)) + 1n);
-  if (lhs.toString(2).length >= NO_WRAP_BITS || rhs.toString(2).length >= NO_WRAP_BITS) {
+  const rhs = (1n << BigInt(s)) * ((1n << BigInt(bits - 1)) + (1n << BigInt(eLimbs * L)) + 1n);
+  if (bitLength(lhs) >= NO_WRAP_BITS || bitLength(rhs) >= NO_WRAP_BITS) {
     throw new LayoutError(`requant: |acc·M| or 2^s·|t| may reach 2^${NO_WRAP_BITS}: the identity could wrap in Fr`);
   }
-  return { layout, qmin, qmax, remLimbs, remTopBits, eLimbs, eBits };
+  return { layout, qmin, qmax, lo, hi, limbBits: L, uLimbs, remLimbs, remTopBits, eLimbs, eBits };
+}
+
+function bitLength(v: bigint): number {
+  return v <= 0n ? 0 : v.toString(2).length;
 }
 
 /**
- * The prover's advice per real element (row-major, signed integers): the output y, σ, rem and e. Computed
- * from acc by {@link requantWitness}; a test may hand a dishonest one to `proveRequant`.
+ * The prover's advice per real element (row-major, signed integers): the output y, the saturation flags p
+ * (y = hi < t) and q (y = lo > t), rem, e = |t − y|, u = y − lo and ū = hi − y. Computed from acc by
+ * {@link requantWitness}; a test may hand a dishonest one to `proveRequant`.
  */
 export interface RequantWitness {
   readonly y: readonly bigint[];
-  readonly sigma: readonly bigint[];
+  readonly p: readonly bigint[];
+  readonly q: readonly bigint[];
   readonly rem: readonly bigint[];
   readonly e: readonly bigint[];
+  readonly u: readonly bigint[];
+  readonly uc: readonly bigint[];
+}
+
+/** The witness of the values y (and t = y + (p − q)·e) given rem: p, q, e, u, ū derived from t − y. */
+export function clampWitness(geo: RequantGeometry, y: readonly bigint[], t: readonly bigint[], rem: readonly bigint[]): RequantWitness {
+  const d = t.map((v, i) => v - y[i]);
+  return {
+    y,
+    rem,
+    p: d.map((v) => (v > 0n ? 1n : 0n)),
+    q: d.map((v) => (v < 0n ? 1n : 0n)),
+    e: d.map((v) => (v < 0n ? -v : v)),
+    u: y.map((v) => v - geo.lo),
+    uc: y.map((v) => geo.hi - v),
+  };
 }
 
 /**
@@ -110,10 +163,13 @@ export interface RequantWitness {
 export function requantWitness(spec: RequantSpec, acc: IntTensor): RequantWitness {
   const size = spec.shape.reduce((p, d) => p * d, 1);
   if (acc.data.length !== size) throw new LayoutError(`requant: acc has ${acc.data.length} values, the spec's shape ${size}`);
-  const { qmin, qmax } = requantGeometry(spec);
+  const geo = requantGeometry(spec);
+  const { lo, hi } = geo;
   const s = BigInt(spec.shift);
   const half = spec.shift === 0 ? 0n : 1n << (s - 1n);
-  const w = { y: [] as bigint[], sigma: [] as bigint[], rem: [] as bigint[], e: [] as bigint[] };
+  const ys: bigint[] = [];
+  const ts: bigint[] = [];
+  const rems: bigint[] = [];
   for (let i = 0; i < size; i++) {
     const v = acc.data[i];
     if (!Number.isSafeInteger(v)) throw new LayoutError(`requant: acc value ${v} at flat index ${i} is not an integer`);
@@ -123,31 +179,32 @@ export function requantWitness(spec: RequantSpec, acc: IntTensor): RequantWitnes
     }
     const num = a * spec.multiplier + half;
     const t = num >> s; // BigInt's >> is arithmetic: floor(num / 2^s) also for negative num
-    const y = t > qmax ? qmax : t < qmin ? qmin : t;
-    const d = t - y;
-    w.y.push(y);
-    w.rem.push(num - (t << s));
-    w.sigma.push(d > 0n ? 1n : d < 0n ? -1n : 0n);
-    w.e.push(d < 0n ? -d : d);
+    ys.push(t > hi ? hi : t < lo ? lo : t);
+    ts.push(t);
+    rems.push(num - (t << s));
   }
-  return w;
+  return clampWitness(geo, ys, ts, rems);
 }
 
 /**
- * `count` little-endian limbs of `v` in base 2^L; the top limb takes everything above (so a value that does
- * not fit shows up as a top limb outside the table, never silently truncated).
+ * `count` little-endian limbs of `v` in base 2^L (default L = {@link REQUANT_LIMB_BITS}); the top limb takes
+ * everything above (so a value that does not fit shows up as a top limb outside the table, never silently
+ * truncated).
  */
-export function limbsOf(v: bigint, count: number): bigint[] {
-  const mask = (1n << BigInt(REQUANT_LIMB_BITS)) - 1n;
+export function limbsOf(v: bigint, count: number, limbBits: number = REQUANT_LIMB_BITS): bigint[] {
+  const mask = (1n << BigInt(limbBits)) - 1n;
   return Array.from({ length: count }, (_, i) => {
-    const shifted = v >> BigInt(i * REQUANT_LIMB_BITS);
+    const shifted = v >> BigInt(i * limbBits);
     return i === count - 1 ? shifted : shifted & mask;
   });
 }
 
-/** Per-element signed integers (row-major) → the axis-padded table of canonical Fr elements. */
-export function paddedBigTable(layout: TensorLayout, values: readonly bigint[]): bigint[] {
-  const out = new Array<bigint>(layout.paddedSize).fill(0n);
+/**
+ * Per-element signed integers (row-major) → the axis-padded table of canonical Fr elements, `pad` (default 0)
+ * in the padding.
+ */
+export function paddedBigTable(layout: TensorLayout, values: readonly bigint[], pad = 0n): bigint[] {
+  const out = new Array<bigint>(layout.paddedSize).fill(Fr.fromSigned(pad));
   forEachIndex(layout, (flat, padded) => (out[padded] = Fr.fromSigned(values[flat])));
   return out;
 }

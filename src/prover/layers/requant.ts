@@ -1,35 +1,45 @@
 /**
  * The requantization step on the proof-wide lookup arena (spec: docs/prover.md, "Requantization"). Per step:
  *
- * - witness phase (before any challenge): the advice σ, rem limbs and e limbs (each a table over the output
- *   layout) go into the advice polynomial A; the arena gets one CLAMP column (y, σ) and one RANGE column per
- *   rem limb, the scaled copy of rem's short top limb, and per e limb;
- * - IOP phase (backward walk): a LIST of claims on y (the consumers', the output step's and the arena's y
- *   claim) becomes ONE claim on acc at a fresh point ρ′ plus the advice values at ρ′ (openings of A), by one
- *   sum-check with the weight w(x) = Σ_k c^k·eq(r_k, x):
+ * - witness phase (before any challenge): the advice p, q, rem limbs, e limbs, u limbs and ū limbs (each a
+ *   table over the output layout) go into the advice polynomial A; the arena gets one RANGE column (table
+ *   [0, 2^L)) per rem limb, the scaled copy of rem's short top limb, per e limb, per u limb and per ū limb;
+ * - IOP phase (backward walk): a LIST of claims on y (the consumers', the output step's and the arena's two:
+ *   y = lo + u and y = hi − ū at the arena point ρ_a, LAST) becomes ONE claim on acc at a fresh point ρ′ plus the
+ *   advice values at ρ′ (openings of A), by one sum-check with w(x) = Σ_k c^k·eq(r_k, x), K claims:
  *
- *     2^s·Σ_k c^k v_k = Σ_x w(x)·(M·acc(x) + 2^(s−1)·1_real(x) − Σ_i 2^(L·i)·rem_i(x) − 2^s·σ(x)·Σ_j 2^(L·j)·e_j(x))
+ *     2^s·Σ_k c^k v_k = Σ_x w(x)·(M·acc + 2^(s−1)·1_real − Σ_i 2^(L·i)·rem_i − 2^s·(p − q)·Σ_j 2^(L·j)·e_j)
+ *                     + Σ_x eq(ρ_a, x)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q))
+ *
+ *   (u = Σ_j 2^(L·j) u_j, ū likewise; the second line is the flags' zero-check). ρ_a is the last claim's point (a
+ *   challenge drawn after A is committed).
  *
  * y itself is never committed: every claim on it is reduced to acc and the advice.
  * Transcript: absorb("requant.claims", [r_k…, v_k] for each k) | c = challenge("requant.coeff") | sum-check
- * (n rounds, degree 3; 2 without e limbs) | absorb("requant.evals", [acc, σ, rem…, e…]).
+ * (n rounds, degree 3) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, ū…]).
  */
 import * as Fr from "../../field/fr";
 import { combineTerms, proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { paddedTable, prefixIndicator, splitPoint, type IntTensor } from "../tensor";
-import { limbsOf, paddedBigTable, REQUANT_LIMB_BITS, requantGeometry, type RequantGeometry, type RequantSpec, type RequantWitness } from "./requant-spec";
+import { paddedTable, prefixIndicator, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { limbsOf, paddedBigTable, requantGeometry, type RequantGeometry, type RequantSpec, type RequantWitness } from "./requant-spec";
 
 /** Transcript labels of the requant step. */
 export const REQUANT_LABELS = { claims: "requant.claims", coeff: "requant.coeff", evals: "requant.evals" } as const;
 
-/** Values the prover sends at the sum-check point ρ′ (acc, σ, rem limbs, e limbs). */
+/** Every requant sum-check has degree 3 (eq·p·e, eq·p·ū, eq·p²). */
+const REQUANT_DEGREE = 3;
+
+/** Values the prover sends at the sum-check point ρ′. */
 export interface RequantEvals {
   readonly acc: bigint;
-  readonly sigma: bigint;
+  readonly p: bigint;
+  readonly q: bigint;
   readonly rem: readonly bigint[];
   readonly e: readonly bigint[];
+  readonly u: readonly bigint[];
+  readonly uc: readonly bigint[];
 }
 
 /** A requant proof, in message order: the sum-check, then the evaluations. */
@@ -41,9 +51,12 @@ export interface RequantProof {
 /** The witness as padded tables over the output layout (what goes into A and the arena). */
 export interface RequantTables {
   readonly y: bigint[];
-  readonly sigma: bigint[];
+  readonly p: bigint[];
+  readonly q: bigint[];
   readonly rem: bigint[][];
   readonly e: bigint[][];
+  readonly u: bigint[][];
+  readonly uc: bigint[][];
 }
 
 /** What the IOP phase hands on: the acc claim and the advice values at the same point ρ′ (claims on A). */
@@ -57,53 +70,86 @@ export interface RequantClaims {
 export function requantTables(spec: RequantSpec, w: RequantWitness): RequantTables {
   const geo = requantGeometry(spec);
   const pad = (v: readonly bigint[]) => paddedBigTable(geo.layout, v);
-  return { y: pad(w.y), sigma: pad(w.sigma), rem: transposeLimbs(w.rem, geo.remLimbs).map(pad), e: transposeLimbs(w.e, geo.eLimbs).map(pad) };
+  const L = geo.limbBits;
+  // u and ū hold −lo and hi in the padding (y = 0 there), so y = lo + u = hi − ū on the whole cube.
+  const limbs = (v: readonly bigint[], count: number, padValue = 0n) => {
+    const padLimbs = limbsOf(padValue, count, L);
+    return transposeLimbs(v, count, L).map((l, i) => paddedBigTable(geo.layout, l, padLimbs[i]));
+  };
+  return {
+    y: pad(w.y),
+    p: pad(w.p),
+    q: pad(w.q),
+    rem: limbs(w.rem, geo.remLimbs),
+    e: limbs(w.e, geo.eLimbs),
+    u: limbs(w.u, geo.uLimbs, -geo.lo),
+    uc: limbs(w.uc, geo.uLimbs, geo.hi),
+  };
 }
 
 /** True when rem's top limb is shorter than L bits: then its scaled copy 2^(L − τ)·limb is range-checked too. */
 export function hasScaledTop(geo: RequantGeometry): boolean {
-  return geo.remLimbs > 0 && geo.remTopBits < REQUANT_LIMB_BITS;
+  return geo.remLimbs > 0 && geo.remTopBits < geo.limbBits;
 }
 
 /** The factor 2^(L − τ) of the scaled top limb. */
 export function scaledTopFactor(geo: RequantGeometry): bigint {
-  return Fr.pow(2n, BigInt(REQUANT_LIMB_BITS - geo.remTopBits));
+  return Fr.pow(2n, BigInt(geo.limbBits - geo.remTopBits));
 }
 
 /**
- * The RANGE columns, in arena order: rem limbs (low first), the scaled top limb (when short), e limbs. The top
- * limb and its scaled copy are both in [0, 2^L) iff the limb is below 2^τ (the product stays below 2^(2L), no
- * wrap), so every limb shares the one L-bit range table (L = REQUANT_LIMB_BITS).
+ * The RANGE columns, in arena order: rem limbs (low first), e limbs, u limbs, ū limbs, then the scaled top limb
+ * of rem (when short). The top limb and its scaled copy are both in [0, 2^L) iff the limb is below 2^τ (the
+ * product stays below 2^(2L), no wrap), so every limb shares the one L-bit range table.
  */
 export function requantRangeColumns(geo: RequantGeometry, t: RequantTables): bigint[][] {
-  const cols = t.rem.map((l) => [...l]);
+  const cols = [...t.rem, ...t.e, ...t.u, ...t.uc].map((l) => [...l]);
   if (hasScaledTop(geo)) {
     const k = scaledTopFactor(geo);
     cols.push(t.rem[geo.remLimbs - 1].map((v) => Fr.mul(v, k)));
   }
-  for (const l of t.e) cols.push([...l]);
   return cols;
 }
 
 /** Number of RANGE columns of a step. */
 export function requantRangeCount(geo: RequantGeometry): number {
-  return geo.remLimbs + (hasScaledTop(geo) ? 1 : 0) + geo.eLimbs;
+  return geo.remLimbs + (hasScaledTop(geo) ? 1 : 0) + geo.eLimbs + 2 * geo.uLimbs;
+}
+
+/** The arena's RANGE values of one step, split by what they are (the scaled copy checked and dropped). */
+export interface RangeClaims {
+  readonly rem: bigint[];
+  readonly e: bigint[];
+  readonly u: bigint[];
+  readonly uc: bigint[];
 }
 
 /**
- * The arena's claims on the step's columns, checked and split: the CLAMP column's y value (a claim on y for the
- * IOP phase) and σ value, the RANGE values of the rem and e limbs (claims on A at the arena point). The scaled
- * top limb's value must be 2^(L − τ) times the top limb's (the verifier's only check here).
- * @throws {LayerProofError} when the scaled copy does not match
+ * The arena's claims on the step's RANGE columns, checked and split. The scaled top limb's value must be
+ * 2^(L − τ) times the top limb's (the verifier's only check here).
+ * @throws {LayerProofError} when the count is wrong or the scaled copy does not match
  */
-export function splitRangeClaims(geo: RequantGeometry, range: readonly bigint[]): { rem: bigint[]; e: bigint[] } {
+export function splitRangeClaims(geo: RequantGeometry, range: readonly bigint[]): RangeClaims {
   if (range.length !== requantRangeCount(geo)) throw new LayerProofError(`requant: ${range.length} range claims, expected ${requantRangeCount(geo)}`);
   const rem = range.slice(0, geo.remLimbs);
-  const scaled = hasScaledTop(geo) ? 1 : 0;
-  if (scaled && range[geo.remLimbs] !== Fr.mul(scaledTopFactor(geo), rem[geo.remLimbs - 1])) {
+  if (hasScaledTop(geo) && range[range.length - 1] !== Fr.mul(scaledTopFactor(geo), rem[geo.remLimbs - 1])) {
     throw new LayerProofError("requant: the scaled copy of rem's top limb is not 2^(L − τ) times the limb");
   }
-  return { rem, e: range.slice(geo.remLimbs + scaled) };
+  let at = geo.remLimbs;
+  const take = (k: number) => range.slice(at, (at += k));
+  return { rem, e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.uLimbs) };
+}
+
+/**
+ * The two claims on y the arena's u and ū values give at its point ρ_a: y(ρ_a) = lo + Σ_j 2^(Lj) u_j and
+ * y(ρ_a) = hi − Σ_j 2^(Lj) ū_j (both identities hold on the whole cube: the padding has y = 0, u = −lo, ū = hi).
+ * Together (u, ū ≥ 0 by their limbs) they prove lo ≤ y ≤ hi.
+ */
+export function boundClaims(geo: RequantGeometry, point: readonly bigint[], u: readonly bigint[], uc: readonly bigint[]): [Claim, Claim] {
+  return [
+    { point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(u, geo.limbBits)) },
+    { point, value: Fr.sub(Fr.fromSigned(geo.hi), limbSum(uc, geo.limbBits)) },
+  ];
 }
 
 /** Inputs of {@link proveRequant}. */
@@ -113,9 +159,14 @@ export interface ProveRequantParameters {
   readonly acc: IntTensor;
   /** The witness tables (committed in A before any challenge). */
   readonly tables: RequantTables;
-  /** Every claim on y, in the driver's order. */
+  /** Every claim on y, in the driver's order; the last one's point carries the flags' zero-check. */
   readonly claims: readonly Claim[];
   readonly transcript: Transcript;
+  /**
+   * Test hook (a dishonest prover): prove the sum-check of whatever the witness sums to, even when the claims
+   * are false (the verifier must reject). A real prover never sets it.
+   */
+  readonly unsafe?: boolean;
 }
 
 /** Proves every claim on y = requant(acc) down to one acc claim and the advice values at ρ′. */
@@ -128,10 +179,10 @@ export function proveRequant(params: ProveRequantParameters): { proof: RequantPr
   const accTable = paddedTable(geo.layout, acc.data, "requant acc");
   const indicator = paddedTable(geo.layout, new Array<number>(acc.data.length).fill(1));
   const sc = provingTrueClaim("requant", () =>
-    proveSumcheck({ tables: [accTable, indicator, tables.sigma, ...tables.rem, ...tables.e], terms: stmt.terms, numVars: n, degree: stmt.degree, claim: stmt.claim, transcript }),
+    proveSumcheck({ tables: [accTable, indicator, tables.p, tables.q, ...tables.rem, ...tables.e, ...tables.u, ...tables.uc], terms: stmt.terms, numVars: n, degree: stmt.degree, claim: params.unsafe ? undefined : stmt.claim, transcript }),
   );
   const at = sc.finalEvaluations;
-  const evals: RequantEvals = { acc: at[0], sigma: at[2], rem: at.slice(3, 3 + geo.remLimbs), e: at.slice(3 + geo.remLimbs, 3 + geo.remLimbs + geo.eLimbs) };
+  const evals = unflatten(geo, [at[0], ...at.slice(2)]);
   transcript.absorbScalars(REQUANT_LABELS.evals, flatEvals(evals));
   return { proof: { sumcheck: sc.proof, evals }, claims: { acc: { point: sc.point, value: evals.acc }, point: sc.point, evals } };
 }
@@ -141,8 +192,9 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
   const { spec, claims, proof, transcript } = params;
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
-  if (proof.evals.rem.length !== geo.remLimbs || proof.evals.e.length !== geo.eLimbs) {
-    throw new LayerProofError(`requant proof: ${proof.evals.rem.length} rem and ${proof.evals.e.length} e evaluations, expected ${geo.remLimbs} and ${geo.eLimbs}`);
+  const ev = proof.evals;
+  if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.uLimbs) {
+    throw new LayerProofError(`requant proof: ${flatEvals(ev).length} evaluations, expected ${requantEvalCount(geo)}`);
   }
   const c = absorbClaims(transcript, claims, n);
   const stmt = combinedStatement(spec, geo, claims, c);
@@ -153,19 +205,35 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
     if (e instanceof SumcheckError) throw new LayerProofError(`requant: ${e.message}`);
     throw e;
   }
-  const ev = proof.evals;
   const flat = flatEvals(ev).map((x, i) => checkScalar(x, `requant: evaluation ${i}`));
   transcript.absorbScalars(REQUANT_LABELS.evals, flat);
-  const indicator = splitPoint(geo.layout, sub.point).reduce((acc, part, a) => Fr.mul(acc, prefixIndicator(geo.layout.shape[a], part)), 1n);
-  if (combineTerms(stmt.terms, [ev.acc, indicator, ev.sigma, ...ev.rem, ...ev.e], sub.point) !== sub.expectedEvaluation) {
-    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(y + σ·e) + rem fails at the sum-check point");
+  const indicator = realIndicator(geo.layout, sub.point);
+  if (combineTerms(stmt.terms, [flat[0], indicator, ...flat.slice(1)], sub.point) !== sub.expectedEvaluation) {
+    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem or the flags' zero-check fails at the sum-check point");
   }
   return { acc: { point: sub.point, value: ev.acc }, point: sub.point, evals: ev };
 }
 
-/** The sum-check degree of a step: 3 with e limbs (σ·e·eq), else 2. */
-export function requantDegree(geo: RequantGeometry): number {
-  return geo.eLimbs > 0 ? 3 : 2;
+/** The sum-check degree of a step: 3 ((p − q)·e·eq, p·ū·eq, p²·eq). */
+export function requantDegree(_geo: RequantGeometry): number {
+  return REQUANT_DEGREE;
+}
+
+/** Number of evaluations a step sends at ρ′: acc, p, q, rem…, e…, u…, ū…. */
+export function requantEvalCount(geo: RequantGeometry): number {
+  return 3 + geo.remLimbs + geo.eLimbs + 2 * geo.uLimbs;
+}
+
+/** The evaluations in stream order: acc, p, q, rem…, e…, u…, ū…. */
+export function flatEvals(ev: RequantEvals): bigint[] {
+  return [ev.acc, ev.p, ev.q, ...ev.rem, ...ev.e, ...ev.u, ...ev.uc];
+}
+
+/** The inverse of {@link flatEvals} for a step's geometry. */
+export function unflatten(geo: RequantGeometry, flat: readonly bigint[]): RequantEvals {
+  let at = 3;
+  const take = (k: number) => flat.slice(at, (at += k));
+  return { acc: flat[0], p: flat[1], q: flat[2], rem: take(geo.remLimbs), e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.uLimbs) };
 }
 
 function absorbClaims(transcript: Transcript, claims: readonly Claim[], n: number): bigint {
@@ -176,13 +244,21 @@ function absorbClaims(transcript: Transcript, claims: readonly Claim[], n: numbe
 }
 
 /**
- * The one sum-check both sides run (see the module comment). Table order: acc, 1_real, σ, rem limbs, e limbs.
+ * The one sum-check both sides run (see the module comment). Table order: acc, 1_real, p, q, rem limbs,
+ * e limbs, u limbs, ū limbs.
  */
 function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: readonly Claim[], c: bigint) {
+  const L = geo.limbBits;
   const two = (k: number) => Fr.pow(2n, BigInt(k));
   const twoS = two(spec.shift);
   const m = Fr.fromSigned(spec.multiplier);
   const half = spec.shift === 0 ? 0n : two(spec.shift - 1);
+  const P = 2;
+  const Q = 3;
+  const rem0 = 4;
+  const e0 = rem0 + geo.remLimbs;
+  const u0 = e0 + geo.eLimbs;
+  const uc0 = u0 + geo.uLimbs;
   const terms: ProductTerm[] = [];
   let weight = 1n;
   let claim = 0n;
@@ -190,23 +266,40 @@ function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: read
     const eqPoint = cl.point;
     terms.push({ coeff: Fr.mul(weight, m), factors: [0], eqPoint });
     if (half !== 0n) terms.push({ coeff: Fr.mul(weight, half), factors: [1], eqPoint });
-    for (let i = 0; i < geo.remLimbs; i++) terms.push({ coeff: Fr.neg(Fr.mul(weight, two(REQUANT_LIMB_BITS * i))), factors: [3 + i], eqPoint });
+    for (let i = 0; i < geo.remLimbs; i++) terms.push({ coeff: Fr.neg(Fr.mul(weight, two(L * i))), factors: [rem0 + i], eqPoint });
     for (let j = 0; j < geo.eLimbs; j++) {
-      terms.push({ coeff: Fr.neg(Fr.mul(weight, Fr.mul(twoS, two(REQUANT_LIMB_BITS * j)))), factors: [2, 3 + geo.remLimbs + j], eqPoint });
+      const k = Fr.mul(weight, Fr.mul(twoS, two(L * j)));
+      terms.push({ coeff: Fr.neg(k), factors: [P, e0 + j], eqPoint }, { coeff: k, factors: [Q, e0 + j], eqPoint });
     }
     claim = Fr.add(claim, Fr.mul(weight, cl.value));
     weight = Fr.mul(weight, c);
   }
+  // The flags' zero-check at the last claim's point (the arena's ρ_a): p·ū = 0, q·u = 0, p, q ∈ {0, 1}.
+  const eqPoint = claims[claims.length - 1].point;
+  const w2 = Fr.mul(weight, c);
+  const w3 = Fr.mul(w2, c);
+  const w4 = Fr.mul(w3, c);
+  for (let j = 0; j < geo.uLimbs; j++) {
+    terms.push({ coeff: Fr.mul(weight, two(L * j)), factors: [P, uc0 + j], eqPoint }, { coeff: Fr.mul(w2, two(L * j)), factors: [Q, u0 + j], eqPoint });
+  }
+  terms.push({ coeff: w3, factors: [P, P], eqPoint }, { coeff: Fr.neg(w3), factors: [P], eqPoint });
+  terms.push({ coeff: w4, factors: [Q, Q], eqPoint }, { coeff: Fr.neg(w4), factors: [Q], eqPoint });
   return { terms, degree: requantDegree(geo), claim: Fr.mul(twoS, claim) };
 }
 
-/** Per-element values → `count` vectors of limbs (limb-major). */
-function transposeLimbs(values: readonly bigint[], count: number): bigint[][] {
-  const out = Array.from({ length: count }, () => new Array<bigint>(values.length));
-  values.forEach((v, x) => limbsOf(v, count).forEach((l, i) => (out[i][x] = l)));
-  return out;
+/** 1_real at a point: Π_a prefixIndicator(d_a, point_a). */
+function realIndicator(layout: TensorLayout, point: readonly bigint[]): bigint {
+  return splitPoint(layout, point).reduce((acc, part, a) => Fr.mul(acc, prefixIndicator(layout.shape[a], part)), 1n);
 }
 
-function flatEvals(ev: RequantEvals): bigint[] {
-  return [ev.acc, ev.sigma, ...ev.rem, ...ev.e];
+/** Σ_j 2^(L·j)·limb_j. */
+function limbSum(limbs: readonly bigint[], L: number): bigint {
+  return limbs.reduce((acc, v, j) => Fr.add(acc, Fr.mul(v, Fr.pow(2n, BigInt(L * j)))), 0n);
+}
+
+/** Per-element values → `count` vectors of limbs (limb-major). */
+function transposeLimbs(values: readonly bigint[], count: number, L: number): bigint[][] {
+  const out = Array.from({ length: count }, () => new Array<bigint>(values.length));
+  values.forEach((v, x) => limbsOf(v, count, L).forEach((l, i) => (out[i][x] = l)));
+  return out;
 }

@@ -24,6 +24,7 @@ import type { Transcript } from "../../transcript";
 import { absorbClaim, checkClaim, LayerProofError, provingTrueClaim, type Claim } from "../claims";
 import { fixVariables, LayoutError, layoutOf, paddedTable, prefixIndicator, type IntTensor } from "../tensor";
 import { isqrt } from "../../model/llama-kernels";
+import { bitLength, limbCount, limbValue } from "./limbs";
 import { REQUANT_LIMB_BITS } from "./requant-spec";
 
 /** Transcript labels. */
@@ -52,10 +53,6 @@ export interface RmsNormGeometry {
   readonly slackLimbs: number;
 }
 
-function bitLength(v: bigint): number {
-  return v === 0n ? 0 : v.toString(2).length;
-}
-
 /** @throws {LayoutError} for a bad shape or ε */
 export function rmsNormGeometry(spec: RmsNormSpec): RmsNormGeometry {
   const [t, d] = spec.x;
@@ -67,8 +64,7 @@ export function rmsNormGeometry(spec: RmsNormSpec): RmsNormGeometry {
   // r ≤ sqrt(K) (S ≥ 1); lo, hi < (2r + 1)·S ≤ 2·sqrt(K·S) + S.
   const rMax = isqrt(k) + 1n;
   const slackMax = 2n * (isqrt(k * sMax) + 1n) + sMax;
-  const limbs = (v: bigint) => Math.max(1, Math.ceil(bitLength(v) / REQUANT_LIMB_BITS));
-  return { numVars: layout.numVars, rowVars: layout.axes[0].count, colVars: layout.axes[1].count, k, rLimbs: limbs(rMax), slackLimbs: limbs(slackMax) };
+  return { numVars: layout.numVars, rowVars: layout.axes[0].count, colVars: layout.axes[1].count, k, rLimbs: limbCount(rMax, REQUANT_LIMB_BITS), slackLimbs: limbCount(slackMax, REQUANT_LIMB_BITS) };
 }
 
 /** The witness: the limbs of r, lo, hi per row, and acc. */
@@ -110,7 +106,7 @@ function split(tables: bigint[][], row: number, v: bigint): void {
 
 /** Σ_j 2^(L·j)·limb_j (L = REQUANT_LIMB_BITS). */
 export function fromLimbs(limbs: readonly bigint[]): bigint {
-  return limbs.reduce((acc, v, j) => Fr.add(acc, Fr.mul(v, 1n << BigInt(j * REQUANT_LIMB_BITS))), 0n);
+  return limbValue(limbs, REQUANT_LIMB_BITS);
 }
 
 function fromLimbTables(tables: readonly bigint[][]): bigint[] {

@@ -17,13 +17,17 @@ import { compileRmsNorm, rmsNormHandler } from "./rmsnorm";
 import { compileRope, ropeHandler } from "./rope";
 import { compileReduceSum, reduceSumHandler } from "./reduce-sum";
 import { gatherHandler } from "./gather";
-import { compileMovementKind } from "./movement-kind";
 import { resizeHandler } from "./resize";
 import { compileResizeLinear, resizeLinearHandler } from "./resize-linear";
-import { compileSelect, selectHandler } from "./select";
+import { selectHandler } from "./select";
+import { argmaxHandler } from "./argmax";
 import { compileSoftmax, softmaxHandler } from "./softmax";
 import { compileLogSoftmax, compileLogSumExp, logSoftmaxHandler } from "./log-softmax";
 import { compileTable, tableHandler } from "./table";
+import { compileNorm, normHandler } from "./norm";
+import { compileDiv, divHandler } from "./div";
+import { compileSelectWithWhere, whereHandler } from "./where";
+import { compileMovementWithSplit, splitHandler } from "./split";
 import type { NodeCompiler, StepHandler } from "./types";
 
 export type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext, WalkContext, WitnessContext } from "./types";
@@ -37,8 +41,8 @@ export const KIND_COMPILERS: Readonly<Record<string, NodeCompiler>> = {
   avgpool: compileAvgPool,
   "channel-affine": compileChannelAffine,
   table: compileTable,
-  movement: compileMovementKind,
-  select: compileSelect,
+  movement: compileMovementWithSplit,
+  select: compileSelectWithWhere,
   "reduce-sum": compileReduceSum,
   "reduce-l2": compileReduceL2,
   prelu: compilePrelu,
@@ -49,6 +53,8 @@ export const KIND_COMPILERS: Readonly<Record<string, NodeCompiler>> = {
   "causal-softmax": compileCausalSoftmax,
   "log-softmax": compileLogSoftmax,
   "reduce-logsumexp": compileLogSumExp,
+  norm: compileNorm,
+  div: compileDiv,
 };
 
 /** Step handler name → handler. */
@@ -57,6 +63,7 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   table: tableHandler as StepHandler<never>,
   movement: movementHandler as StepHandler<never>,
   select: selectHandler as StepHandler<never>,
+  argmax: argmaxHandler as StepHandler<never>,
   "reduce-sum": reduceSumHandler as StepHandler<never>,
   "conv-transpose": convTransposeHandler as StepHandler<never>,
   resize: resizeHandler as StepHandler<never>,
@@ -70,6 +77,10 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   embedding: embeddingHandler as StepHandler<never>,
   "causal-softmax": causalSoftmaxHandler as StepHandler<never>,
   "log-softmax": logSoftmaxHandler as StepHandler<never>,
+  norm: normHandler as StepHandler<never>,
+  div: divHandler as StepHandler<never>,
+  where: whereHandler as StepHandler<never>,
+  split: splitHandler as StepHandler<never>,
 };
 
 /** The handler of a step. */
@@ -81,8 +92,6 @@ export function handlerOf(step: NodeStep): StepHandler {
 
 /** Why a plan kind without a compiler cannot be proved (the issue that will add it). */
 export function unsupportedReason(kind: string): string {
-  const known: Record<string, string> = {
-    norm: "normalization layers, issue 7",
-  };
+  const known: Record<string, string> = {};
   return known[kind] ?? `plan kind "${kind}" has no prover yet`;
 }

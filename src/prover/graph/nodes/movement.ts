@@ -93,7 +93,7 @@ function gatherIndex(ctx: CompileContext): MovementNodeStep["map"] {
 }
 
 /** The input point of a claim on the output of a one-index Gather. */
-function indexPoint(map: { inShape: readonly number[]; axis: number; index: number }, outShape: readonly number[], point: readonly bigint[]): bigint[] {
+export function indexPoint(map: { inShape: readonly number[]; axis: number; index: number }, outShape: readonly number[], point: readonly bigint[]): bigint[] {
   const outParts = splitPoint(layoutOf(outShape), point);
   const inLayout = layoutOf(map.inShape);
   const bits = inLayout.axes[map.axis].count;

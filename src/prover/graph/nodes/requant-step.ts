@@ -1,12 +1,13 @@
 /**
- * One requantization inside the graph driver (plan: `PlanRequant`): witness → advice σ / limbs into A and the
- * CLAMP / RANGE columns into the arena; walk → the arena's claims on those columns (σ and the limbs: openings of
- * A; y: one more claim on y), then every claim on y through `layers/requant.ts` to one claim on acc, whose
- * advice values at ρ′ become openings of A. Stream: the requant sum-check, then acc, σ, rem…, e… at ρ′.
+ * One requantization inside the graph driver (plan: `PlanRequant`): witness → advice p, q, limbs into A and
+ * the RANGE columns into the arena; walk → the arena's claims on those columns (the limbs: openings of A; u and
+ * ū: two more claims on y, y = lo + u and y = hi − ū, last), then every claim on y through `layers/requant.ts`
+ * to one claim on acc, whose advice values at ρ′ become openings of A. Stream: the requant sum-check, then acc,
+ * p, q, rem…, e…, u…, ū… at ρ′.
  */
 import type { Claim } from "../../claims";
-import { proveRequant, requantRangeColumns, requantTables, splitRangeClaims, verifyRequant, type RequantProof, type RequantTables } from "../../layers/requant";
-import { requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../layers/requant-spec";
+import { boundClaims, flatEvals, proveRequant, requantEvalCount, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantEvals, type RequantProof, type RequantTables } from "../../layers/requant";
+import { clampWitness, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../layers/requant-spec";
 import type { IntTensor } from "../../tensor";
 import { ProverInputError } from "../errors";
 import type { PlanRequant } from "../plan";
@@ -14,12 +15,14 @@ import type { ProveContext, VerifyContext, WalkContext, WitnessContext } from ".
 
 /** The requant spec of a plan entry. */
 export function requantSpec(plan: PlanRequant): RequantSpec {
-  return { shape: plan.shape, multiplier: plan.multiplier, shift: plan.shift, bits: plan.bits, accBound: plan.accBound };
+  return { shape: plan.shape, multiplier: plan.multiplier, shift: plan.shift, bits: plan.bits, accBound: plan.accBound, lo: plan.lo, hi: plan.hi, limbBits: plan.limbBits };
 }
 
 interface RequantScratch {
   readonly acc: IntTensor;
   readonly tables: RequantTables;
+  /** The test's dishonest prover (`ctx.unsafe`): the IOP proves whatever the witness sums to. */
+  readonly unsafe: boolean;
 }
 
 /**
@@ -33,15 +36,16 @@ export function witnessRequant(plan: PlanRequant, acc: IntTensor, y: IntTensor, 
   const mismatch = w.y.findIndex((v, i) => v !== BigInt(y.data[i]));
   if (mismatch >= 0) {
     if (!ctx.unsafe) throw new ProverInputError(`trace: "${plan.y}"[${mismatch}] = ${y.data[mismatch]}, but requantizing its accumulator gives ${w.y[mismatch]}`);
-    w = dishonestWitness(w, y);
+    w = dishonestWitness(spec, w, y);
   }
   const tables = requantTables(spec, w);
-  ctx.setAdvice(plan.advice.sigma, tables.sigma);
-  plan.advice.rem.forEach((slot, i) => ctx.setAdvice(slot, tables.rem[i]));
-  plan.advice.e.forEach((slot, j) => ctx.setAdvice(slot, tables.e[j]));
-  ctx.setColumn(plan.clampColumn, [tables.y, tables.sigma]);
+  const a = plan.advice;
+  ctx.setAdvice(a.p, tables.p);
+  ctx.setAdvice(a.q, tables.q);
+  const limbs: [readonly string[], bigint[][]][] = [[a.rem, tables.rem], [a.e, tables.e], [a.u, tables.u], [a.uc, tables.uc]];
+  for (const [slots, values] of limbs) slots.forEach((slot, i) => ctx.setAdvice(slot, values[i]));
   requantRangeColumns(requantGeometry(spec), tables).forEach((col, k) => ctx.setColumn(plan.rangeColumns[k], [col]));
-  ctx.scratch.set(scratchKey(plan), { acc, tables } satisfies RequantScratch);
+  ctx.scratch.set(scratchKey(plan), { acc, tables, unsafe: ctx.unsafe } satisfies RequantScratch);
 }
 
 /** Prove phase: every claim on y → the acc claim (returned). */
@@ -49,9 +53,9 @@ export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
   const s = ctx.scratch.get(scratchKey(plan)) as RequantScratch | undefined;
   if (!s) throw new RangeError(`requant of "${plan.y}": no witness (the witness phase did not run)`);
   const claims = collectClaims(plan, ctx);
-  const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, transcript: ctx.transcript });
+  const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, transcript: ctx.transcript, unsafe: s.unsafe });
   ctx.writer.sumcheck(proof.sumcheck);
-  ctx.writer.scalars([proof.evals.acc, proof.evals.sigma, ...proof.evals.rem, ...proof.evals.e]);
+  ctx.writer.scalars(flatEvals(proof.evals));
   routeEvals(plan, out.point, out.evals, ctx);
   return out.acc;
 }
@@ -59,45 +63,55 @@ export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
 /** Verify phase: the same claims from the proof stream. */
 export function verifyRequantStep(plan: PlanRequant, ctx: VerifyContext): Claim {
   const claims = collectClaims(plan, ctx);
+  const geo = requantGeometry(requantSpec(plan));
   const sumcheck = ctx.reader.sumcheck(plan.numVars, plan.degree, `requant of "${plan.y}"`);
-  const [acc, sigma, ...limbs] = ctx.reader.scalars(2 + plan.remLimbs + plan.eLimbs, `requant of "${plan.y}": evaluations`);
-  const proof: RequantProof = { sumcheck, evals: { acc, sigma, rem: limbs.slice(0, plan.remLimbs), e: limbs.slice(plan.remLimbs) } };
+  const flat = ctx.reader.scalars(requantEvalCount(geo), `requant of "${plan.y}": evaluations`);
+  const proof: RequantProof = { sumcheck, evals: unflatten(geo, flat) };
   const out = verifyRequant({ spec: requantSpec(plan), claims, proof, transcript: ctx.transcript });
   routeEvals(plan, out.point, out.evals, ctx);
   return out.acc;
 }
 
 /**
- * The arena's claims on the step's columns (σ and limbs → A at the arena point; the scaled top limb checked)
- * followed by the claims on y: every collected claim, then the CLAMP column's y claim.
+ * The arena's claims on the step's RANGE columns (every limb → A at the arena point ρ_a; the scaled top limb
+ * checked) and the claims on y: every collected claim, then y = lo + u and y = hi − ū at ρ_a (last: the flags'
+ * zero-check runs at the last claim's point).
  */
 function collectClaims(plan: PlanRequant, ctx: WalkContext): Claim[] {
   const geo = requantGeometry(requantSpec(plan));
-  const clamp = ctx.arenaColumn(plan.clampColumn);
-  ctx.claimAdvice(plan.advice.sigma, { point: clamp.point, value: clamp.values[1] });
-  if (plan.rangeColumns.length > 0) {
-    const cols = plan.rangeColumns.map((i) => ctx.arenaColumn(i));
-    const { rem, e } = splitRangeClaims(geo, cols.map((c) => c.values[0]));
-    rem.forEach((v, i) => ctx.claimAdvice(plan.advice.rem[i], { point: cols[0].point, value: v }));
-    e.forEach((v, j) => ctx.claimAdvice(plan.advice.e[j], { point: cols[0].point, value: v }));
-  }
-  return [...ctx.take(plan.y), { point: clamp.point, value: clamp.values[0] }];
+  const cols = plan.rangeColumns.map((i) => ctx.arenaColumn(i));
+  const point = cols[0].point;
+  const range = splitRangeClaims(geo, cols.map((c) => c.values[0]));
+  const a = plan.advice;
+  const pairs: [readonly string[], readonly bigint[]][] = [[a.rem, range.rem], [a.e, range.e], [a.u, range.u], [a.uc, range.uc]];
+  for (const [slots, values] of pairs) values.forEach((v, i) => ctx.claimAdvice(slots[i], { point, value: v }));
+  return [...ctx.take(plan.y), ...boundClaims(geo, point, range.u, range.uc)];
 }
 
-function routeEvals(plan: PlanRequant, point: readonly bigint[], ev: { sigma: bigint; rem: readonly bigint[]; e: readonly bigint[] }, ctx: WalkContext): void {
-  ctx.claimAdvice(plan.advice.sigma, { point, value: ev.sigma });
-  ev.rem.forEach((v, i) => ctx.claimAdvice(plan.advice.rem[i], { point, value: v }));
-  ev.e.forEach((v, j) => ctx.claimAdvice(plan.advice.e[j], { point, value: v }));
+/** The advice values at ρ′ → openings of A (p, q, rem, e, u, ū). */
+function routeEvals(plan: PlanRequant, point: readonly bigint[], ev: RequantEvals, ctx: WalkContext): void {
+  const a = plan.advice;
+  ctx.claimAdvice(a.p, { point, value: ev.p });
+  ctx.claimAdvice(a.q, { point, value: ev.q });
+  const pairs: [readonly string[], readonly bigint[]][] = [[a.rem, ev.rem], [a.e, ev.e], [a.u, ev.u], [a.uc, ev.uc]];
+  for (const [slots, values] of pairs) values.forEach((v, i) => ctx.claimAdvice(slots[i], { point, value: v }));
 }
 
 function scratchKey(plan: PlanRequant): string {
   return `requant:${plan.y}`;
 }
 
-/** A dishonest prover's witness: y from the trace; σ·e = t − y keeps the linear identity (the arena must catch it). */
-function dishonestWitness(w: RequantWitness, y: IntTensor): RequantWitness {
-  const t = w.y.map((v, i) => v + w.sigma[i] * w.e[i]);
+/**
+ * A dishonest prover's witness: y from the trace, u and ū following it. With s > 0 the difference t − y goes into
+ * rem (rem + 2^s·(t − y): the linear identity and the flags' zero-check hold, a rem limb leaves the range table,
+ * which the arena must catch); with s = 0 it goes into the flags and e (the zero-check must catch it).
+ */
+function dishonestWitness(spec: RequantSpec, w: RequantWitness, y: IntTensor): RequantWitness {
+  const geo = requantGeometry(spec);
+  const t = w.y.map((v, i) => v + (w.p[i] - w.q[i]) * w.e[i]);
   const ys = Array.from(y.data, (v) => BigInt(v));
-  const d = t.map((v, i) => v - ys[i]);
-  return { y: ys, rem: w.rem, sigma: d.map((v) => (v > 0n ? 1n : v < 0n ? -1n : 0n)), e: d.map((v) => (v < 0n ? -v : v)) };
+  if (spec.shift === 0) return clampWitness(geo, ys, t, w.rem);
+  const zero = ys.map(() => 0n);
+  const rem = w.rem.map((r, i) => r + (t[i] - ys[i]) * (1n << BigInt(spec.shift)));
+  return { y: ys, rem, p: zero, q: zero, e: zero, u: ys.map((v) => v - geo.lo), uc: ys.map((v) => geo.hi - v) };
 }

@@ -1,5 +1,8 @@
 /**
  * Kind `table` (Relu, LeakyRelu, Sigmoid, Tanh, … any unary function table over the b-bit domain): y = T[x].
+ * A clamp-like table (ReLU, Clip, identity: T[x] = clamp(x, lo, hi), `clampLikeBounds`) has no table at all: it
+ * is a requantization with M = 1, s = 0 and clamp bounds [lo, hi] of acc = x (handler `requant`, linear part
+ * the identity), unless graph/compile.ts fused it into its producer's requantization. Any other table:
  * Witness: y (the axis-padded output) is committed in A; one arena column (x + c·pad(x), y) against the node's
  * activation table (./../tables.ts: c = qmax + 1 when T[0] ≠ 0, else no offset). Walk: every claim on y is an
  * opening of A; the arena's claim on the column gives y at ρ (an opening of A) and x at ρ: its component 0
@@ -8,11 +11,11 @@
 import * as Fr from "../../../field/fr";
 import { isFloatType } from "../../../model/ir";
 import { forEachIndex, layoutOf, paddedTable, prefixIndicator, splitPoint } from "../../tensor";
-import type { TableNodeStep } from "../plan";
-import { activationTableDef } from "../tables";
+import type { RequantNodeStep, TableNodeStep } from "../plan";
+import { activationTableDef, clampLikeBounds } from "../tables";
 import type { CompileContext, StepHandler, WalkContext } from "./types";
 
-export function compileTable(ctx: CompileContext): TableNodeStep {
+export function compileTable(ctx: CompileContext): TableNodeStep | RequantNodeStep {
   const { node, plan, model } = ctx;
   const id = (plan.params as { table?: string }).table;
   const t = id === undefined ? undefined : plan.tables?.[id];
@@ -23,6 +26,12 @@ export function compileTable(ctx: CompileContext): TableNodeStep {
   if (ctx.shape(x).join(",") !== shape.join(",")) return ctx.unsupported("input and output shapes differ");
   // The table's domain is the b-bit range; only float-typed activations are clamped to it by their producers.
   if (!isFloatType(model.graph.values.get(x)!.dtype)) return ctx.unsupported(`input "${x}" is integer-typed (not clamped to b bits)`);
+  const clamp = clampLikeBounds(ctx.bits, t.offset, t.values);
+  if (clamp) {
+    // |x| ≤ 2^(b−1): x is clamped to the b-bit range by its producer (float-typed).
+    const requant = ctx.requant({ y, shape, multiplier: 1n, shift: 0, accBound: 1n << BigInt(ctx.bits - 1), lo: BigInt(clamp.lo), hi: BigInt(clamp.hi) });
+    return { node: node.name, op: node.op, kind: plan.kind, handler: "requant", outputs: [y], requant, linear: { iop: "identity", x } };
+  }
   let def;
   try {
     def = activationTableDef(id, ctx.bits, t.offset, t.values);

@@ -42,7 +42,7 @@ export interface CompileContext {
   /** Declares an arena witness column; returns its index. */
   arenaColumn(table: string, numVars: number, label: string): number;
   /** Declares a requantization of tensor `y` (its advice and arena columns); `tag` separates several per node. */
-  requant(args: { y: string; shape: readonly number[]; multiplier: bigint; shift: number; accBound: bigint; tag?: string }): PlanRequant;
+  requant(args: { y: string; shape: readonly number[]; multiplier: bigint; shift: number; accBound: bigint; tag?: string; lo?: bigint; hi?: bigint }): PlanRequant;
 }
 
 /** A compiler of one plan kind. @throws {UnsupportedNodeError} for a node it cannot prove */

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ProofStream} from "./ProofStream.sol";
+import {Program} from "./Program.sol";
+
+/// @title Extension — the one ABI between the model interpreter and its extension libraries
+/// @notice The interpreter ({ModelVerifier}, instruction EXT of {ModelVerifierOps}) runs the steps it does not
+/// hold itself by calling an external library (ModelVerifierSteps, …, linked by name; docs/verifier-gen.md,
+/// "Extension libraries") with STATICCALL — a library's view functions may be called directly, and a step needs
+/// nothing of the caller's context. Every extension library exposes exactly
+///
+///     function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+///         public view returns (uint256[] memory frame)
+///
+/// The *frame* is the interpreter state a step reads and changes, as flat words:
+///
+///     [transcript state, proof offset, k, then per claim: n, point_0 … point_{n−1}, value]
+///
+/// (the proof offset is the cursor as a byte offset into `proof`; the k claims are the register). `section` is
+/// the EXT instruction's own program bytes, which the library decodes and must fully consume; `proof` is the
+/// whole stream, so reverts name absolute byte offsets exactly as the interpreter's do. The frame returned is
+/// the state after the step's messages and the claims it hands on, which the interpreter's next instructions
+/// route (ROUTE / ROUTEALL: to a tensor, or as openings of W or A). A library never touches the claim book,
+/// the slot tables or the opening records: a step is a claims-in → claims-out function of the transcript, which
+/// is what lets it live in its own contract.
+/// @dev Flat words, not a struct array, and the call encoded by hand ({invoke}): Solidity's ABI coder for the
+/// call costs the interpreter ~1 KB of code it does not have (EIP-170), while this costs a few hundred bytes, and
+/// the returned frame unpacks in place (a claim's point IS the `n, point…` run of the frame: a memory array
+/// header followed by its words).
+library Extension {
+    /// @dev The selector of `run(uint256[],bytes,bytes)` and of ExtensionNoFrame(), which {invoke} hard-codes (the
+    /// extension test checks both).
+    bytes4 internal constant RUN_SELECTOR = 0xdc280298;
+
+    /// @notice The extension library called did not return a frame (not deployed or not linked).
+    error ExtensionNoFrame();
+
+    /// @notice Runs `target.run(frame, section, proof)` (STATICCALL; a revert is re-thrown as is) for an EXT
+    /// instruction whose parameters `r` is at (u32 length, then the section, which `r` skips): the frame is the
+    /// stream `s` (state, cursor) and the register `claims`; `s` moves to the returned state and cursor and the
+    /// claims handed on are returned.
+    /// @dev A section running past the program's end is caught by the interpreter's final Program.finish.
+    function invoke(
+        address target,
+        ProofStream.Stream memory s,
+        Program.Reader memory r,
+        ProofStream.Claim[] memory claims
+    )
+        internal
+        view
+        returns (ProofStream.Claim[] memory out)
+    {
+        assembly ("memory-safe") {
+            // Calldata at the free pointer (scratch: the return data overwrites it): selector, the three argument
+            // offsets (relative to ptr + 4), then the frame, the section and the proof.
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, 0xdc280298))
+            mstore(add(ptr, 4), 0x60)
+            // The frame: length word, state, offset (Stream: state, cursor, end, start), k, then per claim its
+            // point array (n, coordinates…; a Claim is (point pointer, value)) and value.
+            let at := add(ptr, 0x64)
+            mstore(add(at, 0x20), mload(s))
+            mstore(add(at, 0x40), sub(mload(add(s, 0x20)), mload(add(s, 0x60))))
+            let k := mload(claims)
+            mstore(add(at, 0x60), k)
+            at := add(at, 0x80)
+            for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                let c := mload(add(claims, shl(5, add(i, 1))))
+                let size := shl(5, add(mload(mload(c)), 1))
+                mcopy(at, mload(c), size)
+                at := add(at, size)
+                mstore(at, mload(add(c, 0x20)))
+                at := add(at, 0x20)
+            }
+            mstore(add(ptr, 0x64), sub(shr(5, sub(at, add(ptr, 0x64))), 1))
+            // The section, from program memory (Reader: ptr, end): u32 length, then the bytes; `r` skips it.
+            mstore(add(ptr, 0x24), sub(at, add(ptr, 4)))
+            let from := mload(r)
+            let length := shr(224, mload(from))
+            from := add(from, 4)
+            mstore(r, add(from, length))
+            mstore(at, length)
+            mcopy(add(at, 0x20), from, length)
+            at := add(add(at, 0x20), and(add(length, 31), not(31)))
+            // The proof, straight from calldata.
+            mstore(add(ptr, 0x44), sub(at, add(ptr, 4)))
+            from := mload(add(s, 0x60))
+            length := sub(mload(add(s, 0x40)), from)
+            mstore(at, length)
+            calldatacopy(add(at, 0x20), from, length)
+            at := add(add(at, 0x20), and(add(length, 31), not(31)))
+            if iszero(staticcall(gas(), target, ptr, sub(at, ptr), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            // No frame back (no code at `target`): ExtensionNoFrame().
+            if lt(returndatasize(), 0x80) {
+                mstore(0, shl(224, 0x2b548ed4))
+                revert(0, 4)
+            }
+            // The return data is abi.encode(uint256[]): offset 0x20, then the frame in memory layout [len, state,
+            // offset, k, claims…]; it stays where it is copied and the claims' points alias it (as in {unpack}).
+            returndatacopy(ptr, 0, returndatasize())
+            mstore(s, mload(add(ptr, 0x40)))
+            mstore(add(s, 0x20), add(mload(add(s, 0x60)), mload(add(ptr, 0x60))))
+            k := mload(add(ptr, 0x80))
+            out := add(ptr, returndatasize())
+            mstore(out, k)
+            let structs := add(out, shl(5, add(k, 1)))
+            mstore(0x40, add(structs, shl(6, k)))
+            at := add(ptr, 0xa0)
+            for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                let c := add(structs, shl(6, i))
+                mstore(add(out, shl(5, add(i, 1))), c)
+                mstore(c, at)
+                at := add(at, shl(5, add(mload(at), 1)))
+                mstore(add(c, 0x20), mload(at))
+                at := add(at, 0x20)
+            }
+        }
+    }
+
+    /// @notice Packs the transcript state, proof offset and claims into frame words.
+    function pack(bytes32 state, uint256 offset, ProofStream.Claim[] memory claims)
+        internal
+        pure
+        returns (uint256[] memory words)
+    {
+        assembly ("memory-safe") {
+            words := mload(0x40)
+            mstore(add(words, 0x20), state)
+            mstore(add(words, 0x40), offset)
+            let k := mload(claims)
+            mstore(add(words, 0x60), k)
+            let at := add(words, 0x80)
+            for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                // A Claim in memory is (pointer to point array, value); the array is (n, coordinates…).
+                let c := mload(add(claims, shl(5, add(i, 1))))
+                let p := mload(c)
+                let size := shl(5, add(mload(p), 1))
+                mcopy(at, p, size)
+                at := add(at, size)
+                mstore(at, mload(add(c, 0x20)))
+                at := add(at, 0x20)
+            }
+            mstore(words, sub(shr(5, sub(at, words)), 1))
+            mstore(0x40, at)
+        }
+    }
+
+    /// @notice The transcript state, proof offset and claims of frame words (the claims' points alias the words).
+    /// @dev Reverts if the words are not a well-formed frame (only a library bug can produce one).
+    function unpack(uint256[] memory words)
+        internal
+        pure
+        returns (bytes32 state, uint256 offset, ProofStream.Claim[] memory claims)
+    {
+        bool ok;
+        assembly ("memory-safe") {
+            let len := mload(words)
+            ok := gt(len, 2)
+            if ok {
+                state := mload(add(words, 0x20))
+                offset := mload(add(words, 0x40))
+                let k := mload(add(words, 0x60))
+                let end := add(words, shl(5, add(len, 1)))
+                // The claim array and its k structs, allocated together.
+                claims := mload(0x40)
+                mstore(claims, k)
+                let structs := add(claims, shl(5, add(k, 1)))
+                mstore(0x40, add(structs, shl(6, k)))
+                let at := add(words, 0x80)
+                for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                    let c := add(structs, shl(6, i))
+                    mstore(add(claims, shl(5, add(i, 1))), c)
+                    mstore(c, at)
+                    at := add(at, shl(5, add(mload(at), 1)))
+                    mstore(add(c, 0x20), mload(at))
+                    at := add(at, 0x20)
+                    if gt(at, end) { ok := 0 }
+                }
+                if iszero(eq(at, end)) { ok := 0 }
+            }
+        }
+        if (!ok) revert FrameMalformed();
+    }
+
+    /// @notice Frame words that do not parse (an extension library bug).
+    error FrameMalformed();
+
+    /// @notice The stream over `proof` at the frame's cursor, continuing its transcript; and the register.
+    function open(uint256[] memory words, bytes calldata proof)
+        internal
+        pure
+        returns (ProofStream.Stream memory s, ProofStream.Claim[] memory claims)
+    {
+        bytes32 state;
+        uint256 offset;
+        (state, offset, claims) = unpack(words);
+        s = ProofStream.open(proof, state);
+        if (offset > proof.length) revert ProofStream.ProofTruncated(offset, 0);
+        s.cursor += offset;
+    }
+
+    /// @notice The frame after a step: the stream's state and cursor, and the claims handed on.
+    function close(ProofStream.Stream memory s, ProofStream.Claim[] memory claims)
+        internal
+        pure
+        returns (uint256[] memory)
+    {
+        return pack(s.state, s.cursor - s.start, claims);
+    }
+}

@@ -1,0 +1,266 @@
+/**
+ * Program fragments of the transformer and LLM node steps, run on-chain by the extension library
+ * `contracts/verifier/ModelVerifierAttention.sol`: softmax, log-softmax / logsumexp, causal softmax. Every
+ * fragment is the step's parameters in the order the Solidity twin reads them (the NatSpec of
+ * contracts/verifier/layers/{SoftmaxStep,LogSoftmaxStep,CausalMaskStep,RowReduce}.sol, docs/verifier-gen.md
+ * "Transformer and LLM steps"); the geometry (row points, indicators, selectors) is resolved on symbolic points
+ * by the TypeScript IOPs' own helpers, as for the other layers.
+ */
+import * as Fr from "../../field/fr";
+import type { CausalSoftmaxNodeStep } from "../../prover/graph/nodes/causal-softmax";
+import type { LogSoftmaxNodeStep } from "../../prover/graph/nodes/log-softmax";
+import type { SoftmaxNodeStep } from "../../prover/graph/nodes/softmax";
+import type { EmbeddingNodeStep } from "../../prover/graph/nodes/gather-embedding";
+import type { RmsNormNodeStep } from "../../prover/graph/nodes/rmsnorm";
+import type { RopeNodeStep } from "../../prover/graph/nodes/rope";
+import { REQUANT_LIMB_BITS } from "../../prover/layers/requant-spec";
+import { rmsNormGeometry } from "../../prover/layers/rmsnorm";
+import { normGeometry } from "../../prover/layers/norm";
+import type { NormNodeStep } from "../../prover/graph/nodes/norm";
+import { ropeGeometry } from "../../prover/layers/rope";
+import { reduceSelector } from "../../prover/layers/reduce";
+import { selectTapSelector } from "../../prover/layers/select";
+import { rowPoint, SOFTMAX_LIMB_BITS, softmaxGeometry, type SoftmaxGeometry, type SoftmaxSpec } from "../../prover/layers/softmax";
+import { layoutOf } from "../../prover/tensor";
+import { reindexProgram, writeSelector } from "./layers";
+import { affineProgram } from "./steps";
+import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
+import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
+
+/** Sub-opcodes of the attention extension library (ModelVerifierAttention.sol). */
+export const ATTENTION_OP = {
+  softmax: 1,
+  logSoftmaxArena: 2,
+  logSoftmaxRest: 3,
+  causalMask: 4,
+  rmsnorm: 5,
+  rope: 6,
+  embedding: 7,
+  normArena: 8,
+  normSums: 9,
+  reshape: 10,
+} as const;
+
+/**
+ * The register an extension step reads: the arena's claims on (column, component) in order, then every claim on
+ * `consumed` (if any). Returns how many claims on `consumed` there were. The claims gather in a scratch tensor
+ * of the node (`<node>:register`), which the last TAKE empties.
+ */
+function loadRegister(e: StepEmitter, w: ProgramWriter, node: string, arena: readonly (readonly [number, number])[], consumed: string | null): number {
+  const scratch = `${node}:register`;
+  for (const [column, component] of arena) e.arena(w, column, component, scratch);
+  let count = 0;
+  if (consumed !== null) {
+    count = e.take(w, consumed);
+    e.routeAll(w, scratch, count);
+  }
+  e.take(w, scratch);
+  return count;
+}
+
+const A = (slot: string): Dest => ({ advice: slot });
+
+/**
+ * A Broadcast.sol factor: Π over `axes` of prefixIndicator(shape[a], point_a) on the layout of `shape`
+ * (power-of-two axes contribute 1 and are not listed).
+ */
+function indicatorFactor(w: ProgramWriter, shape: readonly number[], axes: readonly number[]): void {
+  const layout = layoutOf(shape);
+  const listed = axes.filter((a) => 2 ** layout.axes[a].count !== shape[a]);
+  w.u8(listed.length, "indicator axes");
+  for (const a of listed) w.u32(shape[a], "indicator dim").u8(layout.axes[a].start, "indicator start").u8(layout.axes[a].count, "indicator bits");
+}
+
+const allAxes = (shape: readonly number[]) => shape.map((_, a) => a);
+
+/** ρ → ρ_row, 1_row, 1_real on x's layout (SoftmaxStep / LogSoftmaxStep geometry fields). */
+function rowGeometry(w: ProgramWriter, spec: SoftmaxSpec, geo: SoftmaxGeometry): void {
+  w.gather(poolIndices(rowPoint(spec, geo, symbols(0, geo.layout.numVars)), "row point"), "row point");
+  indicatorFactor(w, spec.x, spec.axes);
+  indicatorFactor(w, spec.x, allAxes(spec.x));
+}
+
+/** The row sum S → e (RowReduce.sum): its selector on the row point. */
+function rowSum(w: ProgramWriter, geo: SoftmaxGeometry): void {
+  writeSelector(w, reduceSelector(geo.reduce, symbols(0, geo.rowLayout.numVars)), "row sum");
+}
+
+/**
+ * The row max's parameters (RowReduce.max); returns its handed-on claims' dests after x. The select spec must be
+ * a reduction (every tap of a real output in bounds), which softmaxGeometry guarantees and this checks.
+ */
+function rowMax(w: ProgramWriter, geo: SoftmaxGeometry): void {
+  const sel = geo.select;
+  const reduction = sel.x.every((d, a) => sel.strides[a] === 1 && sel.dilations[a] === 1 && sel.padsBegin[a] === 0 && sel.out[a] * sel.kernel[a] === d && (sel.out[a] === 1 || sel.kernel[a] === 1));
+  if (!reduction || sel.mode !== "max") throw new ProgramError("row max: the select spec is not a row reduction");
+  const tapShape = [...sel.out, ...sel.kernel];
+  w.word(Fr.fromSigned(-(2n ** BigInt(sel.bits - 1))), "qmin").u8(layoutOf(sel.kernel).numVars, "kappa");
+  indicatorFactor(w, tapShape, allAxes(sel.out));
+  indicatorFactor(w, tapShape, allAxes(tapShape));
+  writeSelector(w, selectTapSelector(sel, symbols(0, layoutOf(tapShape).numVars)), "row max");
+}
+
+/** Dests of RowReduce.max's claims: x, every claim on m and (ρ_o, y) → m, two openings of the choice. */
+function rowMaxDests(x: string, slots: { readonly m: string; readonly choice: string }, claims: number): Dest[] {
+  return [{ value: x }, ...new Array<Dest>(claims + 1).fill({ advice: slots.m }), { advice: slots.choice }, { advice: slots.choice }];
+}
+
+/** The instructions of a softmax step (SoftmaxStep.sol): load the register, EXT, ROUTE. */
+function softmaxInstructions(step: SoftmaxNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const { spec, advice: a, columns: c } = step;
+  const geo = softmaxGeometry(spec);
+  const y = step.outputs[0];
+  const arena: [number, number][] = [[c.exp, 0], [c.exp, 1], [c.y, 0], ...c.rem.map((i): [number, number] => [i, 0]), ...c.t.map((i): [number, number] => [i, 0]), [c.select, 0], [c.select, 1]];
+  const onY = loadRegister(e, w, step.node, arena, y);
+  const section = new ProgramWriter().u8(ATTENTION_OP.softmax, "attention op");
+  section.u8(geo.layout.numVars, "softmax variables").u8(geo.limbs, "softmax limbs").u8(SOFTMAX_LIMB_BITS, "limb bits");
+  section.word(Fr.fromSigned(spec.expOne), "EXP[0]").word(Fr.fromSigned(2 * spec.qmax), "2·qmax");
+  rowGeometry(section, spec, geo);
+  rowSum(section, geo);
+  rowMax(section, geo);
+  e.extension(w, "attention", section.bytes());
+  e.route(w, [
+    A(a.e), A(a.y), ...a.rem.map(A), ...a.t.map(A), A(a.sum), { value: step.x }, ...new Array<Dest>(onY).fill(A(a.y)),
+    A(a.e), A(a.sum), A(a.y), ...a.rem.map(A),
+    A(a.e),
+    ...rowMaxDests(step.x, a, 1),
+  ]);
+}
+
+/**
+ * The instructions of a log-softmax / logsumexp step (LogSoftmaxStep.sol): the arena half (EXT, ROUTE; m and S
+ * carried in a scratch tensor), the step's REQUANT, then the rest (EXT, ROUTE).
+ */
+function logSoftmaxInstructions(step: LogSoftmaxNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const { spec, advice: a, columns: c } = step;
+  const geo = softmaxGeometry(spec);
+  const carry = `${step.node}:carry`;
+  loadRegister(e, w, step.node, [[c.exp, 0], [c.exp, 1], [c.log, 0], [c.log, 1], [c.f, 0], [c.fc, 0]], null);
+  const first = new ProgramWriter().u8(ATTENTION_OP.logSoftmaxArena, "attention op").u8(step.sumShift, "sum shift");
+  first.word(Fr.fromSigned(spec.expOne), "EXP[0]").word(Fr.fromSigned(step.log[0]), "LOG[0]");
+  rowGeometry(first, spec, geo);
+  indicatorFactor(first, geo.rowShape, allAxes(geo.rowShape));
+  e.extension(w, "attention", first.bytes());
+  e.route(w, [A(a.e), { value: step.x }, A(a.v), A(a.log), A(a.f), A(a.fc), A(a.sum), { value: carry }, { value: carry }]);
+  e.requant(w, step.requant);
+  e.routeAll(w, carry, 1);
+  loadRegister(e, w, step.node, [[c.select, 0], [c.select, 1]], carry);
+  const M = Fr.fromSigned(step.multiplier);
+  const scale = Fr.pow(2n, BigInt(step.shift));
+  const rest = new ProgramWriter().u8(ATTENTION_OP.logSoftmaxRest, "attention op").u8(step.reduce ? 1 : 0, "reduce");
+  rest.word(M, "M").word(Fr.inv(step.reduce ? scale : M), step.reduce ? "2^-s" : "M^-1").word(scale, "2^s");
+  if (!step.reduce) {
+    rest.gather(poolIndices(rowPoint(spec, geo, symbols(0, geo.layout.numVars)), "row point"), "row point");
+    indicatorFactor(rest, spec.x, spec.axes);
+  }
+  rowSum(rest, geo);
+  rowMax(rest, geo);
+  e.extension(w, "attention", rest.bytes());
+  e.route(w, [...(step.reduce ? [] : [{ value: step.x }]), A(a.log), A(a.e), ...rowMaxDests(step.x, a, 2)]);
+}
+
+/** The instructions of a causal softmax: the inner softmax (its claims on q* gather on `step.masked`), then the mask. */
+function causalInstructions(step: CausalSoftmaxNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const { inner } = step;
+  softmaxInstructions(inner, e, w);
+  const shape = inner.spec.x;
+  const layout = layoutOf(shape);
+  if (shape.length !== 3 || shape[1] !== shape[2]) throw new ProgramError(`causal softmax: input [${shape.join(", ")}] is not [heads, T, T]`);
+  e.take(w, step.masked);
+  const section = new ProgramWriter().u8(ATTENTION_OP.causalMask, "attention op").u8(layout.numVars, "causal variables");
+  section.word(Fr.reduce(2n ** BigInt(inner.spec.bits) - 1n), "G").u32(shape[0], "heads").u32(shape[1], "positions");
+  section.u8(layout.axes[2].count, "position bits").u8(layout.axes[0].count, "head bits");
+  e.extension(w, "attention", section.bytes());
+  e.route(w, [{ value: step.x }, A(inner.advice.m)]);
+}
+
+/** RMSNorm: the limb columns → A, the requantization, then the IOP (RmsNormStep.sol). */
+function rmsNormInstructions(step: RmsNormNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const families = ["r", "lo", "hi"] as const;
+  for (const f of families) step.columns[f].forEach((col, j) => e.arena(w, col, 0, A(step.advice[f][j])));
+  e.requant(w, step.requant);
+  const geo = rmsNormGeometry(step.spec);
+  const section = new ProgramWriter().u8(ATTENTION_OP.rmsnorm, "attention op").u8(geo.numVars, "rmsnorm variables").u8(geo.colVars, "column variables");
+  section.u8(geo.rLimbs, "r limbs").u8(geo.slackLimbs, "slack limbs").u8(REQUANT_LIMB_BITS, "limb bits");
+  section.word(Fr.reduce(geo.k), "K").word(Fr.reduce(BigInt(step.spec.epsInt)), "epsilon").u32(step.spec.x[0], "rows");
+  e.extension(w, "attention", section.bytes());
+  const a = step.advice;
+  e.route(w, [{ value: step.x }, { value: step.x }, { value: step.gain }, ...a.r.map(A), ...a.r.map(A), ...a.lo.map(A), ...a.hi.map(A)]);
+}
+
+/** RoPE: the requantization, then the IOP (RopeStep.sol); the tables are openings of W. */
+function ropeInstructions(step: RopeNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  e.requant(w, step.requant);
+  const geo = ropeGeometry(step.spec);
+  const section = new ProgramWriter().u8(ATTENTION_OP.rope, "attention op").u8(geo.numVars, "rope variables").u8(geo.colVars, "column variables").u8(geo.pairVars, "pair variables");
+  e.extension(w, "attention", section.bytes());
+  e.route(w, [{ value: step.cosSlot }, { value: step.sinSlot }, { value: step.x }]);
+}
+
+/** Token embedding (EmbeddingStep.sol): no messages; y in A, the token claim on the indices. */
+function embeddingInstructions(step: EmbeddingNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const onY = loadRegister(e, w, step.node, [[step.column, 0], [step.column, 1]], step.outputs[0]);
+  const layout = layoutOf(step.shape);
+  const table = layoutOf([step.vocab, step.shape[1]]);
+  if (table.paddedShape[1] !== layout.paddedShape[1]) throw new ProgramError("embedding: the table's D axis is not the output's");
+  const section = new ProgramWriter().u8(ATTENTION_OP.embedding, "attention op").u8(layout.axes[1].count, "D variables").u32(step.shape[0], "positions");
+  section.word(Fr.inv(BigInt(table.paddedShape[1])), "row stride inverse").word(Fr.reduce(BigInt(table.paddedSize)), "pad key");
+  e.extension(w, "attention", section.bytes());
+  e.route(w, [A(step.y), ...new Array<Dest>(onY).fill(A(step.y)), { value: step.indices }]);
+}
+
+/** The limbed advice families of a norm step, in arena column order (src/prover/graph/nodes/norm.ts). */
+const NORM_FAMILIES = ["mu", "remMu", "remMuC", "variance", "remVariance", "remVarianceC"] as const;
+
+/**
+ * A norm step (NormStep.sol): the arena piece (limbs, r, v; Σq and Σc² carried), the requantization of y and the
+ * channel-affine part (the steps library's AFFINE), the weights' Reshape selectors, the z and v
+ * requantizations, then the variance limbs and the batched sums.
+ */
+function normInstructions(step: NormNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const { spec, advice: a, columns: c } = step;
+  const geo = normGeometry(spec);
+  const carry = `${step.node}:carry`;
+  const limbColumns = NORM_FAMILIES.flatMap((f) => c[f]);
+  loadRegister(e, w, step.node, [...limbColumns.map((i): [number, number] => [i, 0]), [c.rsqrt, 0], [c.rsqrt, 1]], null);
+  const arena = new ProgramWriter().u8(ATTENTION_OP.normArena, "attention op");
+  arena.u8(geo.limbs.mu, "u limbs").u8(geo.limbs.rem, "remainder limbs").u8(geo.limbs.variance, "V limbs").u8(spec.limbBits, "limb bits");
+  arena.word(Fr.reduce(BigInt(geo.n)), "n").word(Fr.reduce(geo.muOffset), "2^(b-1)").word(Fr.reduce(step.rsqrtPad), "RSQRT pad");
+  indicatorFactor(arena, geo.rowShape, allAxes(geo.rowShape));
+  e.extension(w, "attention", arena.bytes());
+  e.route(w, [...NORM_FAMILIES.flatMap((f) => a[f].map(A)), A(a.r), { value: step.v.y }, { value: carry }, { value: carry }]);
+  e.requant(w, step.requant);
+  e.extension(w, "steps", affineProgram(step.affine));
+  e.route(w, [{ value: step.affine.beta }, { value: step.affine.x }, { value: step.affine.gamma }]);
+  if (step.reshape) {
+    for (const v of [step.reshape.gamma, step.reshape.beta]) {
+      if (e.take(w, v.tensor) !== 1) throw new ProgramError(`norm: expected one claim on "${v.tensor}"`);
+      e.extension(w, "attention", new ProgramWriter().u8(ATTENTION_OP.reshape, "attention op").append(reindexProgram(v.layer)).bytes());
+      e.route(w, [{ value: v.weight }]);
+    }
+  }
+  e.requant(w, step.z);
+  e.routeAll(w, carry, 1);
+  e.requant(w, step.v);
+  e.routeAll(w, carry, 1);
+  e.take(w, carry);
+  const sums = new ProgramWriter().u8(ATTENTION_OP.normSums, "attention op").u8(geo.layout.numVars, "norm variables").u8(geo.innerVars, "inner variables");
+  sums.u8(geo.limbs.mu, "u limbs").u8(geo.limbs.variance, "V limbs").u8(spec.limbBits, "limb bits");
+  sums.word(Fr.reduce(geo.muOffset), "2^(b-1)").word(Fr.reduce(geo.varianceOffset), "2^(b-1+2t)");
+  indicatorFactor(sums, geo.rowShape, allAxes(geo.rowShape));
+  // 1_inner on x's point: the group axes (from `axis` on) of x's layout.
+  indicatorFactor(sums, spec.x, spec.x.map((_, i) => i).filter((i) => i >= spec.axis));
+  e.extension(w, "attention", sums.bytes());
+  e.route(w, [...a.variance.map(A), { value: step.x }, A(a.r), ...a.mu.map(A)]);
+}
+
+/** The attention library's steps by handler name (model.ts spreads this into its extension steps). */
+export const ATTENTION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = {
+  softmax: softmaxInstructions as ExtensionStepCompiler,
+  "log-softmax": logSoftmaxInstructions as ExtensionStepCompiler,
+  "causal-softmax": causalInstructions as ExtensionStepCompiler,
+  rmsnorm: rmsNormInstructions as ExtensionStepCompiler,
+  rope: ropeInstructions as ExtensionStepCompiler,
+  embedding: embeddingInstructions as ExtensionStepCompiler,
+  norm: normInstructions as ExtensionStepCompiler,
+};

@@ -1,0 +1,154 @@
+/**
+ * The sum-check of a sum of two-table products, Σ_x Σ_k a_k(x)·b_k(x), over packed Fr vectors (n canonical
+ * 32-byte little-endian words in one Uint8Array) worked on by the native kernels: each round is one pass of
+ * `frPairProducts` (the sums of products at 0, at 1 and of the differences) and one `frFold` per table.
+ *
+ * It is `proveSumcheck` with `terms = [{ coeff: 1, factors: [2k, 2k+1] }]` and degree 2 — the same claim check,
+ * the same transcript operations, the same round messages (c_0, c_2) with c_1 from the running claim — so the
+ * proof is identical (test/sumcheck/packed.test.ts compares them). The batch opening of a whole-model proof
+ * (src/prover/graph/opening.ts) runs it over tables of up to 2^23 entries, where bigint arithmetic would cost
+ * tens of seconds.
+ */
+import * as Fr from "../field/fr";
+import { MODULUS } from "../field/fr";
+import type { NativeKernels } from "../msm";
+import { readWordLE } from "../msm/layout";
+import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
+import type { Transcript } from "../transcript";
+import { SUMCHECK_LABELS, type ProductTerm, type SumcheckProof } from "./types";
+
+/** Inputs of {@link provePairProductSumcheck}. */
+export interface PairProductSumcheckParameters {
+  readonly native: NativeKernels;
+  /** Pairs (a_k, b_k), every vector 2^numVars packed words. Not modified. */
+  readonly pairs: readonly (readonly [Uint8Array, Uint8Array])[];
+  readonly numVars: number;
+  /** If given, must equal the true sum (checked, as `proveSumcheck` does). */
+  readonly claim?: bigint;
+  readonly transcript: Transcript;
+  /** Threads of the native kernels. */
+  readonly threads: number;
+}
+
+/** Proves Σ_x Σ_k a_k(x)·b_k(x) = claim (degree 2); returns the proof, the claim and the challenge point. */
+export function provePairProductSumcheck(params: PairProductSumcheckParameters): { proof: SumcheckProof; claim: bigint; point: bigint[] } {
+  const { native, numVars, transcript, threads } = params;
+  if (params.pairs.length === 0) throw new RangeError("provePairProductSumcheck: no terms");
+  const size = 2 ** numVars;
+  for (const [k, [a, b]] of params.pairs.entries()) {
+    if (a.length !== size * 32 || b.length !== size * 32) {
+      throw new RangeError(`provePairProductSumcheck: pair ${k} is not 2^${numVars} words`);
+    }
+  }
+  let as = params.pairs.map((p) => p[0]);
+  let bs = params.pairs.map((p) => p[1]);
+  const sums = (): [bigint, bigint, bigint] => {
+    const out = native.frPairProducts(as, bs, threads);
+    return [readWordLE(out, 0), readWordLE(out, 32), readWordLE(out, 64)];
+  };
+  let first: [bigint, bigint, bigint] | undefined;
+  let claim: bigint;
+  if (numVars === 0) {
+    // One point: the sum is Σ a_k[0]·b_k[0].
+    claim = as.reduce((acc, a, k) => Fr.add(acc, Fr.mul(readWordLE(a, 0), readWordLE(bs[k], 0))), 0n);
+  } else {
+    first = sums();
+    claim = Fr.add(first[0], first[1]);
+  }
+  if (params.claim !== undefined && params.claim !== claim) {
+    throw new RangeError("proveSumcheck: the given claim is not the sum over the hypercube");
+  }
+  transcript.absorbScalars(SUMCHECK_LABELS.claim, [claim, BigInt(numVars), 2n]);
+  const rounds: bigint[][] = [];
+  const point: bigint[] = [];
+  let running = claim;
+  for (let j = 0; j < numVars; j++) {
+    const [c0, , c2] = j === 0 ? first! : sums();
+    // h(0) + h(1) = 2 c_0 + c_1 + c_2 = running claim
+    const c1 = Fr.reduce(running - 2n * c0 - c2);
+    const coeffs = [c0, c1, c2];
+    const compressed = compressRoundPoly(coeffs);
+    rounds.push(compressed);
+    transcript.absorbScalars(SUMCHECK_LABELS.round, compressed);
+    const r = transcript.challengeScalar(SUMCHECK_LABELS.challenge);
+    point.push(r);
+    running = (((c2 * r + c1) % MODULUS) * r + c0) % MODULUS;
+    as = as.map((a) => native.frFold(a, r, threads));
+    bs = bs.map((b) => native.frFold(b, r, threads));
+  }
+  return { proof: { rounds }, claim, point };
+}
+
+/**
+ * Tables (2^numVars entries) from which `proveSumcheck` runs an all-eq-weighted sum-check over packed vectors
+ * in the native kernels ({@link proveEqWeightedPacked}); below it the bigint kernel is as fast.
+ */
+export const NATIVE_EQ_SUMCHECK_MIN = 1 << 12;
+
+/**
+ * `proveSumcheck` for terms that all carry an eq weight (./eq-kernel.ts), over packed vectors: the tables are
+ * packed once; each round computes q_j(t) = Σ_x' E_j[x'] Π_k f_k(t, x') per term with `frWeightedProductsWords`
+ * (E_j = eq(·, (P_{j+1}, …)) built by `frEqSum`, once per distinct point and round) and binds every table with
+ * `frFold`. The round polynomial c·s_j·eq1(X, P_j)·q_j(X), the claim, the transcript and the final evaluations
+ * are exactly those of the bigint path (test/sumcheck/packed.test.ts). Tables must be canonical and at most
+ * 2^numVars long (the caller has checked).
+ */
+export function proveEqWeightedPacked(params: {
+  readonly native: NativeKernels;
+  readonly tables: readonly (readonly bigint[])[];
+  readonly terms: readonly ProductTerm[];
+  readonly numVars: number;
+  readonly degree: number;
+  readonly claim?: bigint;
+  readonly transcript: Transcript;
+  readonly threads: number;
+}): { proof: SumcheckProof; claim: bigint; point: bigint[]; finalEvaluations: bigint[] } {
+  const { native, terms, numVars: n, degree, transcript, threads } = params;
+  const size = 2 ** n;
+  let tables = params.tables.map((t) => native.frFromBigints(t, size));
+  const scales = terms.map(() => 1n);
+  const roundCoefficients = (j: number): bigint[] => {
+    const total = new Array<bigint>(degree + 1).fill(0n);
+    const suffixes = new Map<string, Uint8Array>();
+    terms.forEach((term, t) => {
+      const point = term.eqPoint!;
+      const tail = point.slice(j + 1);
+      const key = tail.join(",");
+      let suffix = suffixes.get(key);
+      if (!suffix) suffixes.set(key, (suffix = native.frEqSum(2 ** tail.length, [0], [tail], [1n])));
+      const out = native.frWeightedProductsWords(term.factors.map((k) => tables[k]), suffix, threads);
+      const q = interpolateFromIntegerNodes(Array.from({ length: term.factors.length + 1 }, (_, m) => readWordLE(out, 32 * m)));
+      // c · s_j · (e0 + e1·X) · q(X), as eqRoundCoefficients
+      const c = (term.coeff * scales[t]) % MODULUS;
+      const e0 = Fr.sub(1n, point[j]);
+      const e1 = Fr.sub(Fr.add(point[j], point[j]), 1n);
+      for (let m = 0; m < q.length; m++) {
+        total[m] += (c * ((e0 * q[m]) % MODULUS)) % MODULUS;
+        total[m + 1] += (c * ((e1 * q[m]) % MODULUS)) % MODULUS;
+      }
+    });
+    return total.map((v) => v % MODULUS);
+  };
+  const first = roundCoefficients(0);
+  const claim = Fr.reduce(first.reduce((acc, c) => acc + c, 0n) + first[0]);
+  if (params.claim !== undefined && params.claim !== claim) {
+    throw new RangeError("proveSumcheck: the given claim is not the sum over the hypercube");
+  }
+  transcript.absorbScalars(SUMCHECK_LABELS.claim, [claim, BigInt(n), BigInt(degree)]);
+  const rounds: bigint[][] = [];
+  const point: bigint[] = [];
+  for (let j = 0; j < n; j++) {
+    const coeffs = j === 0 ? first : roundCoefficients(j);
+    const compressed = compressRoundPoly(coeffs);
+    rounds.push(compressed);
+    transcript.absorbScalars(SUMCHECK_LABELS.round, compressed);
+    const r = transcript.challengeScalar(SUMCHECK_LABELS.challenge);
+    point.push(r);
+    tables = tables.map((t) => native.frFold(t, r, threads));
+    terms.forEach((term, t) => {
+      const p = term.eqPoint![j];
+      scales[t] = (scales[t] * Fr.reduce(1n - p - r + 2n * p * r)) % MODULUS;
+    });
+  }
+  return { proof: { rounds }, claim, point, finalEvaluations: tables.map((t) => readWordLE(t, 0)) };
+}

@@ -1,0 +1,109 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { executePlan, ProofRejectedError, verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
+import { modelProgram } from "../../src/compiler/program/model";
+import { deployInterpreter } from "./interpreter";
+import { builtModel, proveCorpus, proveModel, type ProvedModel } from "../prover/graph-helpers";
+import { causalSoftmaxGraph, embeddingGraph, ropeGraph, TinyGraph } from "../prover/llama-helpers";
+import type { ModelVerifierHarness } from "../../typechain-types";
+
+/**
+ * The transformer / LLM steps of the attention extension library (contracts/verifier/ModelVerifierAttention.sol)
+ * against the TypeScript reference verifier (`executePlan`), on whole-model proofs: the honest proof is accepted
+ * by both; proof words flipped (a spread sample; every word with S_FULL_TAMPER=1) are rejected by both.
+ * Models: 1l_softmax (softmax), logsumexp (reduce-logsumexp), layernorm (norm), a built LogSoftmax, and tiny llama-style graphs
+ * (RMSNorm, RoPE, token embedding, causal softmax). Gas per proof is printed.
+ */
+describe("verifier (Solidity): transformer and LLM steps (attention extension library)", function () {
+  this.timeout(600_000);
+  let harness: ModelVerifierHarness;
+
+  before(async () => {
+    const at = await deployInterpreter();
+    harness = (await ethers.deployContract("ModelVerifierHarness", { libraries: { ModelVerifier: at.ModelVerifier } })) as unknown as ModelVerifierHarness;
+  });
+
+  const tsAccepts = (plan: VerifierPlan, statement: InferenceStatement, proof: Uint8Array): boolean => {
+    try {
+      executePlan(plan, statement, proof);
+      return true;
+    } catch (e) {
+      if (e instanceof ProofRejectedError) return false;
+      throw e;
+    }
+  };
+
+  const solAccepts = async (program: Uint8Array, st: InferenceStatement, proof: Uint8Array): Promise<boolean> => {
+    try {
+      return await harness.verify(program, st.input, st.output, st.prover, proof);
+    } catch (e) {
+      if (e instanceof Error && /revert/i.test(e.message)) return false;
+      throw e;
+    }
+  };
+
+  /** A LogSoftmax over the last axis of x [rows, n] (kind `log-softmax`). */
+  function logSoftmaxGraph(rows: number, n: number) {
+    const g = new TinyGraph();
+    const x = g.input("x", [rows, n]);
+    return g.build([g.node("ls", "LogSoftmax", [x], [rows, n], { axis: { kind: "int", value: 1 } })]);
+  }
+
+  const built = (graph: Parameters<typeof builtModel>[0]): ProvedModel => {
+    const { model, trace } = builtModel(graph);
+    return proveModel(model, trace);
+  };
+
+  const cases: { name: string; kinds: string[]; prove: () => ProvedModel | undefined }[] = [
+    { name: "1l_softmax", kinds: ["softmax"], prove: () => proveCorpus("1l_softmax") },
+    { name: "logsumexp", kinds: ["reduce-logsumexp"], prove: () => proveCorpus("logsumexp") },
+    { name: "layernorm", kinds: ["norm"], prove: () => proveCorpus("layernorm") },
+    { name: "LogSoftmax [3, 10]", kinds: ["log-softmax"], prove: () => built(logSoftmaxGraph(3, 10)) },
+    { name: "causal softmax [1, 5, 5]", kinds: ["causal-softmax"], prove: () => built(causalSoftmaxGraph(1, 5, 10)) },
+    { name: "tokens → embedding → RMSNorm → Gemm", kinds: ["rmsnorm"], prove: () => built(embeddingGraph(3, 12, 8)) },
+    { name: "x → Gemm → RoPE", kinds: ["rope"], prove: () => built(ropeGraph(4, 16, 8, 6)) },
+  ];
+  /** Words flipped per proof by default (a seeded spread over the whole stream). */
+  const SAMPLE = 24;
+
+  for (const c of cases) {
+    describe(c.name, function () {
+      let proved: ProvedModel | undefined;
+      let plan: VerifierPlan;
+      let program: Uint8Array;
+
+      before(function () {
+        proved = c.prove();
+        if (!proved) this.skip();
+        plan = verifierPlan(proved.vk, proved.model);
+        program = modelProgram(plan);
+      });
+
+      it("the honest proof is accepted by both; gas reported", async function () {
+        const { statement, proof, model } = proved!;
+        expect([...model.plans.values()].map((p) => p.kind)).to.include.members(c.kinds);
+        expect(tsAccepts(plan, statement, proof)).to.equal(true);
+        expect(await harness.verify(program, statement.input, statement.output, statement.prover, proof)).to.equal(true);
+        const gas = await harness.verify.estimateGas(program, statement.input, statement.output, statement.prover, proof);
+        console.log(`      ${c.name}: proof ${proof.length} bytes, program ${program.length} bytes, harness call ${gas} gas`);
+      });
+
+      it("proof words flipped are rejected by both", async function () {
+        const { statement, proof } = proved!;
+        const words = proof.length / 32;
+        // A spread sample (its phase varies per model, so the sections' offsets differ) that always covers the
+        // first and last word; every word with S_FULL_TAMPER=1.
+        const full = process.env.S_FULL_TAMPER === "1";
+        const step = full ? 1 : Math.max(1, Math.floor(words / SAMPLE));
+        const picked = new Set<number>([0, words - 1]);
+        for (let w = full ? 1 : 1 + (c.name.length % step); w < words; w += step) picked.add(w);
+        for (const word of [...picked].sort((a, b) => a - b)) {
+          const bad = proof.slice();
+          bad[32 * word + 31] ^= 1;
+          expect(tsAccepts(plan, statement, bad), `word ${word}: TypeScript`).to.equal(false);
+          expect(await solAccepts(program, statement, bad), `word ${word}: Solidity`).to.equal(false);
+        }
+      });
+    });
+  }
+});
