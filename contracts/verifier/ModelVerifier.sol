@@ -84,7 +84,7 @@ library ModelVerifier {
             ClaimBook.asBytes(m.book.records),
             m.book.count,
             vk,
-            proof,
+            proof[m.s.cursor - m.s.start:],
             m.s.cursor - m.s.start
         );
         return true;

@@ -6,41 +6,36 @@ import {Program} from "./layers/Program.sol";
 import {Extension} from "./layers/Extension.sol";
 import {SoftmaxStep} from "./layers/SoftmaxStep.sol";
 import {LogSoftmaxStep} from "./layers/LogSoftmaxStep.sol";
-import {CausalMaskStep} from "./layers/CausalMaskStep.sol";
-import {RmsNormStep} from "./layers/RmsNormStep.sol";
-import {RopeStep} from "./layers/RopeStep.sol";
-import {EmbeddingStep} from "./layers/EmbeddingStep.sol";
 import {NormStep} from "./layers/NormStep.sol";
+import {DivStep} from "./layers/DivStep.sol";
+import {WhereStep} from "./layers/WhereStep.sol";
 import {Reindex} from "./layers/Reindex.sol";
 import {LayerOps} from "./layers/LayerOps.sol";
 
 /// @title ModelVerifierAttention — the extension library of the transformer and LLM node steps
-/// @notice Runs, for the interpreter's EXT instruction (Extension.sol's ABI), one transformer or LLM
-/// step (softmax, log-softmax / logsumexp, causal softmax, RMSNorm, RoPE, token embedding) on the register's claims: u8 sub-opcode (below;
+/// @notice Runs, for the interpreter's EXT instruction (Extension.sol's ABI), one transformer step
+/// (softmax, log-softmax / logsumexp, normalization, division, constant-mask Where) on the register's claims: u8 sub-opcode (below;
 /// src/compiler/program/attention.ts `ATTENTION_OP` holds the same numbers), then the step's parameters.
 ///   SOFTMAX        1  SoftmaxStep.sol
 ///   LOGSOFTMAX_A   2  LogSoftmaxStep.arena (before the step's REQUANT)
 ///   LOGSOFTMAX_B   3  LogSoftmaxStep.rest (after it)
-///   CAUSAL_MASK    4  CausalMaskStep.sol (after the causal softmax's inner SOFTMAX)
-///   RMSNORM        5  RmsNormStep.sol (after the step's REQUANT)
-///   ROPE           6  RopeStep.sol (after the step's REQUANT)
-///   EMBEDDING      7  EmbeddingStep.sol
-///   NORM_ARENA     8  NormStep.arena (before the norm step's requantizations)
-///   NORM_SUMS      9  NormStep.sums (after them)
-///   RESHAPE       10  Reindex.single on one claim (a flat weight seen in another shape; LayerOps REINDEX bytes)
+///   NORM_ARENA     4  NormStep.arena (before the norm step's requantizations)
+///   NORM_SUMS      5  NormStep.sums (after them)
+///   RESHAPE        6  Reindex.single on one claim (a flat weight seen in another shape; LayerOps REINDEX bytes)
+///   DIV            7  DivStep.sol (after the div step's requantization and limb openings)
+///   WHERE          8  WhereStep.sol (after MERGEMANY of the claims on y)
+/// The LLM steps (RMSNorm, RoPE, token embedding, the causal mask) are in ModelVerifierLlm.
 /// Every step reads its messages from the proof stream and returns the claims it hands on, which the program's
 /// next ROUTE sends to tensors and to openings of W and A.
 library ModelVerifierAttention {
     uint256 internal constant OP_SOFTMAX = 1;
     uint256 internal constant OP_LOGSOFTMAX_ARENA = 2;
     uint256 internal constant OP_LOGSOFTMAX_REST = 3;
-    uint256 internal constant OP_CAUSAL_MASK = 4;
-    uint256 internal constant OP_RMSNORM = 5;
-    uint256 internal constant OP_ROPE = 6;
-    uint256 internal constant OP_EMBEDDING = 7;
-    uint256 internal constant OP_NORM_ARENA = 8;
-    uint256 internal constant OP_NORM_SUMS = 9;
-    uint256 internal constant OP_RESHAPE = 10;
+    uint256 internal constant OP_NORM_ARENA = 4;
+    uint256 internal constant OP_NORM_SUMS = 5;
+    uint256 internal constant OP_RESHAPE = 6;
+    uint256 internal constant OP_DIV = 7;
+    uint256 internal constant OP_WHERE = 8;
 
     /// @notice The section names an unknown sub-opcode (a generator bug).
     error AttentionOpUnknown(uint256 op);
@@ -58,13 +53,11 @@ library ModelVerifierAttention {
         if (op == OP_SOFTMAX) out = SoftmaxStep.run(s, r, input);
         else if (op == OP_LOGSOFTMAX_ARENA) out = LogSoftmaxStep.arena(s, r, input);
         else if (op == OP_LOGSOFTMAX_REST) out = LogSoftmaxStep.rest(s, r, input);
-        else if (op == OP_CAUSAL_MASK) out = CausalMaskStep.run(s, r, input);
-        else if (op == OP_RMSNORM) out = RmsNormStep.run(s, r, input);
-        else if (op == OP_ROPE) out = RopeStep.run(s, r, input);
-        else if (op == OP_EMBEDDING) out = EmbeddingStep.run(r, input);
         else if (op == OP_NORM_ARENA) out = NormStep.arena(r, input);
         else if (op == OP_NORM_SUMS) out = NormStep.sums(s, r, input);
         else if (op == OP_RESHAPE) out = _reshape(s, r, input);
+        else if (op == OP_DIV) out = DivStep.run(s, r);
+        else if (op == OP_WHERE) out = WhereStep.run(s, r, input);
         else revert AttentionOpUnknown(op);
         Program.finish(r);
         return Extension.close(s, out);

@@ -14,6 +14,7 @@ import {RequantStep} from "./layers/RequantStep.sol";
 import {Extension} from "./layers/Extension.sol";
 import {ModelVerifierSteps} from "./ModelVerifierSteps.sol";
 import {ModelVerifierAttention} from "./ModelVerifierAttention.sol";
+import {ModelVerifierLlm} from "./ModelVerifierLlm.sol";
 
 /// @title ModelVerifierOps — the instructions of a model verifier program after the arena
 /// @notice Each instruction is one step of `executePlan` (src/prover/graph/, docs/verifier-gen.md), in transcript
@@ -33,7 +34,7 @@ import {ModelVerifierAttention} from "./ModelVerifierAttention.sol";
 ///   ARENA      u16 column, u8 component, dest           the arena's claim on a witness column's component → dest
 ///   EXT_*      u32 length, section                      register = an extension library's step on the register
 ///              (one opcode per library, 0x30 + its index: EXT_STEPS ModelVerifierSteps, EXT_ATTENTION
-///              ModelVerifierAttention)
+///              ModelVerifierAttention, EXT_LLM ModelVerifierLlm)
 ///   END
 /// A dest is u8 kind (Machine.DEST_*) and u16 id; a shape is u8 rank and u32 per axis.
 library ModelVerifierOps {
@@ -57,6 +58,7 @@ library ModelVerifierOps {
     /// @dev EXT instructions, one opcode per extension library (src/compiler/program/extension.ts, EXT_OP).
     uint256 internal constant OP_EXT_STEPS = 0x30;
     uint256 internal constant OP_EXT_ATTENTION = 0x31;
+    uint256 internal constant OP_EXT_LLM = 0x32;
 
     /// @notice The program names an unknown instruction (a generator bug).
     error ProgramOpUnknown(uint256 op);
@@ -88,6 +90,7 @@ library ModelVerifierOps {
             else if (op == OP_EXT_ATTENTION) {
                 m.regs = Extension.invoke(address(ModelVerifierAttention), m.s, m.r, m.regs);
             }
+            else if (op == OP_EXT_LLM) m.regs = Extension.invoke(address(ModelVerifierLlm), m.s, m.r, m.regs);
             else if (op == OP_ARENA) _arena(m);
             else revert ProgramOpUnknown(op);
         }

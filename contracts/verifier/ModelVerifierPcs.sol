@@ -45,8 +45,9 @@ library ModelVerifierPcs {
         returns (bytes memory)
     {
         uint256 k = shape.columns.length;
+        LookupArena.Table[] memory tables = shape.tables;
         uint256 tableWords;
-        for (uint256 t; t < shape.tables.length; ++t) tableWords += 2 + shape.tables[t].columns.length / 2;
+        for (uint256 t; t < tables.length; ++t) tableWords += 2 + tables[t].columns.length / 2;
         uint256[] memory w = new uint256[](
             ARENA_FIXED_WORDS + ARENA_ARRAYS + c.point.length + c.columnValues.length + c.tableColumnValues.length
                 + c.openings.length + 2 * k + tableWords
@@ -58,20 +59,37 @@ library ModelVerifierPcs {
         at = _putArray(w, at, c.columnValues);
         at = _putArray(w, at, c.tableColumnValues);
         at = _putArray(w, at, c.openings);
-        w[at++] = k;
-        for (uint256 i; i < k; ++i) w[at++] = shape.columns[i].numVars;
-        w[at++] = k;
-        uint256 offset;
-        for (uint256 i; i < k; ++i) {
-            w[at++] = offset;
-            offset += shape.tables[shape.columns[i].table].columns.length / 2;
-        }
-        w[at++] = tableWords;
-        for (uint256 t; t < shape.tables.length; ++t) {
-            uint256[] memory columns = shape.tables[t].columns;
-            w[at++] = shape.tables[t].numVars;
-            w[at++] = columns.length / 2;
-            for (uint256 j; j < columns.length; j += 2) w[at++] = columns[j];
+        LookupArena.Column[] memory columns = shape.columns;
+        // Memory layouts: a struct array holds pointers; Column = (table, numVars, hSlot), Table = (numVars,
+        // columns pointer, mSlot, hSlot) and its columns array (length, (kind, lo) pairs).
+        assembly ("memory-safe") {
+            let out := add(w, shl(5, add(at, 1)))
+            mstore(out, k)
+            let offsets := add(out, shl(5, add(k, 1)))
+            mstore(offsets, k)
+            let offset := 0
+            for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                let column := mload(add(columns, shl(5, add(i, 1))))
+                mstore(add(out, shl(5, add(i, 1))), mload(add(column, 0x20)))
+                mstore(add(offsets, shl(5, add(i, 1))), offset)
+                let table := mload(add(tables, shl(5, add(mload(column), 1))))
+                offset := add(offset, shr(1, mload(mload(add(table, 0x20)))))
+            }
+            out := add(offsets, shl(5, add(k, 1)))
+            mstore(out, tableWords)
+            out := add(out, 0x20)
+            for { let t := 0 } lt(t, mload(tables)) { t := add(t, 1) } {
+                let table := mload(add(tables, shl(5, add(t, 1))))
+                let pairs := mload(add(table, 0x20))
+                let n := shr(1, mload(pairs))
+                mstore(out, mload(table))
+                mstore(add(out, 0x20), n)
+                out := add(out, 0x40)
+                for { let j := 0 } lt(j, n) { j := add(j, 1) } {
+                    mstore(out, mload(add(add(pairs, 0x20), shl(6, j))))
+                    out := add(out, 0x20)
+                }
+            }
         }
         return ClaimBook.asBytes(w);
     }
@@ -141,13 +159,16 @@ library ModelVerifierPcs {
         return PublicTensor.firstOutOfRange(at, count, lo, hi);
     }
 
-    /// @notice OpeningBatch.verify on the records, its messages read from byte `offset` of `proof`, which must end
-    /// exactly after them.
+    /// @notice OpeningBatch.verify on the records, its messages read from `tail` — the proof stream from byte
+    /// `offset` on (the interpreter passes only what is left of the stream) — which must end exactly after them.
     /// @param commitments The commitment words x_0, y_0, … (32 bytes each).
     /// @param records The opening records' words (32 bytes each; at least `count` records, the rest ignored).
+    /// @param offset Where `tail` starts in the whole stream: reverts name byte offsets of the whole stream.
     /// @dev Words travel as `bytes` (the caller views its uint256[] buffers as bytes, {ClaimBook.asBytes}) and
     /// stay in this call's calldata, read in place: the ABI coder copies `bytes` in one MCOPY / CALLDATACOPY
     /// but a uint256[] element by element (~150 gas a word on both sides for a CNN's ~1,600 record words).
+    /// Passing only the stream's tail keeps the caller's memory (priced quadratically) from growing by the
+    /// whole proof again.
     /// @return The transcript state after the opening.
     function opening(
         bytes32 state,
@@ -155,13 +176,12 @@ library ModelVerifierPcs {
         bytes calldata records,
         uint256 count,
         HyperKZG.VerifierKey memory vk,
-        bytes calldata proof,
+        bytes calldata tail,
         uint256 offset
     ) public view returns (bytes32) {
-        ProofStream.Stream memory s = ProofStream.open(proof, state);
-        s.cursor = s.start + offset;
-        if (offset > proof.length) revert ProofStream.ProofTruncated(offset, 0);
-        // No opening claims (a model without weights or advice): nothing to open, the stream must end here.
+        ProofStream.Stream memory s = ProofStream.open(tail, state);
+        // The stream's start as if the whole proof were here, so error offsets count from the proof's first byte.
+        s.start -= offset;
         if (count != 0) OpeningBatch.verify(s, _words(commitments), _words(records), count, vk);
         ProofStream.close(s);
         return s.state;

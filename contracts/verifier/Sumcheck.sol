@@ -40,15 +40,29 @@ library Sumcheck {
     {
         if (degree == 0) revert SumcheckDegreeZero();
         if (rounds.length != numVars * degree) revert SumcheckProofSize(rounds.length, numVars, degree);
-        Fr.checked(claim);
-        next = Transcript.absorb3(state, LABEL_CLAIM, claim, numVars, degree);
-        point = new uint256[](numVars);
         if (!_allCanonical(rounds)) {
             // Cold path: name the first non-canonical coefficient, as its absorb would have.
             for (uint256 i; i < rounds.length; ++i) {
                 Fr.checked(rounds[i]);
             }
         }
+        return verifyCanonical(state, claim, numVars, degree, rounds);
+    }
+
+    /// @notice {verify} for rounds whose every coefficient the caller has already checked < r (the proof
+    /// stream checks each message it reads, naming the byte offset): the same checks otherwise.
+    function verifyCanonical(
+        bytes32 state,
+        uint256 claim,
+        uint256 numVars,
+        uint256 degree,
+        uint256[] calldata rounds
+    ) internal pure returns (bytes32 next, uint256[] memory point, uint256 expectedEvaluation) {
+        if (degree == 0) revert SumcheckDegreeZero();
+        if (rounds.length != numVars * degree) revert SumcheckProofSize(rounds.length, numVars, degree);
+        Fr.checked(claim);
+        next = Transcript.absorb3(state, LABEL_CLAIM, claim, numVars, degree);
+        point = new uint256[](numVars);
         uint256 src;
         assembly ("memory-safe") {
             src := rounds.offset

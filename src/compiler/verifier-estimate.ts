@@ -8,6 +8,7 @@
 import { arenaProofWords } from "../lookup/arena-encoding";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, RequantNodeStep, VerifierPlan } from "../prover/graph/plan";
 import { layoutOf } from "../prover/tensor";
+import { attentionStepCost, type CostSink } from "./attention-estimate";
 
 /** The per-transaction gas cap (EIP-7825). */
 export const TX_GAS_CAP = 16_777_216;
@@ -130,12 +131,25 @@ function stepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => vo
       const shapes = map.layer ? [map.layer.spec.x] : map.spec ? map.spec.inShapes : [map.inShape ?? []];
       for (const shape of shapes) selectorCost(shape, e, sumcheck);
       if (s.map.kind === "concat") e.words += shapes.length - 1;
+    } else if ((s.map as { op?: string }).op === "index") {
+      e.extensionCalls++; // Gather of one index: an EXT (ModelVerifierSteps INDEX), no messages
     }
-    else if ((s.map as { op?: string }).op === "index") e.extensionCalls++;
     for (const r of s.rescale) if (r) requantCost(r, e, sumcheck);
-  } else {
+  } else if (!attentionStepCost(step, attentionSink(e, sumcheck))) {
     extensionStepCost(step, e, sumcheck);
   }
+}
+
+/** The estimate's totals as the attention / LLM steps' cost sink (./attention-estimate.ts). */
+function attentionSink(e: Acc, sumcheck: (n: number, d: number) => void): CostSink {
+  return {
+    sumcheck,
+    words: (k) => (e.words += k),
+    entries: (k) => (e.entries += k),
+    requant: (r) => requantCost(r, e, sumcheck),
+    extension: (k) => (e.extensionCalls += k),
+    weightClaims: (k) => (e.weightClaims += k),
+  };
 }
 
 /** The CNN-class steps of ModelVerifierSteps.sol (src/compiler/program/steps.ts): one EXT each, plus their work. */

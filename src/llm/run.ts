@@ -14,6 +14,7 @@ import { generateTokens, proveGeneration } from "./prove";
 import { createLlmSetup, loadLlmSetup, loadLlmSrs, type LoadedLlmSetup } from "./setup";
 import { verifyGeneration } from "./verify";
 import type { Srs } from "../pcs/srs";
+import { DEFAULT_GGUF_BITS } from "../model/gguf/defaults";
 
 /** Options of {@link runProvedGeneration}. */
 export interface ProvedGenerationOptions {
@@ -21,8 +22,8 @@ export interface ProvedGenerationOptions {
   readonly model: string;
   readonly prompt: string;
   readonly tokens: number;
-  /** Quantization bits of a new setup (a reused setup keeps its own). */
-  readonly bits: number;
+  /** Quantization bits of a new setup (default DEFAULT_GGUF_BITS); a reused setup must match when given. */
+  readonly bits?: number;
   /** The setup directory: reused when it exists, else made there. */
   readonly setupDir: string;
   /** Context C of a new setup; default: the smallest power of two ≥ 16 holding prompt + tokens − 1. */
@@ -83,12 +84,18 @@ export async function runProvedGeneration(options: ProvedGenerationOptions): Pro
   if (existsSync(options.setupDir)) {
     progress(`loading the setup ${options.setupDir}`);
     setup = await loadLlmSetup(options.setupDir, { provingKey: true, gguf: options.model });
+    if (options.context !== undefined && options.context !== setup.manifest.context) {
+      throw new RangeError(`${options.setupDir}: the setup's context is ${setup.manifest.context}, not the requested ${options.context} (make another setup)`);
+    }
+    if (options.bits !== undefined && options.bits !== setup.manifest.bits) {
+      throw new RangeError(`${options.setupDir}: the setup is quantized at ${setup.manifest.bits} bits, not the requested ${options.bits} (make another setup)`);
+    }
     srs = loadLlmSrs(setup, options.ptau);
   } else {
     const probe = await loadLlamaModel(options.model);
     const positions = promptIds(probe, options.prompt).length + options.tokens - 1;
     const context = options.context ?? Math.min(contextFor(positions), probe.cfg.contextLength);
-    const created = await createLlmSetup({ gguf: options.model, out: options.setupDir, bits: options.bits, context, ptau: options.ptau, onProgress: progress });
+    const created = await createLlmSetup({ gguf: options.model, out: options.setupDir, bits: options.bits ?? DEFAULT_GGUF_BITS, context, ptau: options.ptau, onProgress: progress });
     setup = created;
     srs = created.srs;
   }

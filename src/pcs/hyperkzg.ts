@@ -70,7 +70,11 @@ export function verifierKey(srs: Srs): HyperKzgVerifierKey {
 
 /** Commits to a table of evaluations (any length up to the SRS size; zero-padding does not change it). */
 export function commit(srs: Srs, evals: readonly bigint[]): G1Point {
-  for (let i = 0; i < evals.length; i++) Fr.assertFr(evals[i], `HyperKZG commit: evaluation ${i}`);
+  for (let i = 0; i < evals.length; i++) {
+    const x = evals[i];
+    // The message is built only for a bad entry (tables run to millions of entries).
+    if (typeof x !== "bigint" || x < 0n || x >= MODULUS) Fr.assertFr(x, `HyperKZG commit: evaluation ${i}`);
+  }
   return commitCoefficients(srs, evals);
 }
 

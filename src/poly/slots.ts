@@ -105,7 +105,12 @@ export function slotTable(layout: SlotLayout, values: (name: string) => readonly
     if (v.length !== 2 ** slot.numVars) {
       throw new SlotError(`slot "${slot.name}": ${v.length} values, expected 2^${slot.numVars}`);
     }
-    for (let i = 0; i < v.length; i++) out[slot.offset + i] = Fr.assertFr(v[i], `slot "${slot.name}" entry ${i}`);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      // The check inline (no message string per entry: tables run to millions of entries).
+      if (typeof x !== "bigint" || x < 0n || x >= Fr.MODULUS) Fr.assertFr(x, `slot "${slot.name}" entry ${i}`);
+      out[slot.offset + i] = x;
+    }
   }
   return out;
 }

@@ -85,8 +85,7 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
   const eqMode = terms.every((t) => t.eqPoint);
   if (eqMode && numVars > 0 && 2 ** numVars >= NATIVE_EQ_SUMCHECK_MIN && selectedBackend() === "native") {
     // The same proof over packed vectors in the native kernels (./packed.ts); the tables were checked above.
-    const canonical = params.tables.map((t) => t.map((v) => v));
-    const out = proveEqWeightedPacked({ native: requireNative(), tables: canonical, terms, numVars, degree, claim: params.claim, transcript, threads: threadCount() });
+    const out = proveEqWeightedPacked({ native: requireNative(), tables: params.tables, terms, numVars, degree, claim: params.claim, transcript, threads: threadCount() });
     return { ...out, degree };
   }
   let plainTerms: readonly ProductTerm[] = terms;

@@ -74,7 +74,7 @@ describe("e2e: setup → prove → calldata → generated verifier → Inference
     registry = (await ethers.deployContract("InferenceRegistry")) as unknown as InferenceRegistry;
   });
 
-  for (const name of ["2l_relu_fc", "3l_relu_conv_fc", "1l_max_pool"]) {
+  for (const name of ["2l_relu_fc", "3l_relu_conv_fc", "1l_max_pool", "1l_softmax"]) {
     it(`${name}: the registry records a verified inference; a rejected proof changes nothing`, async function () {
       const corpus = loadCorpusTrace(name);
       if (!corpus) this.skip();

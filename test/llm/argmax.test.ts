@@ -14,10 +14,10 @@ import { graphSrs, proveModel, PROVER, type ProvedModel } from "../prover/graph-
 const ROWS = 5;
 const VOCAB = 12;
 
-/** x [ROWS, VOCAB] → ArgMax(axis 1) → next (int64 [ROWS]). */
-function argmaxGraph(): Graph {
-  const x: TensorInfo = { name: "x", dtype: "float32", shape: [ROWS, VOCAB] };
-  const next: TensorInfo = { name: "next", dtype: "int64", shape: [ROWS] };
+/** x [rows, vocab] → ArgMax(axis 1) → next (int64 [rows]). */
+function argmaxGraph(rows = ROWS, vocab = VOCAB): Graph {
+  const x: TensorInfo = { name: "x", dtype: "float32", shape: [rows, vocab] };
+  const next: TensorInfo = { name: "next", dtype: "int64", shape: [rows] };
   return {
     name: "argmax",
     opset: 17,
@@ -68,6 +68,12 @@ function forcedIndex(trace: IntegerTrace, row: number, index: number): IntegerTr
   };
 }
 
+function setIndex(bytes: Uint8Array, row: number, index: number): Uint8Array {
+  const out = bytes.slice();
+  new DataView(out.buffer).setInt32(4 * row, index, false);
+  return out;
+}
+
 function statementIndices(p: ProvedModel, statement = p.statement): number[] {
   const view = new DataView(statement.output.buffer, statement.output.byteOffset, statement.output.byteLength);
   return Array.from({ length: ROWS }, (_, i) => view.getInt32(4 * i, false));
@@ -92,8 +98,7 @@ describe("llm: the argmax IOP (first maximum, proved by range checks)", function
       [2, 10],
       [3, 1],
     ]) {
-      const output = p.statement.output.slice();
-      new DataView(output.buffer).setInt32(4 * row, index, false);
+      const output = setIndex(p.statement.output, row, index);
       expect(rejection(p, { ...p.statement, output }), `row ${row} → ${index}`).to.not.equal("accepted");
     }
   });
@@ -114,6 +119,17 @@ describe("llm: the argmax IOP (first maximum, proved by range checks)", function
       expect(rejection(p, forged.statement, forged.proof)).to.match(/^(node next \(ArgMax\)|graph inputs|arena)/);
     });
   }
+
+  it("proves a classifier's ArgMax over one row ([1, 10]: no row variables)", () => {
+    const graph = argmaxGraph(1, 10);
+    const input = tensor("float32", [1, 10], [0.1, -0.3, 0.7, 0.2, 0.7, -1, 0, 0.5, 0.6, -0.2]);
+    const model = quantizeGraph(graph, [[input]], DEFAULT_BITS);
+    const one = proveModel(model, runInteger(model, quantizeInputs(model, [input])));
+    expect(new DataView(one.statement.output.buffer).getInt32(0, false)).to.equal(2);
+    expect(rejection(one)).to.equal("accepted");
+    const output = setIndex(one.statement.output, 0, 4);
+    expect(rejection(one, { ...one.statement, output })).to.not.equal("accepted");
+  });
 
   it("rejects every proof word altered, the ArgMax step among the rejecters", () => {
     const steps = new Set<string>();

@@ -9,7 +9,7 @@
  */
 import { expect } from "chai";
 import { importOnnx, type IntegerTrace } from "../../src/model";
-import { proveInference, ProofRejectedError, verifyInference } from "../../src/prover/graph";
+import { executePlan, proveInference, ProofRejectedError, verifierPlan, verifyInference } from "../../src/prover/graph";
 import { writeModel } from "../model/helpers/harness";
 import { seeded, type GraphSpec } from "../model/helpers/onnx-builder";
 import { builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
@@ -190,10 +190,17 @@ describe("prover: attention pieces (Where with a constant mask, Split, an attent
     expect(rejected(proveModel(model, trace))).to.equal(false);
   });
 
-  it("a GPT-2 attention block (decomposed LayerNorm, Split, causal Where, Softmax): proves and verifies", () => {
+  it("a GPT-2 attention block (decomposed LayerNorm, Split, causal Where, Softmax): proves, verifies, the plan re-executes from JSON", () => {
     const { model, trace } = built(ATTENTION);
     const kinds = new Set(model.graph.nodes.map((n) => model.plans.get(n.name)!.kind));
     for (const k of ["div", "select", "softmax", "movement", "linear"]) expect(kinds.has(k), k).to.equal(true);
-    expect(rejected(proveModel(model, trace))).to.equal(false);
+    const p = proveModel(model, trace);
+    expect(rejected(p)).to.equal(false);
+    // The steps are plain data (what the Solidity generator serializes): a JSON round trip re-executes.
+    const plan = verifierPlan(p.vk, p.model);
+    expect(plan.nodes.map((n) => n.handler)).to.include.members(["div", "where", "split"]);
+    const json = JSON.stringify(plan, (_, v: unknown) => (typeof v === "bigint" ? { bigint: v.toString() } : v));
+    const back = JSON.parse(json, (_, v: unknown) => (v && typeof v === "object" && "bigint" in v ? BigInt((v as { bigint: string }).bigint) : v)) as typeof plan;
+    executePlan(back, p.statement, p.proof);
   });
 });

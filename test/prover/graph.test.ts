@@ -218,7 +218,8 @@ describe("prover: whole-model proof", function () {
       expect(stats.words).to.equal(proof.length / 32);
       expect(32 * stats.scalars + 64 * stats.points).to.equal(proof.length);
       expect(stats.commitments).to.equal(4);
-      expect(stats.sumcheckRounds).to.be.greaterThan(20);
+      // The arena's zero-check (6 rounds: the 2^6 limb table), the requant's and MatMul's, the batch opening's.
+      expect(stats.sumcheckRounds).to.be.greaterThan(12);
     });
 
     it("rejects a model that does not hash to the verifying key's digest", function () {

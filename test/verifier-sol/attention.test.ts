@@ -5,14 +5,19 @@ import { modelProgram } from "../../src/compiler/program/model";
 import { deployInterpreter } from "./interpreter";
 import { builtModel, proveCorpus, proveModel, type ProvedModel } from "../prover/graph-helpers";
 import { causalSoftmaxGraph, embeddingGraph, ropeGraph, TinyGraph } from "../prover/llama-helpers";
+import { importOnnx, type Graph } from "../../src/model";
+import type { TensorInfo } from "../../src/model/ir";
+import { writeModel } from "../model/helpers/harness";
+import type { GraphSpec } from "../model/helpers/onnx-builder";
 import type { ModelVerifierHarness } from "../../typechain-types";
 
 /**
  * The transformer / LLM steps of the attention extension library (contracts/verifier/ModelVerifierAttention.sol)
  * against the TypeScript reference verifier (`executePlan`), on whole-model proofs: the honest proof is accepted
  * by both; proof words flipped (a spread sample; every word with S_FULL_TAMPER=1) are rejected by both.
- * Models: 1l_softmax (softmax), logsumexp (reduce-logsumexp), layernorm (norm), a built LogSoftmax, and tiny llama-style graphs
- * (RMSNorm, RoPE, token embedding, causal softmax). Gas per proof is printed.
+ * Models: 1l_softmax (softmax), logsumexp (reduce-logsumexp), layernorm (norm), masked attention scores (div, constant-mask
+ * Where, softmax), a built LogSoftmax, tiny llama-style graphs
+ * (RMSNorm, RoPE, token embedding, causal softmax) and an ArgMax (the proved next-token choice). Gas per proof is printed.
  */
 describe("verifier (Solidity): transformer and LLM steps (attention extension library)", function () {
   this.timeout(600_000);
@@ -49,6 +54,49 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
     return g.build([g.node("ls", "LogSoftmax", [x], [rows, n], { axis: { kind: "int", value: 1 } })]);
   }
 
+  /**
+   * Attention scores the way a GPT-2 block masks them: S / (B² + 1) (kind div: a runtime divisor), the causal
+   * mask as a constant-condition Where with a constant fill (kind select, handler where), then Softmax.
+   */
+  function maskedScores(): GraphSpec {
+    const T = 4;
+    const mask = Array.from({ length: T * T }, (_, i) => (i % T <= Math.floor(i / T) ? 0 : 1));
+    return {
+      opset: 13,
+      inputs: [
+        { name: "S", dims: [1, 2, T, T] },
+        { name: "B", dims: [1, 1, T, T] },
+      ],
+      outputs: [{ name: "P", dims: [1, 2, T, T] }],
+      nodes: [
+        { op: "Mul", inputs: ["B", "B"], outputs: ["B2"] },
+        { op: "Add", inputs: ["B2", "one"], outputs: ["den"] },
+        { op: "Div", inputs: ["S", "den"], outputs: ["q"] },
+        { op: "Where", inputs: ["M", "F", "q"], outputs: ["sm"] },
+        { op: "Softmax", inputs: ["sm"], outputs: ["P"], attrs: { axis: -1 } },
+      ],
+      initializers: [
+        { name: "one", dims: [], values: [1] },
+        { name: "M", type: "bool", dims: [1, 1, T, T], values: mask },
+        { name: "F", dims: [], values: [-1.5] },
+      ],
+    };
+  }
+
+  const builtGraph = (spec: GraphSpec) => importOnnx(writeModel(spec));
+
+  /** x [rows, vocab] → ArgMax(axis 1) → next (int64 [rows]): the proved next-token choice. */
+  function argmaxGraph(rows: number, vocab: number): Graph {
+    const x: TensorInfo = { name: "x", dtype: "float32", shape: [rows, vocab] };
+    const next: TensorInfo = { name: "next", dtype: "int64", shape: [rows] };
+    const attrs = { axis: { kind: "int", value: 1 }, keepdims: { kind: "int", value: 0 } } as const;
+    const values = new Map<string, TensorInfo>([
+      ["x", x],
+      ["next", next],
+    ]);
+    return { name: "argmax", opset: 17, inputs: [x], outputs: [next], nodes: [{ name: "next", op: "ArgMax", domain: "", inputs: ["x"], outputs: ["next"], attrs }], initializers: new Map(), values };
+  }
+
   const built = (graph: Parameters<typeof builtModel>[0]): ProvedModel => {
     const { model, trace } = builtModel(graph);
     return proveModel(model, trace);
@@ -58,13 +106,15 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
     { name: "1l_softmax", kinds: ["softmax"], prove: () => proveCorpus("1l_softmax") },
     { name: "logsumexp", kinds: ["reduce-logsumexp"], prove: () => proveCorpus("logsumexp") },
     { name: "layernorm", kinds: ["norm"], prove: () => proveCorpus("layernorm") },
+    { name: "Div → causal Where → Softmax", kinds: ["div", "select", "softmax"], prove: () => built(builtGraph(maskedScores())) },
     { name: "LogSoftmax [3, 10]", kinds: ["log-softmax"], prove: () => built(logSoftmaxGraph(3, 10)) },
     { name: "causal softmax [1, 5, 5]", kinds: ["causal-softmax"], prove: () => built(causalSoftmaxGraph(1, 5, 10)) },
     { name: "tokens → embedding → RMSNorm → Gemm", kinds: ["rmsnorm"], prove: () => built(embeddingGraph(3, 12, 8)) },
     { name: "x → Gemm → RoPE", kinds: ["rope"], prove: () => built(ropeGraph(4, 16, 8, 6)) },
+    { name: "x → ArgMax (next token)", kinds: ["select"], prove: () => built(argmaxGraph(3, 12)) },
   ];
   /** Words flipped per proof by default (a seeded spread over the whole stream). */
-  const SAMPLE = 24;
+  const SAMPLE = 16;
 
   for (const c of cases) {
     describe(c.name, function () {

@@ -77,9 +77,12 @@ library ClaimBook {
             mstore(dst, poly)
             mstore(add(dst, 0x20), polyVars)
             mcopy(add(dst, 0x40), add(point, 0x20), shl(5, n))
-            // The slot's selector: the bits of its index, least significant first.
-            for { let j := n } lt(j, polyVars) { j := add(j, 1) } {
-                mstore(add(dst, shl(5, add(j, 2))), and(shr(sub(j, n), index), 1))
+            // The slot's selector: the bits of its index, least significant first (a pointer loop: the
+            // cheapest form for the legacy code generator).
+            let end := add(dst, shl(5, add(polyVars, 2)))
+            for { let q := add(dst, shl(5, add(n, 2))) } lt(q, end) { q := add(q, 0x20) } {
+                mstore(q, and(index, 1))
+                index := shr(1, index)
             }
             mstore(add(dst, shl(5, add(polyVars, 2))), value)
         }

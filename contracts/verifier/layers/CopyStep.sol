@@ -27,6 +27,7 @@ library CopyStep {
             uint256[] memory p = claims[i].point;
             uint256 n = p.length;
             uint256[] memory pool = new uint256[](n + 2);
+            // pool = point ‖ (0, 1): the point's words copied in one go (pool[n] is already 0).
             assembly ("memory-safe") {
                 mcopy(add(pool, 0x20), add(p, 0x20), shl(5, n))
             }

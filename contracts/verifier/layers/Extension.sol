@@ -49,17 +49,34 @@ library Extension {
     )
         internal
         view
-        returns (ProofStream.Claim[] memory out)
+        returns (ProofStream.Claim[] memory)
+    {
+        (uint256 ptr, uint256 end) = _encode(s, r, claims);
+        assembly ("memory-safe") {
+            if iszero(staticcall(gas(), target, ptr, sub(end, ptr), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
+        return _decode(s, ptr);
+    }
+
+    /// @dev The calldata of `run(frame, section, proof)` at the free pointer (scratch, not allocated: the return
+    /// data overwrites it); `r` skips the section. Returns where it starts and ends.
+    function _encode(ProofStream.Stream memory s, Program.Reader memory r, ProofStream.Claim[] memory claims)
+        private
+        pure
+        returns (uint256 ptr, uint256 at)
     {
         assembly ("memory-safe") {
             // Calldata at the free pointer (scratch: the return data overwrites it): selector, the three argument
             // offsets (relative to ptr + 4), then the frame, the section and the proof.
-            let ptr := mload(0x40)
+            ptr := mload(0x40)
             mstore(ptr, shl(224, 0xdc280298))
             mstore(add(ptr, 4), 0x60)
             // The frame: length word, state, offset (Stream: state, cursor, end, start), k, then per claim its
             // point array (n, coordinates…; a Claim is (point pointer, value)) and value.
-            let at := add(ptr, 0x64)
+            at := add(ptr, 0x64)
             mstore(add(at, 0x20), mload(s))
             mstore(add(at, 0x40), sub(mload(add(s, 0x20)), mload(add(s, 0x60))))
             let k := mload(claims)
@@ -90,10 +107,13 @@ library Extension {
             mstore(at, length)
             calldatacopy(add(at, 0x20), from, length)
             at := add(add(at, 0x20), and(add(length, 31), not(31)))
-            if iszero(staticcall(gas(), target, ptr, sub(at, ptr), 0, 0)) {
-                returndatacopy(ptr, 0, returndatasize())
-                revert(ptr, returndatasize())
-            }
+        }
+    }
+
+    /// @dev The frame `run` returned (return data, copied to `ptr`): `s` moves to its state and cursor; its claims,
+    /// allocated after it, are returned.
+    function _decode(ProofStream.Stream memory s, uint256 ptr) private pure returns (ProofStream.Claim[] memory out) {
+        assembly ("memory-safe") {
             // No frame back (no code at `target`): ExtensionNoFrame().
             if lt(returndatasize(), 0x80) {
                 mstore(0, shl(224, 0x2b548ed4))
@@ -104,12 +124,12 @@ library Extension {
             returndatacopy(ptr, 0, returndatasize())
             mstore(s, mload(add(ptr, 0x40)))
             mstore(add(s, 0x20), add(mload(add(s, 0x60)), mload(add(ptr, 0x60))))
-            k := mload(add(ptr, 0x80))
+            let k := mload(add(ptr, 0x80))
             out := add(ptr, returndatasize())
             mstore(out, k)
             let structs := add(out, shl(5, add(k, 1)))
             mstore(0x40, add(structs, shl(6, k)))
-            at := add(ptr, 0xa0)
+            let at := add(ptr, 0xa0)
             for { let i := 0 } lt(i, k) { i := add(i, 1) } {
                 let c := add(structs, shl(6, i))
                 mstore(add(out, shl(5, add(i, 1))), c)

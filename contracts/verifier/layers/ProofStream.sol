@@ -187,7 +187,7 @@ library ProofStream {
         }
         if (!ok) _nameNonCanonical(s, at, n);
         bytes32 state;
-        (state, point, expected) = Sumcheck.verify(s.state, claim, numVars, degree, rounds);
+        (state, point, expected) = Sumcheck.verifyCanonical(s.state, claim, numVars, degree, rounds);
         s.state = state;
     }
 

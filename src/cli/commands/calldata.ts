@@ -28,7 +28,9 @@ export function registerCalldata(program: Command): void {
       const { readProofFile } = await import("../../artifacts/proof-file");
       const { writeFileAtomic } = await import("../../artifacts/atomic");
       const cd = await import("../../compiler/calldata");
-      const setup = loadSetupDir(dir);
+      const llm = await import("../../llm/setup");
+      // A generation setup (deepprove generate --prove) carries the same statement: its model is the generation graph.
+      const setup = llm.isLlmSetupDir(dir) ? await llm.loadLlmSetup(dir).then((s) => ({ vk: s.vk, model: s.q.model })) : loadSetupDir(dir);
       const proof = readProofFile(proofPath);
       if (proof.digest.toLowerCase() !== setup.vk.digest.toLowerCase()) {
         throw new Error(`${proofPath}: the proof is for model ${proof.digest}, the setup in ${dir} is ${setup.vk.digest}`);

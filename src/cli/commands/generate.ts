@@ -132,7 +132,8 @@ async function proveAction(modelPath: string, opts: GenerateOptions, command: Co
     model: modelPath,
     prompt: opts.prompt,
     tokens: opts.tokens,
-    bits: opts.bits,
+    // An explicit --bits must match a reused setup; the default defers to it.
+    bits: command.getOptionValueSource("bits") === "default" ? undefined : opts.bits,
     setupDir: opts.setup ?? `${opts.out!}.setup`,
     context: opts.context,
     ptau: opts.ptau,

@@ -1,6 +1,7 @@
 /**
- * Program fragments of the transformer and LLM node steps, run on-chain by the extension library
- * `contracts/verifier/ModelVerifierAttention.sol`: softmax, log-softmax / logsumexp, causal softmax. Every
+ * Program fragments of the transformer and LLM node steps, run on-chain by the extension libraries
+ * `contracts/verifier/ModelVerifierAttention.sol` (softmax, log-softmax / logsumexp, norm) and
+ * `contracts/verifier/ModelVerifierLlm.sol` (causal mask, RMSNorm, RoPE, token embedding). Every
  * fragment is the step's parameters in the order the Solidity twin reads them (the NatSpec of
  * contracts/verifier/layers/{SoftmaxStep,LogSoftmaxStep,CausalMaskStep,RowReduce}.sol, docs/verifier-gen.md
  * "Transformer and LLM steps"); the geometry (row points, indicators, selectors) is resolved on symbolic points
@@ -17,12 +18,18 @@ import { REQUANT_LIMB_BITS } from "../../prover/layers/requant-spec";
 import { rmsNormGeometry } from "../../prover/layers/rmsnorm";
 import { normGeometry } from "../../prover/layers/norm";
 import type { NormNodeStep } from "../../prover/graph/nodes/norm";
+import type { DivNodeStep } from "../../prover/graph/nodes/div";
+import type { WhereNodeStep } from "../../prover/graph/nodes/where";
+import { divGeometry } from "../../prover/layers/div";
+import { gatherSelector } from "../../prover/layers/gather";
+import type { ArgmaxNodeStep } from "../../prover/graph/nodes/argmax";
+import { argmaxGeometry } from "../../prover/layers/argmax";
 import { ropeGeometry } from "../../prover/layers/rope";
 import { reduceSelector } from "../../prover/layers/reduce";
 import { selectTapSelector } from "../../prover/layers/select";
 import { rowPoint, SOFTMAX_LIMB_BITS, softmaxGeometry, type SoftmaxGeometry, type SoftmaxSpec } from "../../prover/layers/softmax";
 import { layoutOf } from "../../prover/tensor";
-import { reindexProgram, writeSelector } from "./layers";
+import { reindexProgram, writeBroadcastGather, writeFactor, writeSelector } from "./layers";
 import { affineProgram } from "./steps";
 import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
@@ -32,13 +39,20 @@ export const ATTENTION_OP = {
   softmax: 1,
   logSoftmaxArena: 2,
   logSoftmaxRest: 3,
-  causalMask: 4,
-  rmsnorm: 5,
-  rope: 6,
-  embedding: 7,
-  normArena: 8,
-  normSums: 9,
-  reshape: 10,
+  normArena: 4,
+  normSums: 5,
+  reshape: 6,
+  div: 7,
+  where: 8,
+} as const;
+
+/** Sub-opcodes of the LLM extension library (ModelVerifierLlm.sol). */
+export const LLM_OP = {
+  causalMask: 1,
+  rmsnorm: 2,
+  rope: 3,
+  embedding: 4,
+  argmax: 5,
 } as const;
 
 /**
@@ -167,10 +181,10 @@ function causalInstructions(step: CausalSoftmaxNodeStep, e: StepEmitter, w: Prog
   const layout = layoutOf(shape);
   if (shape.length !== 3 || shape[1] !== shape[2]) throw new ProgramError(`causal softmax: input [${shape.join(", ")}] is not [heads, T, T]`);
   e.take(w, step.masked);
-  const section = new ProgramWriter().u8(ATTENTION_OP.causalMask, "attention op").u8(layout.numVars, "causal variables");
+  const section = new ProgramWriter().u8(LLM_OP.causalMask, "llm op").u8(layout.numVars, "causal variables");
   section.word(Fr.reduce(2n ** BigInt(inner.spec.bits) - 1n), "G").u32(shape[0], "heads").u32(shape[1], "positions");
   section.u8(layout.axes[2].count, "position bits").u8(layout.axes[0].count, "head bits");
-  e.extension(w, "attention", section.bytes());
+  e.extension(w, "llm", section.bytes());
   e.route(w, [{ value: step.x }, A(inner.advice.m)]);
 }
 
@@ -180,10 +194,10 @@ function rmsNormInstructions(step: RmsNormNodeStep, e: StepEmitter, w: ProgramWr
   for (const f of families) step.columns[f].forEach((col, j) => e.arena(w, col, 0, A(step.advice[f][j])));
   e.requant(w, step.requant);
   const geo = rmsNormGeometry(step.spec);
-  const section = new ProgramWriter().u8(ATTENTION_OP.rmsnorm, "attention op").u8(geo.numVars, "rmsnorm variables").u8(geo.colVars, "column variables");
+  const section = new ProgramWriter().u8(LLM_OP.rmsnorm, "llm op").u8(geo.numVars, "rmsnorm variables").u8(geo.colVars, "column variables");
   section.u8(geo.rLimbs, "r limbs").u8(geo.slackLimbs, "slack limbs").u8(REQUANT_LIMB_BITS, "limb bits");
   section.word(Fr.reduce(geo.k), "K").word(Fr.reduce(BigInt(step.spec.epsInt)), "epsilon").u32(step.spec.x[0], "rows");
-  e.extension(w, "attention", section.bytes());
+  e.extension(w, "llm", section.bytes());
   const a = step.advice;
   e.route(w, [{ value: step.x }, { value: step.x }, { value: step.gain }, ...a.r.map(A), ...a.r.map(A), ...a.lo.map(A), ...a.hi.map(A)]);
 }
@@ -192,8 +206,8 @@ function rmsNormInstructions(step: RmsNormNodeStep, e: StepEmitter, w: ProgramWr
 function ropeInstructions(step: RopeNodeStep, e: StepEmitter, w: ProgramWriter): void {
   e.requant(w, step.requant);
   const geo = ropeGeometry(step.spec);
-  const section = new ProgramWriter().u8(ATTENTION_OP.rope, "attention op").u8(geo.numVars, "rope variables").u8(geo.colVars, "column variables").u8(geo.pairVars, "pair variables");
-  e.extension(w, "attention", section.bytes());
+  const section = new ProgramWriter().u8(LLM_OP.rope, "llm op").u8(geo.numVars, "rope variables").u8(geo.colVars, "column variables").u8(geo.pairVars, "pair variables");
+  e.extension(w, "llm", section.bytes());
   e.route(w, [{ value: step.cosSlot }, { value: step.sinSlot }, { value: step.x }]);
 }
 
@@ -203,9 +217,9 @@ function embeddingInstructions(step: EmbeddingNodeStep, e: StepEmitter, w: Progr
   const layout = layoutOf(step.shape);
   const table = layoutOf([step.vocab, step.shape[1]]);
   if (table.paddedShape[1] !== layout.paddedShape[1]) throw new ProgramError("embedding: the table's D axis is not the output's");
-  const section = new ProgramWriter().u8(ATTENTION_OP.embedding, "attention op").u8(layout.axes[1].count, "D variables").u32(step.shape[0], "positions");
+  const section = new ProgramWriter().u8(LLM_OP.embedding, "llm op").u8(layout.axes[1].count, "D variables").u32(step.shape[0], "positions");
   section.word(Fr.inv(BigInt(table.paddedShape[1])), "row stride inverse").word(Fr.reduce(BigInt(table.paddedSize)), "pad key");
-  e.extension(w, "attention", section.bytes());
+  e.extension(w, "llm", section.bytes());
   e.route(w, [A(step.y), ...new Array<Dest>(onY).fill(A(step.y)), { value: step.indices }]);
 }
 
@@ -254,7 +268,55 @@ function normInstructions(step: NormNodeStep, e: StepEmitter, w: ProgramWriter):
   e.route(w, [...a.variance.map(A), { value: step.x }, A(a.r), ...a.mu.map(A)]);
 }
 
-/** The attention library's steps by handler name (model.ts spreads this into its extension steps). */
+/** A division (DivStep.sol): the requantization of y (→ q in A), the limbs' arena claims, then the zero-check. */
+function divInstructions(step: DivNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const { spec, advice: a, columns: c } = step;
+  const geo = divGeometry(spec);
+  e.requant(w, step.requant);
+  e.route(w, [A(a.quotient)]);
+  c.rem.forEach((col, j) => e.arena(w, col, 0, A(a.rem[j])));
+  c.t.forEach((col, j) => e.arena(w, col, 0, A(a.t[j])));
+  const section = new ProgramWriter().u8(ATTENTION_OP.div, "attention op").u8(geo.layout.numVars, "div variables").u8(geo.limbs, "div limbs").u8(geo.limbBits, "limb bits");
+  section.word(Fr.fromSigned(2n * spec.multiplier), "2M").word(Fr.pow(2n, BigInt(spec.shift)), "2^s");
+  writeBroadcastGather(section, spec.out, spec.a, 0, "div a point");
+  writeFactor(section, spec.out, spec.a);
+  writeBroadcastGather(section, spec.out, spec.b, 0, "div b point");
+  writeFactor(section, spec.out, spec.b);
+  indicatorFactor(section, spec.out, allAxes(spec.out));
+  e.extension(w, "attention", section.bytes());
+  e.route(w, [{ value: step.a }, { value: step.b }, A(a.sign), A(a.quotient), ...a.rem.map(A), ...a.t.map(A)]);
+}
+
+/** A constant-mask Where (WhereStep.sol): when y holds claims, MERGEMANY, EXT, ROUTE; then the rescales. */
+function whereInstructions(step: WhereNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const n = layoutOf(step.out).numVars;
+  e.guarded(w, step.outputs[0], (body) => {
+    e.mergeMany(body, n);
+    const section = new ProgramWriter().u8(ATTENTION_OP.where, "attention op").u8(step.inputs.length, "where inputs");
+    step.inputs.forEach((input, j) => writeSelector(section, gatherSelector(input.spec, symbols(0, layoutOf(input.spec.out).numVars)), `where input ${j}`));
+    e.extension(body, "attention", section.bytes());
+    e.route(body, step.inputs.map((input) => ({ value: input.tensor })));
+  });
+  for (const input of step.inputs) {
+    if (!input.rescale) continue;
+    e.requant(w, input.rescale.requant);
+    e.route(w, [{ value: input.rescale.input }]);
+  }
+}
+
+/** ArgMax (ArgmaxStep.sol): the register = the limb columns' arena claims, then the claims on idx. */
+function argmaxInstructions(step: ArgmaxNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const geo = argmaxGeometry(step.spec);
+  loadRegister(e, w, step.node, step.columns.map((col): [number, number] => [col, 0]), step.outputs[0]);
+  const section = new ProgramWriter().u8(LLM_OP.argmax, "llm op").u8(geo.numVars, "argmax variables").u8(geo.colVars, "column variables");
+  section.u8(geo.limbs, "gap limbs").u8(REQUANT_LIMB_BITS, "limb bits").u32(step.spec.rows, "rows").u32(step.spec.vocab, "vocabulary");
+  section.word(Fr.fromSigned(geo.qmin), "qmin").word(Fr.inv(2n ** BigInt(geo.colVars)), "2^-colVars");
+  e.extension(w, "llm", section.bytes());
+  const limbs = step.advice.limbs.map(A);
+  e.route(w, [...limbs, { value: step.x }, { value: step.x }, ...limbs, A(step.advice.onehot)]);
+}
+
+/** The attention and LLM libraries' steps by handler name (model.ts spreads this into its extension steps). */
 export const ATTENTION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = {
   softmax: softmaxInstructions as ExtensionStepCompiler,
   "log-softmax": logSoftmaxInstructions as ExtensionStepCompiler,
@@ -263,4 +325,7 @@ export const ATTENTION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = 
   rope: ropeInstructions as ExtensionStepCompiler,
   embedding: embeddingInstructions as ExtensionStepCompiler,
   norm: normInstructions as ExtensionStepCompiler,
+  div: divInstructions as ExtensionStepCompiler,
+  where: whereInstructions as ExtensionStepCompiler,
+  argmax: argmaxInstructions as ExtensionStepCompiler,
 };

@@ -14,6 +14,8 @@ export const EXT_OP = {
   steps: 0x30,
   /** contracts/verifier/ModelVerifierAttention.sol: the transformer / LLM steps. */
   attention: 0x31,
+  /** contracts/verifier/ModelVerifierLlm.sol: the LLM steps (./attention.ts). */
+  llm: 0x32,
 } as const;
 
 /** An extension library (a key of {@link EXT_OP}). */

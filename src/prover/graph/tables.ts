@@ -54,7 +54,7 @@ export function rangeTableDef(limbBits: number = REQUANT_LIMB_BITS): FixedTable 
 
 /**
  * The bounds [a, b] when a unary table over the b-bit domain is a clamp, T[x] = min(max(x, a), b) for every
- * x in [qmin, qmax] with a < b (ReLU: [0, qmax]; Clip; an identity table: [qmin, qmax]), else null. Such an
+ * x in [qmin, qmax] with a < b and a ≤ 0 ≤ b (ReLU: [0, qmax]; Clip; an identity table: [qmin, qmax]), else null. Such an
  * activation needs no table: clamp(clamp(t, qmin, qmax), a, b) = clamp(t, a, b), so it is proved as (or fused
  * into) a requantization with clamp bounds [a, b] (graph/compile.ts).
  */
@@ -64,7 +64,8 @@ export function clampLikeBounds(bits: number, offset: number, values: ArrayLike<
   if (offset !== qmin || values.length !== size) return null;
   const lo = values[0];
   const hi = values[size - 1];
-  if (!(lo < hi)) return null;
+  // lo ≤ 0 ≤ hi: the requantization's padding (y = 0) must be in range (docs/prover.md, "Requantization").
+  if (!(lo < hi) || lo > 0 || hi < 0) return null;
   for (let i = 0; i < size; i++) {
     const x = qmin + i;
     if (values[i] !== Math.min(Math.max(x, lo), hi)) return null;

@@ -1,7 +1,7 @@
 /**
  * ArgMax over the last axis of X [R, V] (the LLM's next-token choice) as a claims-in / claims-out IOP: the
  * public indices idx [R] are each row's FIRST maximum — the executor's and llama.cpp's greedy rule — proved by
- * range checks (spec: docs/gguf.md, "Proved generation: the argmax IOP").
+ * range checks (spec: docs/gguf.md, "Proved generation", "The argmax IOP").
  *
  * Lexicographic gap. With n_j = log2 V' (V' = V padded to a power of two), every entry of the padded cube gets
  *
@@ -120,15 +120,15 @@ export function argmaxWitness(spec: ArgmaxSpec, x: IntTensor, idx: IntTensor, un
       gaps[t * cols + j] = gap;
     }
   }
-  const mask = 2 ** REQUANT_LIMB_BITS;
-  const span = BigInt(2) ** BigInt(geo.limbs * REQUANT_LIMB_BITS);
+  const base = 1n << BigInt(REQUANT_LIMB_BITS);
+  const span = 1n << BigInt(geo.limbs * REQUANT_LIMB_BITS);
   const limbs = Array.from({ length: geo.limbs }, () => new Array<bigint>(size));
   gaps.forEach((g, p) => {
-    // Exact integers: |gap| < 2^(colVars + bits + 1) ≤ 2^53.
-    let rest = BigInt(g) < 0n ? BigInt(g) + span : BigInt(g);
+    // Exact in a double: |gap| < 2^(colVars + bits + 1). A negative gap (dishonest only) wraps into the limbs.
+    let rest = g < 0 ? BigInt(g) + span : BigInt(g);
     for (let l = 0; l < geo.limbs; l++) {
-      limbs[l][p] = rest % BigInt(mask);
-      rest /= BigInt(mask);
+      limbs[l][p] = rest % base;
+      rest /= base;
     }
   });
   return { onehot, limbs, dishonest: unsafe };

@@ -81,9 +81,10 @@ export function divGeometry(spec: DivSpec): DivGeometry {
   const L = spec.limbBits ?? REQUANT_LIMB_BITS;
   if (!Number.isInteger(L) || L < 1 || L > REQUANT_LIMB_BITS) throw new LayoutError(`div: limb width ${L} is not in [1, ${REQUANT_LIMB_BITS}]`);
   const limbs = Math.ceil((bits + s) / L);
-  // (Z)'s largest term: 2^(s+1)·|B|·|q| with |q| ≤ qmax + e < 2^(b−1) + 2·quotientBound (the requant's e limbs
-  // cover at most twice the bound), plus 2·|A·M|, 2^s·|B| and rem < 2^(b+s).
-  const zBound = (1n << BigInt(s + bits)) * (half + 2n * quotientBound) + 2n * half * absM + (1n << BigInt(s + bits + 1));
+  // (Z)'s largest term: 2^(s+1)·|B|·|q|, where the clamp's requantization makes q = y + (±1 or 0)·e with y b-bit
+  // and e < 2^(L·ℓ_e), ℓ_e = ⌈bitlength(quotientBound − qmax) / L⌉, so e < 2^(L+1)·quotientBound; plus 2·|A·M|,
+  // 2^s·|B| and rem < 2^(b+s).
+  const zBound = (1n << BigInt(s + bits)) * (half + (1n << BigInt(L + 1)) * quotientBound) + 2n * half * absM + (1n << BigInt(s + bits + 1));
   if (zBound.toString(2).length >= NO_WRAP_BITS) throw new LayoutError(`div: the quotient relation may reach 2^${NO_WRAP_BITS} and wrap in Fr`);
   return { layout: layoutOf(spec.out), limbBits: L, limbs, quotientBound };
 }

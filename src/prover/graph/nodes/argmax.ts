@@ -1,7 +1,7 @@
 /**
  * ONNX ArgMax over the last axis of a rank-2 b-bit tensor (plan kind `select`; the LLM's next-token choice):
  * its int64 indices are proved EXACTLY — each is its row's first maximum (../../layers/argmax.ts; spec:
- * docs/gguf.md, "Proved generation: the argmax IOP").
+ * docs/gguf.md, "Proved generation", "The argmax IOP").
  *
  * Advice (A): the one-hot H [R, V] and the L-bit limbs of the lexicographic gap D [R, V]; each limb is one
  * arena column against the limb range table. Walk: the arena's claims on the limbs (openings of A), then the
