@@ -32,6 +32,7 @@ const SYNTHETIC: [string, GraphSpec][] = [
   ["Gather with 2-D indices (one negative)", graph([5, 3], [2, 2, 3], { op: "Gather", inputs: ["X", "I"], attrs: { axis: 0 } }, [ints("I", [2, 2], [4, 0, -1, 2])])],
   ["GatherElements", graph([3, 4], [3, 2], { op: "GatherElements", inputs: ["X", "I"], attrs: { axis: 1 } }, [ints("I", [3, 2], [0, 3, 1, 1, 2, 0])])],
   ["GatherND", graph([3, 4, 2], [2, 2], { op: "GatherND", inputs: ["X", "I"] }, [ints("I", [2, 2], [0, 1, 2, 3])])],
+  ["Expand of a scalar (rank-0 input)", graph([], [2, 3], { op: "Expand", inputs: ["X", "S"] }, [ints("S", [2], [2, 3])])],
   ["Trilu lower, k = −1", graph([2, 4, 4], [2, 4, 4], { op: "Trilu", inputs: ["X", "K"], attrs: { upper: 0 } }, [ints("K", [], [-1])])],
 ];
 

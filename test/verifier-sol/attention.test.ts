@@ -114,7 +114,7 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
     { name: "x → ArgMax (next token)", kinds: ["select"], prove: () => built(argmaxGraph(3, 12)) },
   ];
   /** Words flipped per proof by default (a seeded spread over the whole stream). */
-  const SAMPLE = 16;
+  const SAMPLE = 10;
 
   for (const c of cases) {
     describe(c.name, function () {

@@ -14,6 +14,7 @@ import { layoutOf } from "../tensor";
 import { UnsupportedNodeError } from "./errors";
 import { KIND_COMPILERS, unsupportedReason } from "./nodes";
 import { ARGMAX_OP } from "./nodes/argmax";
+import { provesCompare } from "./nodes/compare";
 import type { CompileContext } from "./nodes/types";
 import type { NodeStep, PlanRequant, PlanTensor, PlanValue } from "./plan";
 import { clampLikeBounds, rangeTableDef, rangeTableId, type FixedTable } from "./tables";
@@ -61,8 +62,9 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
     const fail = (why: string): never => {
       throw new UnsupportedNodeError(node.name, node.op, plan.kind, why);
     };
-    // ArgMax's int64 indices are proved exactly (nodes/argmax.ts); other integer outputs are not yet.
-    for (const o of node.outputs) if (o !== "" && node.op !== ARGMAX_OP && !isFloatType(graph.values.get(o)!.dtype)) fail(`integer-typed output "${o}" (exact integer kinds are not proved yet)`);
+    // ArgMax's int64 indices (nodes/argmax.ts) and comparisons' bools (nodes/compare.ts) are proved exactly; other integer outputs are not yet.
+    const exact = node.op === ARGMAX_OP || (plan.kind === "compare" && provesCompare(node.op));
+    for (const o of node.outputs) if (o !== "" && !exact && !isFloatType(graph.values.get(o)!.dtype)) fail(`integer-typed output "${o}" (exact integer kinds are not proved yet)`);
     const compiler = KIND_COMPILERS[plan.kind];
     if (!compiler) fail(unsupportedReason(plan.kind));
     const ctx: CompileContext = {

@@ -41,7 +41,8 @@ export function gatherNode(model: QuantizedModel, name: string): GatherNode {
   const probe: Tensor = { dtype: "float32", shape: [...x], data: Float64Array.from({ length: size }, (_, i) => i + 1) };
   const [y] = opFor(node).run(node, [probe, ...consts], model.graph.opset);
   if (y.shape.length !== out.length || y.shape.some((d, i) => d !== out[i])) throw new LayoutError(`${where(node)}: the kernel's output shape differs from the graph's`);
-  const spec: GatherSpec = { x, out, map: Array.from(y.data, (v) => v - 1) };
+  // A scalar input is the one-element vector [1]: the same MLE (no variables), so claims carry over unchanged.
+  const spec: GatherSpec = { x: x.length === 0 ? [1] : x, out, map: Array.from(y.data, (v) => v - 1) };
   checkGatherSpec(spec);
   return { spec, x: node.inputs[0] };
 }

@@ -66,7 +66,9 @@ export function proveGather(params: { spec: GatherSpec; x: IntTensor; claim: Cla
   const { spec, claim, transcript } = params;
   checkClaim(claim, layoutOf(spec.out).numVars, "gather");
   absorbClaim(transcript, GATHER_LABELS.claim, claim);
-  return proveSelector({ selector: gatherSelector(spec, claim.point), x: params.x, value: claim.value, transcript, what: "gather" });
+  // A scalar input is proved as the one-element vector [1] (gatherNode's spec): the same MLE.
+  const x = params.x.shape.length === 0 ? { shape: [1], data: params.x.data } : params.x;
+  return proveSelector({ selector: gatherSelector(spec, claim.point), x, value: claim.value, transcript, what: "gather" });
 }
 
 /** Verifies a claim on the output; returns the claim on X. @throws {LayerProofError} */

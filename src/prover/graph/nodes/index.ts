@@ -28,6 +28,7 @@ import { compileNorm, normHandler } from "./norm";
 import { compileDiv, divHandler } from "./div";
 import { compileSelectWithWhere, whereHandler } from "./where";
 import { compileMovementWithSplit, splitHandler } from "./split";
+import { compareHandler, compileCompare } from "./compare";
 import type { NodeCompiler, StepHandler } from "./types";
 
 export type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext, WalkContext, WitnessContext } from "./types";
@@ -55,6 +56,7 @@ export const KIND_COMPILERS: Readonly<Record<string, NodeCompiler>> = {
   "reduce-logsumexp": compileLogSumExp,
   norm: compileNorm,
   div: compileDiv,
+  compare: compileCompare,
 };
 
 /** Step handler name → handler. */
@@ -81,6 +83,7 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   div: divHandler as StepHandler<never>,
   where: whereHandler as StepHandler<never>,
   split: splitHandler as StepHandler<never>,
+  compare: compareHandler as StepHandler<never>,
 };
 
 /** The handler of a step. */
