@@ -17,7 +17,10 @@
  * each opcode's gas goes to every function on the stack (inclusive, counted once per function) and to the
  * innermost one (self). A call's own cost excludes the callee frame, which is attributed step by step.
  * `--cache DIR` keeps the setup directory and the proof file there and reuses them (`--reprove` proves again,
- * e.g. after a change to the prover).
+ * e.g. after a change to the prover). `--contracts DIR` measures another copy of `contracts/` (e.g. a commit's,
+ * for a before/after on the same proof). Environment: GAS_PROFILE_DEBUG=<Library.function> prints that
+ * function's hottest program counters; PCS_RUNS=<n> compiles ModelVerifierPcs alone with optimizer runs n
+ * (an experiment knob: the deployed libraries use the project's runs 200).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

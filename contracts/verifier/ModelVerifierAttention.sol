@@ -14,7 +14,8 @@ import {LayerOps} from "./layers/LayerOps.sol";
 
 /// @title ModelVerifierAttention — the extension library of the transformer and LLM node steps
 /// @notice Runs, for the interpreter's EXT instruction (Extension.sol's ABI), one transformer step
-/// (softmax, log-softmax / logsumexp, normalization, division, constant-mask Where) on the register's claims: u8 sub-opcode (below;
+/// (softmax, log-softmax / logsumexp, normalization, division, constant-mask Where) on the register's claims: u8
+/// sub-opcode (below;
 /// src/compiler/program/attention.ts `ATTENTION_OP` holds the same numbers), then the step's parameters.
 ///   SOFTMAX        1  SoftmaxStep.sol
 ///   LOGSOFTMAX_A   2  LogSoftmaxStep.arena (before the step's REQUANT)

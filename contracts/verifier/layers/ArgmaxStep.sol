@@ -67,7 +67,7 @@ library ArgmaxStep {
         if (input.length < p.limbs) revert ArgmaxClaims(input.length);
         uint256 k = input.length - p.limbs;
         for (uint256 i; i < k; ++i) ProofStream.absorbClaim(s, LABEL_CLAIMS, input[p.limbs + i]);
-        for (uint256 l; l < p.limbs; ++l) ProofStream.absorbClaim(s, LABEL_ARENA, input[l]);
+        for (uint256 j; j < p.limbs; ++j) ProofStream.absorbClaim(s, LABEL_ARENA, input[j]);
         p.rho = _challenges(s, LABEL_POINT, p.n);
         p.evals = ProofStream.absorbScalars(s, LABEL_EVALS, p.limbs + 2);
         uint256 xAtRho = _derivedX(p);
@@ -80,10 +80,10 @@ library ArgmaxStep {
         uint256 fin = ProofStream.absorbScalars(s, LABEL_FINAL, 2);
         if (_final(p, input, k, at, fin) != expected) revert ArgmaxCheckFailed();
         ClaimList.List memory out = ClaimList.create(2 * p.limbs + 3);
-        for (uint256 l; l < p.limbs; ++l) ClaimList.push(out, input[l].point, input[l].value);
+        for (uint256 j; j < p.limbs; ++j) ClaimList.push(out, input[j].point, input[j].value);
         ClaimList.push(out, p.rho, xAtRho);
         ClaimList.push(out, at, ProofStream.word(fin, 1));
-        for (uint256 l; l < p.limbs; ++l) ClaimList.push(out, p.rho, ProofStream.word(p.evals, l));
+        for (uint256 j; j < p.limbs; ++j) ClaimList.push(out, p.rho, ProofStream.word(p.evals, j));
         ClaimList.push(out, at, ProofStream.word(fin, 0));
         return ClaimList.done(out);
     }
@@ -101,17 +101,25 @@ library ArgmaxStep {
     /// @dev X~(ρ) = y − qmin·(1 − R~(ρ_j)) − (D~(ρ) − J~(ρ_j) + idx)·2^(−colVars), D~ from the limbs.
     function _derivedX(Params memory p) private pure returns (uint256) {
         uint256 gap;
-        for (uint256 l; l < p.limbs; ++l) gap = addmod(gap, mulmod(ProofStream.word(p.evals, l), 1 << (p.limbBits * l), R_MODULUS), R_MODULUS);
+        for (uint256 j; j < p.limbs; ++j) {
+            gap = addmod(gap, mulmod(ProofStream.word(p.evals, j), 1 << (p.limbBits * j), R_MODULUS), R_MODULUS);
+        }
         uint256 y = ProofStream.word(p.evals, p.limbs);
         uint256 idx = ProofStream.word(p.evals, p.limbs + 1);
-        uint256 scaled = mulmod(addmod(Mle.sub(gap, _columnIndex(p.rho, p.colVars)), idx, R_MODULUS), p.scaleInverse, R_MODULUS);
+        uint256 scaled = mulmod(
+            addmod(Mle.sub(gap, _columnIndex(p.rho, p.colVars)), idx, R_MODULUS),
+            p.scaleInverse,
+            R_MODULUS
+        );
         uint256 pad = mulmod(p.qmin, Mle.sub(1, Mle.prefixIndicator(p.vocab, p.rho, 0, p.colVars)), R_MODULUS);
         return Mle.sub(Mle.sub(y, pad), scaled);
     }
 
     /// @dev Σ_k c^k·v_k + c^K·idx + c^(K+1)·y + c^(K+2)·1_real(ρ_t).
     function _batchClaim(Params memory p, ProofStream.Claim[] memory input, uint256 k) private pure returns (uint256 sum) {
-        for (uint256 i; i < k; ++i) sum = addmod(sum, mulmod(p.powers[i], input[p.limbs + i].value, R_MODULUS), R_MODULUS);
+        for (uint256 i; i < k; ++i) {
+            sum = addmod(sum, mulmod(p.powers[i], input[p.limbs + i].value, R_MODULUS), R_MODULUS);
+        }
         sum = addmod(sum, mulmod(p.powers[k], ProofStream.word(p.evals, p.limbs + 1), R_MODULUS), R_MODULUS);
         sum = addmod(sum, mulmod(p.powers[k + 1], ProofStream.word(p.evals, p.limbs), R_MODULUS), R_MODULUS);
         uint256 real = Mle.prefixIndicator(p.rows, p.rho, p.colVars, p.n - p.colVars);
@@ -127,11 +135,16 @@ library ArgmaxStep {
         (uint256 f, uint256 eqRho) = _weightF(p, input, k, at);
         uint256 h = ProofStream.word(fin, 0);
         uint256 g = mulmod(mulmod(p.powers[k + 1], eqRho, R_MODULUS), ProofStream.word(fin, 1), R_MODULUS);
-        uint256 boolean = mulmod(mulmod(p.powers[k + 4], Mle.eq(p.tau, at), R_MODULUS), Mle.sub(h, mulmod(h, h, R_MODULUS)), R_MODULUS);
+        uint256 boolean = mulmod(
+            mulmod(p.powers[k + 4], Mle.eq(p.tau, at), R_MODULUS),
+            Mle.sub(h, mulmod(h, h, R_MODULUS)),
+            R_MODULUS
+        );
         return addmod(mulmod(addmod(f, g, R_MODULUS), h, R_MODULUS), boolean, R_MODULUS);
     }
 
-    /// @dev F(ρ′) = (c^K·eq(ρ_t, ρ′_t) + Σ_k c^k·eq(r_k, ρ′_t))·J~(ρ′_j) + c^(K+2)·eq(ρ_t, ρ′_t) + c^(K+3)·(1 − R~(ρ′_j)),
+    /// @dev F(ρ′) = (c^K·eq(ρ_t, ρ′_t) + Σ_k c^k·eq(r_k, ρ′_t))·J~(ρ′_j) + c^(K+2)·eq(ρ_t, ρ′_t) + c^(K+3)·(1 −
+    ///      R~(ρ′_j)),
     /// and eq(ρ_t, ρ′_t).
     function _weightF(Params memory p, ProofStream.Claim[] memory input, uint256 k, uint256[] memory at)
         private
@@ -143,7 +156,11 @@ library ArgmaxStep {
         eqRho = Mle.eqAt(rhoT, at, p.colVars);
         uint256 rowWeight = mulmod(p.powers[k], eqRho, R_MODULUS);
         for (uint256 i; i < k; ++i) {
-            rowWeight = addmod(rowWeight, mulmod(p.powers[i], Mle.eqAt(input[p.limbs + i].point, at, p.colVars), R_MODULUS), R_MODULUS);
+            rowWeight = addmod(
+                rowWeight,
+                mulmod(p.powers[i], Mle.eqAt(input[p.limbs + i].point, at, p.colVars), R_MODULUS),
+                R_MODULUS
+            );
         }
         f = mulmod(rowWeight, _columnIndex(at, p.colVars), R_MODULUS);
         f = addmod(f, mulmod(p.powers[k + 2], eqRho, R_MODULUS), R_MODULUS);

@@ -49,7 +49,11 @@ library CausalMaskStep {
         uint256 power = 1;
         for (uint256 k; k < input.length; ++k) {
             (, uint256 u) = _masks(sh, input[k].point);
-            target = addmod(target, mulmod(power, addmod(input[k].value, mulmod(gap, u, R_MODULUS), R_MODULUS), R_MODULUS), R_MODULUS);
+            target = addmod(
+                target,
+                mulmod(power, addmod(input[k].value, mulmod(gap, u, R_MODULUS), R_MODULUS), R_MODULUS),
+                R_MODULUS
+            );
             power = mulmod(power, c, R_MODULUS);
         }
         (uint256[] memory rho, uint256 expected) = ProofStream.sumcheck(s, target, n, DEGREE);
@@ -61,7 +65,11 @@ library CausalMaskStep {
             power = mulmod(power, c, R_MODULUS);
         }
         (uint256 mMask, uint256 uMask) = _masks(sh, rho);
-        uint256 inner = addmod(mulmod(ProofStream.word(at, 0), mMask, R_MODULUS), mulmod(ProofStream.word(at, 1), uMask, R_MODULUS), R_MODULUS);
+        uint256 inner = addmod(
+            mulmod(ProofStream.word(at, 0), mMask, R_MODULUS),
+            mulmod(ProofStream.word(at, 1), uMask, R_MODULUS),
+            R_MODULUS
+        );
         if (mulmod(weight, inner, R_MODULUS) != expected) revert CausalCheckFailed();
         uint256[] memory row = new uint256[](n - sh.tBits);
         for (uint256 j; j < row.length; ++j) row[j] = rho[sh.tBits + j];
@@ -96,7 +104,11 @@ library CausalMaskStep {
         }
         uint256 head = Mle.prefixIndicator(sh.heads, p, 2 * sh.tBits, sh.hBits);
         m = mulmod(head, tri, R_MODULUS);
-        uint256 real = mulmod(head, mulmod(Mle.prefixIndicator(sh.t, p, sh.tBits, sh.tBits), Mle.prefixIndicator(sh.t, p, 0, sh.tBits), R_MODULUS), R_MODULUS);
+        uint256 real = mulmod(
+            head,
+            mulmod(Mle.prefixIndicator(sh.t, p, sh.tBits, sh.tBits), Mle.prefixIndicator(sh.t, p, 0, sh.tBits), R_MODULUS),
+            R_MODULUS
+        );
         u = Mle.sub(real, m);
     }
 }

@@ -17,20 +17,22 @@ library ClaimList {
     /// @notice The step handed on more claims than it declared room for (a verifier bug).
     error ClaimListFull(uint256 capacity);
 
-    function create(uint256 capacity) internal pure returns (List memory l) {
-        l.items = new ProofStream.Claim[](capacity);
+    function create(uint256 capacity) internal pure returns (List memory list) {
+        list.items = new ProofStream.Claim[](capacity);
     }
 
     /// @notice Appends the claim (point, value); the point is shared, not copied.
-    function push(List memory l, uint256[] memory point, uint256 value) internal pure {
-        if (l.length == l.items.length) revert ClaimListFull(l.items.length);
-        l.items[l.length++] = ProofStream.Claim(point, value);
+    function push(List memory list, uint256[] memory point, uint256 value) internal pure {
+        uint256 n = list.length;
+        if (n == list.items.length) revert ClaimListFull(n);
+        list.items[n] = ProofStream.Claim(point, value);
+        list.length = n + 1;
     }
 
     /// @notice The filled claims (the array itself, shortened in place).
-    function done(List memory l) internal pure returns (ProofStream.Claim[] memory out) {
-        out = l.items;
-        uint256 n = l.length;
+    function done(List memory list) internal pure returns (ProofStream.Claim[] memory out) {
+        out = list.items;
+        uint256 n = list.length;
         assembly ("memory-safe") {
             mstore(out, n)
         }

@@ -78,16 +78,28 @@ library DivStep {
         uint256 twoPow = addmod(v.pow, v.pow, R_MODULUS);
         // (Z) 2M·A + 2^s·B − 2^(s+1)·B·q − S·REM
         body = addmod(mulmod(v.twoM, v.a, R_MODULUS), mulmod(v.pow, v.b, R_MODULUS), R_MODULUS);
-        body = Mle.sub(body, addmod(mulmod(mulmod(twoPow, v.b, R_MODULUS), q, R_MODULUS), mulmod(v.s, rem, R_MODULUS), R_MODULUS));
+        body = Mle.sub(
+            body,
+            addmod(mulmod(mulmod(twoPow, v.b, R_MODULUS), q, R_MODULUS), mulmod(v.s, rem, R_MODULUS), R_MODULUS)
+        );
         // (T) REM + T − 2^(s+1)·S·B + 1_real
-        uint256 bound = Mle.sub(addmod(addmod(rem, t, R_MODULUS), v.real, R_MODULUS), mulmod(mulmod(twoPow, v.s, R_MODULUS), v.b, R_MODULUS));
+        uint256 bound = Mle.sub(
+            addmod(addmod(rem, t, R_MODULUS), v.real, R_MODULUS),
+            mulmod(mulmod(twoPow, v.s, R_MODULUS), v.b, R_MODULUS)
+        );
         // (U) S² − 1_real
         uint256 sign = Mle.sub(mulmod(v.s, v.s, R_MODULUS), v.real);
-        body = addmod(body, mulmod(v.lambda, addmod(bound, mulmod(v.lambda, sign, R_MODULUS), R_MODULUS), R_MODULUS), R_MODULUS);
+        body = addmod(
+            body,
+            mulmod(v.lambda, addmod(bound, mulmod(v.lambda, sign, R_MODULUS), R_MODULUS), R_MODULUS),
+            R_MODULUS
+        );
     }
 
     /// @dev Σ_j 2^(L·j)·w_{from + j} over calldata words at `at`.
     function _limbs(uint256 at, uint256 from, uint256 n, uint256 bits) private pure returns (uint256 acc) {
-        for (uint256 j; j < n; ++j) acc = addmod(acc, mulmod(ProofStream.word(at, from + j), 1 << (bits * j), R_MODULUS), R_MODULUS);
+        for (uint256 j; j < n; ++j) {
+            acc = addmod(acc, mulmod(ProofStream.word(at, from + j), 1 << (bits * j), R_MODULUS), R_MODULUS);
+        }
     }
 }

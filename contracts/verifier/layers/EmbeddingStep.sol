@@ -48,7 +48,14 @@ library EmbeddingStep {
     }
 
     /// @dev tok~(ρ_t) = (key~(ρ) − Σ_j 2^j·ρ_d,j − 2^(n_v + n_d)·(1 − 1_real(ρ_t)))·2^(−n_d).
-    function _token(uint256[] memory rho, uint256 dVars, uint256 rows, uint256 key, uint256 padKey, uint256 strideInverse)
+    function _token(
+        uint256[] memory rho,
+        uint256 dVars,
+        uint256 rows,
+        uint256 key,
+        uint256 padKey,
+        uint256 strideInverse
+    )
         private
         pure
         returns (uint256)

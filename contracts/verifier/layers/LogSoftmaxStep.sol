@@ -21,7 +21,8 @@ import {RowReduce} from "./RowReduce.sol";
 ///   Program: u8 k, word EXP[0], word LOG[0], gather ρ → ρ_row, factor 1_row, factor 1_real (x's layout), factor
 ///   1_real (the row layout).
 /// REST half — claims in: the arena's claims on the CLAMP column (2 components), then m at ρ_row and S at ρ_r
-///   (carried), and the claim on acc at ρ′ (REQUANT's). LogSoftmax: m, L = absorb("log-softmax.acc", 2 scalars), x at ρ′
+///   (carried), and the claim on acc at ρ′ (REQUANT's). LogSoftmax: m, L = absorb("log-softmax.acc", 2 scalars), x at
+/// ρ′
 ///   = (acc + 2^s·L·1_row)/M + m·1_row, L at ρ′_row; logsumexp: m = absorb("log-softmax.acc", 1 scalar), L at ρ′ =
 ///   (acc − M·m)/2^s. Then the row sum S → e and the row max on [m at ρ_row, m at ρ′_row].
 ///   Claims out: [x,] L; e; RowReduce.max's (x, m, m, m, s, s).
@@ -154,7 +155,11 @@ library LogSoftmaxStep {
         uint256 multiplier = Program.word(r);
         uint256 scaleInverse = Program.word(r);
         Program.word(r); // 2^s: only the LogSoftmax form needs it
-        ClaimList.push(out, acc.point, mulmod(Mle.sub(acc.value, mulmod(multiplier, m, R_MODULUS)), scaleInverse, R_MODULUS));
+        ClaimList.push(
+            out,
+            acc.point,
+            mulmod(Mle.sub(acc.value, mulmod(multiplier, m, R_MODULUS)), scaleInverse, R_MODULUS)
+        );
         mClaim = ProofStream.Claim(acc.point, m);
     }
 }

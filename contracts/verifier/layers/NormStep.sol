@@ -61,8 +61,8 @@ library NormStep {
         pure
         returns (ProofStream.Claim[] memory)
     {
-        Limbs memory l = Limbs(Program.u8(r), Program.u8(r), Program.u8(r), Program.u8(r));
-        uint256 columns = l.mu + 4 * l.rem + l.variance;
+        Limbs memory lb = Limbs(Program.u8(r), Program.u8(r), Program.u8(r), Program.u8(r));
+        uint256 columns = lb.mu + 4 * lb.rem + lb.variance;
         if (input.length != columns + 2) revert NormClaims(input.length);
         Row memory w;
         w.n = Program.word(r);
@@ -77,7 +77,7 @@ library NormStep {
         }
         ClaimList.push(out, w.rho, Mle.sub(input[columns + 1].value, mulmod(rsqrtPad, Mle.sub(1, w.one), R_MODULUS)));
         ClaimList.push(out, w.rho, input[columns].value);
-        _rowSums(input, l, w, out);
+        _rowSums(input, lb, w, out);
         return ClaimList.done(out);
     }
 
@@ -90,21 +90,29 @@ library NormStep {
     }
 
     /// @dev The remainder bounds, then (ρ, Σq) and (ρ, Σc²). Families in order: u, f, f′, V, g, g′.
-    function _rowSums(ProofStream.Claim[] memory input, Limbs memory l, Row memory w, ClaimList.List memory out)
+    function _rowSums(ProofStream.Claim[] memory input, Limbs memory lb, Row memory w, ClaimList.List memory out)
         private
         pure
     {
-        uint256 f = _value(input, l.mu, l.rem, l.bits);
-        uint256 g = _value(input, l.mu + 2 * l.rem + l.variance, l.rem, l.bits);
+        uint256 f = _value(input, lb.mu, lb.rem, lb.bits);
+        uint256 g = _value(input, lb.mu + 2 * lb.rem + lb.variance, lb.rem, lb.bits);
         uint256 twoN = addmod(w.n, w.n, R_MODULUS);
         uint256 bound = mulmod(twoN - 1, w.one, R_MODULUS);
-        if (_value(input, l.mu + l.rem, l.rem, l.bits) != Mle.sub(bound, f)) revert NormRemainderBound(0);
-        if (_value(input, l.mu + 3 * l.rem + l.variance, l.rem, l.bits) != Mle.sub(bound, g)) revert NormRemainderBound(1);
+        if (_value(input, lb.mu + lb.rem, lb.rem, lb.bits) != Mle.sub(bound, f)) revert NormRemainderBound(0);
+        if (_value(input, lb.mu + 3 * lb.rem + lb.variance, lb.rem, lb.bits) != Mle.sub(bound, g)) revert NormRemainderBound(1);
         uint256 nOne = mulmod(w.n, w.one, R_MODULUS);
-        uint256 mu = Mle.sub(_value(input, 0, l.mu, l.bits), mulmod(w.muOffset, w.one, R_MODULUS));
-        ClaimList.push(out, w.rho, mulmod(Mle.sub(addmod(mulmod(twoN, mu, R_MODULUS), f, R_MODULUS), nOne), HALF, R_MODULUS));
-        uint256 variance = _value(input, l.mu + 2 * l.rem, l.variance, l.bits);
-        ClaimList.push(out, w.rho, mulmod(Mle.sub(addmod(mulmod(twoN, variance, R_MODULUS), g, R_MODULUS), nOne), HALF, R_MODULUS));
+        uint256 mu = Mle.sub(_value(input, 0, lb.mu, lb.bits), mulmod(w.muOffset, w.one, R_MODULUS));
+        ClaimList.push(
+            out,
+            w.rho,
+            mulmod(Mle.sub(addmod(mulmod(twoN, mu, R_MODULUS), f, R_MODULUS), nOne), HALF, R_MODULUS)
+        );
+        uint256 variance = _value(input, lb.mu + 2 * lb.rem, lb.variance, lb.bits);
+        ClaimList.push(
+            out,
+            w.rho,
+            mulmod(Mle.sub(addmod(mulmod(twoN, variance, R_MODULUS), g, R_MODULUS), nOne), HALF, R_MODULUS)
+        );
     }
 
     /// @dev Σ_j 2^(L·j)·v_j over the values of claims[from … from + count).
@@ -113,7 +121,9 @@ library NormStep {
         pure
         returns (uint256 acc)
     {
-        for (uint256 j; j < count; ++j) acc = addmod(acc, mulmod(claims[from + j].value, 1 << (bits * j), R_MODULUS), R_MODULUS);
+        for (uint256 j; j < count; ++j) {
+            acc = addmod(acc, mulmod(claims[from + j].value, 1 << (bits * j), R_MODULUS), R_MODULUS);
+        }
     }
 
     /// @dev The sums piece's constants.
@@ -158,7 +168,11 @@ library NormStep {
         words[at] = input[1].value;
         ProofStream.absorbMemory(s, LABEL_CLAIMS, words, input[0].value);
         p.lambda = ProofStream.challenge(s, LABEL_LAMBDA);
-        uint256 claim = addmod(input[2].value, mulmod(p.lambda, addmod(input[1].value, mulmod(p.lambda, input[0].value, R_MODULUS), R_MODULUS), R_MODULUS), R_MODULUS);
+        uint256 claim = addmod(
+            input[2].value,
+            mulmod(p.lambda, addmod(input[1].value, mulmod(p.lambda, input[0].value, R_MODULUS), R_MODULUS), R_MODULUS),
+            R_MODULUS
+        );
         (uint256[] memory rho2, uint256 expected) = ProofStream.sumcheck(s, claim, p.n, DEGREE);
         uint256 evals = ProofStream.absorbScalars(s, LABEL_EVALS, 2 + p.muLimbs);
         uint256[] memory rowPoint = new uint256[](p.n - p.k);
@@ -180,7 +194,11 @@ library NormStep {
     ) private pure {
         uint256 sent = p.varianceLimbs - 1;
         uint256 at = ProofStream.absorbScalars(s, LABEL_VARIANCE, sent);
-        uint256 variance = addmod(acc.value, mulmod(p.varianceOffset, Broadcast.factor(real, acc.point), R_MODULUS), R_MODULUS);
+        uint256 variance = addmod(
+            acc.value,
+            mulmod(p.varianceOffset, Broadcast.factor(real, acc.point), R_MODULUS),
+            R_MODULUS
+        );
         uint256 low;
         for (uint256 j; j < sent; ++j) {
             uint256 v = ProofStream.word(at, j);
@@ -203,14 +221,24 @@ library NormStep {
         uint256 evals
     ) private pure returns (uint256) {
         uint256 mu;
-        for (uint256 j; j < p.muLimbs; ++j) mu = addmod(mu, mulmod(ProofStream.word(evals, 2 + j), 1 << (p.bits * j), R_MODULUS), R_MODULUS);
+        for (uint256 j; j < p.muLimbs; ++j) {
+            mu = addmod(mu, mulmod(ProofStream.word(evals, 2 + j), 1 << (p.bits * j), R_MODULUS), R_MODULUS);
+        }
         mu = Mle.sub(mu, mulmod(p.muOffset, Broadcast.factor(Program.Reader(p.realAt, r.end), rowPoint), R_MODULUS));
         uint256 q = ProofStream.word(evals, 0);
         uint256 c = Mle.sub(q, mulmod(mu, Broadcast.factor(r, rho2), R_MODULUS));
         // eq(½^k ‖ ρ, ρ2) = Π_{j<k} (½ρ2_j + ½(1 − ρ2_j)) · eq(ρ, ρ2_row) = 2^(−k)·eq(ρ, ρ2_row): the 2^k cancels.
         uint256 rowEq = Mle.eq(input[0].point, rowPoint);
-        uint256 grouped = mulmod(rowEq, addmod(mulmod(c, c, R_MODULUS), mulmod(p.lambda, q, R_MODULUS), R_MODULUS), R_MODULUS);
-        uint256 first = mulmod(mulmod(Mle.eq(input[2].point, rho2), c, R_MODULUS), ProofStream.word(evals, 1), R_MODULUS);
+        uint256 grouped = mulmod(
+            rowEq,
+            addmod(mulmod(c, c, R_MODULUS), mulmod(p.lambda, q, R_MODULUS), R_MODULUS),
+            R_MODULUS
+        );
+        uint256 first = mulmod(
+            mulmod(Mle.eq(input[2].point, rho2), c, R_MODULUS),
+            ProofStream.word(evals, 1),
+            R_MODULUS
+        );
         return addmod(first, mulmod(p.lambda, grouped, R_MODULUS), R_MODULUS);
     }
 }

@@ -68,7 +68,10 @@ library RmsNormStep {
         ProofStream.absorbClaim(s, LABEL_CLAIM, input[0]);
         (uint256[] memory rho2, uint256 product) = _product(s, p, input[0]);
         (uint256[] memory rho3, uint256 root) = _root(s, p);
-        uint256 sumSq = Mle.sub(ProofStream.word(root, 0), mulmod(p.eps, Mle.prefixIndicator(p.rows, rho3, 0, p.rowVars), R_MODULUS));
+        uint256 sumSq = Mle.sub(
+            ProofStream.word(root, 0),
+            mulmod(p.eps, Mle.prefixIndicator(p.rows, rho3, 0, p.rowVars), R_MODULUS)
+        );
         (uint256[] memory rho4, uint256 expected) = ProofStream.sumcheck(s, sumSq, p.n, SQUARE_DEGREE);
         uint256 squareX = ProofStream.word(ProofStream.absorbScalars(s, LABEL_SQUARE, 1), 0);
         uint256 check = mulmod(Mle.eqAt(rho3, rho4, p.colVars), mulmod(squareX, squareX, R_MODULUS), R_MODULUS);
@@ -92,7 +95,11 @@ library RmsNormStep {
         (rho2, expected) = ProofStream.sumcheck(s, claim.value, p.n, PRODUCT_DEGREE);
         at = ProofStream.absorbScalars(s, LABEL_PRODUCT, 2 + p.rLimbs);
         uint256 xr = mulmod(ProofStream.word(at, 0), _limbs(at, 1, p.rLimbs, p.limbBits), R_MODULUS);
-        uint256 value = mulmod(mulmod(xr, ProofStream.word(at, 1 + p.rLimbs), R_MODULUS), Mle.eq(claim.point, rho2), R_MODULUS);
+        uint256 value = mulmod(
+            mulmod(xr, ProofStream.word(at, 1 + p.rLimbs), R_MODULUS),
+            Mle.eq(claim.point, rho2),
+            R_MODULUS
+        );
         if (value != expected) revert RmsNormCheckFailed(1);
     }
 
@@ -115,7 +122,11 @@ library RmsNormStep {
         uint256 rv = _limbs(at, 1, p.rLimbs, p.limbBits);
         uint256 kOne = mulmod(p.k, one, R_MODULUS);
         // first = r²S + lo − K·1
-        uint256 first = addmod(mulmod(mulmod(rv, rv, R_MODULUS), sValue, R_MODULUS), _limbs(at, 1 + p.rLimbs, p.slackLimbs, p.limbBits), R_MODULUS);
+        uint256 first = addmod(
+            mulmod(mulmod(rv, rv, R_MODULUS), sValue, R_MODULUS),
+            _limbs(at, 1 + p.rLimbs, p.slackLimbs, p.limbBits),
+            R_MODULUS
+        );
         first = Mle.sub(first, kOne);
         // second = (r + 1)²S − K·1 − 1 − hi
         rv = addmod(rv, 1, R_MODULUS);
@@ -126,7 +137,9 @@ library RmsNormStep {
 
     /// @dev Σ_j 2^(L·j)·w_{from + j} over calldata words at `at`.
     function _limbs(uint256 at, uint256 from, uint256 n, uint256 bits) private pure returns (uint256 acc) {
-        for (uint256 j; j < n; ++j) acc = addmod(acc, mulmod(ProofStream.word(at, from + j), 1 << (bits * j), R_MODULUS), R_MODULUS);
+        for (uint256 j; j < n; ++j) {
+            acc = addmod(acc, mulmod(ProofStream.word(at, from + j), 1 << (bits * j), R_MODULUS), R_MODULUS);
+        }
     }
 
     function _slice(uint256[] memory p, uint256 from, uint256 to) private pure returns (uint256[] memory out) {

@@ -60,14 +60,22 @@ library RopeStep {
             uint256 a = point[j];
             uint256 b = rho[j];
             uint256 ab = mulmod(a, b, R_MODULUS);
-            e2 = mulmod(e2, addmod(Mle.sub(addmod(ab, ab, R_MODULUS), addmod(a, b, R_MODULUS)), 1, R_MODULUS), R_MODULUS);
+            e2 = mulmod(
+                e2,
+                addmod(Mle.sub(addmod(ab, ab, R_MODULUS), addmod(a, b, R_MODULUS)), 1, R_MODULUS),
+                R_MODULUS
+            );
         }
         uint256 r0 = point[0];
         uint256 k = rho[0];
         // v(r_0, k) = r_0·(1 − k) − (1 − r_0)·k
         uint256 sign = Mle.sub(mulmod(r0, Mle.sub(1, k), R_MODULUS), mulmod(Mle.sub(1, r0), k, R_MODULUS));
         e2 = mulmod(e2, sign, R_MODULUS);
-        uint256 inner = addmod(mulmod(e1, ProofStream.word(at, 0), R_MODULUS), mulmod(e2, ProofStream.word(at, 1), R_MODULUS), R_MODULUS);
+        uint256 inner = addmod(
+            mulmod(e1, ProofStream.word(at, 0), R_MODULUS),
+            mulmod(e2, ProofStream.word(at, 1), R_MODULUS),
+            R_MODULUS
+        );
         return mulmod(ProofStream.word(at, 2), inner, R_MODULUS);
     }
 }

@@ -123,7 +123,9 @@ library SoftmaxStep {
         for (uint256 i = 2; i < 3 + 2 * limbs; ++i) ClaimList.push(out, rho, input[i].value);
         ClaimList.push(out, g.rhoRow, sValue);
         ClaimList.push(out, rho, addmod(input[0].value, mulmod(mValue, g.rowInd, R_MODULUS), R_MODULUS));
-        for (uint256 i = ARENA_CLAIMS + 2 * limbs; i < input.length; ++i) ClaimList.push(out, input[i].point, input[i].value);
+        for (uint256 i = ARENA_CLAIMS + 2 * limbs; i < input.length; ++i) {
+            ClaimList.push(out, input[i].point, input[i].value);
+        }
         mClaim = ProofStream.Claim(g.rhoRow, mValue);
     }
 
@@ -140,7 +142,9 @@ library SoftmaxStep {
         pure
         returns (uint256 acc)
     {
-        for (uint256 j; j < n; ++j) acc = addmod(acc, mulmod(claims[from + j].value, 1 << (bits * j), R_MODULUS), R_MODULUS);
+        for (uint256 j; j < n; ++j) {
+            acc = addmod(acc, mulmod(claims[from + j].value, 1 << (bits * j), R_MODULUS), R_MODULUS);
+        }
     }
 
     /// @dev The division zero-check; e, S, y, rem at ρ′ handed on; returns the claim on S at ρ′_row.

@@ -15,6 +15,8 @@ import { UnsupportedNodeError } from "./errors";
 import { KIND_COMPILERS, unsupportedReason } from "./nodes";
 import { ARGMAX_OP } from "./nodes/argmax";
 import { provesCompare } from "./nodes/compare";
+import { provesExactArith } from "./nodes/exact";
+import { provesIntegerMove, provesLogic } from "./nodes/logic";
 import type { CompileContext } from "./nodes/types";
 import type { NodeStep, PlanRequant, PlanTensor, PlanValue } from "./plan";
 import { clampLikeBounds, rangeTableDef, rangeTableId, type FixedTable } from "./tables";
@@ -63,7 +65,7 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
       throw new UnsupportedNodeError(node.name, node.op, plan.kind, why);
     };
     // ArgMax's int64 indices (nodes/argmax.ts) and comparisons' bools (nodes/compare.ts) are proved exactly; other integer outputs are not yet.
-    const exact = node.op === ARGMAX_OP || (plan.kind === "compare" && provesCompare(node.op));
+    const exact = node.op === ARGMAX_OP || (plan.kind === "compare" && provesCompare(node.op)) || provesExactArith(node.op, plan.kind) || provesIntegerMove(node.op, plan.kind) || provesLogic({ op: node.op, kind: plan.kind, inputs: node.inputs, outputs: node.outputs, dtype: (v) => graph.values.get(v)?.dtype });
     for (const o of node.outputs) if (o !== "" && !exact && !isFloatType(graph.values.get(o)!.dtype)) fail(`integer-typed output "${o}" (exact integer kinds are not proved yet)`);
     const compiler = KIND_COMPILERS[plan.kind];
     if (!compiler) fail(unsupportedReason(plan.kind));
@@ -112,6 +114,7 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
     shape: [...v.shape],
     numVars: layoutOf(v.shape).numVars,
     clamped: isFloatType(v.dtype),
+    ...(v.dtype === "bool" ? { boolean: true } : {}),
     ...(model.constantOutputs.has(v.name) ? { constant: Array.from(model.constantOutputs.get(v.name)!.tensor.data) } : {}),
   });
   return {

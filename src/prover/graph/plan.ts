@@ -52,6 +52,8 @@ export interface PlanSlottedPoly {
 export interface PlanValue extends PlanTensor {
   /** Float-typed inputs must hold values in [qmin, qmax] (the verifier checks the public bytes). */
   readonly clamped: boolean;
+  /** Bool-typed values: the verifier checks an input's public values are 0 or 1 (exact logic relies on it). */
+  readonly boolean?: true;
   /** For a graph output that is a constant: its integer values (checked against the output bytes, no claim). */
   readonly constant?: readonly number[];
 }

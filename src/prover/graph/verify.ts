@@ -89,6 +89,10 @@ function checkPublic(plan: VerifierPlan, statement: InferenceStatement) {
     const outputs = unpackTensors(statement.output, plan.outputs);
     const half = 2 ** (plan.bits - 1);
     plan.inputs.forEach((inp, i) => {
+      if (inp.boolean) {
+        const nonBool = inputs[i].data.findIndex((v) => v !== 0 && v !== 1);
+        if (nonBool >= 0) throw new ProofRejectedError(`statement: bool input "${inp.name}"[${nonBool}] = ${inputs[i].data[nonBool]} is not 0 or 1`);
+      }
       if (!inp.clamped) return;
       const bad = inputs[i].data.findIndex((v) => v < -half || v >= half);
       if (bad >= 0) throw new ProofRejectedError(`statement: input "${inp.name}"[${bad}] = ${inputs[i].data[bad]} is outside the ${plan.bits}-bit range`);

@@ -30,7 +30,7 @@ export type CompareNodeStep = NodeStepBase & {
 };
 
 /** The tensor behind input i (a committed constant's copy, or the activation) and its bound |q| ≤ bound. */
-function operand(ctx: CompileContext, i: number): { tensor: string; bound: bigint } {
+function operand(ctx: CompileContext, i: number): { tensor: string; shape: number[]; bound: bigint } {
   const name = ctx.node.inputs[i];
   if (name === undefined || name === "") return ctx.unsupported(`input ${i} is missing`);
   if (ctx.model.graph.initializers.has(name)) {
@@ -39,10 +39,10 @@ function operand(ctx: CompileContext, i: number): { tensor: string; bound: bigin
     if (!w) return ctx.unsupported(`constant input ${i} ("${name}") is not committed`);
     let m = 0;
     for (const v of w.tensor.data) m = Math.max(m, Math.abs(v));
-    return { tensor, bound: BigInt(m) };
+    return { tensor, shape: [...w.tensor.shape], bound: BigInt(m) };
   }
   if (!isFloatType(ctx.model.graph.values.get(name)!.dtype)) return ctx.unsupported(`input ${i} ("${name}") is integer-typed (its range is not proved)`);
-  return { tensor: name, bound: 2n ** BigInt(ctx.bits - 1) };
+  return { tensor: name, shape: ctx.shape(name), bound: 2n ** BigInt(ctx.bits - 1) };
 }
 
 /** True when a node's integer (bool) output is proved exactly by this kind. */
@@ -62,8 +62,8 @@ export function compileCompare(ctx: CompileContext): CompareNodeStep {
   const abs = (v: bigint) => (v < 0n ? -v : v);
   const spec: CompareSpec = {
     out: ctx.shape(y),
-    a: ctx.shape(a.tensor),
-    b: ctx.shape(b.tensor),
+    a: a.shape,
+    b: b.shape,
     ca: form.swap ? -ma : ma,
     cb: form.swap ? mb : -mb,
     negate: form.negate,

@@ -29,6 +29,8 @@ import { compileDiv, divHandler } from "./div";
 import { compileSelectWithWhere, whereHandler } from "./where";
 import { compileMovementWithSplit, splitHandler } from "./split";
 import { compareHandler, compileCompare } from "./compare";
+import { compileLogic, logicHandler } from "./logic";
+import { compileExact, exactHandler } from "./exact";
 import type { NodeCompiler, StepHandler } from "./types";
 
 export type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext, WalkContext, WitnessContext } from "./types";
@@ -57,6 +59,8 @@ export const KIND_COMPILERS: Readonly<Record<string, NodeCompiler>> = {
   norm: compileNorm,
   div: compileDiv,
   compare: compileCompare,
+  logic: compileLogic,
+  exact: compileExact,
 };
 
 /** Step handler name → handler. */
@@ -84,6 +88,8 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   where: whereHandler as StepHandler<never>,
   split: splitHandler as StepHandler<never>,
   compare: compareHandler as StepHandler<never>,
+  logic: logicHandler as StepHandler<never>,
+  exact: exactHandler as StepHandler<never>,
 };
 
 /** The handler of a step. */
