@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ModelError, UnsupportedError } from "../src/model/errors";
+import { UnsupportedError } from "../src/model/errors";
 import type { Graph, Tensor } from "../src/model/ir";
 import { sizeOf } from "../src/model/ir";
 import { readInputs } from "../src/model/input";
@@ -18,6 +18,7 @@ import { quantizeGraph } from "../src/model/quant/quantize";
 import { dequantize, quantizeInputs, runInteger } from "../src/model/exec/integer";
 import { runFloat } from "../src/model/exec/float";
 import { compareOutput } from "../src/model/accuracy";
+import { ReferenceUnavailableError } from "../src/model/reference";
 
 /** Cosine similarity a model must reach to count as running. */
 export const COSINE_THRESHOLD = 0.99;
@@ -108,7 +109,7 @@ export async function runOne(dir: string, name: string, bits: number): Promise<R
     const message = error instanceof Error ? error.message : String(error);
     const short = message.replace(/\(supported: [^)]*\)/g, "(supported: see `deepprove inspect`)").replace(/\|/g, "\\|").replace(/\n/g, " ");
     if (error instanceof UnsupportedError) return { name, ops, status: "unsupported", note: short };
-    if (error instanceof ModelError && message.includes("onnxruntime cannot load") && graph && inputs) {
+    if (error instanceof ReferenceUnavailableError && graph && inputs) {
       const reason = /Type Error: (.*? is invalid)/.exec(message)?.[1] ?? short;
       return { name, ops, status: "reference-rejects", note: `onnxruntime rejects the file (${reason}); ${againstFloatExecutor(graph, inputs, bits)}` };
     }

@@ -141,7 +141,9 @@ library LookupArena {
         }
         s.roundsPtr = base + COMMITMENT_WORDS * 32;
         s.evalsPtr = s.roundsPtr + DEGREE * shape.numVars * 32;
-        _checkCanonical(s.evalsPtr, s.evalWords);
+        // The round coefficients and the evaluations are contiguous: one pass checks both (the zero-check then
+        // skips Sumcheck.verify's own pass).
+        _checkCanonical(s.roundsPtr, DEGREE * shape.numVars + s.evalWords);
         out.commitments = [_word(base), _word(base + 32), _word(base + 64), _word(base + 96)];
 
         state = _absorbShape(state, shape, s);
@@ -182,6 +184,7 @@ library LookupArena {
         uint256 bad;
         uint256 code;
         assembly ("memory-safe") {
+            let rMod := R_MODULUS
             let tables := mload(add(shape, 0x60))
             let mVars := mload(add(shape, 0x20))
             let hVars := mload(add(shape, 0x40))
@@ -205,7 +208,7 @@ library LookupArena {
                         words := add(words, 1)
                         continue
                     }
-                    if or(iszero(eq(kind, KIND_RANGE)), iszero(lt(mload(add(cols, shl(5, add(c, 2)))), R_MODULUS))) {
+                    if or(iszero(eq(kind, KIND_RANGE)), iszero(lt(mload(add(cols, shl(5, add(c, 2)))), rMod))) {
                         code := 3
                         break
                     }
@@ -338,8 +341,8 @@ library LookupArena {
             gammaPow = mulmod(gammaPow, s.gamma, Fr.R);
         }
         uint256 expected;
-        (state, s.point, expected) =
-            Sumcheck.verify(state, claim, shape.numVars, DEGREE, _calldataWords(s.roundsPtr, DEGREE * shape.numVars));
+        uint256[] calldata rounds = _calldataWords(s.roundsPtr, DEGREE * shape.numVars);
+        (state, s.point, expected) = Sumcheck.verifyCanonical(state, claim, shape.numVars, DEGREE, rounds);
         (uint256 tauPart, uint256 sumPart) = _summands(shape, s);
         if (addmod(mulmod(_eq(s.point, s.tau), tauPart, Fr.R), sumPart, Fr.R) != expected) revert ArenaZeroCheck();
         return state;
@@ -574,10 +577,11 @@ library LookupArena {
     function _checkCanonical(uint256 ptr, uint256 n) private pure {
         bool ok;
         assembly ("memory-safe") {
+            let rMod := R_MODULUS
             ok := 1
             let end := add(ptr, shl(5, n))
             for { let p := ptr } lt(p, end) { p := add(p, 0x20) } {
-                ok := and(ok, lt(calldataload(p), R_MODULUS))
+                ok := and(ok, lt(calldataload(p), rMod))
             }
         }
         if (ok) return;

@@ -25,6 +25,7 @@ import {LayerOps} from "./layers/LayerOps.sol";
 ///   RESHAPE        6  Reindex.single on one claim (a flat weight seen in another shape; LayerOps REINDEX bytes)
 ///   DIV            7  DivStep.sol (after the div step's requantization and limb openings)
 ///   WHERE          8  WhereStep.sol (after MERGEMANY of the claims on y)
+///   POINTS         9  every claim's point re-gathered from (point ‖ 0 ‖ 1): a Split part aligned to its size
 /// The LLM steps (RMSNorm, RoPE, token embedding, the causal mask) are in ModelVerifierLlm.
 /// Every step reads its messages from the proof stream and returns the claims it hands on, which the program's
 /// next ROUTE sends to tensors and to openings of W and A.
@@ -37,6 +38,7 @@ library ModelVerifierAttention {
     uint256 internal constant OP_RESHAPE = 6;
     uint256 internal constant OP_DIV = 7;
     uint256 internal constant OP_WHERE = 8;
+    uint256 internal constant OP_POINTS = 9;
 
     /// @notice The section names an unknown sub-opcode (a generator bug).
     error AttentionOpUnknown(uint256 op);
@@ -59,6 +61,7 @@ library ModelVerifierAttention {
         else if (op == OP_RESHAPE) out = _reshape(s, r, input);
         else if (op == OP_DIV) out = DivStep.run(s, r);
         else if (op == OP_WHERE) out = WhereStep.run(s, r, input);
+        else if (op == OP_POINTS) out = _points(r, input);
         else revert AttentionOpUnknown(op);
         Program.finish(r);
         return Extension.close(s, out);
@@ -73,5 +76,25 @@ library ModelVerifierAttention {
         if (input.length != 1 || Program.u8(r) != LayerOps.OP_REINDEX) revert AttentionOpUnknown(OP_RESHAPE);
         out = new ProofStream.Claim[](1);
         out[0] = Reindex.single(s, r, input[0]);
+    }
+
+    /// @dev An aligned Split part: the input's point is the output's with the axis' high bits (constants) inserted.
+    /// Section: one gather over the pool (point ‖ 0 ‖ 1), applied to every claim.
+    function _points(Program.Reader memory r, ProofStream.Claim[] memory input)
+        private
+        pure
+        returns (ProofStream.Claim[] memory out)
+    {
+        uint256 at = r.ptr;
+        out = new ProofStream.Claim[](input.length);
+        for (uint256 i; i < input.length; ++i) {
+            r.ptr = at;
+            uint256[] memory p = input[i].point;
+            uint256[] memory pool = new uint256[](p.length + 2);
+            for (uint256 j; j < p.length; ++j) pool[j] = p[j];
+            pool[p.length + 1] = 1;
+            out[i] = ProofStream.Claim(Program.gather(r, pool), input[i].value);
+        }
+        if (input.length == 0) Program.skip(r, Program.u8(r));
     }
 }

@@ -15,7 +15,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { keccak_256 } from "@noble/hashes/sha3";
 import { importOnnxBytes } from "../model/onnx/import";
 import { parseInputs } from "../model/input";
 import { quantizeGraph, type QuantizedModel } from "../model/quant/quantize";
@@ -23,9 +22,8 @@ import { checkBits } from "../model/quant/quantize";
 import { ModelError } from "../model/errors";
 import type { Graph, Tensor } from "../model/ir";
 import { DEFAULT_BITS } from "../model/defaults";
-import { loadPtau } from "../pcs/ptau";
-import { INSECURE_DEV_SEED, INSECURE_ORIGIN_PREFIX, insecureDevSrs, type Srs } from "../pcs/srs";
-import { encodeG2, G1, G2 } from "../curve/bn254";
+import { INSECURE_ORIGIN_PREFIX, type Srs } from "../pcs/srs";
+import { G1, G2 } from "../curve/bn254";
 import { modelDigest, modelSlotData, modelStatement, setupModel, type ModelSetup } from "../prover/setup";
 import { compileGraph } from "../prover/graph/compile";
 import { planOf } from "../prover/graph/verifier-plan";
@@ -35,6 +33,8 @@ import { provingKeyJson, readProvingKey, readVerifyingKey, verifyingKeyJson, typ
 import { VERSION } from "../version";
 import { writeFileAtomic } from "./atomic";
 import { SetupDirError } from "./errors";
+import { checkSetupOut, jsonBytes, keccakHex } from "./setup-files";
+import { chooseSetupSrs, reloadSetupSrs } from "./setup-srs";
 
 /** The manifest's format tag and the version this build writes and reads. */
 export const SETUP_FORMAT = "deepprove-setup";
@@ -124,12 +124,7 @@ export function createSetupDir(options: CreateSetupOptions): CreatedSetup {
   const progress = options.onProgress ?? (() => {});
   const out = resolve(options.out);
   const bits = checkBits(options.bits ?? DEFAULT_BITS);
-  if (existsSync(out)) {
-    if (!options.force) throw new SetupDirError(`${out}: already exists (pass --force to replace it)`);
-    // --force replaces a setup directory, never an arbitrary path.
-    if (!existsSync(join(out, SETUP_FILES.manifest))) throw new SetupDirError(`${out}: exists and is not a setup directory (no ${SETUP_FILES.manifest}); refusing to replace it`);
-  }
-  if (!existsSync(dirname(out))) throw new SetupDirError(`${out}: the parent directory ${dirname(out)} does not exist`);
+  checkSetupOut(out, SETUP_FILES.manifest, options.force ?? false);
   const modelBytes = readInput(options.model, "model");
   const calibrationBytes = readInput(options.calibration, "calibration input");
 
@@ -139,18 +134,7 @@ export function createSetupDir(options: CreateSetupOptions): CreatedSetup {
   progress(`quantizing at ${bits} bits`);
   const model = quantizeGraph(graph, [inputs], bits);
 
-  const size = requiredSrsSize(model);
-  let srs: Srs;
-  let source: SrsSource;
-  if (options.ptau) {
-    progress(`loading and verifying ${options.ptau} (${size} powers)`);
-    srs = loadPtau(options.ptau, { maxSize: size, verify: "full" });
-    source = { kind: "ptau", origin: srs.origin, size: srs.g1Powers.length, file: resolve(options.ptau) };
-  } else {
-    progress(`generating the INSECURE development SRS (${size} powers)`);
-    srs = insecureDevSrs(size, INSECURE_DEV_SEED);
-    source = { kind: "insecure-dev", origin: srs.origin, size, seed: INSECURE_DEV_SEED };
-  }
+  const { srs, source } = chooseSetupSrs(options.ptau, requiredSrsSize(model), progress);
   progress("committing the model");
   const setup = setupModel(model, srs);
 
@@ -230,22 +214,7 @@ export function loadSetupDir(dir: string, options: { provingKey?: boolean } = {}
  * that never verify. @throws {SetupDirError}
  */
 export function loadSetupSrs(setup: LoadedSetup, options: { ptau?: string; onProgress?: (line: string) => void } = {}): Srs {
-  const source = setup.manifest.srs;
-  let srs: Srs;
-  if (source.kind === "insecure-dev") {
-    srs = insecureDevSrs(source.size, source.seed);
-  } else {
-    const file = options.ptau ?? source.file;
-    if (!existsSync(file)) throw new SetupDirError(`${file}: the .ptau file of this setup is missing (pass --ptau <file> with the ceremony file the setup used)`);
-    options.onProgress?.(`loading ${file}`);
-    // Verified in full at setup; here a sample of pairing checks plus the τ·G2 match below suffice (a wrong
-    // file cannot forge anything: it would only make proofs that fail to verify).
-    srs = loadPtau(file, { maxSize: source.size, verify: "sample" });
-  }
-  if (!equalBytes(encodeG2(srs.tauG2), encodeG2(setup.vk.pcs.tauG2))) {
-    throw new SetupDirError(`${setup.dir}: the SRS (${srs.origin}) is not the one the verifying key was made with (τ·G2 differs)`);
-  }
-  return srs;
+  return reloadSetupSrs(setup.dir, setup.manifest.srs, setup.vk.pcs.tauG2, options);
 }
 
 /** The manifest's checks: format, version, field types. @throws {SetupDirError} */
@@ -347,16 +316,4 @@ function readInput(path: string, what: string): Uint8Array {
   } catch (error) {
     throw new SetupDirError(`${path}: cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-}
-
-function jsonBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(value, null, 1)}\n`);
-}
-
-function keccakHex(bytes: Uint8Array): string {
-  return `0x${Buffer.from(keccak_256(bytes)).toString("hex")}`;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

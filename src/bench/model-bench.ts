@@ -14,6 +14,7 @@
  * | `proof_bytes` | the proof stream, i.e. the verifier's calldata without the statement |
  * | `peak_rss_mb` | the process's peak resident set size up to our verification (MiB; the peer runs after) |
  * | `cosine` | worst cosine similarity over the outputs, proved outputs (dequantized) vs onnxruntime |
+ * | `cosine_reference` | `"onnxruntime"`, or `"float"` (our float executor) when onnxruntime cannot load the file; `reference_error` says why |
  * | `gas`, `calldata_bytes`, `verifier_bytecode_bytes` | only with an {@link OnChainBench} (the generated Solidity verifier); `onchain_error` says why they are missing when the generator refuses the model |
  * | `peer_ezkl_*`, `speedup_prove` | only when the model sits in an EZKL peer folder (./peer-ezkl.ts); `peer_ezkl_cosine` is EZKL's outputs vs the same reference |
  *
@@ -27,7 +28,9 @@ import { createSetupDir, loadSetupDir, loadSetupSrs } from "../artifacts/setup-d
 import { proveWithSetup, readSetupInputs, verifyWithSetup, ZERO_ADDRESS } from "../artifacts/inference";
 import { decodeOutputs } from "../artifacts/outputs";
 import { cosine } from "../model/accuracy";
-import { runReference } from "../model/reference";
+import { runFloat } from "../model/exec/float";
+import type { Graph, Tensor } from "../model/ir";
+import { ReferenceUnavailableError, runReference } from "../model/reference";
 import type { VerifyingKey } from "../prover/keys";
 import type { QuantizedModel } from "../model/quant/quantize";
 import { ProgramError } from "../compiler/program/writer";
@@ -81,6 +84,8 @@ export interface ModelBenchResult extends Partial<OnChainMeasurement>, Partial<E
   readonly proof_bytes: number;
   readonly peak_rss_mb: number;
   readonly cosine: number;
+  readonly cosine_reference: "onnxruntime" | "float";
+  readonly reference_error?: string;
   readonly speedup_prove?: number;
   /** EZKL's outputs vs the same onnxruntime reference (worst output). */
   readonly peer_ezkl_cosine?: number;
@@ -96,6 +101,17 @@ async function onChainFigures(bench: OnChainBench, args: Parameters<OnChainBench
   } catch (e) {
     if (e instanceof VerifierGenError || e instanceof ProgramError) return { onchain_error: e.message };
     throw e;
+  }
+}
+
+/** onnxruntime's outputs or, when onnxruntime cannot load the file, our float executor's (named in the result). */
+async function referenceOutputs(model: string, graph: Graph, inputs: readonly Tensor[]): Promise<{ outputs: Float64Array[]; cosine_reference: "onnxruntime" | "float"; reference_error?: string }> {
+  try {
+    return { outputs: await runReference(model, graph, inputs), cosine_reference: "onnxruntime" };
+  } catch (e) {
+    if (!(e instanceof ReferenceUnavailableError)) throw e;
+    const trace = runFloat(graph, inputs);
+    return { outputs: graph.outputs.map((o) => Float64Array.from(trace.get(o.name)!.data)), cosine_reference: "float", reference_error: e.message };
   }
 }
 
@@ -119,7 +135,7 @@ export async function runModelBench(options: ModelBenchOptions): Promise<ModelBe
     const verified = await timeMs(() => verifyWithSetup(setup, { ...statement, proof }), { runs });
     if (!verified.value.valid) throw new Error(`bench: the proof of ${options.model} did not verify: ${verified.value.reason}`);
 
-    const reference = await runReference(options.model, setup.graph, inputs);
+    const { outputs: reference, ...referenceInfo } = await referenceOutputs(options.model, setup.graph, inputs);
     const outputs = decodeOutputs(statement.output, setup.vk.statement.outputs);
     const cos = Math.min(...outputs.map((o, i) => cosine(Float64Array.from(o.dequantized), reference[i])));
 
@@ -135,6 +151,7 @@ export async function runModelBench(options: ModelBenchOptions): Promise<ModelBe
       // Before the peer runs, so the figure is ours (maxRSS is the process's peak so far, in KiB).
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       cosine: cos,
+      ...referenceInfo,
       ...(options.onChain ? await onChainFigures(options.onChain, { vk: setup.vk, model: setup.model, statement, proof }) : {}),
     };
     const peerDir = dirname(options.model);

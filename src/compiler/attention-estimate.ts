@@ -13,6 +13,7 @@ import type { NormNodeStep } from "../prover/graph/nodes/norm";
 import type { RmsNormNodeStep } from "../prover/graph/nodes/rmsnorm";
 import type { RopeNodeStep } from "../prover/graph/nodes/rope";
 import type { SoftmaxNodeStep } from "../prover/graph/nodes/softmax";
+import type { SplitNodeStep } from "../prover/graph/nodes/split";
 import type { WhereNodeStep } from "../prover/graph/nodes/where";
 import type { NodeStep, PlanRequant } from "../prover/graph/plan";
 import { argmaxGeometry } from "../prover/layers/argmax";
@@ -40,7 +41,7 @@ export interface CostSink {
 }
 
 /** Handlers the attention and LLM libraries run. */
-export const ATTENTION_HANDLERS: ReadonlySet<string> = new Set(["softmax", "log-softmax", "causal-softmax", "norm", "div", "where", "rmsnorm", "rope", "embedding", "argmax"]);
+export const ATTENTION_HANDLERS: ReadonlySet<string> = new Set(["softmax", "log-softmax", "causal-softmax", "norm", "div", "where", "split", "rmsnorm", "rope", "embedding", "argmax"]);
 
 /** A selector over x (the sum-check, its value, ~4 entries per padded index of each axis). */
 function selector(shape: readonly number[], c: CostSink): void {
@@ -120,6 +121,18 @@ export function attentionStepCost(step: NodeStep, c: CostSink): boolean {
         selector(input.spec.x, c);
         c.entries(input.spec.out.reduce((p, d) => p * d, 1));
         if (input.rescale) c.requant(input.rescale.requant);
+      }
+      return true;
+    }
+    case "split": {
+      // Per part: an aligned one re-gathers points (one EXT); any other merges and runs its Slice selector.
+      const s = step as SplitNodeStep;
+      for (const part of s.parts) {
+        c.extension(1);
+        if (part.slice === null) continue;
+        c.sumcheck(layoutOf(part.shape).numVars, 2);
+        c.words(1);
+        selector(s.inShape, c);
       }
       return true;
     }

@@ -15,15 +15,14 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { keccak_256 } from "@noble/hashes/sha3";
 import { SetupDirError } from "../artifacts/errors";
+import { checkSetupOut, jsonBytes, keccakHex } from "../artifacts/setup-files";
+import { chooseSetupSrs, reloadSetupSrs } from "../artifacts/setup-srs";
 import { requiredSrsSize, writeDirAtomic, type SrsSource } from "../artifacts/setup-dir";
-import { encodeG2 } from "../curve/bn254";
 import { loadLlamaModel, type LlamaModel } from "../model/gguf/generate";
 import type { QuantizedLlama } from "../model/gguf/llama-quant";
 import { checkBits } from "../model/quant/quantize";
-import { loadPtau } from "../pcs/ptau";
-import { INSECURE_DEV_SEED, INSECURE_ORIGIN_PREFIX, insecureDevSrs, type Srs } from "../pcs/srs";
+import { INSECURE_ORIGIN_PREFIX, type Srs } from "../pcs/srs";
 import { provingKeyJson, readProvingKey, readVerifyingKey, verifyingKeyJson, type ProvingKey, type VerifyingKey } from "../prover/keys";
 import { modelDigest, modelStatement, setupModel } from "../prover/setup";
 import { VERSION } from "../version";
@@ -101,29 +100,14 @@ export async function createLlmSetup(options: CreateLlmSetupOptions): Promise<Cr
   const progress = options.onProgress ?? (() => {});
   const out = resolve(options.out);
   const bits = checkBits(options.bits);
-  if (existsSync(out)) {
-    if (!options.force) throw new SetupDirError(`${out}: already exists (pass --force to replace it)`);
-    if (!existsSync(join(out, LLM_SETUP_FILES.manifest))) throw new SetupDirError(`${out}: exists and is not a setup directory (no ${LLM_SETUP_FILES.manifest}); refusing to replace it`);
-  }
-  if (!existsSync(dirname(out))) throw new SetupDirError(`${out}: the parent directory ${dirname(out)} does not exist`);
+  checkSetupOut(out, LLM_SETUP_FILES.manifest, options.force ?? false);
   const file = resolve(options.gguf);
   const sha256 = fileSha256(file);
   progress(`loading ${options.gguf}`);
   const llama = await loadLlamaModel(file);
   progress(`quantizing at ${bits} bits for a context of ${options.context} positions`);
   const q = quantizeGenerator(llama, bits, options.context);
-  const size = requiredSrsSize(q.model);
-  let srs: Srs;
-  let source: SrsSource;
-  if (options.ptau) {
-    progress(`loading and verifying ${options.ptau} (${size} powers)`);
-    srs = loadPtau(options.ptau, { maxSize: size, verify: "full" });
-    source = { kind: "ptau", origin: srs.origin, size: srs.g1Powers.length, file: resolve(options.ptau) };
-  } else {
-    progress(`generating the INSECURE development SRS (${size} powers)`);
-    srs = insecureDevSrs(size, INSECURE_DEV_SEED);
-    source = { kind: "insecure-dev", origin: srs.origin, size, seed: INSECURE_DEV_SEED };
-  }
+  const { srs, source } = chooseSetupSrs(options.ptau, requiredSrsSize(q.model), progress);
   progress("committing the model");
   const setup = setupModel(q.model, srs);
   const files: Record<string, Uint8Array> = {
@@ -189,18 +173,7 @@ export async function loadLlmSetup(dir: string, options: { provingKey?: boolean;
 
 /** The SRS of a loaded setup, for proving (the dev SRS from its seed; a ceremony file re-read and matched). */
 export function loadLlmSrs(setup: LoadedLlmSetup, ptau?: string): Srs {
-  const source = setup.manifest.srs;
-  let srs: Srs;
-  if (source.kind === "insecure-dev") srs = insecureDevSrs(source.size, source.seed);
-  else {
-    const file = ptau ?? source.file;
-    if (!existsSync(file)) throw new SetupDirError(`${file}: the .ptau file of this setup is missing (pass --ptau <file>)`);
-    srs = loadPtau(file, { maxSize: source.size, verify: "sample" });
-  }
-  const a = encodeG2(srs.tauG2);
-  const b = encodeG2(setup.vk.pcs.tauG2);
-  if (a.length !== b.length || a.some((x, i) => x !== b[i])) throw new SetupDirError(`${setup.dir}: the SRS (${srs.origin}) is not the one the verifying key was made with (τ·G2 differs)`);
-  return srs;
+  return reloadSetupSrs(setup.dir, setup.manifest.srs, setup.vk.pcs.tauG2, { ptau });
 }
 
 function parseLlmManifest(where: string): LlmSetupManifest {
@@ -249,10 +222,3 @@ export function fileSha256(path: string): string {
   }
 }
 
-function jsonBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(value, null, 1)}\n`);
-}
-
-function keccakHex(bytes: Uint8Array): string {
-  return `0x${Buffer.from(keccak_256(bytes)).toString("hex")}`;
-}

@@ -18,6 +18,11 @@ const ORT_TYPE: Partial<Record<DType, ort.Tensor.Type>> = {
   bool: "bool",
 };
 
+/** onnxruntime refuses to load the ONNX file (e.g. an operator it lacks for these input types). */
+export class ReferenceUnavailableError extends ModelError {
+  override readonly name = "ReferenceUnavailableError";
+}
+
 function toOrt(t: Tensor, name: string): ort.Tensor {
   const type = ORT_TYPE[t.dtype];
   if (!type) throw new ModelError(`input "${name}": dtype ${t.dtype} is not supported by the reference runner`);
@@ -50,7 +55,7 @@ export async function runReference(path: string, graph: Graph, inputs: readonly 
   try {
     session = await ort.InferenceSession.create(path, { graphOptimizationLevel: "disabled", logSeverityLevel: 3 });
   } catch (error) {
-    throw new ModelError(`${path}: onnxruntime cannot load the model (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    throw new ReferenceUnavailableError(`${path}: onnxruntime cannot load the model (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
   }
   try {
     const feeds: Record<string, ort.Tensor> = {};

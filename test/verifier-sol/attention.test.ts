@@ -12,12 +12,12 @@ import type { GraphSpec } from "../model/helpers/onnx-builder";
 import type { ModelVerifierHarness } from "../../typechain-types";
 
 /**
- * The transformer / LLM steps of the attention extension library (contracts/verifier/ModelVerifierAttention.sol)
- * against the TypeScript reference verifier (`executePlan`), on whole-model proofs: the honest proof is accepted
- * by both; proof words flipped (a spread sample; every word with S_FULL_TAMPER=1) are rejected by both.
- * Models: 1l_softmax (softmax), logsumexp (reduce-logsumexp), layernorm (norm), masked attention scores (div, constant-mask
- * Where, softmax), a built LogSoftmax, tiny llama-style graphs
- * (RMSNorm, RoPE, token embedding, causal softmax) and an ArgMax (the proved next-token choice). Gas per proof is printed.
+ * The transformer / LLM steps of the extension libraries (contracts/verifier/ModelVerifierAttention.sol,
+ * ModelVerifierLlm.sol) against the TypeScript reference verifier (`executePlan`), on whole-model proofs: the honest
+ * proof is accepted by both; proof words flipped (a spread sample; every word with S_FULL_TAMPER=1) are rejected by
+ * both. Models: 1l_softmax (softmax), logsumexp (reduce-logsumexp), layernorm (norm), masked attention scores (div,
+ * constant-mask Where, softmax), a Split (aligned and unaligned parts), a built LogSoftmax, tiny llama-style graphs
+ * (RMSNorm, RoPE, token embedding, causal softmax) and an ArgMax (the proved next-token choice). Gas is printed.
  */
 describe("verifier (Solidity): transformer and LLM steps (attention extension library)", function () {
   this.timeout(600_000);
@@ -85,6 +85,26 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
 
   const builtGraph = (spec: GraphSpec) => importOnnx(writeModel(spec));
 
+  /** Split into two aligned parts (point maps) and an unaligned one (a Slice selector), each through a Relu. */
+  function splitRelu(): GraphSpec {
+    return {
+      opset: 13,
+      inputs: [{ name: "X", dims: [2, 11] }],
+      outputs: [
+        { name: "P", dims: [2, 4] },
+        { name: "Q", dims: [2, 4] },
+        { name: "R", dims: [2, 3] },
+      ],
+      nodes: [
+        { op: "Split", inputs: ["X", "sizes"], outputs: ["P0", "Q0", "R0"], attrs: { axis: 1 } },
+        { op: "Relu", inputs: ["P0"], outputs: ["P"] },
+        { op: "Relu", inputs: ["Q0"], outputs: ["Q"] },
+        { op: "Relu", inputs: ["R0"], outputs: ["R"] },
+      ],
+      initializers: [{ name: "sizes", type: "int64", dims: [3], values: [4, 4, 3] }],
+    };
+  }
+
   /** x [rows, vocab] → ArgMax(axis 1) → next (int64 [rows]): the proved next-token choice. */
   function argmaxGraph(rows: number, vocab: number): Graph {
     const x: TensorInfo = { name: "x", dtype: "float32", shape: [rows, vocab] };
@@ -108,6 +128,7 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
     { name: "layernorm", kinds: ["norm"], prove: () => proveCorpus("layernorm") },
     { name: "Div → causal Where → Softmax", kinds: ["div", "select", "softmax"], prove: () => built(builtGraph(maskedScores())) },
     { name: "LogSoftmax [3, 10]", kinds: ["log-softmax"], prove: () => built(logSoftmaxGraph(3, 10)) },
+    { name: "Split [2, 11] → [4, 4, 3] → Relu", kinds: ["movement"], prove: () => built(builtGraph(splitRelu())) },
     { name: "causal softmax [1, 5, 5]", kinds: ["causal-softmax"], prove: () => built(causalSoftmaxGraph(1, 5, 10)) },
     { name: "tokens → embedding → RMSNorm → Gemm", kinds: ["rmsnorm"], prove: () => built(embeddingGraph(3, 12, 8)) },
     { name: "x → Gemm → RoPE", kinds: ["rope"], prove: () => built(ropeGraph(4, 16, 8, 6)) },

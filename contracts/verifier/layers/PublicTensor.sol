@@ -77,7 +77,7 @@ library PublicTensor {
             }
             for {} lt(i, lastDim) { i := add(i, 1) } {
                 let v := signextend(3, shr(224, calldataload(add(p, shl(2, i)))))
-                sum := addmod(sum, mulmod(add(R_MODULUS, v), mload(add(table, shl(5, i))), R_MODULUS), R_MODULUS)
+                sum := addmod(sum, mulmod(add(r, v), mload(add(table, shl(5, i))), r), r)
             }
         }
     }

@@ -222,8 +222,9 @@ library RequantStep {
     /// @dev Σ_j 2^(Lj)·vals[at + j] for j < count.
     function _limbSum(uint256[] memory vals, uint256 at, uint256 count, uint256 limbBits) private pure returns (uint256 sum) {
         uint256 limb = 1;
+        uint256 rMod = R_MODULUS;
         for (uint256 j; j < count; ++j) {
-            sum = addmod(sum, mulmod(limb, vals[at + j], R_MODULUS), R_MODULUS);
+            sum = addmod(sum, mulmod(limb, vals[at + j], rMod), rMod);
             limb <<= limbBits;
         }
     }

@@ -81,21 +81,23 @@ library SelectorStep {
         // low[j] = Π_{l<j} (a_l + b_l)
         uint256[] memory low = new uint256[](bits + 1);
         assembly ("memory-safe") {
+            let rMod := R_MODULUS
             let pp := add(p, 0x20)
             let rr := add(add(rho, 0x20), shl(5, lo))
-            let lw := add(low, 0x20)
-            mstore(lw, 1)
+            // low's entries from its first word (`low` + 0x20): no stack slot left for a base pointer.
+            mstore(add(low, 0x20), 1)
             for { let j := 0 } lt(j, bits) { j := add(j, 1) } {
-                let a := mulmod(mload(add(pp, shl(5, j))), mload(add(rr, shl(5, j))), R_MODULUS)
+                let a := mulmod(mload(add(pp, shl(5, j))), mload(add(rr, shl(5, j))), rMod)
                 let b := mulmod(
-                    addmod(1, sub(R_MODULUS, mload(add(pp, shl(5, j)))), R_MODULUS),
-                    addmod(1, sub(R_MODULUS, mload(add(rr, shl(5, j)))), R_MODULUS),
-                    R_MODULUS
+                    addmod(1, sub(rMod, mload(add(pp, shl(5, j)))), rMod),
+                    addmod(1, sub(rMod, mload(add(rr, shl(5, j)))), rMod),
+                    rMod
                 )
-                mstore(add(lw, shl(5, add(j, 1))), mulmod(mload(add(lw, shl(5, j))), addmod(a, b, R_MODULUS), R_MODULUS))
+                let at := add(low, shl(5, add(j, 1)))
+                mstore(add(at, 0x20), mulmod(mload(at), addmod(a, b, rMod), rMod))
             }
             switch eq(size, shl(bits, 1))
-            case 1 { result := mload(add(lw, shl(5, bits))) }
+            case 1 { result := mload(add(low, shl(5, add(bits, 1)))) }
             default {
                 let acc := 1
                 for { let j := bits } gt(j, 0) { } {
@@ -103,13 +105,13 @@ library SelectorStep {
                     let pj := mload(add(pp, shl(5, j)))
                     let rj := mload(add(rr, shl(5, j)))
                     // b_j = (1 − p_j)(1 − ρ_j), a_j = p_j ρ_j
-                    let b := mulmod(addmod(1, sub(R_MODULUS, pj), R_MODULUS), addmod(1, sub(R_MODULUS, rj), R_MODULUS), R_MODULUS)
+                    let b := mulmod(addmod(1, sub(rMod, pj), rMod), addmod(1, sub(rMod, rj), rMod), rMod)
                     switch and(shr(j, size), 1)
                     case 1 {
-                        result := addmod(result, mulmod(mulmod(acc, b, R_MODULUS), mload(add(lw, shl(5, j))), R_MODULUS), R_MODULUS)
-                        acc := mulmod(acc, mulmod(pj, rj, R_MODULUS), R_MODULUS)
+                        result := addmod(result, mulmod(mulmod(acc, b, rMod), mload(add(low, shl(5, add(j, 1)))), rMod), rMod)
+                        acc := mulmod(acc, mulmod(pj, rj, rMod), rMod)
                     }
-                    default { acc := mulmod(acc, b, R_MODULUS) }
+                    default { acc := mulmod(acc, b, rMod) }
                 }
             }
         }
@@ -158,6 +160,7 @@ library SelectorStep {
 
     function _affineSum(Affine memory a, uint256[] memory eqRho) private pure returns (uint256 sum) {
         assembly ("memory-safe") {
+            let rMod := R_MODULUS
             let rhoBase := add(eqRho, 0x20)
             let inSize := mload(a)
             let innerSize := mload(add(a, 0xa0))
@@ -172,12 +175,12 @@ library SelectorStep {
                     let idx := add(base, mul(k, innerCoef))
                     if lt(idx, inSize) {
                         let v := mload(add(rhoBase, shl(5, idx)))
-                        if innerTable { v := mulmod(v, mload(add(innerTable, shl(5, k))), R_MODULUS) }
-                        inner := addmod(inner, v, R_MODULUS)
+                        if innerTable { v := mulmod(v, mload(add(innerTable, shl(5, k))), rMod) }
+                        inner := addmod(inner, v, rMod)
                     }
                 }
-                if outerTable { inner := mulmod(inner, mload(add(outerTable, shl(5, o))), R_MODULUS) }
-                sum := addmod(sum, inner, R_MODULUS)
+                if outerTable { inner := mulmod(inner, mload(add(outerTable, shl(5, o))), rMod) }
+                sum := addmod(sum, inner, rMod)
             }
         }
     }
@@ -240,6 +243,7 @@ library SelectorStep {
         uint256[] memory counter
     ) private pure returns (uint256 term) {
         assembly ("memory-safe") {
+            let rMod := R_MODULUS
             let idx := shr(shl(3, sub(32, width)), mload(rec))
             if iszero(eq(idx, sub(shl(shl(3, width), 1), 1))) {
                 term := mload(add(add(eqRho, 0x20), shl(5, idx)))
@@ -248,10 +252,10 @@ library SelectorStep {
                     let table := mload(add(tables, shl(5, add(j, 1))))
                     if table {
                         let c := mload(add(counter, shl(5, add(j, 1))))
-                        term := mulmod(term, mload(add(table, shl(5, c))), R_MODULUS)
+                        term := mulmod(term, mload(add(table, shl(5, c))), rMod)
                     }
                 }
-                if weighted { term := mulmod(term, mload(add(rec, width)), R_MODULUS) }
+                if weighted { term := mulmod(term, mload(add(rec, width)), rMod) }
             }
         }
     }

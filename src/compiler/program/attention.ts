@@ -24,6 +24,7 @@ import { divGeometry } from "../../prover/layers/div";
 import { gatherSelector } from "../../prover/layers/gather";
 import type { ArgmaxNodeStep } from "../../prover/graph/nodes/argmax";
 import { argmaxGeometry } from "../../prover/layers/argmax";
+import { alignedPoint, type SplitNodeStep } from "../../prover/graph/nodes/split";
 import { ropeGeometry } from "../../prover/layers/rope";
 import { reduceSelector } from "../../prover/layers/reduce";
 import { selectTapSelector } from "../../prover/layers/select";
@@ -44,6 +45,7 @@ export const ATTENTION_OP = {
   reshape: 6,
   div: 7,
   where: 8,
+  points: 9,
 } as const;
 
 /** Sub-opcodes of the LLM extension library (ModelVerifierLlm.sol). */
@@ -316,6 +318,28 @@ function argmaxInstructions(step: ArgmaxNodeStep, e: StepEmitter, w: ProgramWrit
   e.route(w, [...limbs, { value: step.x }, { value: step.x }, ...limbs, A(step.advice.onehot)]);
 }
 
+/**
+ * A Split: per output with claims (in output order), an aligned part re-gathers each claim's point with the axis'
+ * high bits inserted (EXT POINTS), any other part merges its claims and runs its Slice selector (EXT RESHAPE).
+ */
+function splitInstructions(step: SplitNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  step.parts.forEach((part, j) => {
+    const n = layoutOf(part.shape).numVars;
+    e.guarded(w, step.outputs[j], (body, taken) => {
+      if (part.slice === null) {
+        const point = alignedPoint(step, part, symbols(0, n));
+        const indices = point.map((x) => (x === 0n ? n : x === 1n ? n + 1 : poolIndices([x], "split point")[0]));
+        e.extension(body, "attention", new ProgramWriter().u8(ATTENTION_OP.points, "attention op").gather(indices, "split point").bytes());
+        e.routeAll(body, step.x, taken);
+        return;
+      }
+      e.mergeMany(body, n);
+      e.extension(body, "attention", new ProgramWriter().u8(ATTENTION_OP.reshape, "attention op").append(reindexProgram(part.slice)).bytes());
+      e.route(body, [{ value: step.x }]);
+    });
+  });
+}
+
 /** The attention and LLM libraries' steps by handler name (model.ts spreads this into its extension steps). */
 export const ATTENTION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = {
   softmax: softmaxInstructions as ExtensionStepCompiler,
@@ -328,4 +352,5 @@ export const ATTENTION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = 
   div: divInstructions as ExtensionStepCompiler,
   where: whereInstructions as ExtensionStepCompiler,
   argmax: argmaxInstructions as ExtensionStepCompiler,
+  split: splitInstructions as ExtensionStepCompiler,
 };

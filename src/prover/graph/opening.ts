@@ -39,23 +39,12 @@ export function proveSlottedBatchOpening(params: {
   const native = (params.kernels ?? selectedBackend()) === "native" ? loadNative() : undefined;
   if (native) return provePacked(native, params);
   if (claims.length === 0) throw new RangeError("batch opening: no claims");
-  const n = Math.max(...claims.map((c) => c.point.length));
-  const lifted = claims.map((c) => [...c.point, ...new Array<bigint>(n - c.point.length).fill(0n)]);
-  const distinct = new Set(lifted.map((p) => p.join(","))).size;
-
-  transcript.absorbPoints(BATCH_LABELS.commitments, commitments);
-  const words: bigint[] = [];
-  for (const c of claims) words.push(BigInt(c.poly), BigInt(c.point.length), ...c.point, c.value);
-  transcript.absorbScalars(BATCH_LABELS.claims, words);
-  const alphas = Fr.powers(transcript.challengeScalar(BATCH_LABELS.alpha), claims.length);
-  const size = 2 ** n;
+  const { n, lifted, distinct, alphas, size } = absorbClaims(commitments, claims, transcript);
 
   let point: readonly bigint[];
   let sumcheck = null;
-  const weights = new Array<bigint>(tables.length).fill(0n);
   if (distinct === 1) {
     point = lifted[0];
-    claims.forEach((c, i) => (weights[c.poly] = Fr.add(weights[c.poly], alphas[i])));
   } else {
     const used = [...new Set(claims.map((c) => c.poly))].sort((a, b) => a - b);
     const E = used.map(() => new Array<bigint>(size).fill(0n));
@@ -71,14 +60,8 @@ export function proveSlottedBatchOpening(params: {
     const sc = proveSumcheck({ tables: sumTables, terms, numVars: n, degree: 2, claim, transcript });
     sumcheck = sc.proof;
     point = sc.point;
-    const eqCache = new Map<string, bigint>();
-    claims.forEach((c, i) => {
-      const key = lifted[i].join(",");
-      let eq = eqCache.get(key);
-      if (eq === undefined) eqCache.set(key, (eq = eqEval(sc.point, lifted[i])));
-      weights[c.poly] = Fr.add(weights[c.poly], Fr.mul(alphas[i], eq));
-    });
   }
+  const weights = claimWeights(tables.length, claims, lifted, alphas, distinct === 1 ? null : point);
   const g = new Array<bigint>(size).fill(0n);
   weights.forEach((w, p) => {
     if (w !== 0n) Fr.addScaledInPlace(g, tables[p], w);
@@ -94,43 +77,67 @@ function provePacked(
 ): BatchOpeningProof {
   const { srs, tables, commitments, claims, transcript } = params;
   const threads = threadCount();
-  const n = Math.max(...claims.map((c) => c.point.length));
-  const lifted = claims.map((c) => [...c.point, ...new Array<bigint>(n - c.point.length).fill(0n)]);
-  const distinct = new Set(lifted.map((p) => p.join(","))).size;
-
-  transcript.absorbPoints(BATCH_LABELS.commitments, commitments);
-  const words: bigint[] = [];
-  for (const c of claims) words.push(BigInt(c.poly), BigInt(c.point.length), ...c.point, c.value);
-  transcript.absorbScalars(BATCH_LABELS.claims, words);
-  const alphas = Fr.powers(transcript.challengeScalar(BATCH_LABELS.alpha), claims.length);
-  const size = 2 ** n;
+  const { n, lifted, distinct, alphas, size } = absorbClaims(commitments, claims, transcript);
   const used = [...new Set(claims.map((c) => c.poly))].sort((a, b) => a - b);
   const packed = new Map(used.map((p) => [p, native.frFromBigints(tables[p], size)]));
 
   let point: readonly bigint[];
   let sumcheck = null;
-  const weights = new Array<bigint>(tables.length).fill(0n);
   if (distinct === 1) {
     point = lifted[0];
-    claims.forEach((c, i) => (weights[c.poly] = Fr.add(weights[c.poly], alphas[i])));
   } else {
     const pairs = used.map((p) => [packed.get(p)!, eqSum(native, size, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i], scale: alphas[i] }] : [])))] as const);
     const claim = claims.reduce((acc, c, i) => Fr.add(acc, Fr.mul(alphas[i], c.value)), 0n);
     const sc = provePairProductSumcheck({ native, pairs, numVars: n, claim, transcript, threads });
     sumcheck = sc.proof;
     point = sc.point;
-    const eqCache = new Map<string, bigint>();
-    claims.forEach((c, i) => {
-      const key = lifted[i].join(",");
-      let eq = eqCache.get(key);
-      if (eq === undefined) eqCache.set(key, (eq = eqEval(sc.point, lifted[i])));
-      weights[c.poly] = Fr.add(weights[c.poly], Fr.mul(alphas[i], eq));
-    });
   }
+  const weights = claimWeights(tables.length, claims, lifted, alphas, distinct === 1 ? null : point);
   const live = used.filter((p) => weights[p] !== 0n);
   const g = live.length > 0 ? native.frLinearCombination(live.map((p) => packed.get(p)!), live.map((p) => weights[p]), threads) : new Uint8Array(size * 32);
   const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights), kernels: "native" });
   return { sumcheck, opening: opening.proof };
+}
+
+/**
+ * Lifts every claim point to the longest one's length (trailing zeros), absorbs the commitments and the
+ * claims (poly, length, point, value each) and draws the batching powers α^i — the transcript of
+ * `proveBatchOpening` up to the sum-check.
+ */
+function absorbClaims(
+  commitments: readonly G1Point[],
+  claims: readonly OpeningClaim[],
+  transcript: Transcript,
+): { n: number; lifted: bigint[][]; distinct: number; alphas: bigint[]; size: number } {
+  const n = Math.max(...claims.map((c) => c.point.length));
+  const lifted = claims.map((c) => [...c.point, ...new Array<bigint>(n - c.point.length).fill(0n)]);
+  const distinct = new Set(lifted.map((p) => p.join(","))).size;
+  transcript.absorbPoints(BATCH_LABELS.commitments, commitments);
+  const words: bigint[] = [];
+  for (const c of claims) words.push(BigInt(c.poly), BigInt(c.point.length), ...c.point, c.value);
+  transcript.absorbScalars(BATCH_LABELS.claims, words);
+  const alphas = Fr.powers(transcript.challengeScalar(BATCH_LABELS.alpha), claims.length);
+  return { n, lifted, distinct, alphas, size: 2 ** n };
+}
+
+/**
+ * Each polynomial's weight in G = Σ_p weight_p·f_p: Σ over its claims of α^i, times eq(ρ, P_i) when the points
+ * differ and the sum-check ended at ρ (`rho` null: all points equal, no sum-check). eq is computed once a point.
+ */
+function claimWeights(count: number, claims: readonly OpeningClaim[], lifted: readonly bigint[][], alphas: readonly bigint[], rho: readonly bigint[] | null): bigint[] {
+  const weights = new Array<bigint>(count).fill(0n);
+  if (rho === null) {
+    claims.forEach((c, i) => (weights[c.poly] = Fr.add(weights[c.poly], alphas[i])));
+    return weights;
+  }
+  const eqCache = new Map<string, bigint>();
+  claims.forEach((c, i) => {
+    const key = lifted[i].join(",");
+    let eq = eqCache.get(key);
+    if (eq === undefined) eqCache.set(key, (eq = eqEval(rho, lifted[i])));
+    weights[c.poly] = Fr.add(weights[c.poly], Fr.mul(alphas[i], eq));
+  });
+  return weights;
 }
 
 /**
@@ -166,12 +173,7 @@ function subCube(point: readonly bigint[]): { offset: number; head: readonly big
  * are claims at ONE point on different slots, so they share it.
  */
 function addEq(table: bigint[], point: readonly bigint[], scale: bigint, cache: Map<string, readonly bigint[]>): void {
-  let free = point.length;
-  while (free > 0 && (point[free - 1] === 0n || point[free - 1] === 1n)) free--;
-  let offset = 0;
-  for (let j = point.length - 1; j >= free; j--) offset = 2 * offset + Number(point[j]);
-  offset *= 2 ** free;
-  const head = point.slice(0, free);
+  const { offset, head } = subCube(point);
   const key = head.join(",");
   let eq = cache.get(key);
   if (eq === undefined) cache.set(key, (eq = eqTable(head)));

@@ -1,15 +1,15 @@
 /**
  * From graph nodes to the Conv and window-sum IOPs' static descriptions: geometry from the node's attributes
- * (the executor's own `convGeometry` / `poolGeometry`, so prover and executor cannot disagree), the bias weight
- * from the plan's params.
+ * (the executor's own `convGeometry` / `poolGeometry`, so prover and executor cannot disagree; a Conv is read
+ * by ./conv-node.ts), the bias weight from the plan's params.
  */
 import { where } from "../../model/errors";
-import { convGeometry } from "../../model/ops/linear";
 import type { PoolGeometry } from "../../model/kernels/pool";
 import { poolGeometry } from "../../model/ops/pool";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { LayoutError } from "../tensor";
 import type { ConvSpec } from "./conv";
+import { readConvLikeNode } from "./conv-node";
 import type { WindowSumSpec } from "./reindex";
 
 /** A Conv node as the prover sees it. */
@@ -24,28 +24,19 @@ export interface ConvNode {
 
 /** The Conv description of node `name` (a Conv with plan kind "linear"). */
 export function convNode(model: QuantizedModel, name: string): ConvNode {
-  const node = model.graph.nodes.find((n) => n.name === name);
-  if (!node) throw new LayoutError(`no node named "${name}"`);
-  const plan = model.plans.get(name)!;
-  if (node.op !== "Conv" || plan.kind !== "linear") throw new LayoutError(`${where(node)}: not a Conv with a "linear" plan (kind "${plan.kind}")`);
-  const shape = (value: string) => model.graph.values.get(value)!.shape;
-  const xShape = shape(node.inputs[0]);
-  const wShape = shape(node.inputs[1]);
-  const g = convGeometry(node, xShape, wShape, false);
-  const biasName = (plan.params as { bias?: string | null }).bias ?? null;
-  const bias = biasName === null ? null : model.weights.get(biasName);
-  if (biasName !== null && !bias) throw new LayoutError(`${where(node)}: bias weight "${biasName}" is missing`);
+  const c = readConvLikeNode(model, name, "Conv");
+  const g = c.geometry;
   const spec: ConvSpec = {
-    x: xShape,
-    w: wShape,
+    x: c.xShape,
+    w: c.wShape,
     strides: g.strides,
     dilations: g.dilations,
     padsBegin: g.padsBegin,
     outSpatial: g.outSpatial,
     group: g.group,
-    ...(bias ? { bias: bias.tensor.shape } : {}),
+    ...(c.biasShape ? { bias: c.biasShape } : {}),
   };
-  return { spec, x: node.inputs[0], w: node.inputs[1], bias: biasName };
+  return { spec, x: c.x, w: c.w, bias: c.bias };
 }
 
 /** The window sum of an AveragePool / GlobalAveragePool node (kind "avgpool"); the divisor is the requant's. */

@@ -21,10 +21,11 @@
 import * as Fr from "../../field/fr";
 import { MODULUS } from "../../field/fr";
 import { eqTable } from "../../poly/mle";
-import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof } from "../../sumcheck";
+import { proveSumcheck, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
-import { absorbClaim, checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { broadcastPoint, evaluateTensor, fixVariables, joinPoint, LayoutError, layoutOf, paddedTable, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { LayerProofError, provingTrueClaim, type Claim } from "../claims";
+import { fixVariables, joinPoint, LayoutError, layoutOf, paddedTable, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { expectShape, proveAccClaim, stepIndex as step, verifyAccClaim, verifyProductSumcheck } from "./im2col-claims";
 import { identityGroup, proveSelector, selectorEvalCost, verifySelector, type Selector, type SelectorGroup, type SelectorProof } from "./selector";
 
 /** Transcript labels of the ConvTranspose IOP (the selector step adds its own). */
@@ -157,18 +158,7 @@ export function proveConvTranspose(params: {
   checkShape(params.w, spec.w, "W");
   if ((params.bias === undefined) !== (g.biasShape === null)) throw new LayoutError("conv-transpose: bias given without a bias shape, or the reverse");
   if (params.bias) checkShape(params.bias, spec.bias!, "bias");
-  checkClaim(params.claim, g.out.numVars, "conv-transpose");
-  absorbClaim(transcript, CONV_TRANSPOSE_LABELS.claim, params.claim);
-  const parts = splitPoint(g.out, params.claim.point);
-  let target = params.claim.value;
-  let biasClaim: Claim | null = null;
-  if (params.bias) {
-    const b = broadcastPoint(g.out.shape, g.biasShape!, params.claim.point);
-    const value = evaluateTensor(layoutOf(params.bias.shape), params.bias.data, b.point);
-    transcript.absorbScalars(CONV_TRANSPOSE_LABELS.bias, [value]);
-    target = Fr.sub(target, Fr.mul(b.factor, value));
-    biasClaim = { point: b.point, value };
-  }
+  const { parts, target, bias: biasClaim } = proveAccClaim(accContext(g, params.claim, transcript), params.bias);
   const wFixed = new Array<bigint | null>(g.w.numVars).fill(null);
   parts[1].forEach((r, j) => (wFixed[g.w.axes[1].start + j] = r));
   const tables = [gatherRowTable(spec, g, params.x, parts), fixVariables(paddedTable(g.w, params.w.data, "W"), wFixed)];
@@ -186,31 +176,9 @@ export function proveConvTranspose(params: {
 export function verifyConvTranspose(params: { spec: ConvTransposeSpec; claim: Claim; proof: ConvTransposeProof; transcript: Transcript }): ConvTransposeClaims {
   const { spec, proof, transcript } = params;
   const g = geometry(spec);
-  checkClaim(params.claim, g.out.numVars, "conv-transpose");
-  absorbClaim(transcript, CONV_TRANSPOSE_LABELS.claim, params.claim);
-  const parts = splitPoint(g.out, params.claim.point);
-  let target = params.claim.value;
-  let biasClaim: Claim | null = null;
-  if (g.biasShape) {
-    if (proof.biasValue === null) throw new LayerProofError("conv-transpose: the bias value is missing");
-    const value = checkScalar(proof.biasValue, "conv-transpose: bias value");
-    const b = broadcastPoint(g.out.shape, g.biasShape, params.claim.point);
-    transcript.absorbScalars(CONV_TRANSPOSE_LABELS.bias, [value]);
-    target = Fr.sub(target, Fr.mul(b.factor, value));
-    biasClaim = { point: b.point, value };
-  } else if (proof.biasValue !== null) {
-    throw new LayerProofError("conv-transpose: unexpected bias value (the layer has no bias)");
-  }
-  let sub;
-  try {
-    sub = verifySumcheck({ claim: target, numVars: g.k.numVars, degree: 2, proof: proof.sumcheck, transcript });
-  } catch (e) {
-    if (e instanceof SumcheckError) throw new LayerProofError(`conv-transpose: ${e.message}`);
-    throw e;
-  }
-  const uValue = checkScalar(proof.uValue, "conv-transpose: U value");
-  const wValue = checkScalar(proof.wValue, "conv-transpose: W value");
-  transcript.absorbScalars(CONV_TRANSPOSE_LABELS.evals, [uValue, wValue]);
+  const { parts, target, bias: biasClaim } = verifyAccClaim(accContext(g, params.claim, transcript), proof.biasValue);
+  const mm = { numVars: g.k.numVars, degree: 2 };
+  const { sub, uValue, wValue } = verifyProductSumcheck("conv-transpose", CONV_TRANSPOSE_LABELS.evals, proof, target, mm, transcript);
   if (Fr.mul(uValue, wValue) !== sub.expectedEvaluation) throw new LayerProofError("conv-transpose: U·W at the sum-check point does not match the final claim");
   const x = verifySelector({ selector: gatherSelector(spec, g, parts, sub.point), value: uValue, proof: proof.gather, transcript, what: "conv-transpose gather" });
   return { x, w: { point: wPoint(g, parts, sub.point), value: wValue }, bias: biasClaim };
@@ -223,6 +191,11 @@ export function convTransposeVerifierCost(spec: ConvTransposeSpec): { words: num
   const zeros = (n: number) => new Array<bigint>(n).fill(0n);
   const sel = gatherSelector(spec, g, splitPoint(g.out, zeros(g.out.numVars)), zeros(g.k.numVars));
   return { words: 2 * g.k.numVars + 2 * xVars + 3 + (g.biasShape ? 1 : 0), rounds: g.k.numVars + xVars, selectorMuls: selectorEvalCost(sel) };
+}
+
+/** The accumulator-claim context of one ConvTranspose (./im2col-claims.ts). */
+function accContext(g: Geometry, claim: Claim, transcript: Transcript) {
+  return { name: "conv-transpose", labels: CONV_TRANSPOSE_LABELS, out: g.out, biasShape: g.biasShape, claim, transcript };
 }
 
 /** W's claim point in W's layout [C, M, K…]: (ρ_c, r_m, ρ_k…). */
@@ -298,15 +271,6 @@ function gatherRowTable(spec: ConvTransposeSpec, g: Geometry, x: IntTensor, outP
   return table;
 }
 
-function step(idx: number[], shape: readonly number[]): void {
-  for (let a = idx.length - 1; a >= 0; a--) {
-    if (++idx[a] < shape[a]) return;
-    idx[a] = 0;
-  }
-}
-
 function checkShape(t: IntTensor, shape: readonly number[], what: string): void {
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new LayoutError(`conv-transpose: ${what} has shape [${t.shape.join(", ")}], expected [${shape.join(", ")}]`);
-  }
+  expectShape("conv-transpose", t, shape, what);
 }

@@ -23,10 +23,11 @@
 import * as Fr from "../../field/fr";
 import { MODULUS } from "../../field/fr";
 import { eqEval, eqTable } from "../../poly/mle";
-import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof } from "../../sumcheck";
+import { proveSumcheck, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
-import { absorbClaim, checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { broadcastPoint, evaluateTensor, fixVariables, LayoutError, layoutOf, paddedTable, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { LayerProofError, provingTrueClaim, type Claim } from "../claims";
+import { fixVariables, LayoutError, layoutOf, paddedTable, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { expectShape, proveAccClaim, stepIndex as step, verifyAccClaim, verifyProductSumcheck } from "./im2col-claims";
 import { identityGroup, proveSelector, selectorEvalCost, verifySelector, windowGroup, type Selector, type SelectorGroup, type SelectorProof } from "./selector";
 
 /** Transcript labels of the Conv IOP (the selector step adds its own). */
@@ -123,19 +124,7 @@ export function proveConv(params: ProveConvParameters): { proof: ConvProof; clai
   checkShape(params.w, spec.w, "W");
   if ((params.bias === undefined) !== (g.biasShape === null)) throw new LayoutError("conv: bias given without a bias shape, or the reverse");
   if (params.bias) checkShape(params.bias, spec.bias!, "bias");
-  checkClaim(params.claim, g.out.numVars, "conv");
-  absorbClaim(transcript, CONV_LABELS.claim, params.claim);
-  const parts = splitPoint(g.out, params.claim.point);
-
-  let target = params.claim.value;
-  let biasClaim: Claim | null = null;
-  if (params.bias) {
-    const b = broadcastPoint(g.out.shape, g.biasShape!, params.claim.point);
-    const value = evaluateTensor(layoutOf(params.bias.shape), params.bias.data, b.point);
-    transcript.absorbScalars(CONV_LABELS.bias, [value]);
-    target = Fr.sub(target, Fr.mul(b.factor, value));
-    biasClaim = { point: b.point, value };
-  }
+  const { parts, target, bias: biasClaim } = proveAccClaim(accContext(g, params.claim, transcript), params.bias);
 
   const uTable = im2colRowTable(spec, g, params.x, parts);
   const wPadded = paddedTable(g.w, params.w.data, "W");
@@ -174,39 +163,21 @@ export interface VerifyConvParameters {
 export function verifyConv(params: VerifyConvParameters): ConvClaims {
   const { spec, proof, transcript } = params;
   const g = geometry(spec);
-  checkClaim(params.claim, g.out.numVars, "conv");
-  absorbClaim(transcript, CONV_LABELS.claim, params.claim);
-  const parts = splitPoint(g.out, params.claim.point);
-
-  let target = params.claim.value;
-  let biasClaim: Claim | null = null;
-  if (g.biasShape) {
-    if (proof.biasValue === null) throw new LayerProofError("conv: the bias value is missing");
-    const value = checkScalar(proof.biasValue, "conv: bias value");
-    const b = broadcastPoint(g.out.shape, g.biasShape, params.claim.point);
-    transcript.absorbScalars(CONV_LABELS.bias, [value]);
-    target = Fr.sub(target, Fr.mul(b.factor, value));
-    biasClaim = { point: b.point, value };
-  } else if (proof.biasValue !== null) {
-    throw new LayerProofError("conv: unexpected bias value (the layer has no bias)");
-  }
+  const { parts, target, bias: biasClaim } = verifyAccClaim(accContext(g, params.claim, transcript), proof.biasValue);
   const grouped = g.groups > 1;
-  let sub;
-  try {
-    sub = verifySumcheck({ claim: target, numVars: grouped ? g.w.numVars : g.k.numVars, degree: grouped ? 3 : 2, proof: proof.sumcheck, transcript });
-  } catch (e) {
-    if (e instanceof SumcheckError) throw new LayerProofError(`conv: ${e.message}`);
-    throw e;
-  }
-  const uValue = checkScalar(proof.uValue, "conv: U value");
-  const wValue = checkScalar(proof.wValue, "conv: W value");
-  transcript.absorbScalars(CONV_LABELS.evals, [uValue, wValue]);
+  const mm = { numVars: grouped ? g.w.numVars : g.k.numVars, degree: grouped ? 3 : 2 };
+  const { sub, uValue, wValue } = verifyProductSumcheck("conv", CONV_LABELS.evals, proof, target, mm, transcript);
   let expected = Fr.mul(uValue, wValue);
   if (grouped) expected = Fr.mul(expected, eqEval(parts[1], sub.point.slice(g.k.numVars)));
   if (expected !== sub.expectedEvaluation) throw new LayerProofError("conv: U·W at the sum-check point does not match the final claim");
   const sel = im2colSelector(spec, g, parts, sub.point);
   const x = verifySelector({ selector: sel, value: uValue, proof: proof.im2col, transcript, what: "conv im2col" });
   return { x, w: { point: wPoint(g, parts, sub.point), value: wValue }, bias: biasClaim };
+}
+
+/** The accumulator-claim context of one Conv (./im2col-claims.ts). */
+function accContext(g: ConvGeometryResolved, claim: Claim, transcript: Transcript) {
+  return { name: "conv", labels: CONV_LABELS, out: g.out, biasShape: g.biasShape, claim, transcript };
 }
 
 /** W's claim point: the sum-check point ρ_ck, then r_m (ungrouped) — or the whole point (ρ_ck ‖ ρ_m) when grouped. */
@@ -302,20 +273,9 @@ function im2colRowTable(spec: ConvSpec, g: ConvGeometryResolved, x: IntTensor, o
   return table;
 }
 
-/** Row-major increment of a multi-index. */
-function step(idx: number[], shape: readonly number[]): void {
-  for (let a = idx.length - 1; a >= 0; a--) {
-    if (++idx[a] < shape[a]) return;
-    idx[a] = 0;
-  }
-}
-
 function checkShape(t: IntTensor, shape: readonly number[], what: string): void {
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new LayoutError(`conv: ${what} has shape [${t.shape.join(", ")}], expected [${shape.join(", ")}]`);
-  }
+  expectShape("conv", t, shape, what);
 }
-
 
 /** What verifying one Conv costs: calldata words, sum-check rounds and the selector's field multiplications. */
 export function convVerifierCost(spec: ConvSpec): { words: number; rounds: number; selectorMuls: number } {

@@ -64,6 +64,7 @@ function compileArith(ctx: CompileContext): ExactNodeStep {
     const x = operand(ctx, consts[0] ? 1 : 0);
     const constant = { shape: [...k.shape], data: Array.from(k.data), sign: (node.op === "Sub" ? -1 : 1) as 1 | -1 };
     const linear: PlanLinear = { iop: "lincomb", outShape: out, operands: [{ tensor: x.tensor, shape: x.shape, coeff: 1n }] };
+    // Mul by K: the handler runs the Hadamard of x and K itself (K is no tensor of the proof: b names nothing).
     const had: PlanLinear = { iop: "hadamard", outShape: out, a: x.tensor, aShape: x.shape, b: "", bShape: constant.shape };
     return { node: node.name, op: node.op, kind: plan.kind, handler: "exact", outputs: [y], out, linear: node.op === "Mul" ? had : linear, constant };
   }

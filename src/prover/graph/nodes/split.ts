@@ -68,7 +68,7 @@ export function compileSplit(ctx: CompileContext): SplitNodeStep {
 }
 
 /** The input point of a claim on an aligned part: the axis' high bits set to start / d. */
-function alignedPoint(step: SplitNodeStep, part: SplitPart, point: readonly bigint[]): bigint[] {
+export function alignedPoint(step: SplitNodeStep, part: SplitPart, point: readonly bigint[]): bigint[] {
   const inLayout = layoutOf(step.inShape);
   const parts = splitPoint(layoutOf(part.shape), point);
   const low = parts[step.axis].length;
