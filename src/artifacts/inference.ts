@@ -12,6 +12,7 @@ import { proveInference, verifyInference, ProofFormatError, ProofRejectedError, 
 import type { ProofFileContents } from "./proof-file";
 import type { LoadedSetup } from "./setup-dir";
 import { SetupDirError } from "./errors";
+import { stageProgress } from "./stage-progress";
 
 /** The zero address: the default prover when none is given (anyone may then claim the proof). */
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
@@ -39,15 +40,7 @@ export function proveWithSetup(setup: LoadedSetup, srs: Srs, inputs: readonly Te
   const trace = runInteger(setup.model, quantizeInputs(setup.model, inputs));
   const cpu = process.cpuUsage();
   const start = performance.now();
-  let stageStart = start;
-  const progress = onProgress
-    ? (stage: string, done: number, total: number) => {
-        if (done !== total) return;
-        const now = performance.now();
-        onProgress(`${stage} done (${Math.round(now - stageStart)} ms)`);
-        stageStart = now;
-      }
-    : undefined;
+  const progress = stageProgress(onProgress, start);
   const { statement, proof } = proveInference({ setup: setup.pk, model: setup.model, srs, trace, prover, onProgress: progress });
   const proveMs = performance.now() - start;
   const used = process.cpuUsage(cpu);

@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { ProofFileContents } from "../artifacts/proof-file";
+import { stageProgress } from "../artifacts/stage-progress";
 import { greedy, type Generation } from "../model/gguf/generate";
 import { LlamaSession } from "../model/gguf/llama-session";
 import { runInteger } from "../model/exec/integer";
@@ -71,16 +72,7 @@ export function proveGeneration(params: ProveGenerationParameters): ProvedGenera
   });
   const cpu = process.cpuUsage();
   const start = performance.now();
-  let stageStart = start;
-  const onProgress = params.onProgress;
-  const progress = onProgress
-    ? (stage: string, done: number, total: number) => {
-        if (done !== total) return;
-        const now = performance.now();
-        onProgress(`${stage} done (${Math.round(now - stageStart)} ms)`);
-        stageStart = now;
-      }
-    : undefined;
+  const progress = stageProgress(params.onProgress, start);
   const proved = proveInference({ setup: setup.pk, model: setup.q.model, srs, trace, prover, onProgress: progress });
   const proveMs = performance.now() - start;
   const used = process.cpuUsage(cpu);

@@ -46,16 +46,22 @@ export function eqRoundCoefficients(
   terms.forEach((term, t) => {
     const { suffix, scale, point } = states[t];
     const q = interpolateFromIntegerNodes(weightedProductValues(tables, term.factors, suffix));
-    // c · s_j · (e0 + e1·X) · q(X)
-    const c = (term.coeff * scale) % MODULUS;
-    const e0 = Fr.sub(1n, point[j]);
-    const e1 = Fr.sub(Fr.add(point[j], point[j]), 1n);
-    for (let m = 0; m < q.length; m++) {
-      total[m] += (c * ((e0 * q[m]) % MODULUS)) % MODULUS;
-      total[m + 1] += (c * ((e1 * q[m]) % MODULUS)) % MODULUS;
-    }
+    addEqFactorTimes(total, (term.coeff * scale) % MODULUS, point[j], q);
   });
   return total.map((v) => v % MODULUS);
+}
+
+/**
+ * total += c·eq1(X, p)·q(X) coefficient-wise, with eq1(X, p) = (1 − p) + (2p − 1)·X the round variable's eq
+ * factor (c = the term's coefficient times s_j). Entries of `total` are left unreduced (callers reduce once).
+ */
+export function addEqFactorTimes(total: bigint[], c: bigint, p: bigint, q: readonly bigint[]): void {
+  const e0 = Fr.sub(1n, p);
+  const e1 = Fr.sub(Fr.add(p, p), 1n);
+  for (let m = 0; m < q.length; m++) {
+    total[m] += (c * ((e0 * q[m]) % MODULUS)) % MODULUS;
+    total[m + 1] += (c * ((e1 * q[m]) % MODULUS)) % MODULUS;
+  }
 }
 
 /** After round j's challenge r: s_{j+1} = s_j · eq1(r, P_j), E_{j+1}[i] = E_j[2i] + E_j[2i+1]. */

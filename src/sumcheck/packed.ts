@@ -15,6 +15,7 @@ import type { NativeKernels } from "../msm";
 import { readWordLE } from "../msm/layout";
 import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
 import type { Transcript } from "../transcript";
+import { addEqFactorTimes } from "./eq-kernel";
 import { SUMCHECK_LABELS, type ProductTerm, type SumcheckProof } from "./types";
 
 /** Inputs of {@link provePairProductSumcheck}. */
@@ -118,14 +119,8 @@ export function proveEqWeightedPacked(params: {
       if (!suffix) suffixes.set(key, (suffix = native.frEqSum(2 ** tail.length, [0], [tail], [1n])));
       const out = native.frWeightedProductsWords(term.factors.map((k) => tables[k]), suffix, threads);
       const q = interpolateFromIntegerNodes(Array.from({ length: term.factors.length + 1 }, (_, m) => readWordLE(out, 32 * m)));
-      // c · s_j · (e0 + e1·X) · q(X), as eqRoundCoefficients
-      const c = (term.coeff * scales[t]) % MODULUS;
-      const e0 = Fr.sub(1n, point[j]);
-      const e1 = Fr.sub(Fr.add(point[j], point[j]), 1n);
-      for (let m = 0; m < q.length; m++) {
-        total[m] += (c * ((e0 * q[m]) % MODULUS)) % MODULUS;
-        total[m + 1] += (c * ((e1 * q[m]) % MODULUS)) % MODULUS;
-      }
+      // c · s_j · eq1(X, P_j) · q(X), as eqRoundCoefficients
+      addEqFactorTimes(total, (term.coeff * scales[t]) % MODULUS, point[j], q);
     });
     return total.map((v) => v % MODULUS);
   };

@@ -8,7 +8,8 @@ import { SETUP_FILES, SETUP_VERSION, createSetupDir, loadSetupDir, loadSetupSrs 
 import { buildOnnx, seeded } from "../model/helpers/onnx-builder";
 
 /** A small Gemm → Relu → Gemm model written to `path`; `seed` changes the weights. */
-function writeModel(path: string, seed: number): void {
+/** A two-layer MLP; `activation` "Sigmoid" makes it carry a 2^b-row activation table (a larger SRS). */
+function writeModel(path: string, seed: number, activation: "Relu" | "Sigmoid" = "Relu"): void {
   const bytes = buildOnnx({
     inputs: [{ name: "x", dims: [1, 4] }],
     outputs: [{ name: "y", dims: [1, 2] }],
@@ -19,7 +20,7 @@ function writeModel(path: string, seed: number): void {
     ],
     nodes: [
       { op: "Gemm", inputs: ["x", "W1", "B1"], outputs: ["h"], name: "fc1", attrs: { transB: 1 } },
-      { op: "Relu", inputs: ["h"], outputs: ["r"], name: "relu" },
+      { op: activation, inputs: ["h"], outputs: ["r"], name: "act" },
       { op: "Gemm", inputs: ["r", "W2"], outputs: ["y"], name: "fc2", attrs: { transB: 1 } },
     ],
   });
@@ -86,7 +87,9 @@ describe("artifacts: setup directory", () => {
   it("refuses a .ptau file too small for the model, naming it, and writes nothing", () => {
     const ptau = resolve(__dirname, "../fixtures/ptau/pot8_final.ptau");
     const out = join(root, "ptau-too-small");
-    expect(() => createSetupDir({ model, calibration: input, out, ptau })).to.throw(/pot8_final\.ptau: .*maxSize \d+ is not in 1\.\.511/);
+    const sigmoid = join(root, "sigmoid.onnx");
+    writeModel(sigmoid, 3, "Sigmoid");
+    expect(() => createSetupDir({ model: sigmoid, calibration: input, out, ptau })).to.throw(/pot8_final\.ptau: .*maxSize \d+ is not in 1\.\.511/);
     expect(existsSync(out)).to.equal(false);
   });
 

@@ -8,23 +8,10 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runModelBench } from "../../src/bench/model-bench";
 import { measureOnChain } from "../../src/bench/onchain-bench";
-import { main } from "../../src/cli/main";
+import { runCliInProcess as runCli } from "./in-process";
 
 const PEER = resolve(__dirname, "../../../shared/peers/ezkl-v21");
-const MAX_POOL = resolve(__dirname, "../../../shared/models/1l_max_pool");
-
-async function runCli(...args: string[]): Promise<{ status: number; stdout: string }> {
-  const out: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return { status: await main([process.execPath, "deepprove", ...args]), stdout: out.join("") };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
+const LESS = resolve(__dirname, "../../../shared/models/less");
 
 describe("cli: deepprove bench on the EZKL peer model", function () {
   before(function () {
@@ -50,10 +37,10 @@ describe("cli: deepprove bench on the EZKL peer model", function () {
   });
 
   it("says why the on-chain figures are missing when the generator refuses the model", async function () {
-    if (!existsSync(join(MAX_POOL, "network.onnx"))) this.skip();
-    const r = await runModelBench({ model: join(MAX_POOL, "network.onnx"), input: join(MAX_POOL, "input.json"), peer: false, onChain: measureOnChain });
+    if (!existsSync(join(LESS, "network.onnx"))) this.skip();
+    const r = await runModelBench({ model: join(LESS, "network.onnx"), input: join(LESS, "input.json"), peer: false, onChain: measureOnChain });
     expect(r.proof_bytes).to.be.greaterThan(0);
     expect(r).to.not.have.property("gas");
-    expect(r.onchain_error).to.match(/does not run "select" steps yet/);
+    expect(r.onchain_error).to.match(/does not run "compare" steps yet/);
   });
 });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PROOF_HEADER_BYTES, decodeProofFile, encodeProofFile, writeProofFile } from "../../src/artifacts/proof-file";
-import { main } from "../../src/cli/main";
+import { runCliInProcess as inProcess } from "./in-process";
 
 const CORPUS = resolve(__dirname, "../../../shared/models");
 const MODEL = join(CORPUS, "2l_relu_fc", "network.onnx");
@@ -19,22 +19,6 @@ const OTHER = "0x00000000000000000000000000000000000000b2";
 
 function deepprove(...args: string[]) {
   return spawnSync(process.execPath, [resolve(__dirname, "../../bin/deepprove.js"), ...args], { encoding: "utf8", timeout: 300_000 });
-}
-
-/** Runs the CLI in this process, capturing what it writes. */
-async function inProcess(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const status = await main([process.execPath, "deepprove", ...args]);
-    return { status, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
 }
 
 describe("cli: setup, prove, verify (2l_relu_fc)", function () {

@@ -8,24 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeProofFile, encodeProofFile } from "../../src/artifacts/proof-file";
-import { main } from "../../src/cli/main";
+import { runCliInProcess as cli } from "../cli/in-process";
 import { writeTinyLlama } from "./tiny-gguf";
-
-/** Runs the CLI in this process, capturing what it writes. */
-async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const status = await main([process.execPath, "deepprove", ...args]);
-    return { status, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
 
 describe("llm: deepprove generate --prove, verify (tiny llama)", function () {
   this.timeout(600_000);

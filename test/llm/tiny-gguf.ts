@@ -5,7 +5,7 @@
  */
 import { GgmlType } from "../../src/model/gguf/ggml-types";
 import { seeded } from "../model/helpers/onnx-builder";
-import { GGUFValueType, kvF32, kvString, kvU32, writeGguf, type KvSpec, type TensorSpec } from "../model/gguf-writer";
+import { llamaKv, writeGguf, type TensorSpec } from "../model/gguf-writer";
 
 /** Shape of the tiny model. */
 export const TINY = { nEmbd: 16, nFf: 24, nHead: 2, nHeadKv: 1, contextLength: 64 } as const;
@@ -30,25 +30,8 @@ export async function writeTinyLlama(path: string, perturb?: { tensor: string; a
     return { name, ne: [cols, rows], type: GgmlType.F32, data: f32(values) };
   };
   const gain = (name: string, n: number): TensorSpec => ({ name, ne: [n], type: GgmlType.F32, data: f32(seeded(n, seed++).map((v) => 1 + 0.3 * v)) });
-  const kv: Record<string, KvSpec> = {
-    "general.architecture": kvString("llama"),
-    "general.name": kvString("deepprove tiny test llama"),
-    "llama.context_length": kvU32(TINY.contextLength),
-    "llama.embedding_length": kvU32(D),
-    "llama.block_count": kvU32(1),
-    "llama.feed_forward_length": kvU32(F),
-    "llama.attention.head_count": kvU32(H),
-    "llama.attention.head_count_kv": kvU32(Hkv),
-    "llama.rope.dimension_count": kvU32(hd),
-    "llama.attention.layer_norm_rms_epsilon": kvF32(1e-5),
-    "tokenizer.ggml.model": kvString("llama"),
-    "tokenizer.ggml.tokens": { value: TINY_TOKENS, type: GGUFValueType.ARRAY, subType: GGUFValueType.STRING },
-    "tokenizer.ggml.scores": { value: TINY_TOKENS.map(() => 0), type: GGUFValueType.ARRAY, subType: GGUFValueType.FLOAT32 },
-    "tokenizer.ggml.token_type": { value: TINY_TOKENS.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : 1)), type: GGUFValueType.ARRAY, subType: GGUFValueType.INT32 },
-    "tokenizer.ggml.bos_token_id": kvU32(1),
-    "tokenizer.ggml.eos_token_id": kvU32(2),
-    "tokenizer.ggml.unknown_token_id": kvU32(0),
-  };
+  const kv = llamaKv({ name: "deepprove tiny test llama", contextLength: TINY.contextLength, D, F, H, Hkv, hd, tokens: TINY_TOKENS, restTokenType: 1 });
+
   const tensors: TensorSpec[] = [
     matrix("token_embd.weight", V, D, 1),
     gain("blk.0.attn_norm.weight", D),

@@ -7,8 +7,8 @@
  * check our dequantization against llama.cpp itself, not only against our reading of the spec.
  */
 import { GgmlType } from "../../src/model/gguf/ggml-types";
-import { GGUFValueType, kvF32, kvString, kvU32, writeGguf } from "./gguf-writer";
-import type { KvSpec, TensorSpec } from "./gguf-writer";
+import { llamaKv, writeGguf } from "./gguf-writer";
+import type { TensorSpec } from "./gguf-writer";
 
 /** Shape of the synthetic model. */
 export const SYNTHETIC = {
@@ -89,25 +89,8 @@ export async function writeSyntheticLlama(path: string): Promise<Uint8Array> {
   const hd = D / H;
   const next = rng(0x5eed);
   const tokens = ["<unk>", "<s>", "</s>", ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`)];
-  const kv: Record<string, KvSpec> = {
-    "general.architecture": kvString("llama"),
-    "general.name": kvString("deepprove synthetic Q8_0/Q4_0/Q4_K llama"),
-    "llama.context_length": kvU32(128),
-    "llama.embedding_length": kvU32(D),
-    "llama.block_count": kvU32(1),
-    "llama.feed_forward_length": kvU32(F),
-    "llama.attention.head_count": kvU32(H),
-    "llama.attention.head_count_kv": kvU32(Hkv),
-    "llama.rope.dimension_count": kvU32(hd),
-    "llama.attention.layer_norm_rms_epsilon": kvF32(1e-5),
-    "tokenizer.ggml.model": kvString("llama"),
-    "tokenizer.ggml.tokens": { value: tokens, type: GGUFValueType.ARRAY, subType: GGUFValueType.STRING },
-    "tokenizer.ggml.scores": { value: tokens.map(() => 0), type: GGUFValueType.ARRAY, subType: GGUFValueType.FLOAT32 },
-    "tokenizer.ggml.token_type": { value: tokens.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : 6)), type: GGUFValueType.ARRAY, subType: GGUFValueType.INT32 },
-    "tokenizer.ggml.bos_token_id": kvU32(1),
-    "tokenizer.ggml.eos_token_id": kvU32(2),
-    "tokenizer.ggml.unknown_token_id": kvU32(0),
-  };
+  const kv = llamaKv({ name: "deepprove synthetic Q8_0/Q4_0/Q4_K llama", contextLength: 128, D, F, H, Hkv, hd, tokens, restTokenType: 6 });
+
   const norm = (n: number) => f32(Array.from({ length: n }, () => 0.75 + (next() % 512) / 1024));
   const kvDim = Hkv * hd;
   const tensors: TensorSpec[] = [

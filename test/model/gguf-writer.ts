@@ -91,3 +91,43 @@ export const kvF32 = (value: number): KvSpec => ({ value, type: GGUFValueType.FL
 export const kvStrings = (value: string[]): KvSpec => ({ value, type: GGUFValueType.ARRAY, subType: GGUFValueType.STRING });
 export const kvF32s = (value: number[]): KvSpec => ({ value, type: GGUFValueType.ARRAY, subType: GGUFValueType.FLOAT32 });
 export const kvI32s = (value: number[]): KvSpec => ({ value, type: GGUFValueType.ARRAY, subType: GGUFValueType.INT32 });
+
+/** The shape of a one-block llama the test GGUF files describe. */
+export interface LlamaKvShape {
+  readonly name: string;
+  readonly contextLength: number;
+  /** Embedding, feed-forward, head and KV-head counts and the RoPE (head) dimension. */
+  readonly D: number;
+  readonly F: number;
+  readonly H: number;
+  readonly Hkv: number;
+  readonly hd: number;
+  /** The vocabulary; ids 0, 1, 2 are <unk>, <s>, </s>. */
+  readonly tokens: readonly string[];
+  /** The token_type of the ids after the three special ones (1 normal, 6 byte). */
+  readonly restTokenType: number;
+}
+
+/** The llama metadata of a one-block test model, in the order llama.cpp writes it (the file's key order). */
+export function llamaKv(s: LlamaKvShape): Record<string, KvSpec> {
+  const tokens = [...s.tokens];
+  return {
+    "general.architecture": kvString("llama"),
+    "general.name": kvString(s.name),
+    "llama.context_length": kvU32(s.contextLength),
+    "llama.embedding_length": kvU32(s.D),
+    "llama.block_count": kvU32(1),
+    "llama.feed_forward_length": kvU32(s.F),
+    "llama.attention.head_count": kvU32(s.H),
+    "llama.attention.head_count_kv": kvU32(s.Hkv),
+    "llama.rope.dimension_count": kvU32(s.hd),
+    "llama.attention.layer_norm_rms_epsilon": kvF32(1e-5),
+    "tokenizer.ggml.model": kvString("llama"),
+    "tokenizer.ggml.tokens": { value: tokens, type: GGUFValueType.ARRAY, subType: GGUFValueType.STRING },
+    "tokenizer.ggml.scores": { value: tokens.map(() => 0), type: GGUFValueType.ARRAY, subType: GGUFValueType.FLOAT32 },
+    "tokenizer.ggml.token_type": { value: tokens.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : s.restTokenType)), type: GGUFValueType.ARRAY, subType: GGUFValueType.INT32 },
+    "tokenizer.ggml.bos_token_id": kvU32(1),
+    "tokenizer.ggml.eos_token_id": kvU32(2),
+    "tokenizer.ggml.unknown_token_id": kvU32(0),
+  };
+}

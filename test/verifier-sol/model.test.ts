@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { executePlan, ProofRejectedError, verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
+import { verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
 import { modelProgram } from "../../src/compiler/program/model";
 import { proveCorpus, type ProvedModel } from "../prover/graph-helpers";
 import type { ModelVerifier, ModelVerifierHarness, ModelVerifierPcs } from "../../typechain-types";
 import { deployInterpreter } from "./interpreter";
+import { solAccepts, tsAccepts } from "./verdicts";
 
 /**
  * The on-chain model interpreter (contracts/verifier/ModelVerifier.sol) against the TypeScript reference verifier
@@ -24,24 +25,6 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
     harness = (await ethers.deployContract("ModelVerifierHarness", { libraries: { ModelVerifier: await lib.getAddress() } })) as unknown as ModelVerifierHarness;
   });
 
-  const tsAccepts = (plan: VerifierPlan, statement: InferenceStatement, proof: Uint8Array): boolean => {
-    try {
-      executePlan(plan, statement, proof);
-      return true;
-    } catch (e) {
-      if (e instanceof ProofRejectedError) return false;
-      throw e;
-    }
-  };
-
-  const solAccepts = async (program: Uint8Array, st: InferenceStatement, proof: Uint8Array): Promise<boolean> => {
-    try {
-      return await harness.verify(program, st.input, st.output, st.prover, proof);
-    } catch (e) {
-      if (e instanceof Error && /revert/i.test(e.message)) return false;
-      throw e;
-    }
-  };
 
   for (const name of ["2l_relu_fc", "3l_relu_conv_fc"]) {
     describe(name, function () {
@@ -78,7 +61,7 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
           const bad = proof.slice();
           bad[at + 31] ^= 1;
           expect(tsAccepts(plan, statement, bad), `word ${at / 32}: TypeScript`).to.equal(false);
-          expect(await solAccepts(program, statement, bad), `word ${at / 32}: Solidity`).to.equal(false);
+          expect(await solAccepts(harness, program, statement, bad), `word ${at / 32}: Solidity`).to.equal(false);
         }
         expect(picked.size).to.be.at.least(Math.min(words, 40));
       });
@@ -126,7 +109,7 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
         ];
         for (const c of cases) {
           expect(tsAccepts(plan, c.st, c.proof), `${c.what}: TypeScript`).to.equal(false);
-          expect(await solAccepts(program, c.st, c.proof), `${c.what}: Solidity`).to.equal(false);
+          expect(await solAccepts(harness, program, c.st, c.proof), `${c.what}: Solidity`).to.equal(false);
         }
       });
     });

@@ -13,6 +13,7 @@ import type { ReduceSumNodeStep } from "../../src/prover/graph/nodes/reduce-sum"
 import { layoutOf } from "../../src/prover/tensor";
 import { proveCorpus, type ProvedModel } from "../prover/graph-helpers";
 import { deployInterpreter } from "./interpreter";
+import { solAccepts, tsAccepts } from "./verdicts";
 import type { ExtensionHarness, ModelVerifierHarness, ModelVerifierSteps } from "../../typechain-types";
 
 /**
@@ -84,24 +85,6 @@ describe("verifier (Solidity): extension steps (ModelVerifierSteps) vs executePl
     await expect(ext.measure(proof, trailing, 1, vars)).to.be.revertedWithCustomError(steps, "ProgramTrailingBytes");
   });
 
-  const tsAccepts = (plan: VerifierPlan, statement: InferenceStatement, proof: Uint8Array): boolean => {
-    try {
-      executePlan(plan, statement, proof);
-      return true;
-    } catch (e) {
-      if (e instanceof ProofRejectedError) return false;
-      throw e;
-    }
-  };
-
-  const solAccepts = async (program: Uint8Array, st: InferenceStatement, proof: Uint8Array): Promise<boolean> => {
-    try {
-      return await harness.verify(program, st.input, st.output, st.prover, proof);
-    } catch (e) {
-      if (e instanceof Error && /revert/i.test(e.message)) return false;
-      throw e;
-    }
-  };
 
   /**
    * The words node step `i` reads: the stream truncated at word k fails in the step that reads word k, so the
@@ -200,7 +183,7 @@ describe("verifier (Solidity): extension steps (ModelVerifierSteps) vs executePl
           const bad = proof.slice();
           bad[32 * k + 31] ^= 1;
           expect(tsAccepts(plan, statement, bad), `word ${k}: TypeScript`).to.equal(false);
-          expect(await solAccepts(program, statement, bad), `word ${k}: Solidity`).to.equal(false);
+          expect(await solAccepts(harness, program, statement, bad), `word ${k}: Solidity`).to.equal(false);
         }
       });
     });

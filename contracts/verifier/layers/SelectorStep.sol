@@ -108,7 +108,9 @@ library SelectorStep {
                     let b := mulmod(addmod(1, sub(rMod, pj), rMod), addmod(1, sub(rMod, rj), rMod), rMod)
                     switch and(shr(j, size), 1)
                     case 1 {
-                        result := addmod(result, mulmod(mulmod(acc, b, rMod), mload(add(low, shl(5, add(j, 1)))), rMod), rMod)
+                        // b's slot reused for acc·b_j·low[j] (no stack slot left for another name)
+                        b := mulmod(mulmod(acc, b, rMod), mload(add(low, shl(5, add(j, 1)))), rMod)
+                        result := addmod(result, b, rMod)
                         acc := mulmod(acc, mulmod(pj, rj, rMod), rMod)
                     }
                     default { acc := mulmod(acc, b, rMod) }

@@ -9,13 +9,13 @@
  * limb columns (openings of A, no messages); the zero-check (sum-check n × 3) and a, b, s, q, rem…, t….
  * A zero divisor in the trace is refused with a ProverInputError naming the node and the output index.
  */
-import { isFloatType } from "../../../model/ir";
 import { divGeometry, divWitness, DIV_DEGREE, proveDiv, verifyDiv, ZeroDivisorError, type DivClaims, type DivSpec, type DivWitness } from "../../layers/div";
 import { LayoutError } from "../../tensor";
 import { ProverInputError } from "../errors";
 import type { NodeStepBase, PlanRequant } from "../plan";
 import { REQUANT_LIMB_BITS } from "../../layers/requant-spec";
 import { rangeTableDef, rangeTableId } from "../tables";
+import { floatOperand } from "./float-operand";
 import { proveRequantStep, verifyRequantStep, witnessRequant } from "./requant-step";
 import type { CompileContext, StepHandler, WalkContext } from "./types";
 
@@ -32,19 +32,10 @@ export type DivNodeStep = NodeStepBase & {
   readonly requant: PlanRequant;
 };
 
-/** The runtime or committed operand at input i. */
-function operand(ctx: CompileContext, i: number): string {
-  const name = ctx.node.inputs[i];
-  if (name === undefined || name === "") return ctx.unsupported(`input ${i} is missing`);
-  if (ctx.model.graph.initializers.has(name) && !ctx.isWeight(name)) return ctx.unsupported(`input ${i} ("${name}") is an uncommitted constant`);
-  if (!isFloatType(ctx.model.graph.values.get(name)!.dtype)) return ctx.unsupported(`input ${i} ("${name}") is integer-typed (not clamped to b bits)`);
-  return name;
-}
-
 export function compileDiv(ctx: CompileContext): DivNodeStep {
   const { node, plan } = ctx;
   const p = plan.params as { multiplier: number; shift: number };
-  const [a, b] = [operand(ctx, 0), operand(ctx, 1)];
+  const [a, b] = [floatOperand(ctx, 0), floatOperand(ctx, 1)];
   const y = node.outputs[0];
   const out = ctx.shape(y);
   const spec: DivSpec = { a: ctx.shape(a), b: ctx.shape(b), out, multiplier: BigInt(p.multiplier), shift: p.shift, bits: ctx.bits, limbBits: REQUANT_LIMB_BITS };

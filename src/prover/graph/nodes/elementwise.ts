@@ -8,20 +8,12 @@
 import * as Fr from "../../../field/fr";
 import { isFloatType } from "../../../model/ir";
 import type { RequantNodeStep } from "../plan";
+import { floatOperand } from "./float-operand";
 import type { CompileContext } from "./types";
 
 /** |q| ≤ 2^(b−1) for every b-bit operand (qmin = −2^(b−1)). */
 function operandBound(ctx: CompileContext): bigint {
   return 2n ** BigInt(ctx.bits - 1);
-}
-
-/** The runtime or committed operand at input i (an integer constant that is not committed cannot be proved). */
-function operand(ctx: CompileContext, i: number): string {
-  const name = ctx.node.inputs[i];
-  if (name === undefined || name === "") return ctx.unsupported(`input ${i} is missing`);
-  if (ctx.model.graph.initializers.has(name) && !ctx.isWeight(name)) return ctx.unsupported(`input ${i} ("${name}") is an uncommitted constant`);
-  if (!isFloatType(ctx.model.graph.values.get(name)!.dtype)) return ctx.unsupported(`input ${i} ("${name}") is integer-typed (not clamped to b bits)`);
-  return name;
 }
 
 export function compileAdd(ctx: CompileContext): RequantNodeStep {
@@ -30,7 +22,7 @@ export function compileAdd(ctx: CompileContext): RequantNodeStep {
   if (node.inputs.filter((v) => v !== "").length !== 2) return ctx.unsupported("an add of other than two operands");
   const y = node.outputs[0];
   const shape = ctx.shape(y);
-  const [a, b] = [operand(ctx, 0), operand(ctx, 1)];
+  const [a, b] = [floatOperand(ctx, 0), floatOperand(ctx, 1)];
   const ma = BigInt(p.multiplierA);
   const mb = BigInt(p.multiplierB);
   if (mb === 0n) return ctx.unsupported("the second operand's multiplier is 0");
@@ -66,7 +58,7 @@ export function compileMul(ctx: CompileContext): RequantNodeStep {
   const [ia, ib] = node.op === "Pow" ? [0, 0] : [0, 1];
   const y = node.outputs[0];
   const shape = ctx.shape(y);
-  const [a, b] = [operand(ctx, ia), operand(ctx, ib)];
+  const [a, b] = [floatOperand(ctx, ia), floatOperand(ctx, ib)];
   const bound = operandBound(ctx);
   const requant = ctx.requant({ y, shape, multiplier: BigInt(p.multiplier), shift: p.shift, accBound: bound * bound });
   return {
