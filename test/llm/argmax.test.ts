@@ -8,8 +8,8 @@ import { expect } from "chai";
 import { quantizeGraph, quantizeInputs, runInteger, tensor, type Graph, type IntegerTrace } from "../../src/model";
 import type { TensorInfo } from "../../src/model/ir";
 import { DEFAULT_BITS } from "../../src/model/defaults";
-import { proveInference, ProofRejectedError, verifyInference, type InferenceStatement } from "../../src/prover/graph";
-import { graphSrs, proveModel, PROVER, type ProvedModel } from "../prover/graph-helpers";
+import { proveInference } from "../../src/prover/graph";
+import { rejection, graphSrs, proveModel, PROVER, type ProvedModel } from "../prover/graph-helpers";
 
 const ROWS = 5;
 const VOCAB = 12;
@@ -46,16 +46,6 @@ function proved(): ProvedModel {
   const input = tensor("float32", [ROWS, VOCAB], INPUT.flat());
   const model = quantizeGraph(graph, [[input]], DEFAULT_BITS);
   return proveModel(model, runInteger(model, quantizeInputs(model, [input])));
-}
-
-function rejection(p: ProvedModel, statement: InferenceStatement = p.statement, proof: Uint8Array = p.proof): string {
-  try {
-    verifyInference({ vk: p.vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return e.reason;
-    throw e;
-  }
-  return "accepted";
 }
 
 /** The trace with the ArgMax output of row `row` replaced by `index` (the logits unchanged). */

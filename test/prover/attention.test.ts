@@ -8,11 +8,11 @@
  * The corpus `self_attention` itself is measured by `deepprove bench` (docs/prover.md), not here.
  */
 import { expect } from "chai";
-import { importOnnx, type IntegerTrace } from "../../src/model";
-import { executePlan, proveInference, ProofRejectedError, verifierPlan, verifyInference } from "../../src/prover/graph";
+import { importOnnx } from "../../src/model";
+import { executePlan, proveInference, verifierPlan } from "../../src/prover/graph";
 import { writeModel } from "../model/helpers/harness";
 import { seeded, type GraphSpec } from "../model/helpers/onnx-builder";
-import { builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
+import { rejected, tamperedOutput, builtModel, graphSrs, proveModel, PROVER } from "./graph-helpers";
 
 const T = 4;
 /** Lower-triangular causal mask of T × T as a bool tensor [1, 1, T, T] (1 = keep the score). */
@@ -120,29 +120,6 @@ function built(spec: GraphSpec) {
   return builtModel(importOnnx(writeModel(spec)));
 }
 
-function rejected(p: ProvedModel, statement = p.statement, proof = p.proof): boolean {
-  try {
-    verifyInference({ vk: p.vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return true;
-    throw e;
-  }
-  return false;
-}
-
-/** The trace with node `node`'s output (the graph output) changed at flat index `at`. */
-function tampered(trace: IntegerTrace, node: string, at: number, delta: number): IntegerTrace {
-  let name = "";
-  let value: IntegerTrace["steps"][number]["values"][number] | undefined;
-  const steps = trace.steps.map((s) => {
-    if (s.node !== node) return s;
-    name = s.outputs[0];
-    value = { ...s.values[0], data: Float64Array.from(s.values[0].data, (v, i) => (i === at ? v + delta : v)) };
-    return { ...s, values: [value, ...s.values.slice(1)] };
-  });
-  return { ...trace, steps, outputs: trace.outputs.map((o) => (o.name === name ? { ...o, tensor: value! } : o)) };
-}
-
 describe("prover: attention pieces (Where with a constant mask, Split, an attention block)", function () {
   this.timeout(300_000);
 
@@ -173,7 +150,7 @@ describe("prover: attention pieces (Where with a constant mask, Split, an attent
     it(`Where: a dishonest prover (${what}) is refused or rejected`, () => {
       const { model, trace } = built(WHERE_CONSTANT_FILL);
       const honest = proveModel(model, trace);
-      const bad = tampered(trace, model.graph.nodes[0].name, index, delta);
+      const bad = tamperedOutput(trace, model.graph.nodes[0].name, index, (v) => v + delta);
       let proved;
       try {
         proved = proveInference({ setup: honest.setup, model, srs: graphSrs(), trace: bad, prover: PROVER, unsafeDishonest: true });

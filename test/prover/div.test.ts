@@ -13,13 +13,13 @@ import * as Fr from "../../src/field/fr";
 import { evaluateMle } from "../../src/poly/mle";
 import { LayerProofError } from "../../src/prover/claims";
 import { divGeometry, divWitness, proveDiv, verifyDiv, ZeroDivisorError, type DivProof, type DivSpec } from "../../src/prover/layers/div";
-import { proveInference, ProofRejectedError, verifyInference, ProverInputError } from "../../src/prover/graph";
+import { proveInference, ProverInputError } from "../../src/prover/graph";
 import type { IntegerTrace } from "../../src/model";
 import { importOnnx } from "../../src/model";
 import { Transcript } from "../../src/transcript";
 import { evaluateTensor, layoutOf, type IntTensor } from "../../src/prover/tensor";
 import { writeModel } from "../model/helpers/harness";
-import { builtModel, proveModel, PROVER, graphSrs, type ProvedModel } from "./graph-helpers";
+import { rejected, tamperedOutput, builtModel, proveModel, PROVER, graphSrs } from "./graph-helpers";
 import { loadCorpusTrace } from "./corpus-helpers";
 import { intTensor } from "./helpers";
 
@@ -180,29 +180,6 @@ const NEGATIVE_DIVISORS = {
   ],
 };
 
-function rejected(p: ProvedModel, statement = p.statement, proof = p.proof): boolean {
-  try {
-    verifyInference({ vk: p.vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return true;
-    throw e;
-  }
-  return false;
-}
-
-/** The trace with node `node`'s output changed at flat index `at` (and the graph output, if it is one). */
-function tampered(trace: IntegerTrace, node: string, at: number, delta: number): IntegerTrace {
-  let name = "";
-  let value: IntegerTrace["steps"][number]["values"][number] | undefined;
-  const steps = trace.steps.map((s) => {
-    if (s.node !== node) return s;
-    name = s.outputs[0];
-    value = { ...s.values[0], data: Float64Array.from(s.values[0].data, (v, i) => (i === at ? v + delta : v)) };
-    return { ...s, values: [value, ...s.values.slice(1)] };
-  });
-  return { ...trace, steps, outputs: trace.outputs.map((o) => (o.name === name ? { ...o, tensor: value! } : o)) };
-}
-
 describe("prover: division end to end", function () {
   this.timeout(300_000);
 
@@ -247,7 +224,7 @@ describe("prover: division end to end", function () {
       if (!loaded) return this.skip();
       const honest = proveModel(loaded.model, loaded.trace);
       const at = Array.from(loaded.trace.steps.find((s) => s.node === node)!.values[0].data).findIndex((v) => Math.abs(v) < QMAX - 1);
-      const trace = tampered(loaded.trace, node, at, delta);
+      const trace = tamperedOutput(loaded.trace, node, at, (v) => v + delta);
       let proved;
       try {
         proved = proveInference({ setup: honest.setup, model: loaded.model, srs: graphSrs(), trace, prover: PROVER, unsafeDishonest: true });

@@ -8,10 +8,10 @@
  */
 import { expect } from "chai";
 import { importOnnx, type IntegerTrace } from "../../src/model";
-import { proveInference, ProofRejectedError, verifyInference } from "../../src/prover/graph";
+import { proveInference } from "../../src/prover/graph";
 import { writeModel } from "../model/helpers/harness";
 import { loadCorpusTrace } from "./corpus-helpers";
-import { builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
+import { rejected, tamperedOutput, builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
 
 const ALL_KINDS = {
   opset: 13,
@@ -64,30 +64,6 @@ function logicGraph(op: string, out: "bool" | "int64") {
   };
 }
 
-function rejected(p: ProvedModel, statement = p.statement, proof = p.proof): boolean {
-  try {
-    verifyInference({ vk: p.vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return true;
-    throw e;
-  }
-  return false;
-}
-
-/** The trace with node `node`'s output at flat index `at` set by `f` (and the graph output, if it is one). */
-function tampered(trace: IntegerTrace, node: string, at: number, f: (v: number) => number): IntegerTrace {
-  let name = "";
-  let value: IntegerTrace["steps"][number]["values"][number] | undefined;
-  const steps = trace.steps.map((s) => {
-    if (s.node !== node) return s;
-    name = s.outputs[0];
-    value = { ...s.values[0], data: Float64Array.from(s.values[0].data, (v, i) => (i === at ? f(v) : v)) };
-    return { ...s, values: [value, ...s.values.slice(1)] };
-  });
-  if (!value) throw new RangeError(`no step ${node}`);
-  return { ...trace, steps, outputs: trace.outputs.map((o) => (o.name === name ? { ...o, tensor: value! } : o)) };
-}
-
 /** A dishonest proof of `trace` (unsafe hook) is refused by the prover or rejected by the verifier. */
 function dishonestFails(honest: ProvedModel, trace: IntegerTrace): void {
   let proved;
@@ -138,14 +114,14 @@ describe("prover: exact integer values (compare, logic, exact)", function () {
     if (!loaded) return this.skip();
     const honest = proveModel(loaded.model, loaded.trace);
     const node = loaded.model.graph.nodes[loaded.model.graph.nodes.length - 1].name;
-    for (const f of [(v: number) => 1 - v, () => 2]) dishonestFails(honest, tampered(loaded.trace, node, 0, f));
+    for (const f of [(v: number) => 1 - v, () => 2]) dishonestFails(honest, tamperedOutput(loaded.trace, node, 0, f));
   });
 
   it("built graph: a dishonest comparison bit (≤, ≥, < with a constant) is refused or rejected", () => {
     const { model, trace } = builtModel(importOnnx(writeModel(ALL_KINDS)));
     const honest = proveModel(model, trace);
     const nodeOf = (out: string) => model.graph.nodes.find((n) => n.outputs[0] === out)!.name;
-    for (const out of ["L", "G", "E", "H"]) dishonestFails(honest, tampered(trace, nodeOf(out), 5, (v) => 1 - v));
+    for (const out of ["L", "G", "E", "H"]) dishonestFails(honest, tamperedOutput(trace, nodeOf(out), 5, (v) => 1 - v));
   });
 
   // An intermediate logic / exact value is never committed (its claims come from the output's), so a dishonest
@@ -163,7 +139,7 @@ describe("prover: exact integer values (compare, logic, exact)", function () {
       const honest = proveModel(model, trace);
       expect(rejected(honest)).to.equal(false);
       const last = model.graph.nodes[model.graph.nodes.length - 1].name;
-      for (const at of [0, 7]) dishonestFails(honest, tampered(trace, last, at, change));
+      for (const at of [0, 7]) dishonestFails(honest, tamperedOutput(trace, last, at, change));
     });
   }
 

@@ -6,28 +6,10 @@
  */
 import { expect } from "chai";
 import { runInteger, type IntegerTrace } from "../../src/model";
-import { proveInference, ProofRejectedError, verifyInference, type InferenceStatement } from "../../src/prover/graph";
+import { proveInference } from "../../src/prover/graph";
 import { setupModel } from "../../src/prover/setup";
 import { loadCorpusTrace } from "./corpus-helpers";
-import { graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
-
-function rejection(p: ProvedModel, statement: InferenceStatement = p.statement, proof: Uint8Array = p.proof, vk = p.vk): string {
-  try {
-    verifyInference({ vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return e.reason;
-    throw e;
-  }
-  return "accepted";
-}
-
-/** A copy of the trace with node `node`'s output changed at flat index `at` by `delta`. */
-function tamperedTrace(trace: IntegerTrace, node: string, at: number, delta: number): IntegerTrace {
-  return {
-    ...trace,
-    steps: trace.steps.map((s) => (s.node !== node ? s : { ...s, values: s.values.map((t, j) => (j === 0 ? { ...t, data: Float64Array.from(t.data, (v, i) => (i === at ? v + delta : v)) } : t)) })),
-  };
-}
+import { rejection, tamperedTrace, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
 
 describe("prover: whole-model proof soundness", function () {
   this.timeout(120_000);

@@ -4,28 +4,9 @@
  * provers (a wrong RMSNorm / RoPE output) rejected, and the RoPE / RMSNorm IOPs' own messages tampered.
  */
 import { expect } from "chai";
-import type { IntegerTrace } from "../../src/model";
-import { executePlan, proveInference, ProofRejectedError, verifierPlan, verifyInference, type InferenceStatement } from "../../src/prover/graph";
-import { builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
+import { executePlan, proveInference, verifierPlan } from "../../src/prover/graph";
+import { rejection, tamperedTrace, builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
 import { causalSoftmaxGraph, embeddingGraph, llamaMlpGraph, llamaSrs, proveLlama, rmsNormGraph, ropeGraph, tinyLlamaGraph } from "./llama-helpers";
-
-function rejection(p: ProvedModel, statement: InferenceStatement = p.statement, proof: Uint8Array = p.proof): string {
-  try {
-    verifyInference({ vk: p.vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return e.reason;
-    throw e;
-  }
-  return "accepted";
-}
-
-/** A copy of the trace with node `node`'s output changed at flat index `at` by `delta`. */
-function tamperedTrace(trace: IntegerTrace, node: string, at: number, delta: number): IntegerTrace {
-  return {
-    ...trace,
-    steps: trace.steps.map((s) => (s.node !== node ? s : { ...s, values: s.values.map((t, j) => (j === 0 ? { ...t, data: Float64Array.from(t.data, (v, i) => (i === at ? v + delta : v)) } : t)) })),
-  };
-}
 
 function proved(graph: Parameters<typeof builtModel>[0]): ProvedModel {
   const { model, trace } = builtModel(graph);

@@ -4,10 +4,10 @@
  * output; a wrong row max) rejected. Skipped when the corpus is not beside the repo.
  */
 import { expect } from "chai";
-import { importOnnx, type IntegerTrace } from "../../src/model";
-import { executePlan, proveInference, ProofRejectedError, ProverInputError, verifierPlan, verifyInference, type InferenceStatement } from "../../src/prover/graph";
+import { importOnnx } from "../../src/model";
+import { executePlan, proveInference, ProverInputError, verifierPlan } from "../../src/prover/graph";
 import { loadCorpusTrace } from "./corpus-helpers";
-import { builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
+import { rejection, tamperedTrace, builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
 import { writeModel } from "../model/helpers/harness";
 import { seeded, type GraphSpec } from "../model/helpers/onnx-builder";
 
@@ -79,29 +79,11 @@ const LOG_SOFTMAX: Record<string, GraphSpec> = {
   },
 };
 
-function rejection(p: ProvedModel, statement: InferenceStatement = p.statement, proof: Uint8Array = p.proof): string {
-  try {
-    verifyInference({ vk: p.vk, model: p.model, statement, proof });
-  } catch (e) {
-    if (e instanceof ProofRejectedError) return e.reason;
-    throw e;
-  }
-  return "accepted";
-}
-
 /** The verifier plan is plain data: it re-executes the proof after a JSON round trip (bigints tagged). */
 function planRoundTrip(p: ProvedModel): void {
   const json = JSON.stringify(verifierPlan(p.vk, p.model), (_, v: unknown) => (typeof v === "bigint" ? { bigint: v.toString() } : v));
   const back = JSON.parse(json, (_, v: unknown) => (v && typeof v === "object" && "bigint" in v ? BigInt((v as { bigint: string }).bigint) : v)) as ReturnType<typeof verifierPlan>;
   executePlan(back, p.statement, p.proof);
-}
-
-/** A copy of the trace with node `node`'s output changed at flat index `at` by `delta`. */
-function tamperedTrace(trace: IntegerTrace, node: string, at: number, delta: number): IntegerTrace {
-  return {
-    ...trace,
-    steps: trace.steps.map((s) => (s.node !== node ? s : { ...s, values: s.values.map((t, j) => (j === 0 ? { ...t, data: Float64Array.from(t.data, (v, i) => (i === at ? v + delta : v)) } : t)) })),
-  };
 }
 
 describe("prover: transformer layers (softmax)", function () {
