@@ -78,6 +78,21 @@ library BN254 {
         if (!addOk) revert G1PointInvalid(ax, ay);
     }
 
+    /// @notice Σ_p weights[p]·P_p over points packed (x, y) in `points`: nothing for weight 0, an ecAdd for
+    /// weight 1, an ecMul + ecAdd otherwise (the weight-1 skip saves 6,000 gas per such point).
+    function linearCombination(uint256[] calldata points, uint256[] memory weights)
+        internal
+        view
+        returns (uint256 x, uint256 y)
+    {
+        for (uint256 p; p < weights.length; ++p) {
+            uint256 w = weights[p];
+            if (w == 0) continue;
+            if (w == 1) (x, y) = add(x, y, points[2 * p], points[2 * p + 1]);
+            else (x, y) = mulAdd(x, y, points[2 * p], points[2 * p + 1], w);
+        }
+    }
+
     /// @notice Returns whether prod_i e(a_i, b_i) == 1 for the pairs packed in `input`.
     /// @param input Concatenated pairs, each G1 (64 bytes) then G2 (128 bytes), in precompile encoding.
     /// @return holds True when the product of pairings is the identity of GT.

@@ -131,7 +131,7 @@ library BatchOpening {
             );
             eqs = _groupEqs(claims, c, r.point);
         }
-        (r.cx, r.cy) = _combine(commitments, _weights(claims, c, alpha, eqs, numCommitments));
+        (r.cx, r.cy) = BN254.linearCombination(commitments, _weights(claims, c, alpha, eqs, numCommitments));
     }
 
     /// @dev Checks the commitment words and returns their number m; each point must be (0, 0) or satisfy
@@ -317,20 +317,6 @@ library BatchOpening {
             uint256 term = oneGroup ? power : mulmod(power, eqs[c.groupOf[i]], R);
             weights[poly] = addmod(weights[poly], term, R);
             power = mulmod(power, alpha, R);
-        }
-    }
-
-    /// @dev Σ_p weights[p]·C_p: no precompile for weight 0, an ecAdd for weight 1, an ecMul + ecAdd otherwise.
-    function _combine(uint256[] calldata commitments, uint256[] memory weights)
-        private
-        view
-        returns (uint256 x, uint256 y)
-    {
-        for (uint256 p; p < weights.length; ++p) {
-            uint256 w = weights[p];
-            if (w == 0) continue;
-            if (w == 1) (x, y) = BN254.add(x, y, commitments[2 * p], commitments[2 * p + 1]);
-            else (x, y) = BN254.mulAdd(x, y, commitments[2 * p], commitments[2 * p + 1], w);
         }
     }
 }

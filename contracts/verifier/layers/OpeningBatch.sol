@@ -54,7 +54,7 @@ library OpeningBatch {
         ProofStream.absorbWords(s, LABEL_COMMITMENTS, _offset(commitments), commitments.length);
         (uint256[] memory point, uint256 value, uint256[] memory weights) =
             _reduce(s, records, count, commitments.length / 2);
-        (uint256 cx, uint256 cy) = _combine(commitments, weights);
+        (uint256 cx, uint256 cy) = BN254.linearCombination(commitments, weights);
         _open(s, cx, cy, point, value, vk);
     }
 
@@ -271,20 +271,6 @@ library OpeningBatch {
                 mstore(add(e, TAIL), mulmod(mload(add(e, add(0x80, TAIL))), aj, m))
             }
             mstore(add(fp, PREFIX), 1)
-        }
-    }
-
-    /// @dev Σ_p weights[p]·C_p: nothing for weight 0, an ecAdd for weight 1, an ecMul + ecAdd otherwise.
-    function _combine(uint256[] calldata commitments, uint256[] memory weights)
-        private
-        view
-        returns (uint256 x, uint256 y)
-    {
-        for (uint256 p; p < weights.length; ++p) {
-            uint256 w = weights[p];
-            if (w == 0) continue;
-            if (w == 1) (x, y) = BN254.add(x, y, commitments[2 * p], commitments[2 * p + 1]);
-            else (x, y) = BN254.mulAdd(x, y, commitments[2 * p], commitments[2 * p + 1], w);
         }
     }
 }
