@@ -19,10 +19,11 @@
  * `--cache DIR` keeps the setup directory and the proof file there and reuses them (`--reprove` proves again,
  * e.g. after a change to the prover). `--contracts DIR` measures another copy of `contracts/` (e.g. a commit's,
  * for a before/after on the same proof). Environment: GAS_PROFILE_DEBUG=<Library.function> prints that
- * function's hottest program counters; PCS_RUNS=<n> compiles ModelVerifierPcs alone with optimizer runs n
+ * function's hottest program counters (GAS_PROFILE_DEBUG_OUT=<dir> writes the code and every pc's count there);
+ * PCS_RUNS=<n> compiles ModelVerifierPcs alone with optimizer runs n
  * (an experiment knob: the deployed libraries use the project's runs 200).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { encodeFunctionData, toHex, type Abi, type Address, type Hex } from "viem";
@@ -40,6 +41,8 @@ const solc = require("solc") as { compile(input: string, options: { import(path:
 const CONTRACT_NAME = "ProfiledVerifier";
 const GENERATED = ".<generated>";
 const DEBUG_FN = process.env.GAS_PROFILE_DEBUG;
+/** With GAS_PROFILE_DEBUG_OUT=<dir>: the runtime code holding that function (`<Library>.hex`) and every pc's count (`pcs.txt`). */
+const DEBUG_OUT = process.env.GAS_PROFILE_DEBUG_OUT;
 const ENTRY = ".<entry>";
 const CALL_OPS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
 /** Gas of the precompiles by address (EIP-1108 / EIP-7883 prices are read from the trace, not assumed). */
@@ -58,12 +61,62 @@ interface StructLog {
   stack?: string[];
 }
 
+/** Memory's price for `bytes` of it (the yellow paper's C_mem: 3 gas a word plus words² / 512). */
+function memoryCost(bytes: number): number {
+  const words = Math.ceil(bytes / 32);
+  return 3 * words + Math.floor((words * words) / 512);
+}
+
 /** Without the stack in the trace: the precompile a call's cost points to (warm call + the precompile's price). */
 function precompileByCost(cost: number): string | undefined {
   if (cost === 250) return "ecAdd";
   if (cost === 6100) return "ecMul";
   if (cost >= 45_100 && (cost - 45_100) % 34_000 === 0) return "pairing";
   return "modexp";
+}
+
+/** A trace's stack entry (hex, with or without 0x) as a number. */
+function stackWord(entry: string): bigint {
+  return BigInt(entry.startsWith("0x") ? entry : `0x${entry}`);
+}
+
+/** The end (exclusive, bytes) of the memory an opcode touches, read from its stack (last entry = top); 0 if none. */
+function memoryEnd(op: string, stack: string[]): number {
+  const at = (k: number) => Number(stackWord(stack[stack.length - 1 - k]));
+  const range = (offset: number, length: number) => (length === 0 ? 0 : offset + length);
+  switch (op) {
+    case "MLOAD":
+    case "MSTORE":
+      return at(0) + 32;
+    case "MSTORE8":
+      return at(0) + 1;
+    case "MCOPY":
+      return range(Math.max(at(0), at(1)), at(2));
+    case "CALLDATACOPY":
+    case "CODECOPY":
+    case "RETURNDATACOPY":
+      return range(at(0), at(2));
+    case "EXTCODECOPY":
+      return range(at(1), at(3));
+    case "KECCAK256":
+    case "SHA3":
+    case "RETURN":
+    case "REVERT":
+    case "LOG0":
+    case "LOG1":
+    case "LOG2":
+    case "LOG3":
+    case "LOG4":
+      return range(at(0), at(1));
+    case "CALL":
+    case "CALLCODE":
+      return Math.max(range(at(3), at(4)), range(at(5), at(6)));
+    case "DELEGATECALL":
+    case "STATICCALL":
+      return Math.max(range(at(2), at(3)), range(at(4), at(5)));
+    default:
+      return 0;
+  }
 }
 
 function arg(name: string): string | undefined {
@@ -195,6 +248,11 @@ interface Profile {
   debugPcs: Map<string, number>;
   /** Per called library function (a DELEGATECALL frame): calls, gas in all, gas of the frame's entry. */
   frames: Map<string, { count: number; total: number; entry: number }>;
+  /** Memory expansion gas per innermost function (part of its self gas), with `--memory` (the trace's stacks give each
+   *  opcode's memory range). */
+  memory: Map<string, number>;
+  /** Largest memory of any frame, in bytes. */
+  peakMemory: number;
 }
 
 /** The code a frame that starts at step `i` runs: the candidate whose bytes agree with the frame's first steps. */
@@ -212,7 +270,7 @@ function frameCode(logs: StructLog[], i: number, candidates: CodeMap[]): CodeMap
 
 function profileTrace(logs: StructLog[], candidates: CodeMap[]): Profile {
   const maps: (CodeMap | undefined)[] = [];
-  const p: Profile = { inclusive: new Map(), self: new Map(), children: new Map(), precompiles: new Map(), execution: 0, frames: new Map(), steps: new Map(), debugPcs: new Map() };
+  const p: Profile = { inclusive: new Map(), self: new Map(), children: new Map(), precompiles: new Map(), execution: 0, frames: new Map(), steps: new Map(), debugPcs: new Map(), memory: new Map(), peakMemory: 0 };
   let pcNow = 0;
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   // The global call stack of functions; frames[d] = stack length when depth d began.
@@ -249,9 +307,14 @@ function profileTrace(logs: StructLog[], candidates: CodeMap[]): Profile {
   };
   // Pending calls that entered a deeper frame: [step index, gas attributed inside].
   const pending: { index: number; inside: number }[] = [];
+  // With the stack in the trace: each frame's memory size in bytes, to price its expansions.
+  const memSize: number[] = [];
   for (let i = 0; i < logs.length; i++) {
     const log = logs[i];
-    if (i === 0 || log.depth > logs[i - 1].depth) maps[log.depth] = frameCode(logs, i, candidates);
+    if (i === 0 || log.depth > logs[i - 1].depth) {
+      maps[log.depth] = frameCode(logs, i, candidates);
+      memSize[log.depth] = 0;
+    }
     const map = maps[log.depth];
     const next = logs[i + 1];
     depthNow = log.depth;
@@ -260,6 +323,17 @@ function profileTrace(logs: StructLog[], candidates: CodeMap[]): Profile {
     while (frameBase.length < log.depth) frameBase.push(stack.length);
     // A frame's root is its entry (the dispatcher), named after the code it runs.
     if (stack.length === frameBase[log.depth - 1]) stack.push(`${map ? (map.fn.get(log.pc) ?? "?").split(".")[0] : `depth${log.depth}`}.<entry>`);
+    if (log.stack) {
+      const end = memoryEnd(log.op, log.stack);
+      const size = memSize[log.depth] ?? 0;
+      if (end > size) {
+        const grown = Math.ceil(end / 32) * 32;
+        memSize[log.depth] = grown;
+        if (grown > p.peakMemory) p.peakMemory = grown;
+        const owner = [...stack].reverse().find((n) => !n.endsWith(GENERATED)) ?? "?";
+        add(p.memory, owner, memoryCost(grown) - memoryCost(size));
+      }
+    }
     let cost: number;
     if (next && next.depth > log.depth) {
       pending.push({ index: i, inside: 0 });
@@ -267,7 +341,7 @@ function profileTrace(logs: StructLog[], candidates: CodeMap[]): Profile {
     } else if (next && next.depth === log.depth) cost = log.gas - next.gas;
     else cost = log.gasCost;
     if (CALL_OPS.has(log.op)) {
-      const name = log.stack && log.stack.length >= 2 ? PRECOMPILES[Number(BigInt(log.stack[log.stack.length - 2]))] : precompileByCost(cost);
+      const name = log.stack && log.stack.length >= 2 ? PRECOMPILES[Number(stackWord(log.stack[log.stack.length - 2]))] : precompileByCost(cost);
       if (name) {
         const e = p.precompiles.get(name) ?? { count: 0, gas: 0 };
         e.count++;
@@ -375,6 +449,7 @@ async function main(): Promise<void> {
       libraries[name] = (await send({ data: linkBytecode(`0x${unit.evm.bytecode.object}`, unit.evm.bytecode.linkReferences, libraries) })).address!;
       const code = (await provider.request({ method: "eth_getCode", params: [libraries[name], "latest"] })) as string;
       codeMaps.push(codeMap(code, unit.evm.deployedBytecode.sourceMap, ranges, name));
+      if (DEBUG_OUT && DEBUG_FN && [...codeMaps[codeMaps.length - 1].fn.values()].includes(DEBUG_FN)) writeFileSync(join(DEBUG_OUT, `${name}.hex`), code);
     };
     const main = build.byName.get(CONTRACT_NAME)!;
     for (const byName of Object.values(main.evm.bytecode.linkReferences)) for (const dep of Object.keys(byName)) await deploy(dep);
@@ -387,7 +462,7 @@ async function main(): Promise<void> {
       args: [toHex(proved.statement.input), toHex(proved.statement.output), proved.statement.prover, toHex(proved.proof)],
     });
     const tx = await send({ to: verifier, data });
-    const trace = (await provider.request({ method: "debug_traceTransaction", params: [tx.hash, { disableMemory: true, disableStorage: true, disableStack: true }] })) as { structLogs: StructLog[] };
+    const trace = (await provider.request({ method: "debug_traceTransaction", params: [tx.hash, { disableMemory: true, disableStorage: true, disableStack: !process.argv.includes("--memory") }] })) as { structLogs: StructLog[] };
     stage("trace");
     const prof = profileTrace(trace.structLogs, codeMaps);
     const cost = calldataCost(Buffer.from(data.slice(2), "hex"));
@@ -425,6 +500,12 @@ async function main(): Promise<void> {
     const roots = [...prof.inclusive].filter(([n]) => n.endsWith("ModelVerifier.verify"));
     for (const [root] of roots) printTree(root, 0, new Set());
     if (DEBUG_FN) console.log([...prof.debugPcs].sort((a, b) => b[1] - a[1]).slice(0, 60));
+    if (DEBUG_FN && DEBUG_OUT) writeFileSync(join(DEBUG_OUT, "pcs.txt"), [...prof.debugPcs].map(([k, n]) => `${k.split(":")[1]} ${n}\n`).join(""));
+    if (prof.memory.size) {
+      const total = [...prof.memory.values()].reduce((a, b) => a + b, 0);
+      console.log(`\nmemory expansion (part of the self gas below): ${total.toLocaleString("en-US")} in all, largest frame ${prof.peakMemory.toLocaleString("en-US")} bytes`);
+      for (const [name, gas] of [...prof.memory].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${fmt(gas)}  ${name}`);
+    }
     console.log(`\nself gas, top ${top}:`);
     for (const [name, gas] of [...prof.self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${fmt(gas)}  ${name} (${prof.steps.get(name) ?? 0} opcodes)`);
   } finally {

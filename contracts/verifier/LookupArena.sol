@@ -101,7 +101,8 @@ library LookupArena {
     /// @notice The zero-check's final equation fails.
     error ArenaZeroCheck();
 
-    /// @dev Everything the steps share, in memory (keeps the stack shallow without via-IR).
+    /// @notice What {check} derived and read (k, T, A, the stream positions, the challenges, ρ), for
+    /// {writeClaims}; in memory, which also keeps the stack shallow without via-IR.
     struct Ctx {
         uint256 k;
         uint256 tables;
@@ -127,10 +128,23 @@ library LookupArena {
         pure
         returns (Claims memory out)
     {
+        Ctx memory s;
+        (out, s) = check(state, shape, proof, offset);
+        if (s.k != 0) _claims(out, shape, s);
+    }
+
+    /// @notice {verify}'s checks and transcript without building the claims' arrays: `out` holds the state,
+    /// `next`, the commitments and ρ; the claims stay in the stream, where {writeClaims} reads them from (`s`).
+    /// Why: a caller that places the claims in its own buffer ({ModelVerifierPcs.arena}) writes them once.
+    function check(bytes32 state, Shape memory shape, bytes calldata proof, uint256 offset)
+        internal
+        pure
+        returns (Claims memory out, Ctx memory s)
+    {
         out.state = state;
         out.next = offset;
-        if (shape.columns.length == 0) return out;
-        Ctx memory s = _context(shape);
+        if (shape.columns.length == 0) return (out, s);
+        s = _context(shape);
         uint256 words = COMMITMENT_WORDS + DEGREE * shape.numVars + s.evalWords;
         if (offset > proof.length || proof.length - offset < words * 32) {
             revert ArenaProofTruncated(offset, words * 32, proof.length);
@@ -162,7 +176,31 @@ library LookupArena {
         out.state = state;
         out.next = offset + words * 32;
         out.point = s.point;
-        _claims(out, shape, s);
+    }
+
+    /// @notice Words of the opening records {writeClaims} writes: per column (3 + hVars), per table (3 + hVars)
+    /// and (3 + mVars); 0 for a skipped arena.
+    function recordWords(Shape memory shape, Ctx memory s) internal pure returns (uint256) {
+        if (s.k == 0) return 0;
+        return (s.k + s.tables) * (3 + shape.hVars) + s.tables * (3 + shape.mVars);
+    }
+
+    /// @notice Words of the witness columns' values (Σ_i a_i) and of the external table columns' values.
+    function valueWords(Ctx memory s) internal pure returns (uint256 columnWords, uint256 tableWords) {
+        if (s.k == 0) return (0, 0);
+        return (s.evalWords - s.k - 2 * s.tables - s.externalWords, s.externalWords);
+    }
+
+    /// @notice Writes the claims of a checked arena ({check}) at memory addresses: the opening records at `rec`
+    /// ({recordWords} words; M named `polyM`, H `polyM` + 1), the witness columns' values at `val` and the
+    /// external table columns' values at `tableVal` ({valueWords}). Nothing for a skipped arena.
+    function writeClaims(Shape memory shape, Ctx memory s, uint256 rec, uint256 val, uint256 tableVal, uint256 polyM)
+        internal
+        pure
+    {
+        if (s.k == 0) return;
+        (uint256 recAfter, uint256 ptr) = _columnClaims(shape, s, rec, val, polyM + 1);
+        _tableClaims(shape, s, recAfter, tableVal, ptr, polyM);
     }
 
     /// @dev Validates the shape and derives k, T, A and the number of evaluation words Σ(1 + a_i) + Σ(2 + e_t).
@@ -251,39 +289,33 @@ library LookupArena {
     /// @dev Every witness column: a known table, at most MAX_COLUMN_VARS variables, a slot that fits H. Returns
     /// max n_i and Σ_i (1 + a_i).
     function _checkColumns(Shape memory shape) private pure returns (uint256 maxVars, uint256 words) {
-        uint256 bad;
-        uint256 code;
+        uint256 bad = type(uint256).max;
         assembly ("memory-safe") {
             let tables := mload(add(shape, 0x60))
-            let columns := mload(add(shape, 0x80))
             let hVars := mload(add(shape, 0x40))
-            for { let i := 0 } lt(i, mload(columns)) { i := add(i, 1) } {
-                let column := mload(add(columns, shl(5, add(i, 1))))
+            let columns := mload(add(shape, 0x80))
+            let end := add(columns, shl(5, add(mload(columns), 1)))
+            for { let at := add(columns, 0x20) } lt(at, end) { at := add(at, 0x20) } {
+                let column := mload(at)
                 let t := mload(column)
                 let n := mload(add(column, 0x20))
-                bad := i
-                if iszero(lt(t, mload(tables))) {
-                    code := 1
-                    break
-                }
-                if gt(n, MAX_COLUMN_VARS) {
-                    code := 2
-                    break
-                }
-                let free := sub(hVars, n)
-                if or(gt(n, hVars), or(gt(free, 255), shr(free, mload(add(column, 0x40))))) {
-                    code := 3
+                // One test per column (the cold path below names the error): a known table, at most
+                // MAX_COLUMN_VARS variables, a slot index below 2^(hVars − n).
+                if or(
+                    or(iszero(lt(t, mload(tables))), gt(n, MAX_COLUMN_VARS)),
+                    or(gt(n, hVars), or(gt(sub(hVars, n), 255), shr(sub(hVars, n), mload(add(column, 0x40)))))
+                ) {
+                    bad := sub(shr(5, sub(at, columns)), 1)
                     break
                 }
                 if gt(n, maxVars) { maxVars := n }
-                let arity := shr(1, mload(mload(add(mload(add(tables, shl(5, add(t, 1)))), 0x20))))
-                words := add(words, add(arity, 1))
+                words := add(words, add(shr(1, mload(mload(add(mload(add(tables, shl(5, add(t, 1)))), 0x20)))), 1))
             }
         }
-        if (code == 0) return (maxVars, words);
+        if (bad == type(uint256).max) return (maxVars, words);
         Column memory column = shape.columns[bad];
-        if (code == 1) revert ArenaColumnTable(bad, column.table);
-        if (code == 2) revert ArenaColumnVars(bad, column.numVars);
+        if (column.table >= shape.tables.length) revert ArenaColumnTable(bad, column.table);
+        if (column.numVars > MAX_COLUMN_VARS) revert ArenaColumnVars(bad, column.numVars);
         _checkSlot(POLY_H, column.hSlot, column.numVars, shape.hVars);
     }
 
@@ -370,24 +402,28 @@ library LookupArena {
         ptr = s.evalsPtr;
         gammaPow = 1;
         assembly ("memory-safe") {
-            for { let i := 0 } lt(i, mload(mload(add(shape, 0x80)))) { i := add(i, 1) } {
+            let end := add(mload(add(shape, 0x80)), shl(5, add(mload(mload(add(shape, 0x80))), 1)))
+            for { let at := add(mload(add(shape, 0x80)), 0x20) } lt(at, end) { at := add(at, 0x20) } {
+                // the modulus on the stack once per column (a literal is re-loaded by CODECOPY at every use)
                 let r := R_MODULUS
-                let column := mload(add(mload(add(shape, 0x80)), shl(5, add(i, 1))))
-                let t := mload(column)
-                let arity := shr(1, mload(mload(add(mload(add(mload(add(shape, 0x60)), shl(5, add(t, 1)))), 0x20))))
-                let f := 0
+                let column := mload(at)
+                ls := addmod(ls, mulmod(shl(mload(add(column, 0x20)), 1), calldataload(ptr), r), r)
+                // F = α − (tag·t + Σ_c β^c f_{i,c}): the column's values follow h_i at ptr; its arity is its
+                // table's (kind, lo) words / 2 (shape.tables at 0x60). `column` then holds its last value's
+                // position (no stack slot left for another name).
+                let f := mulmod(tag, mload(column), r)
                 let betaPow := 1
-                for { let c := 0 } lt(c, arity) { c := add(c, 1) } {
-                    f := addmod(f, mulmod(betaPow, calldataload(add(ptr, shl(5, add(c, 1)))), r), r)
+                column := add(
+                    ptr, shl(5, shr(1, mload(mload(add(mload(add(mload(add(shape, 0x60)), shl(5, add(mload(column), 1)))), 0x20)))))
+                )
+                for { let q := add(ptr, 0x20) } iszero(gt(q, column)) { q := add(q, 0x20) } {
+                    f := addmod(f, mulmod(betaPow, calldataload(q), r), r)
                     betaPow := mulmod(betaPow, mload(add(s, 0xe0)), r)
                 }
-                f := addmod(mulmod(tag, t, r), f, r)
-                let h := calldataload(ptr)
-                let term := mulmod(h, addmod(mload(add(s, 0xc0)), sub(r, f), r), r)
-                tauPart := addmod(tauPart, mulmod(gammaPow, term, r), r)
-                ls := addmod(ls, mulmod(shl(mload(add(column, 0x20)), 1), h, r), r)
+                f := mulmod(calldataload(ptr), addmod(mload(add(s, 0xc0)), sub(r, f), r), r)
+                tauPart := addmod(tauPart, mulmod(gammaPow, f, r), r)
                 gammaPow := mulmod(gammaPow, mload(add(s, 0x100)), r)
-                ptr := add(ptr, shl(5, add(arity, 1)))
+                ptr := add(column, 0x20)
             }
         }
     }
@@ -458,79 +494,92 @@ library LookupArena {
         }
     }
 
-    /// @dev The claims: witness values (copied from calldata), external table values and the opening records on M
-    /// and H (per column h_i on H; per table g_t on H, m_t on M).
+    /// @dev The claims as {Claims}' arrays: witness values (copied from calldata), external table values and the
+    /// opening records on M (poly 0) and H (poly 1).
     function _claims(Claims memory out, Shape memory shape, Ctx memory s) private pure {
-        out.columnValues = new uint256[](s.evalWords - s.k - 2 * s.tables - s.externalWords);
-        out.tableColumnValues = new uint256[](s.externalWords);
-        out.openings = new uint256[]((s.k + s.tables) * (3 + shape.hVars) + s.tables * (3 + shape.mVars));
-        (uint256 at, uint256 ptr) = _columnClaims(out, shape, s);
-        _tableClaims(out, shape, s, at, ptr);
-    }
-
-    /// @dev Per witness column: its h_i record on H and its component values (copied from the stream); returns the
-    /// record and stream positions after them.
-    function _columnClaims(Claims memory out, Shape memory shape, Ctx memory s)
-        private
-        pure
-        returns (uint256 at, uint256 ptr)
-    {
-        ptr = s.evalsPtr;
+        (uint256 columnWords, uint256 tableWords) = valueWords(s);
+        out.columnValues = new uint256[](columnWords);
+        out.tableColumnValues = new uint256[](tableWords);
+        out.openings = new uint256[](recordWords(shape, s));
         uint256[] memory records = out.openings;
         uint256[] memory values = out.columnValues;
-        uint256[] memory point = s.point;
-        uint256 hVars = shape.hVars;
+        uint256[] memory tableValues = out.tableColumnValues;
+        uint256 rec;
+        uint256 val;
+        uint256 tableVal;
         assembly ("memory-safe") {
-            let rec := add(records, 0x20)
-            let val := add(values, 0x20)
-            let columns := mload(add(shape, 0x80))
-            for { let i := 0 } lt(i, mload(columns)) { i := add(i, 1) } {
-                let column := mload(add(columns, shl(5, add(i, 1))))
-                let n := mload(add(column, 0x20))
-                let table := mload(add(mload(add(shape, 0x60)), shl(5, add(mload(column), 1))))
-                let arity := shr(1, mload(mload(add(table, 0x20))))
-                // (POLY_H, hVars, ρ_<n, bits of the slot, h_i)
-                mstore(rec, POLY_H)
-                mstore(add(rec, 0x20), hVars)
-                mcopy(add(rec, 0x40), add(point, 0x20), shl(5, n))
-                let slot := mload(add(column, 0x40))
-                for { let j := n } lt(j, hVars) { j := add(j, 1) } {
-                    mstore(add(rec, shl(5, add(j, 2))), and(shr(sub(j, n), slot), 1))
-                }
-                mstore(add(rec, shl(5, add(hVars, 2))), calldataload(ptr))
-                rec := add(rec, shl(5, add(hVars, 3)))
-                calldatacopy(val, add(ptr, 0x20), shl(5, arity))
-                val := add(val, shl(5, arity))
-                ptr := add(ptr, shl(5, add(arity, 1)))
-            }
-            at := shr(5, sub(rec, add(records, 0x20)))
+            rec := add(records, 0x20)
+            val := add(values, 0x20)
+            tableVal := add(tableValues, 0x20)
         }
+        writeClaims(shape, s, rec, val, tableVal, POLY_M);
     }
 
-    /// @dev Per table: its g_t record on H, its m_t record on M and its external columns' values.
-    function _tableClaims(Claims memory out, Shape memory shape, Ctx memory s, uint256 at, uint256 ptr) private pure {
-        uint256[] memory records = out.openings;
-        uint256[] memory values = out.tableColumnValues;
+    /// @dev Per witness column: its h_i record (polyH, hVars, ρ_<n, bits of the slot, h_i) at `rec` and its
+    /// component values (copied from the stream) at `val`; returns the record and stream positions after them.
+    function _columnClaims(Shape memory shape, Ctx memory s, uint256 rec, uint256 val, uint256 polyH)
+        private
+        pure
+        returns (uint256, uint256 ptr)
+    {
+        ptr = s.evalsPtr;
+        uint256 hVars = shape.hVars;
+        assembly ("memory-safe") {
+            // ρ at 0x140 of `s` (the Ctx field order); shape.tables at 0x60, shape.columns at 0x80.
+            let rho := add(mload(add(s, 0x140)), 0x20)
+            let tables := mload(add(shape, 0x60))
+            let end := add(mload(add(shape, 0x80)), shl(5, add(mload(mload(add(shape, 0x80))), 1)))
+            for { let at := add(mload(add(shape, 0x80)), 0x20) } lt(at, end) { at := add(at, 0x20) } {
+                let column := mload(at)
+                let n := mload(add(column, 0x20))
+                mstore(rec, polyH)
+                mstore(add(rec, 0x20), hVars)
+                mcopy(add(rec, 0x40), rho, shl(5, n))
+                // The slot's selector bits, least significant first (a pointer loop).
+                let slot := mload(add(column, 0x40))
+                let last := add(rec, shl(5, add(hVars, 2)))
+                for { let q := add(rec, shl(5, add(n, 2))) } lt(q, last) { q := add(q, 0x20) } {
+                    mstore(q, and(slot, 1))
+                    slot := shr(1, slot)
+                }
+                mstore(last, calldataload(ptr))
+                rec := add(last, 0x20)
+                // the component values: arity = the column's table's (kind, lo) words / 2
+                n := shl(5, shr(1, mload(mload(add(mload(add(tables, shl(5, add(mload(column), 1)))), 0x20)))))
+                calldatacopy(val, add(ptr, 0x20), n)
+                val := add(val, n)
+                ptr := add(ptr, add(n, 0x20))
+            }
+        }
+        return (rec, ptr);
+    }
+
+    /// @dev Per table: its g_t record on H (`polyM` + 1), its m_t record on M (`polyM`) at `rec`, and its external
+    /// columns' values at `val`.
+    function _tableClaims(Shape memory shape, Ctx memory s, uint256 rec, uint256 val, uint256 ptr, uint256 polyM)
+        private
+        pure
+    {
         uint256[] memory point = s.point;
         assembly ("memory-safe") {
-            let rec := add(add(records, 0x20), shl(5, at))
-            let val := add(values, 0x20)
             let tables := mload(add(shape, 0x60))
             for { let t := 0 } lt(t, mload(tables)) { t := add(t, 1) } {
                 let table := mload(add(tables, shl(5, add(t, 1))))
                 let n := mload(table)
-                // (POLY_H, hVars, ρ_<n, bits of hSlot, g_t) then (POLY_M, mVars, ρ_<n, bits of mSlot, m_t)
+                // (polyM + 1, hVars, ρ_<n, bits of hSlot, g_t) then (polyM, mVars, ρ_<n, bits of mSlot, m_t)
                 for { let which := 0 } lt(which, 2) { which := add(which, 1) } {
                     let polyVars := mload(add(shape, sub(0x40, shl(5, which))))
                     let slot := mload(add(table, sub(0x60, shl(5, which))))
-                    mstore(rec, sub(POLY_H, which))
+                    mstore(rec, sub(add(polyM, 1), which))
                     mstore(add(rec, 0x20), polyVars)
                     mcopy(add(rec, 0x40), add(point, 0x20), shl(5, n))
-                    for { let j := n } lt(j, polyVars) { j := add(j, 1) } {
-                        mstore(add(rec, shl(5, add(j, 2))), and(shr(sub(j, n), slot), 1))
+                    let last := add(rec, shl(5, add(polyVars, 2)))
+                    for { let q := add(rec, shl(5, add(n, 2))) } lt(q, last) { q := add(q, 0x20) } {
+                        mstore(q, and(slot, 1))
+                        slot := shr(1, slot)
                     }
-                    mstore(add(rec, shl(5, add(polyVars, 2))), calldataload(add(ptr, shl(5, which))))
-                    rec := add(rec, shl(5, add(polyVars, 3)))
+                    mstore(last, calldataload(add(ptr, shl(5, which))))
+                    rec := add(last, 0x20)
                 }
                 ptr := add(ptr, 0x40)
                 let cols := mload(add(table, 0x20))

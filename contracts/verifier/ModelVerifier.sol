@@ -72,7 +72,7 @@ library ModelVerifier {
             cs.words[2 * cs.count + 1] = ay;
             ++cs.count;
         }
-        if (Program.u8(m.r) != 0) _arena(m, cs, proof);
+        if (Program.u8(m.r) != 0) _arena(m, cs);
         ModelVerifierOps.runAll(m);
         ClaimBook.checkEmpty(m.book);
         uint256[] memory words = new uint256[](POINT_WORDS * cs.count);
@@ -157,41 +157,104 @@ library ModelVerifier {
         }
     }
 
+    /// @dev The selector of ModelVerifierPcs.arena(bytes32,bytes,bytes,uint256,uint256), called by hand in {_arena}
+    /// (the model test checks it against the ABI).
+    uint256 internal constant ARENA_SELECTOR = 0x4578a6aa;
+
     /// @dev The arena (LookupArena.sol) on its shape from the program; its openings on M and H become records,
     /// its claims on external table columns openings of W, its witness-column claims are kept for the steps.
-    /// The outcome comes packed as words (ModelVerifierPcs._packArena) and its arrays are used in place.
-    function _arena(Machine.State memory m, Commitments memory cs, bytes calldata proof) private view {
-        // The arena's section of the program: u32 length, then its shape (decoded by ModelVerifierPcs).
-        uint256 length = Program.u32(m.r);
-        uint256 from = Program.skip(m.r, length);
-        bytes memory section = new bytes(length);
-        assembly ("memory-safe") {
-            mcopy(add(section, 0x20), from, length)
-        }
-        bytes memory packed = ModelVerifierPcs.arena(m.s.state, section, proof, m.s.cursor - m.s.start);
-        uint256 at;
-        assembly ("memory-safe") {
-            at := add(packed, 0x20)
-        }
-        m.s.state = bytes32(Machine.wordAt(at, 0));
-        m.s.cursor = m.s.start + Machine.wordAt(at, 1);
-        uint256 polyM = cs.count;
-        for (uint256 i; i < 4; ++i) cs.words[2 * cs.count + i] = Machine.wordAt(at, 2 + i);
-        cs.count += 2;
+    /// The call is encoded by hand (STATICCALL: a library's view function may be called directly) and its outcome (ModelVerifierPcs._packArena: header, records, arrays) is
+    /// copied from the return data once: the records straight into the book's record buffer, the arrays into
+    /// fresh memory where they are used in place ({Machine.arrayAt}). Why: memory is priced quadratically and
+    /// this frame's is the largest; the ABI coder would copy the outcome twice more.
+    function _arena(Machine.State memory m, Commitments memory cs) private view {
+        (uint256 recordCount, uint256 recordWords) = _arenaCall(m, cs);
+        uint256 at = _arenaCopy(m.book, recordCount, recordWords);
         uint256[] memory tableValues;
-        uint256[] memory openings;
         uint256[] memory tables;
-        (m.arenaPoint, at) = Machine.arrayAt(at + 6 * 32);
+        (m.arenaPoint, at) = Machine.arrayAt(at);
         (m.columnValues, at) = Machine.arrayAt(at);
         (tableValues, at) = Machine.arrayAt(at);
-        (openings, at) = Machine.arrayAt(at);
         (m.columnVars, at) = Machine.arrayAt(at);
         (m.columnOffset, at) = Machine.arrayAt(at);
         (tables,) = Machine.arrayAt(at);
-        // Openings: records (poly 0 = M, 1 = H, n, point, value), renamed to the batch indices.
-        at = 0;
-        while (at < openings.length) at = ClaimBook.appendRecord(m.book, openings, at, polyM + openings[at]);
         _tableColumns(m, tables, tableValues);
+    }
+
+    /// @dev ModelVerifierPcs.arena(state, section, proof, offset, polyM) encoded at the free pointer (scratch:
+    /// selector, state, the two byte-string offsets, offset, polyM, then the section from program memory and the
+    /// whole proof); the stream moves to the returned state and cursor, M and H join the commitments. Returns the
+    /// number of opening records and their words (still in the return data).
+    function _arenaCall(Machine.State memory m, Commitments memory cs)
+        private
+        view
+        returns (uint256 recordCount, uint256 recordWords)
+    {
+        // The arena's section of the program: u32 length, then its shape (decoded by ModelVerifierPcs).
+        uint256 length = Program.u32(m.r);
+        uint256 from = Program.skip(m.r, length);
+        uint256 polyM = cs.count;
+        uint256[] memory words = cs.words;
+        ProofStream.Stream memory s = m.s;
+        address lib = address(ModelVerifierPcs);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let padded := and(add(length, 31), not(31))
+            let start := mload(add(s, 0x60))
+            mstore(ptr, shl(224, ARENA_SELECTOR))
+            mstore(add(ptr, 0x04), mload(s))
+            mstore(add(ptr, 0x24), 0xa0)
+            mstore(add(ptr, 0x44), add(0xc0, padded))
+            mstore(add(ptr, 0x64), sub(mload(add(s, 0x20)), start))
+            mstore(add(ptr, 0x84), polyM)
+            mstore(add(ptr, 0xa4), length)
+            mcopy(add(ptr, 0xc4), from, length)
+            let at := add(add(ptr, 0xc4), padded)
+            length := sub(mload(add(s, 0x40)), start)
+            mstore(at, length)
+            calldatacopy(add(at, 0x20), start, length)
+            at := add(add(at, 0x20), and(add(length, 31), not(31)))
+            if iszero(staticcall(gas(), lib, ptr, sub(at, ptr), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            // The returned bytes' words start at 0x40: state, next, M.x, M.y, H.x, H.y, records, record words.
+            returndatacopy(ptr, 0x40, 0x100)
+            mstore(s, mload(ptr))
+            mstore(add(s, 0x20), add(start, mload(add(ptr, 0x20))))
+            mcopy(add(words, shl(5, add(shl(1, polyM), 1))), add(ptr, 0x40), 0x80)
+            recordCount := mload(add(ptr, 0xc0))
+            recordWords := mload(add(ptr, 0xe0))
+        }
+        cs.count += 2;
+    }
+
+    /// @dev Copies the arena's records from the return data to the end of the book's records (growing the buffer
+    /// if the program's capacity is short) and its arrays to fresh memory; returns the arrays' address.
+    function _arenaCopy(ClaimBook.Book memory book, uint256 recordCount, uint256 recordWords)
+        private
+        pure
+        returns (uint256 arrays)
+    {
+        uint256 used = book.words;
+        uint256[] memory records = book.records;
+        if (used + recordWords > records.length) {
+            uint256[] memory grown = new uint256[](used + recordWords);
+            assembly ("memory-safe") {
+                mcopy(add(grown, 0x20), add(records, 0x20), shl(5, used))
+            }
+            book.records = records = grown;
+        }
+        book.words = used + recordWords;
+        book.count += recordCount;
+        assembly ("memory-safe") {
+            // Return data: offset, length, the 8 header words (0x40 … 0x140), the records, the arrays.
+            let skip := add(0x140, shl(5, recordWords))
+            returndatacopy(add(add(records, 0x20), shl(5, used)), 0x140, shl(5, recordWords))
+            arrays := mload(0x40)
+            returndatacopy(arrays, skip, sub(returndatasize(), skip))
+            mstore(0x40, add(arrays, sub(returndatasize(), skip)))
+        }
     }
 
     /// @dev External table columns → W at their slots (u16 slot per column; 0xffff for a range column).

@@ -15,6 +15,7 @@ import {Extension} from "./layers/Extension.sol";
 import {ModelVerifierSteps} from "./ModelVerifierSteps.sol";
 import {ModelVerifierAttention} from "./ModelVerifierAttention.sol";
 import {ModelVerifierLlm} from "./ModelVerifierLlm.sol";
+import {ModelVerifierExact} from "./ModelVerifierExact.sol";
 
 /// @title ModelVerifierOps — the instructions of a model verifier program after the arena
 /// @notice Each instruction is one step of `executePlan` (src/prover/graph/, docs/verifier-gen.md), in transcript
@@ -59,6 +60,7 @@ library ModelVerifierOps {
     uint256 internal constant OP_EXT_STEPS = 0x30;
     uint256 internal constant OP_EXT_ATTENTION = 0x31;
     uint256 internal constant OP_EXT_LLM = 0x32;
+    uint256 internal constant OP_EXT_EXACT = 0x33;
 
     /// @notice The program names an unknown instruction (a generator bug).
     error ProgramOpUnknown(uint256 op);
@@ -91,6 +93,7 @@ library ModelVerifierOps {
                 m.regs = Extension.invoke(address(ModelVerifierAttention), m.s, m.r, m.regs);
             }
             else if (op == OP_EXT_LLM) m.regs = Extension.invoke(address(ModelVerifierLlm), m.s, m.r, m.regs);
+            else if (op == OP_EXT_EXACT) m.regs = Extension.invoke(address(ModelVerifierExact), m.s, m.r, m.regs);
             else if (op == OP_ARENA) _arena(m);
             else revert ProgramOpUnknown(op);
         }

@@ -15,50 +15,81 @@ import {PublicTensor} from "./layers/PublicTensor.sol";
 /// byte offset), so the bytes are simply passed again. The arena and the opening continue the caller's
 /// transcript and report where the stream continues.
 library ModelVerifierPcs {
-    /// @dev {_packArena}: words before the arrays (state, next, 4 commitment words) and the number of arrays.
-    uint256 private constant ARENA_FIXED_WORDS = 6;
-    uint256 private constant ARENA_ARRAYS = 7;
+    /// @dev {arena}'s outcome: the header words (state, next, the 4 commitment words of M and H, the number of
+    /// opening records and their words), then the records, then the arrays (ρ, column values, external table
+    /// column values, per column its variables, per column the offset of its values, the tables).
+    uint256 internal constant ARENA_HEADER_WORDS = 8;
+    uint256 private constant ARENA_ARRAYS = 6;
+    /// @dev The ABI head of a returned `bytes`: its offset word and its length word.
+    uint256 private constant BYTES_HEAD_WORDS = 2;
 
     /// @notice LookupArena.verify on the proof's bytes from `offset` (a byte offset into `proof`), for the shape
-    /// encoded in `section` (the arena section of the model's program).
-    /// @return The arena's outcome packed as words ({_packArena}), for the caller to view in place.
-    function arena(bytes32 state, bytes memory section, bytes calldata proof, uint256 offset)
+    /// encoded in `section` (the arena section of the model's program); its M/H opening records name M as batch
+    /// polynomial `polyM` and H as `polyM` + 1.
+    /// @return The arena's outcome as words ({_packArena}), for the caller to copy where it needs them.
+    function arena(bytes32 state, bytes memory section, bytes calldata proof, uint256 offset, uint256 polyM)
         public
         view
         returns (bytes memory)
     {
-        Program.Reader memory r = Program.reader(section);
-        LookupArena.Shape memory shape = _arenaShape(r);
-        Program.finish(r);
-        return _packArena(LookupArena.verify(state, shape, proof, offset), shape);
+        LookupArena.Shape memory shape = _arenaShape(section);
+        (LookupArena.Claims memory c, LookupArena.Ctx memory s) = LookupArena.check(state, shape, proof, offset);
+        uint256[] memory w = _packArena(c, s, shape, polyM);
+        assembly ("memory-safe") {
+            // w's words are already the ABI encoding of a `bytes` (offset, length, data): returned where they lie.
+            return(add(w, 0x20), shl(5, mload(w)))
+        }
     }
 
-    /// @dev The arena's claims and what the interpreter needs of the shape, as 32-byte words: state, next, the 4
-    /// commitment words (M, H), then arrays as [length, items…] — ρ, the column values, the external table
-    /// column values, the opening records (poly 0 = M, 1 = H, n, point, value), per witness column its
-    /// variables, per witness column the offset of its values, and per table (variables, columns, column kinds).
-    /// Why: returned as `bytes` it costs one MCOPY and one RETURNDATACOPY, and the interpreter views each array
-    /// where it lies ({Machine.arrayAt}); the nested structs cost ~160k gas of ABI coding on a CNN.
-    function _packArena(LookupArena.Claims memory c, LookupArena.Shape memory shape)
+    /// @dev [0x20, byte length] ‖ header ‖ records ‖ arrays [length, items…] (see ARENA_HEADER_WORDS), the claims
+    /// written once, straight from the stream (LookupArena.writeClaims). Why: the interpreter copies the records
+    /// from the return data into its record buffer and the arrays into fresh memory, each once, and views the
+    /// arrays in place ({Machine.arrayAt}) — no ABI coder, no second copy in its (large, quadratically priced)
+    /// memory.
+    function _packArena(
+        LookupArena.Claims memory c,
+        LookupArena.Ctx memory s,
+        LookupArena.Shape memory shape,
+        uint256 polyM
+    ) private pure returns (uint256[] memory w) {
+        uint256 records = LookupArena.recordWords(shape, s);
+        (uint256 columnWords, uint256 tableValueWords) = LookupArena.valueWords(s);
+        uint256 tableWords;
+        for (uint256 t; t < shape.tables.length; ++t) tableWords += 2 + shape.tables[t].columns.length / 2;
+        w = new uint256[](
+            BYTES_HEAD_WORDS + ARENA_HEADER_WORDS + records + ARENA_ARRAYS + c.point.length + columnWords
+                + tableValueWords + 2 * shape.columns.length + tableWords
+        );
+        w[0] = 0x20;
+        w[1] = 32 * (w.length - BYTES_HEAD_WORDS);
+        w[2] = uint256(c.state);
+        w[3] = c.next;
+        for (uint256 i; i < 4; ++i) w[4 + i] = c.commitments[i];
+        w[8] = records == 0 ? 0 : s.k + 2 * s.tables;
+        w[9] = records;
+        uint256 at = BYTES_HEAD_WORDS + ARENA_HEADER_WORDS + records;
+        at = _putArray(w, at, c.point);
+        w[at] = columnWords;
+        w[at + 1 + columnWords] = tableValueWords;
+        LookupArena.writeClaims(
+            shape,
+            s,
+            _addressOf(w, BYTES_HEAD_WORDS + ARENA_HEADER_WORDS),
+            _addressOf(w, at + 1),
+            _addressOf(w, at + 2 + columnWords),
+            polyM
+        );
+        _putShape(w, at + 2 + columnWords + tableValueWords, shape, tableWords);
+    }
+
+    /// @dev Per witness column its variables, per witness column the offset of its values, and per table
+    /// (variables, columns, column kinds), as arrays from word `at` of `w`.
+    function _putShape(uint256[] memory w, uint256 at, LookupArena.Shape memory shape, uint256 tableWords)
         private
         pure
-        returns (bytes memory)
     {
         uint256 k = shape.columns.length;
         LookupArena.Table[] memory tables = shape.tables;
-        uint256 tableWords;
-        for (uint256 t; t < tables.length; ++t) tableWords += 2 + tables[t].columns.length / 2;
-        uint256[] memory w = new uint256[](
-            ARENA_FIXED_WORDS + ARENA_ARRAYS + c.point.length + c.columnValues.length + c.tableColumnValues.length
-                + c.openings.length + 2 * k + tableWords
-        );
-        w[0] = uint256(c.state);
-        w[1] = c.next;
-        for (uint256 i; i < 4; ++i) w[2 + i] = c.commitments[i];
-        uint256 at = _putArray(w, ARENA_FIXED_WORDS, c.point);
-        at = _putArray(w, at, c.columnValues);
-        at = _putArray(w, at, c.tableColumnValues);
-        at = _putArray(w, at, c.openings);
         LookupArena.Column[] memory columns = shape.columns;
         // Memory layouts: a struct array holds pointers; Column = (table, numVars, hSlot), Table = (numVars,
         // columns pointer, mSlot, hSlot) and its columns array (length, (kind, lo) pairs).
@@ -91,7 +122,6 @@ library ModelVerifierPcs {
                 }
             }
         }
-        return ClaimBook.asBytes(w);
     }
 
     /// @dev Writes [a.length, a…] at word `at` of `w`; returns the word after it.
@@ -104,32 +134,74 @@ library ModelVerifierPcs {
         return at + 1 + n;
     }
 
-    /// @dev u8 N, u8 mVars, u8 hVars, u8 tables; per table u8 numVars, u8 columns, per column (u8 kind, word lo),
-    /// u32 mSlot, u32 hSlot; u16 columns; per column u8 table, u8 numVars, u32 hSlot.
-    function _arenaShape(Program.Reader memory r) private pure returns (LookupArena.Shape memory shape) {
-        shape.numVars = Program.u8(r);
-        shape.mVars = Program.u8(r);
-        shape.hVars = Program.u8(r);
-        shape.tables = new LookupArena.Table[](Program.u8(r));
-        for (uint256 t; t < shape.tables.length; ++t) {
-            LookupArena.Table memory table = shape.tables[t];
-            table.numVars = Program.u8(r);
-            table.columns = new uint256[](2 * Program.u8(r));
-            for (uint256 c; c < table.columns.length; c += 2) {
-                table.columns[c] = Program.u8(r);
-                table.columns[c + 1] = Program.word(r);
-            }
-            table.mSlot = Program.u32(r);
-            table.hSlot = Program.u32(r);
-        }
-        shape.columns = new LookupArena.Column[](Program.u16(r));
-        for (uint256 i; i < shape.columns.length; ++i) {
-            shape.columns[i].table = Program.u8(r);
-            shape.columns[i].numVars = Program.u8(r);
-            shape.columns[i].hSlot = Program.u32(r);
+    /// @dev The memory address of word `i` of `w`.
+    function _addressOf(uint256[] memory w, uint256 i) private pure returns (uint256 p) {
+        assembly ("memory-safe") {
+            p := add(w, shl(5, add(i, 1)))
         }
     }
 
+    /// @dev The shape from the program's arena section: u8 N, u8 mVars, u8 hVars, u8 tables; per table u8 numVars,
+    /// u8 columns, per column (u8 kind, word lo), u32 mSlot, u32 hSlot; u16 columns; per column u8 table, u8
+    /// numVars, u32 hSlot — decoded in one pass straight into the structs' memory layout (Shape = (numVars, mVars,
+    /// hVars, tables pointer, columns pointer); the arrays hold struct pointers). The section must be read
+    /// exactly (Program.finish); a malformed one reads past its end only into memory that is then refused.
+    function _arenaShape(bytes memory section) private pure returns (LookupArena.Shape memory shape) {
+        Program.Reader memory r = Program.reader(section);
+        uint256 p = r.ptr;
+        assembly ("memory-safe") {
+            let head := mload(p)
+            mstore(shape, byte(0, head))
+            mstore(add(shape, 0x20), byte(1, head))
+            mstore(add(shape, 0x40), byte(2, head))
+            let count := byte(3, head)
+            p := add(p, 4)
+            let free := mload(0x40)
+            let tables := free
+            mstore(tables, count)
+            free := add(tables, shl(5, add(count, 1)))
+            for { let t := 0 } lt(t, count) { t := add(t, 1) } {
+                // Table (numVars, columns pointer, mSlot, hSlot), then its (kind, lo) array.
+                let table := free
+                let kinds := byte(1, mload(p))
+                mstore(table, byte(0, mload(p)))
+                p := add(p, 2)
+                let pairs := add(table, 0x80)
+                mstore(add(table, 0x20), pairs)
+                mstore(pairs, shl(1, kinds))
+                free := add(pairs, 0x20)
+                for { let c := 0 } lt(c, kinds) { c := add(c, 1) } {
+                    mstore(free, byte(0, mload(p)))
+                    mstore(add(free, 0x20), mload(add(p, 1)))
+                    free := add(free, 0x40)
+                    p := add(p, 33)
+                }
+                mstore(add(table, 0x40), shr(224, mload(p)))
+                mstore(add(table, 0x60), shr(224, mload(add(p, 4))))
+                p := add(p, 8)
+                mstore(add(tables, shl(5, add(t, 1))), table)
+            }
+            count := shr(240, mload(p))
+            p := add(p, 2)
+            let columns := free
+            mstore(columns, count)
+            free := add(columns, shl(5, add(count, 1)))
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                // Column (table, numVars, hSlot)
+                mstore(free, byte(0, mload(p)))
+                mstore(add(free, 0x20), byte(1, mload(p)))
+                mstore(add(free, 0x40), shr(224, mload(add(p, 2))))
+                p := add(p, 6)
+                mstore(add(columns, shl(5, add(i, 1))), free)
+                free := add(free, 0x60)
+            }
+            mstore(0x40, free)
+            mstore(add(shape, 0x60), tables)
+            mstore(add(shape, 0x80), columns)
+        }
+        r.ptr = p;
+        Program.finish(r);
+    }
 
     /// @notice The MLE at `point` of the int32 big-endian tensor of `shape` at byte `offset` of `data` (the
     /// statement's input or output bytes, whose length the caller checked).

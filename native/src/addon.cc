@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 #include "frvec.h"
+#include "glv.h"
 #include "msm.h"
 
 using namespace dp;
@@ -144,20 +145,26 @@ void writeCanonical(const Affine& a, u64* out) {
   a.y.toCanonical(out + 4);
 }
 
-/** msm(basesMont, scalars, threads, windowBits = 0..16, 0 = automatic) -> canonical affine point (64 bytes). */
+/**
+ * msm(basesMont, scalars, threads, windowBits = 0..16 (0 = automatic), glv = 0 automatic | 1 on | 2 off)
+ * -> canonical affine point (64 bytes).
+ */
 napi_value Msm(napi_env env, napi_callback_info info) {
-  auto argv = args(env, info, 3, 4);
+  auto argv = args(env, info, 3, 5);
   Bytes bases = readBytes(env, argv[0], "bases");
   const size_t nBases = pointCount(bases, "bases");
   std::vector<u64> scalars = readScalars(env, argv[1]);
   const int threads = readInt(env, argv[2], "threads");
   const int windowBits = argv.size() > 3 ? readInt(env, argv[3], "windowBits") : 0;
   if (windowBits < 0 || windowBits > 16) throw JsError{JsError::Range, "windowBits must be in 0..16"};
+  const int glv = argv.size() > 4 ? readInt(env, argv[4], "glv") : 0;
+  if (glv < 0 || glv > 2) throw JsError{JsError::Range, "glv must be 0 (automatic), 1 (on) or 2 (off)"};
   const size_t n = scalars.size() / 4;
   if (n > nBases) {
     throw JsError{JsError::Range, std::to_string(n) + " scalars but only " + std::to_string(nBases) + " bases"};
   }
-  const Affine result = toAffine(msm(reinterpret_cast<const Affine*>(bases.data), scalars.data(), n, threads, windowBits));
+  const Affine result = toAffine(
+      msm(reinterpret_cast<const Affine*>(bases.data), scalars.data(), n, threads, windowBits, GlvMode(glv)));
   u64 out[8];
   writeCanonical(result, out);
   return bufferOf(env, out, sizeof(out));
@@ -242,14 +249,45 @@ napi_value FrPowers(napi_env env, napi_callback_info info) {
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
-/** windowBits(n, bits, threads = 1) -> the Pippenger window width chosen for n points of `bits`-bit scalars. */
-napi_value WindowBits(napi_env env, napi_callback_info info) {
+/** msmPlan(n, bits, threads = 1) -> { glv, windowBits }: how an MSM of n points of `bits`-bit scalars runs. */
+napi_value MsmPlanOf(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 2, 3);
   const int n = readInt(env, argv[0], "n");
   const int bits = readInt(env, argv[1], "bits");
   const int threads = argv.size() > 2 ? readInt(env, argv[2], "threads") : 1;
+  if (n < 0) throw JsError{JsError::Range, "n must be >= 0"};
+  if (bits < 0 || bits > 254) throw JsError{JsError::Range, "bits must be in 0..254"};
+  if (threads < 1) throw JsError{JsError::Range, "threads must be >= 1"};
+  const MsmPlan plan = msmPlan(size_t(n), bits, threads);
+  napi_value out, glv, windowBits;
+  NAPI_OK(napi_create_object(env, &out));
+  NAPI_OK(napi_get_boolean(env, plan.glv, &glv));
+  NAPI_OK(napi_create_int32(env, plan.windowBits, &windowBits));
+  NAPI_OK(napi_set_named_property(env, out, "glv", glv));
+  NAPI_OK(napi_set_named_property(env, out, "windowBits", windowBits));
+  return out;
+}
+
+/**
+ * glvSplit(scalars) -> bigint[2n]: k1_0, k2_0, k1_1, k2_1, ... with k_i ≡ k1_i + k2_i·λ (mod r), signed,
+ * |k1_i|, |k2_i| < 2^126 (glv.h). Exposed so the tests check the decomposition itself.
+ */
+napi_value GlvSplit(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 1);
+  std::vector<u64> scalars = readScalars(env, argv[0]);
+  const size_t n = scalars.size() / 4;
   napi_value out;
-  NAPI_OK(napi_create_int32(env, msmWindowBits(size_t(std::max(n, 0)), bits, threads), &out));
+  NAPI_OK(napi_create_array_with_length(env, 2 * n, &out));
+  for (size_t i = 0; i < n; i++) {
+    glv::Half halves[2];
+    glv::split(scalars.data() + 4 * i, halves[0], halves[1]);
+    for (int h = 0; h < 2; h++) {
+      const u64 words[2] = {u64(halves[h].magnitude), u64(halves[h].magnitude >> 64)};
+      napi_value v;
+      NAPI_OK(napi_create_bigint_words(env, halves[h].negate ? 1 : 0, 2, words, &v));
+      NAPI_OK(napi_set_element(env, out, uint32_t(2 * i + h), v));
+    }
+  }
   return out;
 }
 
@@ -585,7 +623,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"checkPoints", nullptr, guarded<CheckPoints>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fixedBaseG1", nullptr, guarded<FixedBaseG1>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frPowers", nullptr, guarded<FrPowers>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"windowBits", nullptr, guarded<WindowBits>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"msmPlan", nullptr, guarded<MsmPlanOf>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"glvSplit", nullptr, guarded<GlvSplit>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frFromBigints", nullptr, guarded<FrFromBigints>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frToBigints", nullptr, guarded<FrToBigints>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frFold", nullptr, guarded<FrFold>, nullptr, nullptr, nullptr, napi_default, nullptr},

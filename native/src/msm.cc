@@ -1,14 +1,19 @@
-// Pippenger's bucket method over BN254 G1 with signed digits, split over threads.
+// Pippenger's bucket method over BN254 G1 with signed digits, split over threads, with the GLV endomorphism
+// for full-width scalars.
 //
 // Scalars are first reduced to their smaller signed form (s or -(r - s), so quantized negatives such as
 // r - 3 cost as little as 3), which also bounds every scalar below 2^253; the window count then follows
-// the largest scalar actually present, so MSMs over small integers touch one or two windows only.
+// the largest scalar actually present, so MSMs over small integers touch one or two windows only. When the
+// scalars are wide, each is split instead as k1 + k2·λ (glv.h) and the MSM runs over 2n "virtual points"
+// (P_i with k1_i, then φ(P_i) with k2_i) of at most 126 bits: half the windows over twice the points, so the
+// point additions stay the same and the bucket reductions and doublings halve.
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <system_error>
 #include <thread>
 #include <vector>
+#include "glv.h"
 #include "msm.h"
 
 namespace dp {
@@ -27,13 +32,20 @@ using Digit = int16_t;
 constexpr size_t PREFETCH_DISTANCE = 2;
 /** Below this many points, threads cost more than they save. */
 constexpr size_t MIN_POINTS_PER_THREAD = 512;
+/**
+ * Cost-model weights, in mixed additions: a bucket costs about three (its two XYZZ additions in the
+ * running-sum reduction, each ≈ 1.4 mixed additions), and a GLV split about 0.3 per scalar (the two
+ * rounded products, one Fp multiplication for β·x, a second digit recoding).
+ */
+constexpr double BUCKET_COST = 3.0;
+constexpr double GLV_SPLIT_COST = 0.3;
 
-/** c bits of a 4-limb integer starting at bit `pos` (bits beyond 256 read as zero). */
-inline u64 bitsAt(const u64* s, int pos, int c) {
+/** c bits of a little-endian integer of `limbs` limbs starting at bit `pos` (bits beyond read as zero). */
+inline u64 bitsAt(const u64* s, int limbs, int pos, int c) {
   const int limb = pos >> 6, shift = pos & 63;
-  if (limb >= 4) return 0;
+  if (limb >= limbs) return 0;
   u64 v = s[limb] >> shift;
-  if (shift + c > 64 && limb + 1 < 4) v |= s[limb + 1] << (64 - shift);
+  if (shift + c > 64 && limb + 1 < limbs) v |= s[limb + 1] << (64 - shift);
   return v & ((1ULL << c) - 1);
 }
 
@@ -99,100 +111,150 @@ Prepared prepare(const Affine* bases, const u64* scalars, size_t n, size_t parts
 inline int windowCount(int bits, int c) { return (bits + 2 + c - 1) / c; }
 
 /**
- * Signed digits of points [begin, end), with the point's sign folded in: digits[w * n + i] in
- * [-2^(c-1), 2^(c-1) - 1] (so c = 16 fits int16). A low window rounds up (digit - 2^c, carry 1) from
- * 2^(c-1) on for a positive point and above 2^(c-1) for a negated one, so the negated digit stays in range;
- * the top window is unsigned and absorbs the final carry (at most 2^(c-2), see windowCount).
+ * Buckets the top window can touch: its digit is at most 2^(bits - (W-1)·c) (its bits plus the carry), so
+ * the reduction stops there instead of at 2^(c-1).
  */
-void computeDigits(const Prepared& p, size_t n, size_t begin, size_t end, int c, int windows, Digit* digits) {
+inline size_t topWindowBuckets(int bits, int c) {
+  const int topBits = bits - (windowCount(bits, c) - 1) * c;
+  return std::min(size_t(1) << (c - 1), size_t(1) << std::max(topBits, 0));
+}
+
+/**
+ * Signed digits of one magnitude m (`limbs` limbs) into digits[w * stride], w < windows, the point's sign
+ * folded in: each in [-2^(c-1), 2^(c-1) - 1] (so c = 16 fits int16). A low window rounds up (digit - 2^c,
+ * carry 1) from 2^(c-1) on for a positive point and above 2^(c-1) for a negated one, so the negated digit
+ * stays in range; the top window is unsigned and absorbs the final carry (at most 2^(c-2), see windowCount).
+ */
+inline void recode(const u64* m, int limbs, bool negate, int c, int windows, Digit* digits, size_t stride) {
   const int64_t full = int64_t(1) << c, half = int64_t(1) << (c - 1);
-  for (size_t i = begin; i < end; i++) {
-    const u64* m = p.mag.data() + 4 * i;
-    int64_t carry = 0;
-    const int64_t roundFrom = p.negate[i] ? half + 1 : half;
-    for (int w = 0; w < windows; w++) {
-      int64_t v = int64_t(bitsAt(m, w * c, c)) + carry;
-      carry = 0;
-      if (w + 1 < windows && v >= roundFrom) {
-        v -= full;
-        carry = 1;
-      }
-      digits[size_t(w) * n + i] = Digit(p.negate[i] ? -v : v);
+  const int64_t roundFrom = negate ? half + 1 : half;
+  int64_t carry = 0;
+  for (int w = 0; w < windows; w++) {
+    int64_t v = int64_t(bitsAt(m, limbs, w * c, c)) + carry;
+    carry = 0;
+    if (w + 1 < windows && v >= roundFrom) {
+      v -= full;
+      carry = 1;
     }
+    digits[size_t(w) * stride] = Digit(negate ? -v : v);
   }
 }
 
-/** One window over points [begin, end): bucket accumulation, then the running-sum reduction. */
-Xyzz windowSum(const Affine* bases, const Digit* digits, size_t begin, size_t end, int c,
-               std::vector<Xyzz>& buckets) {
-  const size_t count = size_t(1) << (c - 1);
-  std::fill(buckets.begin(), buckets.begin() + count, Xyzz::infinity());
+/** Digits of points [begin, end) from their signed-reduced magnitudes (window-major, n per window). */
+void computeDigits(const Prepared& p, size_t n, size_t begin, size_t end, int c, int windows, Digit* digits) {
+  for (size_t i = begin; i < end; i++) recode(p.mag.data() + 4 * i, 4, p.negate[i] != 0, c, windows, digits + i, n);
+}
+
+/**
+ * The GLV form of points [begin, end): virtual point i is P_i with digits of k1_i, virtual point n + i is
+ * φ(P_i) = (β·x_i, y_i) with digits of k2_i (window-major, 2n per window); phiX[i] = β·x_i. A zero scalar or
+ * an infinite base gives zero digits for both.
+ */
+void computeGlvDigits(const Affine* bases, const u64* scalars, size_t n, size_t begin, size_t end, int c,
+                      int windows, const Fp& beta, Fp* phiX, Digit* digits) {
+  const size_t stride = 2 * n;
   for (size_t i = begin; i < end; i++) {
-    const int32_t d = digits[i];
+    const u64* k = scalars + 4 * i;
+    if (bases[i].isInfinity() || Limbs::isZero(k)) {
+      phiX[i] = Fp::zero();
+      for (int w = 0; w < windows; w++) digits[size_t(w) * stride + i] = digits[size_t(w) * stride + n + i] = 0;
+      continue;
+    }
+    phiX[i] = Fp::mul(beta, bases[i].x);
+    glv::Half k1, k2;
+    glv::split(k, k1, k2);
+    const u64 m1[2] = {u64(k1.magnitude), u64(k1.magnitude >> 64)};
+    const u64 m2[2] = {u64(k2.magnitude), u64(k2.magnitude >> 64)};
+    recode(m1, 2, k1.negate, c, windows, digits + i, stride);
+    recode(m2, 2, k2.negate, c, windows, digits + n + i, stride);
+  }
+}
+
+/**
+ * Adds ±(x_j, y_j) into bucket |d_j| - 1 for j in [begin, end), where x_j = xs[j·xStride] and
+ * y_j = ys[j·yStride] (strides in field elements): the bases themselves, or the φ-bases' separate x column
+ * with the bases' y. Returns the largest |d_j| seen (the buckets above it are empty).
+ */
+size_t accumulate(const Fp* xs, size_t xStride, const Fp* ys, size_t yStride, const Digit* digits, size_t begin,
+                  size_t end, Xyzz* buckets) {
+  size_t top = 0;
+  for (size_t j = begin; j < end; j++) {
+    const int32_t d = digits[j];
     // Buckets outgrow L2 at large c; fetching the bucket and base a few points ahead hides that latency
     // (measured: about 15 % faster at 2^18).
-    if (i + PREFETCH_DISTANCE < end) {
-      const int32_t next = digits[i + PREFETCH_DISTANCE];
+    if (j + PREFETCH_DISTANCE < end) {
+      const int32_t next = digits[j + PREFETCH_DISTANCE];
       if (next != 0) __builtin_prefetch(&buckets[size_t(next > 0 ? next : -next) - 1], 1);
-      __builtin_prefetch(&bases[i + PREFETCH_DISTANCE]);
+      __builtin_prefetch(&xs[(j + PREFETCH_DISTANCE) * xStride]);
+      __builtin_prefetch(&ys[(j + PREFETCH_DISTANCE) * yStride]);
     }
     if (d == 0) continue;
-    const Affine& b = bases[i];
-    if (d > 0) {
-      addAffineInto(buckets[size_t(d) - 1], b.x, b.y);
-    } else {
-      addAffineInto(buckets[size_t(-d) - 1], b.x, Fp::neg(b.y));
-    }
+    const size_t magnitude = size_t(d > 0 ? d : -d);
+    top = std::max(top, magnitude);
+    const Fp& y = ys[j * yStride];
+    addAffineInto(buckets[magnitude - 1], xs[j * xStride], d > 0 ? y : Fp::neg(y));
+  }
+  return top;
+}
+
+/**
+ * One window over virtual points [begin, end) (those below n are the bases, those from n on the φ-bases
+ * when phiX is given): bucket accumulation, then the running-sum reduction over the buckets in use.
+ */
+Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin, size_t end,
+               int c, std::vector<Xyzz>& buckets) {
+  const size_t count = size_t(1) << (c - 1);
+  std::fill(buckets.begin(), buckets.begin() + count, Xyzz::infinity());
+  size_t top = 0;
+  const Fp* baseX = &bases[0].x;
+  const Fp* baseY = &bases[0].y;
+  if (begin < n) top = accumulate(baseX, 2, baseY, 2, digits, begin, std::min(end, n), buckets.data());
+  if (end > n) {
+    const size_t from = std::max(begin, n);
+    top = std::max(top, accumulate(phiX, 1, baseY, 2, digits + n, from - n, end - n, buckets.data()));
   }
   // sum_k (k+1)·bucket[k] = sum over k of the running suffix sums.
   Xyzz running = Xyzz::infinity(), total = Xyzz::infinity();
-  for (size_t k = count; k-- > 0;) {
+  for (size_t k = top; k-- > 0;) {
     addInto(running, buckets[k]);
     addInto(total, running);
   }
   return total;
 }
 
-
-}  // namespace
-
 /** Tasks per window: the points are split too when the windows do not divide evenly among the threads. */
 inline size_t chunksFor(int windows, int threads) {
   return threads > 1 && windows % threads != 0 ? size_t(threads) : 1;
 }
 
-int msmWindowBits(size_t n, int bits, int threads) {
-  if (bits <= 0) return 1;
+/**
+ * Modelled cost, in mixed additions, of `points` points of `bits`-bit scalars at window width c: one
+ * addition per point per window, BUCKET_COST per bucket reduced (every task reduces its own buckets).
+ */
+double windowCost(size_t points, int bits, int c, int threads) {
+  const int windows = windowCount(bits, c);
+  const double chunks = double(chunksFor(windows, threads));
+  const double buckets = double(windows - 1) * double(size_t(1) << (c - 1)) + double(topWindowBuckets(bits, c));
+  return double(windows) * double(points) + BUCKET_COST * buckets * chunks;
+}
+
+/** The cheapest window width for `points` points of `bits`-bit scalars, and its cost. */
+std::pair<int, double> bestWindow(size_t points, int bits, int threads) {
   int best = 1;
-  double bestCost = 0;
-  for (int c = 1; c <= MAX_WINDOW_BITS; c++) {
-    // Each window: one mixed addition per point, and per task two full additions (≈1.5x the cost) per
-    // bucket; a window split over `chunks` tasks reduces its buckets `chunks` times.
-    const int windows = windowCount(bits, c);
-    const double buckets = double(size_t(1) << (c - 1)) * double(chunksFor(windows, threads));
-    const double cost = double(windows) * (double(n) + 3.0 * buckets);
-    if (c == 1 || cost < bestCost) {
+  double bestCost = windowCost(points, bits, 1, threads);
+  for (int c = 2; c <= MAX_WINDOW_BITS; c++) {
+    const double cost = windowCost(points, bits, c, threads);
+    if (cost < bestCost) {
       best = c;
       bestCost = cost;
     }
   }
-  return best;
+  return {best, bestCost};
 }
 
-Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int windowBits) {
-  if (n == 0) return Xyzz::infinity();
-  threads = int(std::max<size_t>(1, std::min<size_t>(size_t(std::max(threads, 1)), n / MIN_POINTS_PER_THREAD)));
-  const Prepared p = prepare(bases, scalars, n, size_t(threads));
-  if (p.bits == 0) return Xyzz::infinity();
-  // Split windows over threads when they divide evenly; otherwise split the points too, so no core idles.
-  const int c = windowBits > 0 ? std::min(windowBits, MAX_WINDOW_BITS) : msmWindowBits(n, p.bits, threads);
-  const int windows = windowCount(p.bits, c);
-  const size_t chunks = chunksFor(windows, threads);
-  std::vector<Digit> digits(size_t(windows) * n);
-  forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
-    computeDigits(p, n, begin, end, c, windows, digits.data());
-  });
-
+/** Runs every (window, chunk) task of the accumulation on `threads` threads; returns the partial sums. */
+std::vector<Xyzz> accumulateWindows(const Affine* bases, const Fp* phiX, size_t n, size_t points,
+                                    const Digit* digits, int c, int windows, size_t chunks, int threads) {
   const size_t tasks = size_t(windows) * chunks;
   std::vector<Xyzz> partial(tasks, Xyzz::infinity());
   std::atomic<size_t> next{0};
@@ -200,8 +262,8 @@ Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int win
     std::vector<Xyzz> buckets(size_t(1) << (c - 1));
     for (size_t t; (t = next.fetch_add(1)) < tasks;) {
       const size_t w = t / chunks, k = t % chunks;
-      const size_t begin = n * k / chunks, end = n * (k + 1) / chunks;
-      partial[t] = windowSum(bases, digits.data() + w * n, begin, end, c, buckets);
+      const size_t begin = points * k / chunks, end = points * (k + 1) / chunks;
+      partial[t] = windowSum(bases, phiX, n, digits + w * points, begin, end, c, buckets);
     }
   };
   if (threads == 1) {
@@ -216,13 +278,73 @@ Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int win
     worker();
     for (auto& th : pool) th.join();
   }
-  // Horner over windows, most significant first: acc = acc·2^c + W_w.
+  return partial;
+}
+
+/** Horner over windows, most significant first: acc = acc·2^c + W_w. */
+Xyzz combineWindows(const std::vector<Xyzz>& partial, int c, int windows, size_t chunks) {
   Xyzz acc = Xyzz::infinity();
   for (int w = windows - 1; w >= 0; w--) {
     for (int i = 0; i < c && !acc.isInfinity(); i++) acc = doubleXyzz(acc);
     for (size_t k = 0; k < chunks; k++) addInto(acc, partial[size_t(w) * chunks + k]);
   }
   return acc;
+}
+
+/** β in Montgomery form. */
+const Fp& betaMont() {
+  static const Fp beta = Fp::fromCanonical(glv::BETA);
+  return beta;
+}
+
+}  // namespace
+
+MsmPlan msmPlan(size_t n, int bits, int threads, int windowBits, GlvMode glvMode) {
+  if (bits <= 0) return MsmPlan{false, 1};
+  const int forced = windowBits > 0 ? std::min(windowBits, MAX_WINDOW_BITS) : 0;
+  const auto plain = bestWindow(n, bits, threads);
+  const auto split = bestWindow(2 * n, glv::GLV_BITS, threads);
+  bool glv = glvMode == GlvMode::On;
+  if (glvMode == GlvMode::Auto) {
+    const double plainCost = forced ? windowCost(n, bits, forced, threads) : plain.second;
+    const double splitCost = (forced ? windowCost(2 * n, glv::GLV_BITS, forced, threads) : split.second) +
+                             GLV_SPLIT_COST * double(n);
+    glv = splitCost < plainCost;
+  }
+  return MsmPlan{glv, forced ? forced : glv ? split.first : plain.first};
+}
+
+int msmWindowBits(size_t n, int bits, int threads) { return msmPlan(n, bits, threads, 0, GlvMode::Off).windowBits; }
+
+Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int windowBits, GlvMode glvMode) {
+  if (n == 0) return Xyzz::infinity();
+  threads = int(std::max<size_t>(1, std::min<size_t>(size_t(std::max(threads, 1)), n / MIN_POINTS_PER_THREAD)));
+  Prepared p = prepare(bases, scalars, n, size_t(threads));
+  if (p.bits == 0) return Xyzz::infinity();
+  const MsmPlan plan = msmPlan(n, p.bits, threads, windowBits, glvMode);
+  const int c = plan.windowBits;
+  // Split windows over threads when they divide evenly; otherwise split the points too, so no core idles.
+  if (!plan.glv) {
+    const int windows = windowCount(p.bits, c);
+    std::vector<Digit> digits(size_t(windows) * n);
+    forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
+      computeDigits(p, n, begin, end, c, windows, digits.data());
+    });
+    const size_t chunks = chunksFor(windows, threads);
+    return combineWindows(accumulateWindows(bases, nullptr, n, n, digits.data(), c, windows, chunks, threads), c,
+                          windows, chunks);
+  }
+  p = Prepared{};  // the GLV digits come from the scalars themselves
+  const int windows = windowCount(glv::GLV_BITS, c);
+  std::vector<Fp> phiX(n);
+  std::vector<Digit> digits(size_t(windows) * 2 * n);
+  const Fp& beta = betaMont();
+  forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
+    computeGlvDigits(bases, scalars, n, begin, end, c, windows, beta, phiX.data(), digits.data());
+  });
+  const size_t chunks = chunksFor(windows, threads);
+  return combineWindows(accumulateWindows(bases, phiX.data(), n, 2 * n, digits.data(), c, windows, chunks, threads),
+                        c, windows, chunks);
 }
 
 }  // namespace dp

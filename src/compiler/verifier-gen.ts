@@ -40,17 +40,50 @@ export interface GeneratedVerifier {
 
 /** Generates the verifier of `plan`. @throws {VerifierGenError} (and UnsupportedStepError) naming the reason */
 export function generateVerifier(plan: VerifierPlan, options: GenerateVerifierOptions = {}): GeneratedVerifier {
+  const limits = limitRefusals(plan);
+  if (limits.reasons.length > 0) throw new VerifierGenError(limits.reasons[0]);
+  return emit(plan, options, limits.program, limits.estimate);
+}
+
+/** A verifier generated past the limits, for measuring (see {@link generateVerifierForMeasurement}). */
+export interface MeasurementVerifier extends GeneratedVerifier {
+  /** The refusals {@link generateVerifier} would have made (gas cap, then code size), in that order; may be empty. */
+  readonly bypassed: readonly string[];
+}
+
+/**
+ * MEASUREMENT ONLY — never for a deployment: the verifier of `plan` even when its estimated gas exceeds the
+ * EIP-7825 cap or its code the EIP-170 limit, so that a harness can deploy it on a network with those limits
+ * lifted (e.g. `scripts/llm-gas.ts`: Hardhat with `allowUnlimitedContractSize` and no per-transaction cap) and
+ * MEASURE what verification costs. Such a contract cannot be deployed, or cannot verify, on mainnet. Steps the
+ * interpreter does not run are still refused. `deepprove verifier`, the bench and the deploy scripts call
+ * {@link generateVerifier}, which has no option to skip a limit (test/llm/llm-gas.test.ts).
+ */
+export function generateVerifierForMeasurement(plan: VerifierPlan, options: GenerateVerifierOptions = {}): MeasurementVerifier {
+  const limits = limitRefusals(plan);
+  const out = emit(plan, options, limits.program, limits.estimate);
+  const marker = limits.reasons.map((r) => `// MEASUREMENT ONLY, not deployable: ${r}\n`).join("");
+  return { ...out, source: out.source.replace(/\n/, `\n${marker}`), bypassed: limits.reasons };
+}
+
+/** The program, the estimate and every limit they break (the gas cap first, then the code size). */
+function limitRefusals(plan: VerifierPlan): { program: Uint8Array; estimate: VerifierEstimate; reasons: string[] } {
   const program = modelProgram(plan);
   const estimate = estimateVerifier(plan);
+  const reasons: string[] = [];
   if (estimate.total > TX_GAS_CAP) {
-    throw new VerifierGenError(
+    reasons.push(
       `verification would need about ${estimate.total.toLocaleString("en-US")} gas (proof ${estimate.proofBytes} bytes, ${estimate.sumcheckRounds} sum-check rounds), above the ${TX_GAS_CAP.toLocaleString("en-US")}-gas transaction cap (EIP-7825)`,
     );
   }
   const codeSize = program.length + VERIFIER_CODE_OVERHEAD;
   if (codeSize > CODE_SIZE_LIMIT) {
-    throw new VerifierGenError(`the verifier's code would be about ${codeSize} bytes (program ${program.length}), above the ${CODE_SIZE_LIMIT}-byte contract size limit (EIP-170)`);
+    reasons.push(`the verifier's code would be about ${codeSize} bytes (program ${program.length}), above the ${CODE_SIZE_LIMIT}-byte contract size limit (EIP-170)`);
   }
+  return { program, estimate, reasons };
+}
+
+function emit(plan: VerifierPlan, options: GenerateVerifierOptions, program: Uint8Array, estimate: VerifierEstimate): GeneratedVerifier {
   const contractName = options.contractName ?? `Verifier_${plan.digest.slice(2, 10)}`;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(contractName)) throw new VerifierGenError(`contract name "${contractName}" is not a Solidity identifier`);
   const root = (options.contractsImport ?? "..").replace(/\/+$/, "");

@@ -2,7 +2,8 @@
  * Model input files: EZKL's `input.json` (`{"input_data": [[...], ...]}`, one flat list per graph input, in
  * graph-input order) or a plain JSON array (a flat list for a single-input model, or one list per input;
  * nested lists are flattened row-major). Every value must be a finite number, and each list must have
- * exactly as many values as the input's static shape.
+ * exactly as many values as the input's static shape. An EZKL file with more lists than graph inputs is read
+ * by argument position when the exporter pruned unused arguments ({@link prunedInputLists}).
  */
 import { readFileSync } from "node:fs";
 import { ModelError } from "./errors";
@@ -41,10 +42,33 @@ function lists(json: unknown, graph: Graph, file: string): unknown[] {
   }
   // A single input: [[...]] (EZKL) or a flat or nested array of its values.
   if (n === 1) return [perInput && data.length === 1 ? data[0] : data];
+  if (perInput && data.length > n) {
+    const picked = prunedInputLists(data, graph);
+    if (picked) return picked;
+  }
   if (!perInput || data.length !== n) {
     throw new ModelError(`${file}: the model has ${n} input(s) (${graph.inputs.map((i) => `"${i.name}" ${formatShape(i.shape)}`).join(", ")}), the file gives ${perInput ? data.length : "a flat list instead of one list per input"}`);
   }
   return data;
+}
+
+/** torch.onnx's default graph-input names: "input" for argument 0, "input<k>" for argument k. */
+const TORCH_INPUT_NAME = /^input(\d*)$/;
+
+/**
+ * A file written for the model's forward() arguments when the exporter pruned the unused ones: the graph keeps
+ * only the inputs its outputs read, each still named by its argument position ("input2", "input3" of
+ * `bitwise_ops`, whose file gives four lists). Every graph input must carry such a name, at increasing positions
+ * inside the file; then input k's values are list k and the other lists (arguments no output reads) are
+ * ignored. Anything else stays the count mismatch error.
+ */
+function prunedInputLists(data: readonly unknown[], graph: Graph): unknown[] | null {
+  const positions = graph.inputs.map((info) => {
+    const m = TORCH_INPUT_NAME.exec(info.name);
+    return m ? (m[1] === "" ? 0 : Number(m[1])) : -1;
+  });
+  const increasing = positions.every((k, i) => k >= 0 && k < data.length && (i === 0 || k > positions[i - 1]));
+  return increasing ? positions.map((k) => data[k]) : null;
 }
 
 /** Parses input JSON text for `graph`; errors name the input and its expected shape. */

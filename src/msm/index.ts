@@ -16,6 +16,11 @@ export { G1Bases, firstInvalidPoint, type FromBytesOptions } from "./bases";
 export { selectedBackend, threadCount, type MsmBackendName } from "./backend";
 export { loadNative, nativeLoadError, type NativeKernels } from "./native";
 
+/** The native `glv` argument: let the cost model choose, force the split on, force it off. */
+const GLV_AUTO = 0;
+const GLV_ON = 1;
+const GLV_OFF = 2;
+
 /** Per-call overrides of {@link msm}. */
 export interface MsmOptions {
   /** Force a backend (tests compare both); default: {@link selectedBackend}. */
@@ -24,6 +29,11 @@ export interface MsmOptions {
   readonly threads?: number;
   /** Native Pippenger window width in bits (1..16); default: chosen by size, scalar width and threads. */
   readonly windowBits?: number;
+  /**
+   * Native GLV endomorphism split (k = k1 + k2·λ, 2n points of 126-bit scalars) forced on or off; default:
+   * the cost model chooses (on for wide scalars). The result is the same point either way.
+   */
+  readonly glv?: boolean;
 }
 
 /**
@@ -46,7 +56,8 @@ export function msm(bases: G1Bases, scalars: readonly bigint[] | Uint8Array, opt
     const native = requireNative();
     let out: Uint8Array;
     try {
-      out = native.msm(bases.montgomeryBytes(), scalars, options.threads ?? threadCount(), options.windowBits ?? 0);
+      const glv = options.glv === undefined ? GLV_AUTO : options.glv ? GLV_ON : GLV_OFF;
+      out = native.msm(bases.montgomeryBytes(), scalars, options.threads ?? threadCount(), options.windowBits ?? 0, glv);
     } catch (error) {
       if (error instanceof TypeError) throw new TypeError(`msm: ${error.message}`);
       throw error instanceof Error ? new RangeError(`msm: ${error.message}`) : error;

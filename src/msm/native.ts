@@ -14,9 +14,16 @@ import { join } from "node:path";
 export interface NativeKernels {
   /**
    * sum_i s_i·P_i over Montgomery affine bases; returns the canonical affine result (64 bytes).
-   * `windowBits` (1..16) forces the Pippenger window width; 0 or absent chooses it by size.
+   * `windowBits` (1..16) forces the Pippenger window width; 0 or absent chooses it by size. `glv` forces the
+   * GLV endomorphism split on (1) or off (2); 0 or absent lets the cost model choose.
    */
-  msm(basesMont: Uint8Array, scalars: readonly bigint[] | Uint8Array, threads: number, windowBits?: number): Uint8Array;
+  msm(
+    basesMont: Uint8Array,
+    scalars: readonly bigint[] | Uint8Array,
+    threads: number,
+    windowBits?: number,
+    glv?: 0 | 1 | 2,
+  ): Uint8Array;
   /** Canonical affine points to Montgomery form; throws RangeError on a coordinate >= p. */
   pointsToMontgomery(canonical: Uint8Array): Uint8Array;
   /** Montgomery affine points to canonical form. */
@@ -27,8 +34,13 @@ export interface NativeKernels {
   fixedBaseG1(scalars: readonly bigint[] | Uint8Array, threads: number): Uint8Array;
   /** tau^0 .. tau^(n-1) in Fr as canonical 32-byte words. */
   frPowers(tau: bigint, n: number): Uint8Array;
-  /** Pippenger window width for n points with `bits`-bit scalars on `threads` threads (default 1). */
-  windowBits(n: number, bits: number, threads?: number): number;
+  /**
+   * How the MSM runs n points whose largest signed-reduced scalar has `bits` bits on `threads` threads
+   * (default 1): with the GLV split or not, and the Pippenger window width (docs/msm.md, "Plan").
+   */
+  msmPlan(n: number, bits: number, threads?: number): { glv: boolean; windowBits: number };
+  /** The GLV split of each scalar: k1_0, k2_0, k1_1, k2_1, … (signed, k ≡ k1 + k2·λ mod r, |k1|, |k2| < 2^126). */
+  glvSplit(scalars: readonly bigint[] | Uint8Array): bigint[];
 
   // Fr vectors: n canonical 32-byte little-endian words in one Uint8Array (the MSM's scalar layout), so a
   // polynomial passes from kernel to kernel and into the MSM without becoming bigints. Inputs are checked

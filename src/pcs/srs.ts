@@ -7,7 +7,7 @@
  * for tests only.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3";
@@ -64,7 +64,7 @@ function devPowers(tau: bigint, size: number): G1Bases {
   if (native) {
     const cached = size >= CACHE_MIN_SIZE ? readCache(native, tau, size) : undefined;
     if (cached) return G1Bases.fromMontgomeryBytes(cached, { trusted: true });
-    const bytes = native.fixedBaseG1(native.frPowers(tau, size), threadCount());
+    const bytes = fixedBasePowers(native, native.frPowers(tau, size));
     if (size >= CACHE_MIN_SIZE) writeCache(tau, size, bytes);
     return G1Bases.fromMontgomeryBytes(bytes, { trusted: true });
   }
@@ -77,9 +77,33 @@ function devPowers(tau: bigint, size: number): G1Bases {
   return G1Bases.fromPoints(powers);
 }
 
+/**
+ * Powers per call of the native fixed-base multiplication: its working set is ≈ 300 bytes a point (a copy of
+ * the scalars, extended-coordinate accumulators, the affine result and its JS copy), so a 2^25-point SRS in one
+ * call peaks near 10 GB; in chunks of this many points the peak is the 2 GB result plus ≈ 0.6 GB.
+ */
+export const FIXED_BASE_CHUNK = 1 << 21;
+
+/**
+ * s_i·G for the packed scalars (32 bytes each), `chunk` points per native call, into one Montgomery-affine
+ * buffer: the same bytes as one call (test/llm/memory.test.ts).
+ */
+export function fixedBasePowers(native: NativeKernels, scalars: Uint8Array, chunk = FIXED_BASE_CHUNK): Uint8Array {
+  const size = scalars.length / 32;
+  if (size <= chunk) return native.fixedBaseG1(scalars, threadCount());
+  const out = new Uint8Array(size * POINT_BYTES);
+  for (let from = 0; from < size; from += chunk) {
+    const to = Math.min(size, from + chunk);
+    out.set(native.fixedBaseG1(scalars.subarray(from * 32, to * 32), threadCount()), from * POINT_BYTES);
+  }
+  return out;
+}
+
 /** Smallest development SRS worth caching on disk (smaller ones compute in milliseconds). */
 export const CACHE_MIN_SIZE = 1 << 14;
 const CACHE_MAGIC = "DPDEVSRS2";
+/** Bytes per write of a cache file. */
+const CACHE_WRITE_BYTES = 1 << 26;
 /** Bytes of the SHA-256 digest of the points that follows the magic. */
 const CACHE_DIGEST_BYTES = 32;
 
@@ -125,7 +149,7 @@ function readCache(native: NativeKernels, tau: bigint, size: number): Uint8Array
   }
   for (const { file, n } of candidates) {
     try {
-      const raw = readFileSync(join(dir, file));
+      const raw = readWhole(join(dir, file));
       const head = CACHE_MAGIC.length + CACHE_DIGEST_BYTES;
       if (raw.length !== head + n * POINT_BYTES || raw.subarray(0, CACHE_MAGIC.length).toString("latin1") !== CACHE_MAGIC) {
         continue;
@@ -148,6 +172,22 @@ function readCache(native: NativeKernels, tau: bigint, size: number): Uint8Array
   return undefined;
 }
 
+/** A file's bytes, read in pieces (readFileSync refuses files of 2 GiB or more: a 2^25-point SRS is one). */
+function readWhole(path: string): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const out = Buffer.allocUnsafe(fstatSync(fd).size);
+    for (let at = 0; at < out.length; ) {
+      const n = readSync(fd, out, at, Math.min(CACHE_WRITE_BYTES, out.length - at), at);
+      if (n <= 0) throw new RangeError(`${path}: short read`);
+      at += n;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Best effort: an unwritable cache directory only costs the next run the computation. */
 function writeCache(tau: bigint, size: number, bytes: Uint8Array): void {
   const dir = devSrsCacheDir();
@@ -157,7 +197,14 @@ function writeCache(tau: bigint, size: number, bytes: Uint8Array): void {
     const path = join(dir, cacheName(tau, size));
     const tmp = `${path}.${process.pid}.tmp`;
     const digest = createHash("sha256").update(bytes).digest();
-    writeFileSync(tmp, Buffer.concat([Buffer.from(CACHE_MAGIC, "latin1"), digest, bytes]));
+    // Written in pieces: one concatenated copy of a 2^25-point SRS would be another 2 GB.
+    const fd = openSync(tmp, "w");
+    try {
+      writeSync(fd, Buffer.concat([Buffer.from(CACHE_MAGIC, "latin1"), digest]));
+      for (let at = 0; at < bytes.length; at += CACHE_WRITE_BYTES) writeSync(fd, bytes, at, Math.min(CACHE_WRITE_BYTES, bytes.length - at));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch {
     // ignored: see above

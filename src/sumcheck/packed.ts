@@ -21,9 +21,15 @@ import { SUMCHECK_LABELS, type ProductTerm, type SumcheckProof } from "./types";
 /** Inputs of {@link provePairProductSumcheck}. */
 export interface PairProductSumcheckParameters {
   readonly native: NativeKernels;
-  /** Pairs (a_k, b_k), every vector 2^numVars packed words. Not modified. */
+  /** Pairs (a_k, b_k), every vector 2^numVars packed words (or shorter with `zeroExtended`). Not modified. */
   readonly pairs: readonly (readonly [Uint8Array, Uint8Array])[];
   readonly numVars: number;
+  /**
+   * Accept pairs of 2^m words, m ≤ numVars (both vectors of a pair alike), read as zero-extended to 2^numVars:
+   * a short pair costs its own length, not the sum-check's (the batch opening's W and M are far smaller than A
+   * and H).
+   */
+  readonly zeroExtended?: boolean;
   /** If given, must equal the true sum (checked, as `proveSumcheck` does). */
   readonly claim?: bigint;
   readonly transcript: Transcript;
@@ -31,22 +37,53 @@ export interface PairProductSumcheckParameters {
   readonly threads: number;
 }
 
-/** Proves Σ_x Σ_k a_k(x)·b_k(x) = claim (degree 2); returns the proof, the claim and the challenge point. */
+/**
+ * Proves Σ_x Σ_k a_k(x)·b_k(x) = claim (degree 2); returns the proof, the claim and the challenge point.
+ *
+ * With `zeroExtended`, a pair of 2^m < 2^numVars words is the zero-extended table, so after its m variables are bound it is one
+ * value pair (a', b') standing for a'·(1 − x_j), b'·(1 − x_j) in each later round j: it adds a'·b' to the sums
+ * at 0 and of the differences, nothing at 1, and binds to a'·(1 − r). The round messages are those of the
+ * zero-extended tables (test/llm/memory.test.ts).
+ */
 export function provePairProductSumcheck(params: PairProductSumcheckParameters): { proof: SumcheckProof; claim: bigint; point: bigint[] } {
   const { native, numVars, transcript, threads } = params;
   if (params.pairs.length === 0) throw new RangeError("provePairProductSumcheck: no terms");
   const size = 2 ** numVars;
   for (const [k, [a, b]] of params.pairs.entries()) {
-    if (a.length !== size * 32 || b.length !== size * 32) {
+    const words = a.length / 32;
+    if (!params.zeroExtended && (a.length !== size * 32 || b.length !== size * 32)) {
       throw new RangeError(`provePairProductSumcheck: pair ${k} is not 2^${numVars} words`);
+    }
+    if (a.length !== b.length || words > size || words < 1 || !Number.isInteger(Math.log2(words))) {
+      throw new RangeError(`provePairProductSumcheck: pair ${k} is not two vectors of the same power-of-two length ≤ 2^${numVars} words`);
     }
   }
   let as = params.pairs.map((p) => p[0]);
   let bs = params.pairs.map((p) => p[1]);
   const sums = (): [bigint, bigint, bigint] => {
-    const out = native.frPairProducts(as, bs, threads);
-    return [readWordLE(out, 0), readWordLE(out, 32), readWordLE(out, 64)];
+    let s0 = 0n;
+    let s1 = 0n;
+    let s2 = 0n;
+    // Pairs of one length go to the kernel together; bound-out pairs (one word) add a'·b' at 0 and to the differences.
+    const byLength = new Map<number, number[]>();
+    as.forEach((a, k) => byLength.set(a.length, [...(byLength.get(a.length) ?? []), k]));
+    for (const [length, ks] of byLength) {
+      if (length === 32) {
+        for (const k of ks) {
+          const ab = Fr.mul(readWordLE(as[k], 0), readWordLE(bs[k], 0));
+          s0 += ab;
+          s2 += ab;
+        }
+        continue;
+      }
+      const out = native.frPairProducts(ks.map((k) => as[k]), ks.map((k) => bs[k]), threads);
+      s0 += readWordLE(out, 0);
+      s1 += readWordLE(out, 32);
+      s2 += readWordLE(out, 64);
+    }
+    return [s0 % MODULUS, s1 % MODULUS, s2 % MODULUS];
   };
+  const fold = (v: Uint8Array, r: bigint): Uint8Array => (v.length === 32 ? native.frFromBigints([Fr.mul(readWordLE(v, 0), Fr.sub(1n, r))], 1) : native.frFold(v, r, threads));
   let first: [bigint, bigint, bigint] | undefined;
   let claim: bigint;
   if (numVars === 0) {
@@ -74,8 +111,8 @@ export function provePairProductSumcheck(params: PairProductSumcheckParameters):
     const r = transcript.challengeScalar(SUMCHECK_LABELS.challenge);
     point.push(r);
     running = (((c2 * r + c1) % MODULUS) * r + c0) % MODULUS;
-    as = as.map((a) => native.frFold(a, r, threads));
-    bs = bs.map((b) => native.frFold(b, r, threads));
+    as = as.map((a) => fold(a, r));
+    bs = bs.map((b) => fold(b, r));
   }
   return { proof: { rounds }, claim, point };
 }

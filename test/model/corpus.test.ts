@@ -12,7 +12,6 @@ const CORPUS = resolve(__dirname, "../../../shared/models");
  * the corpus must run at cosine >= 0.99.
  */
 const EXPECTED_FAILURES: Record<string, { status: Row["status"]; note: RegExp }> = {
-  bitwise_ops: { status: "error", note: /input\.json: the model has 2 input\(s\) \("input2" \[1, 3\], "input3" \[1, 3\]\), the file gives 4/ },
   decision_tree: { status: "reference-rejects", note: /onnxruntime rejects the file \(Type 'tensor\(int8\)'.*integer run vs this project's float executor: cosine 1\.0/ },
   gradient_boosted_trees: { status: "reference-rejects", note: /onnxruntime rejects the file .*cosine 1\.0/ },
   random_forest: { status: "reference-rejects", note: /onnxruntime rejects the file .*cosine 1\.0/ },

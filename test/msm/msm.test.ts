@@ -160,6 +160,153 @@ describe("msm", () => {
     });
   });
 
+  describe("GLV endomorphism (native)", () => {
+    // φ(x, y) = (β·x, y) = λ·(x, y) on G1; the native split is k ≡ k1 + k2·λ (mod r), |k1|, |k2| < 2^126.
+    const P = 0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47n;
+    const BETA = 0x30644e72e131a0295e6dd9e7e0acccb0c28f069fbb966e3de4bd44e5607cfd48n;
+    const LAMBDA = 0x30644e72e131a029048b6e193fd84104cc37a73fec2bc5e9b8ca0b2d36636f23n;
+    const BOUND = 1n << 126n;
+    // The lattice basis (A1, -B1), (A2, B2): c1 = round(B2·k/r) and c2 = round(B1·k/r) change value where
+    // B2·k/r or B1·k/r crosses a half-integer; scalars there are the split's rounding edges.
+    const B1 = 0x89d3256894d213e3n;
+    const B2 = 0x6f4d8248eeb859fd0be4e1541221250bn;
+    const modP = (v: bigint): bigint => ((v % P) + P) % P;
+
+    /** Scalars next to the rounding edges of c1 and c2, for a few multiples m. */
+    function roundingEdges(multiples: readonly bigint[]): bigint[] {
+      const out: bigint[] = [];
+      for (const [coefficient, limit] of [[B2, B2], [B1, B1]] as const) {
+        for (const m of multiples) {
+          const k = ((2n * (m % limit) + 1n) * R) / (2n * coefficient); // B·k/r just below m + 1/2
+          for (const d of [-1n, 0n, 1n, 2n]) if (k + d >= 0n && k + d < R) out.push(k + d);
+        }
+      }
+      return out;
+    }
+
+    /** Random canonical scalars from a fixed seed (splitmix-style), reproducible. */
+    function randomScalars(count: number, seed: bigint): bigint[] {
+      let state = seed;
+      const next = (): bigint => {
+        state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+        return state ^ (state >> 29n);
+      };
+      return Array.from({ length: count }, () => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % R);
+    }
+
+    const edges = [0n, 1n, 2n, LAMBDA, R - LAMBDA, R - 1n, (R - 1n) / 2n, (R + 1n) / 2n, B1, B2, R - B2, LAMBDA + 1n];
+
+    before(function () {
+      if (!native) this.skip();
+    });
+
+    it("β and λ are matching cube roots of unity: (β·x, y) = λ·(x, y)", () => {
+      expect(modP(BETA * BETA * BETA)).to.equal(1n);
+      expect(BETA).to.not.equal(1n);
+      expect(Fr.reduce(LAMBDA * LAMBDA + LAMBDA + 1n)).to.equal(0n);
+      for (const k of [1n, 7n, 0x1234567890abcdefn]) {
+        const p = G1.BASE.multiply(k);
+        const { x, y } = p.toAffine();
+        expect(G1.fromAffine({ x: modP(BETA * x), y }).equals(p.multiply(LAMBDA))).to.equal(true);
+      }
+    });
+
+    it("splits k into k1 + k2·λ with |k1|, |k2| < 2^126: random k, edges, the rounding boundaries of both halves", () => {
+      const ks = [...edges, ...roundingEdges(randomScalars(200, 3n)), ...randomScalars(20000, 11n)];
+      const halves = native!.glvSplit(ks);
+      expect(halves).to.have.length(2 * ks.length);
+      let widest = 0n;
+      const wrong: bigint[] = [];
+      for (const [i, k] of ks.entries()) {
+        const [k1, k2] = [halves[2 * i], halves[2 * i + 1]];
+        const m1 = k1 < 0n ? -k1 : k1;
+        const m2 = k2 < 0n ? -k2 : k2;
+        if (Fr.reduce(k1 + k2 * LAMBDA) !== k || m1 >= BOUND || m2 >= BOUND) wrong.push(k);
+        if (m1 > widest) widest = m1;
+        if (m2 > widest) widest = m2;
+      }
+      expect(wrong).to.deep.equal([]);
+      // The bound is tight to within a factor 2: the widest half seen is above 2^125.
+      expect(widest > BOUND / 2n).to.equal(true);
+      expect(native!.glvSplit([0n])).to.deep.equal([0n, 0n]);
+      expect(native!.glvSplit([LAMBDA])).to.deep.equal([0n, 1n]);
+      expect(native!.glvSplit([R - LAMBDA])).to.deep.equal([0n, -1n]);
+      expect(native!.glvSplit([R - 1n])).to.deep.equal([-1n, 0n]);
+    });
+
+    it("refuses a non-canonical scalar in the split, naming the index", () => {
+      expect(() => native!.glvSplit([1n, R])).to.throw(RangeError, /scalar 1 is not a canonical Fr element/);
+    });
+
+    it("GLV on, off and automatic agree with the portable backend on edge scalars (odd sizes, every thread count)", () => {
+      // Scalars whose halves sit at the bounds: the widest k1 and k2 among many random k, and their negations.
+      const sample = randomScalars(4000, 5n);
+      const split = native!.glvSplit(sample);
+      const abs = (v: bigint): bigint => (v < 0n ? -v : v);
+      const widest = (h: number): bigint =>
+        sample.reduce((best, k, i) => (abs(split[2 * i + h]) > abs(split[2 * best.index + h]) ? { k, index: i } : best), {
+          k: sample[0],
+          index: 0,
+        }).k;
+      const wide = [widest(0), widest(1)];
+      const pool = [...edges, ...wide, ...wide.map((k) => R - k), ...roundingEdges([5n, 1n << 100n])];
+      const srsPoints = pointsFrom(Array.from({ length: 64 }, (_, i) => (i % 9 === 4 ? 0 : i * 7919 + 1)));
+      for (const n of [1, 2, 3, 17, 63]) {
+        const points = srsPoints.slice(0, n);
+        const bases = G1Bases.fromPoints(points);
+        fc.assert(
+          fc.property(fc.array(fc.oneof(fc.constantFrom(...pool), scalarArb), { minLength: n, maxLength: n }), (scalars) => {
+            const expected = msm(bases, scalars, { backend: "portable" });
+            for (const glv of [true, false, undefined]) {
+              for (const threads of [1, 2, 3]) {
+                expect(msm(bases, scalars, { backend: "native", threads, glv }).equals(expected), `glv=${glv} t=${threads}`).to.equal(true);
+              }
+            }
+          }),
+          { numRuns: 6 },
+        );
+      }
+    });
+
+    it("with GLV on: repeated points, P and -P, infinity, n = 0 and 1, forced window widths, 1100 points on 1..3 threads", () => {
+      const glv = true;
+      const p = G1.BASE.multiply(123n);
+      const bases3 = G1Bases.fromPoints([p, p, p.negate()]);
+      expect(msm(bases3, [], { backend: "native", glv }).equals(G1.ZERO)).to.equal(true);
+      expect(msm(bases3, [LAMBDA], { backend: "native", glv }).equals(p.multiply(LAMBDA))).to.equal(true);
+      expect(msm(bases3, [LAMBDA, R - LAMBDA, 0n], { backend: "native", glv }).equals(G1.ZERO)).to.equal(true);
+      expect(msm(bases3, [LAMBDA, 0n, LAMBDA], { backend: "native", glv }).equals(G1.ZERO)).to.equal(true);
+      expect(msm(bases3, [R - 1n, R - 1n, 1n], { backend: "native", glv }).equals(p.multiply(3n).negate())).to.equal(true);
+      expect(msm(G1Bases.fromPoints([G1.ZERO, p]), [R - 1n, 0n], { backend: "native", glv }).equals(G1.ZERO)).to.equal(true);
+
+      const n = 1100; // >= 2 × 512 points, so threads engage (whole windows or point chunks, depending on c)
+      const base = pointsFrom(Array.from({ length: 40 }, (_, i) => (i === 7 ? 0 : i + 2)));
+      const bases = G1Bases.fromPoints(Array.from({ length: n }, (_, i) => base[i % 40]));
+      const scalars = randomScalars(n, 17n).map((k, i) => (i % 5 === 0 ? edges[i % edges.length] : k));
+      const expected = msm(bases, scalars, { backend: "portable" });
+      for (const windowBits of [1, 2, 7, 13, 15, 16, undefined]) {
+        for (const threads of [1, 2, 3]) {
+          expect(msm(bases, scalars, { backend: "native", threads, windowBits, glv }).equals(expected), `c=${windowBits} t=${threads}`).to.equal(true);
+        }
+      }
+    });
+
+    it("the plan splits wide scalars and leaves narrow ones whole", () => {
+      const wide = native!.msmPlan(1 << 16, 253, 2);
+      expect(wide.glv).to.equal(true);
+      expect(wide.windowBits).to.be.within(1, 16);
+      expect(native!.msmPlan(1 << 16, 8, 2).glv).to.equal(false);
+      expect(native!.msmPlan(1 << 20, 128, 2).glv).to.equal(false);
+      expect(native!.msmPlan(0, 0).glv).to.equal(false);
+      expect(() => native!.msmPlan(1, 300)).to.throw(RangeError, /bits must be in 0\.\.254/);
+    });
+
+    it("refuses a glv argument outside 0..2", () => {
+      const bytes = G1Bases.fromPoints([G1.BASE]).montgomeryBytes();
+      expect(() => native!.msm(bytes, [1n], 1, 0, 3 as 0)).to.throw(RangeError, /glv must be 0 \(automatic\), 1 \(on\) or 2 \(off\)/);
+    });
+  });
+
   describe("G1Bases", () => {
     const points = pointsFrom([0, 1, 2, 99, 12345]);
 

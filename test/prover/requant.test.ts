@@ -10,14 +10,17 @@ import { expect } from "chai";
 import * as Fr from "../../src/field/fr";
 import { evaluateMle } from "../../src/poly/mle";
 import { LayerProofError, type Claim } from "../../src/prover/claims";
-import { boundClaims, flatEvals, proveRequant, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof } from "../../src/prover/layers/requant";
-import { REQUANT_LIMB_BITS, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../src/prover/layers/requant-spec";
+import { boundClaims, flatEvals, proveRequant, requantRangeColumns, requantRangeWidths, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof } from "../../src/prover/layers/requant";
+import { reducedFixedPoint, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../src/prover/layers/requant-spec";
 import { evaluateTensor, layoutOf, LayoutError, type IntTensor } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
 import { randomFrs, randomInts } from "./helpers";
 
-/** Rows of the limb range table: every range column entry must be below it. */
-const LIMB_RANGE = 2n ** BigInt(REQUANT_LIMB_BITS);
+/** Whether every RANGE column entry is below its table's size 2^width (what the arena checks). */
+function inRange(geo: ReturnType<typeof requantGeometry>, cols: readonly (readonly bigint[])[]): boolean {
+  const widths = requantRangeWidths(geo);
+  return cols.length === widths.length && cols.every((c, i) => c.every((v) => v < 2n ** BigInt(widths[i])));
+}
 
 const BITS = 12;
 
@@ -89,19 +92,36 @@ describe("prover: requant IOP (arena form)", () => {
     }
   });
 
-  it("range columns: rem limbs, e limbs, u and ū limbs, the scaled short top limb last; the scaled copy is checked", () => {
-    const s = spec(2_000_000_000n, 45);
-    const geo = requantGeometry(s);
-    const { tables } = setup(s, acc, 1);
-    const cols = requantRangeColumns(geo, tables);
-    expect(cols.length).to.equal(geo.remLimbs + 1 + geo.eLimbs + 2 * geo.uLimbs);
-    expect(cols.every((c) => c.every((v) => v < LIMB_RANGE))).to.equal(true);
-    const p = randomFrs(geo.layout.numVars, "rho");
-    const values = cols.map((c) => evaluateMle(c, p));
-    expect(splitRangeClaims(geo, values).rem).to.deep.equal(values.slice(0, geo.remLimbs));
-    const bad = [...values];
-    bad[bad.length - 1] = Fr.add(bad[bad.length - 1], 1n);
-    expect(() => splitRangeClaims(geo, bad)).to.throw(LayerProofError, "scaled copy");
+  it("range columns: rem limbs (the top one on [0, 2^τ)), e limbs, u, then ū by its mode; a derived ū is checked", () => {
+    const cases: [bigint, bigint, number, string, number[]][] = [
+      // [−2048, 2047] at L = 12: u alone on [0, 2^12) proves both bounds (no ū); s = 45: rem 12 + 12 + 12 + 9 bits,
+      // e < 2^14: two limbs.
+      [-2048n, 2047n, 12, "none", [12, 12, 12, 9, 12, 12, 12]],
+      // A Clip's [−5, 9]: u and the derived (hi − lo) − u, both on [0, 2^L).
+      [-5n, 9n, 12, "derived", [12, 12, 12, 9, 12, 12, 12, 12]],
+      // [0, 2047] at L = 6: rem 7 × 6 + 3 bits, e three limbs, u two, ū two committed ones.
+      [0n, 2047n, 6, "committed", [6, 6, 6, 6, 6, 6, 6, 3, 6, 6, 6, 6, 6, 6, 6]],
+    ];
+    for (const [lo, hi, L, mode, widths] of cases) {
+      const s: RequantSpec = { ...spec(2_000_000_000n, 45), lo, hi, limbBits: L };
+      const geo = requantGeometry(s);
+      const { tables } = setup(s, acc, 1);
+      const cols = requantRangeColumns(geo, tables);
+      expect([geo.ucMode, requantRangeWidths(geo)], `[${lo}, ${hi}], L = ${L}`).to.deep.equal([mode, widths]);
+      expect(inRange(geo, cols)).to.equal(true);
+      expect(tables.uc.length).to.equal(mode === "committed" ? geo.uLimbs : 0);
+      const values = cols.map((c) => evaluateMle(c, randomFrs(geo.layout.numVars, "rho")));
+      const split = splitRangeClaims(geo, values);
+      expect(split.rem).to.deep.equal(values.slice(0, geo.remLimbs));
+      expect(split.uc.length).to.equal(geo.ucLimbs);
+      if (mode !== "derived") continue;
+      const uAt = geo.remLimbs + geo.eLimbs;
+      expect(values[uAt + 1]).to.equal(Fr.sub(Fr.fromSigned(hi - lo), values[uAt]));
+      const badUc = [...values];
+      badUc[uAt + 1] = Fr.add(badUc[uAt + 1], 1n);
+      expect(() => splitRangeClaims(geo, badUc)).to.throw(LayerProofError, "derived column");
+    }
+    expect(() => splitRangeClaims(requantGeometry(spec(3n, 8)), [1n])).to.throw(LayerProofError, "range claims");
   });
 
   it("refuses a false claim (prover and verifier), an acc beyond the bound, and specs that could wrap", () => {
@@ -126,7 +146,8 @@ describe("prover: requant IOP (arena form)", () => {
     const claims = [claimOn(shape, bad.y.map(Number), "bad")];
     const proved = proveRequant({ spec: s, acc, tables, claims, transcript: new Transcript("requant-test") });
     expect(resolves(s, acc, claims, proved.proof, tables)).to.equal(true);
-    expect(requantRangeColumns(requantGeometry(s), tables).some((c) => c.some((v) => v >= LIMB_RANGE))).to.equal(true);
+    // rem's top limb (4 bits at s = 40) holds the extra 2^40: outside its table [0, 2^4).
+    expect(inRange(requantGeometry(s), requantRangeColumns(requantGeometry(s), tables))).to.equal(false);
   });
 
   it("every tampered message is rejected", () => {
@@ -156,37 +177,56 @@ describe("prover: requant IOP (arena form)", () => {
       expect(w.y.some((y) => y === lo) && w.y.some((y) => y === hi), "both bounds are hit").to.equal(true);
       expect(resolves(s, acc, claims, proved.proof, tables)).to.equal(true);
       const cols = requantRangeColumns(geo, tables);
-      expect(cols.every((c) => c.every((v) => v < 2n ** BigInt(L)))).to.equal(true);
-      // The arena's u and ū values give two true claims on y.
+      expect(inRange(geo, cols)).to.equal(true);
+      // The arena's u and ū values give true claims on y: two with committed ū limbs, else one.
       const rho = randomFrs(geo.layout.numVars, "rho");
       const split = splitRangeClaims(geo, cols.map((c) => evaluateMle(c, rho)));
       const yAt = evaluateTensor(geo.layout, w.y.map(Number), rho);
-      expect(boundClaims(geo, rho, split.u, split.uc).map((c) => c.value)).to.deep.equal([yAt, yAt]);
+      expect(geo.ucLimbs).to.equal(geo.uLimbs > 1 ? geo.uLimbs : 0);
+      expect(boundClaims(geo, rho, split.u, split.uc).map((c) => c.value)).to.deep.equal(geo.ucLimbs === 0 ? [yAt] : [yAt, yAt]);
     }
     expect(() => requantGeometry({ ...spec(3n, 8), lo: 5n, hi: 5n })).to.throw(LayoutError, "clamp bounds");
     expect(() => requantGeometry({ ...spec(3n, 8), limbBits: 5 })).to.throw(LayoutError, "limb width");
   });
 
-  it("dishonest flags are refused by the identity: p = 1 with y < hi, q = 1 with y > lo, p = 2 with e halved", () => {
-    const s: RequantSpec = { ...spec(1_400_000_000n, 40), lo: 0n, hi: 2047n, limbBits: 6 };
-    const honest = requantWitness(s, acc);
-    const up = honest.p.findIndex((v) => v === 1n);
-    const down = honest.q.findIndex((v) => v === 1n);
-    expect(up >= 0 && down >= 0).to.equal(true);
-    const edit = (w: RequantWitness, i: number, y: bigint, p: bigint, q: bigint, e: bigint): RequantWitness => {
-      const set = (xs: readonly bigint[], v: bigint) => xs.map((x, k) => (k === i ? v : x));
-      return { ...w, y: set(w.y, y), p: set(w.p, p), q: set(w.q, q), e: set(w.e, e), u: set(w.u, y - 0n), uc: set(w.uc, 2047n - y) };
-    };
-    const t = (i: number) => honest.y[i] + (honest.p[i] - honest.q[i]) * honest.e[i];
-    expect(proveWitness(s, acc, honest)).to.not.throw();
-    // Saturated upward, but y one below hi: (p − q)·e still equals t − y, so only p·ū = 0 catches it.
-    expect(proveWitness(s, acc, edit(honest, up, 2046n, 1n, 0n, t(up) - 2046n))).to.throw(LayerProofError, "false");
-    // Saturated downward, but y one above lo: only q·u = 0 catches it.
-    expect(proveWitness(s, acc, edit(honest, down, 1n, 0n, 1n, 1n - t(down)))).to.throw(LayerProofError, "false");
-    // A non-boolean flag: p = 2 with e = (t − y) / 2 keeps the identity and p·ū = 0; p² = p catches it.
-    const even = honest.p.findIndex((v, i) => v === 1n && honest.e[i] % 2n === 0n);
-    expect(even >= 0).to.equal(true);
-    expect(proveWitness(s, acc, edit(honest, even, 2047n, 2n, 0n, honest.e[even] / 2n))).to.throw(LayerProofError, "false");
+  it("reducedFixedPoint drops the multiplier's trailing zeros from the shift and keeps every requantized value", () => {
+    expect(reducedFixedPoint(1n << 30n, 30)).to.deep.equal({ multiplier: 1n, shift: 0 });
+    expect(reducedFixedPoint(1_082_196_484n, 37)).to.deep.equal({ multiplier: 270_549_121n, shift: 35 });
+    expect(reducedFixedPoint(-(3n << 40n), 20)).to.deep.equal({ multiplier: -(3n << 20n), shift: 0 });
+    expect(reducedFixedPoint(7n, 12)).to.deep.equal({ multiplier: 7n, shift: 12 });
+    expect(reducedFixedPoint(0n, 9)).to.deep.equal({ multiplier: 0n, shift: 0 });
+    // Exact for every acc, rounding ties included (acc·M an odd multiple of 2^(s−1)).
+    const accs: IntTensor = { shape: [40], data: [...randomInts(36, "reduce", 2 ** 28), 1, -1, 3, -3] };
+    const pairs: [bigint, number][] = [[1n << 30n, 30], [1_082_196_484n, 37], [-(5n << 12n), 13], [6n, 1], [12n, 2], [0n, 4]];
+    for (const [m, sh] of pairs) {
+      const full: RequantSpec = { shape: [40], multiplier: m, shift: sh, bits: BITS, accBound: 2n ** 28n };
+      expect(requantWitness({ ...full, ...reducedFixedPoint(m, sh) }, accs).y, `M = ${m}, s = ${sh}`).to.deep.equal(requantWitness(full, accs).y);
+    }
   });
-});
 
+  const flagCases: [number, bigint, string][] = [[6, 2047n, "committed"], [12, 2047n, "none"], [12, 2000n, "derived"]];
+  for (const [L, hi, mode] of flagCases) {
+    it(`dishonest flags are refused by the identity: p = 1 with y < hi, q = 1 with y > lo, p = 2 with e halved (hi = ${hi}, L = ${L}: ū ${mode})`, () => {
+      const s: RequantSpec = { ...spec(1_400_000_000n, 40), lo: 0n, hi, limbBits: L };
+      expect(requantGeometry(s).ucMode).to.equal(mode);
+      const honest = requantWitness(s, acc);
+      const up = honest.p.findIndex((v) => v === 1n);
+      const down = honest.q.findIndex((v) => v === 1n);
+      expect(up >= 0 && down >= 0).to.equal(true);
+      const edit = (w: RequantWitness, i: number, y: bigint, p: bigint, q: bigint, e: bigint): RequantWitness => {
+        const set = (xs: readonly bigint[], v: bigint) => xs.map((x, k) => (k === i ? v : x));
+        return { ...w, y: set(w.y, y), p: set(w.p, p), q: set(w.q, q), e: set(w.e, e), u: set(w.u, y - 0n), uc: set(w.uc, hi - y) };
+      };
+      const t = (i: number) => honest.y[i] + (honest.p[i] - honest.q[i]) * honest.e[i];
+      expect(proveWitness(s, acc, honest)).to.not.throw();
+      // Saturated upward, but y one below hi: (p − q)·e still equals t − y, so only p·ū = 0 catches it.
+      expect(proveWitness(s, acc, edit(honest, up, hi - 1n, 1n, 0n, t(up) - hi + 1n))).to.throw(LayerProofError, "false");
+      // Saturated downward, but y one above lo: only q·u = 0 catches it.
+      expect(proveWitness(s, acc, edit(honest, down, 1n, 0n, 1n, 1n - t(down)))).to.throw(LayerProofError, "false");
+      // A non-boolean flag: p = 2 with e = (t − y) / 2 keeps the identity and p·ū = 0; p² = p catches it.
+      const even = honest.p.findIndex((v, i) => v === 1n && honest.e[i] % 2n === 0n);
+      expect(even >= 0).to.equal(true);
+      expect(proveWitness(s, acc, edit(honest, even, hi, 2n, 0n, honest.e[even] / 2n))).to.throw(LayerProofError, "false");
+    });
+  }
+});

@@ -24,7 +24,7 @@ describe("prover: tables sized by the model", () => {
     expect(clampLikeBounds(bits, -7, domain.slice(1)), "not the b-bit domain").to.equal(null);
   });
 
-  it("a ReLU after Gemm is fused: one requantization clamping to [0, qmax], no table but the limb range", function () {
+  it("a ReLU after Gemm is fused: one requantization clamping to [0, qmax], no table but limb ranges", function () {
     const mlp = loadCorpusTrace("1l_mlp");
     if (!mlp) return this.skip();
     const plan = compileGraph(mlp.model);
@@ -35,7 +35,8 @@ describe("prover: tables sized by the model", () => {
     expect(step.requant.y).to.equal(relu.outputs[0]);
     expect([step.requant.lo, step.requant.hi]).to.deep.equal([0n, 2047n]);
     expect(plan.limbBits).to.equal(MIN_LIMB_BITS);
-    expect(plan.tables.map((t) => t.id)).to.deep.equal([`range:${MIN_LIMB_BITS}`]);
+    // range:6 for full limbs, range:4 for rem's top limb (s = 34 after the reduction: 5 × 6 + 4 bits).
+    expect(plan.tables.map((t) => t.id)).to.deep.equal(["range:4", `range:${MIN_LIMB_BITS}`]);
     // The executor's ReLU output is exactly the fused requantization of Gemm's accumulator.
     const gemm = mlp.trace.steps.find((s) => s.node === "Gemm_0")!;
     const reluOut = mlp.trace.steps.find((s) => s.node === relu.name)!.values[0];
@@ -71,6 +72,7 @@ describe("prover: tables sized by the model", () => {
     const plan = compileGraph(cnn.model);
     expect(plan.limbBits).to.equal(REQUANT_LIMB_BITS);
     expect(plan.nodes.every((n) => n.handler !== "table")).to.equal(true);
-    expect(plan.tables.map((t) => t.id)).to.deep.equal([`range:${REQUANT_LIMB_BITS}`]);
+    // Limb ranges only: [0, 2^12), rem's top limbs (7 and 9 bits), the fused ReLUs' u on [0, 2^11) (no ū).
+    expect(plan.tables.map((t) => t.id)).to.deep.equal(["range:11", `range:${REQUANT_LIMB_BITS}`, "range:7", "range:9"]);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
@@ -26,6 +28,13 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
   });
 
 
+  it("the hand-encoded arena call of ModelVerifier.sol names ModelVerifierPcs.arena's selector", function () {
+    const source = readFileSync(join(__dirname, "..", "..", "contracts", "verifier", "ModelVerifier.sol"), "utf8");
+    const selector = pcs.interface.getFunction("arena")!.selector;
+    expect(pcs.interface.getFunction("arena")!.format()).to.equal("arena(bytes32,bytes,bytes,uint256,uint256)");
+    expect(source).to.contain(`ARENA_SELECTOR = ${selector};`);
+  });
+
   for (const name of ["2l_relu_fc", "3l_relu_conv_fc"]) {
     describe(name, function () {
       let proved: ProvedModel | undefined;
@@ -45,6 +54,18 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
         expect(await harness.verify(program, statement.input, statement.output, statement.prover, proof)).to.equal(true);
         const gas = await harness.verify.estimateGas(program, statement.input, statement.output, statement.prover, proof);
         console.log(`      ${name}: proof ${proof.length} bytes, program ${program.length} bytes, harness call ${gas} gas (program passed as calldata too)`);
+      });
+
+      it("a program that reserves no record words is accepted too (the arena's records grow the book)", async function () {
+        const { statement, proof } = proved!;
+        // Header: version, digest, W commitment (2 words), G2 elements (8 words), u32 input and output bytes, u8
+        // input ranges (16 bytes each), then the u32 record words (docs/verifier-gen.md).
+        const at = 1 + 32 + 64 + 256 + 8;
+        const field = at + 1 + 16 * program[at];
+        expect(new DataView(program.buffer, program.byteOffset).getUint32(field)).to.be.greaterThan(0);
+        const lean = Uint8Array.from(program);
+        lean.set([0, 0, 0, 0], field);
+        expect(await harness.verify(lean, statement.input, statement.output, statement.prover, proof)).to.equal(true);
       });
 
       it("proof words flipped are rejected by both (every word with S_FULL_TAMPER=1, else a seeded sample)", async function () {

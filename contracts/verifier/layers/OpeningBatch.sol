@@ -30,10 +30,11 @@ library OpeningBatch {
     /// @dev Words of a record besides its point: p, n_i, v_i; the point starts after p and n_i.
     uint256 private constant RECORD_FIXED_WORDS = 3;
     uint256 private constant RECORD_POINT_OFFSET = 2;
-    /// @dev Byte offsets of c_j, tail_j and prefix_j in coordinate j's 4-word entry of `_eqFactors` (a_j first).
-    uint256 private constant C_J = 0x20;
-    uint256 private constant TAIL = 0x40;
-    uint256 private constant PREFIX = 0x60;
+    /// @dev Byte offsets of ρ_j, c_j and tail_j in coordinate j's 4-word entry of `_eqFactors` (a_j first; a_j and
+    /// ρ_j adjacent, so g_j(b) for a bit b is the word at entry + 32·b).
+    uint256 private constant RHO_J = 0x20;
+    uint256 private constant C_J = 0x40;
+    uint256 private constant TAIL = 0x60;
 
     /// @notice There are no opening claims.
     error OpeningNoClaims();
@@ -194,9 +195,13 @@ library OpeningBatch {
     }
 
     /// @dev Weight of each commitment: Σ_{i: p(i)=p} α^i·eq(ρ, P_i), or Σ α^i when `rho` is empty (one point).
-    /// eq(ρ, z ‖ 0) = Π_{j<n_i} (a_j + z_j·c_j) · Π_{j≥n_i} a_j with a_j = 1 − ρ_j and c_j = 2ρ_j − 1
-    /// (= ρ_j z_j + (1 − ρ_j)(1 − z_j)). The prefix products of the previous claim's point are kept, so a claim
-    /// only pays for its coordinates after the prefix it shares with the previous claim.
+    /// eq(ρ, z ‖ 0) = Π_{j<n_i} g_j(z_j) · Π_{j≥n_i} a_j with g_j(z) = a_j + z·c_j, a_j = 1 − ρ_j, c_j = 2ρ_j − 1
+    /// (= ρ_j z_j + (1 − ρ_j)(1 − z_j)); g_j(0) = a_j and g_j(1) = ρ_j.
+    /// A claim's point is split where its trailing run of 0/1 coordinates starts (a step's point followed by a
+    /// slot's selector bits): the bits cost one table read and one mulmod each (the factor g_j(b) is read from
+    /// the entry, never computed), and the product over the part before them is reused from the previous claim
+    /// when that part is the same (same length and keccak256 of its words: one CALLDATACOPY and one KECCAK256
+    /// instead of a compare per word). Where the split falls changes only what is reused, never the product.
     function _weights(
         uint256[] calldata records,
         uint256 count,
@@ -205,54 +210,100 @@ library OpeningBatch {
         uint256 numCommitments
     ) private pure returns (uint256[] memory weights) {
         weights = new uint256[](numCommitments);
+        uint256 rec;
+        assembly ("memory-safe") {
+            rec := records.offset
+        }
+        if (rho.length == 0) return _powerSums(weights, rec, count, alpha);
         uint256[] memory f = _eqFactors(rho);
+        _eqSums(weights, f, rec, count, alpha);
+    }
+
+    /// @dev {_weights} with a point: adds α^i·eq(ρ, P_i) to the weight of p(i) for each record, `f` the
+    /// factor entries of ρ ({_eqFactors}).
+    function _eqSums(uint256[] memory weights, uint256[] memory f, uint256 rec, uint256 count, uint256 alpha)
+        private
+        pure
+    {
         assembly ("memory-safe") {
             // r: the modulus on the stack (as a literal the optimizer loads it with a CODECOPY each time).
             let r := R_MODULUS
             let fp := add(f, 0x20)
             let power := 1
-            // rec walks the records; prev / prevN: the previous claim's point (calldata) and coordinate count.
-            let rec := records.offset
-            let prev := 0
-            let prevN := 0
+            // The previous claim's prefix: keccak256 of its words and its product (hash 0: matches none).
+            let prevHash := 0
+            let prevProd := 0
             for { } count { count := sub(count, 1) } {
-                let ni := calldataload(add(rec, 0x20))
-                let term := power
-                if mload(rho) {
-                    // Pointer loops (the cheapest form for the legacy code generator): p walks the point in
-                    // calldata, e the 4-word factor entries. First skip the prefix shared with the previous
-                    // point (prefix_k still holds for it), then extend the prefix products to n_i.
-                    let p := add(rec, shl(5, RECORD_POINT_OFFSET))
-                    {
-                        let end := ni
-                        if lt(prevN, end) { end := prevN }
-                        end := add(p, shl(5, end))
-                        let d := sub(prev, p)
-                        for { } lt(p, end) { p := add(p, 0x20) } {
-                            if iszero(eq(calldataload(p), calldataload(add(p, d)))) { break }
-                        }
-                    }
-                    prev := add(rec, shl(5, RECORD_POINT_OFFSET))
-                    prevN := ni
-                    let e := add(fp, shl(2, sub(p, prev)))
-                    let acc := mload(add(e, PREFIX))
-                    for { let end := add(prev, shl(5, ni)) } lt(p, end) { p := add(p, 0x20) } {
-                        acc := mulmod(acc, addmod(mload(e), mulmod(calldataload(p), mload(add(e, C_J)), r), r), r)
-                        e := add(e, 0x80)
-                        mstore(add(e, PREFIX), acc)
-                    }
-                    term := mulmod(power, mulmod(acc, mload(add(e, TAIL)), r), r)
-                }
+                let pt := add(rec, shl(5, RECORD_POINT_OFFSET))
                 let slot := add(add(weights, 0x20), shl(5, calldataload(rec)))
-                mstore(slot, addmod(mload(slot), term, r))
+                // q: the end of the point; the record ends one word (v_i) after it.
+                let q := add(pt, shl(5, calldataload(add(rec, 0x20))))
+                rec := add(q, 0x20)
+                // Trailing selector bits, last coordinate first: acc = Π_{k≤j<n_i} g_j(b_j) · tail_{n_i}, e the
+                // entry of the coordinate at q.
+                let e := add(fp, shl(2, sub(q, pt)))
+                let acc := mload(add(e, TAIL))
+                // Two bits per iteration while two are left (the words are re-read rather than kept: stack).
+                for { } gt(sub(q, 0x20), pt) { } {
+                    if gt(or(calldataload(sub(q, 0x20)), calldataload(sub(q, 0x40))), 1) { break }
+                    e := sub(e, 0x100)
+                    acc := mulmod(
+                        acc,
+                        mulmod(
+                            mload(add(e, shl(5, calldataload(sub(q, 0x40))))),
+                            mload(add(add(e, 0x80), shl(5, calldataload(sub(q, 0x20))))),
+                            r
+                        ),
+                        r
+                    )
+                    q := sub(q, 0x40)
+                }
+                for { } gt(q, pt) { } {
+                    let z := calldataload(sub(q, 0x20))
+                    if gt(z, 1) { break }
+                    q := sub(q, 0x20)
+                    e := sub(e, 0x80)
+                    acc := mulmod(acc, mload(add(e, shl(5, z))), r)
+                }
+                // The prefix [pt, q): its product reused when it is the previous claim's (the hash is taken
+                // again on a miss rather than kept: one stack slot fewer).
+                calldatacopy(mload(0x40), pt, sub(q, pt))
+                if iszero(eq(keccak256(mload(0x40), sub(q, pt)), prevHash)) {
+                    prevHash := keccak256(mload(0x40), sub(q, pt))
+                    prevProd := 1
+                    for { e := fp } lt(pt, q) { pt := add(pt, 0x20) } {
+                        prevProd :=
+                            mulmod(prevProd, addmod(mload(e), mulmod(calldataload(pt), mload(add(e, C_J)), r), r), r)
+                        e := add(e, 0x80)
+                    }
+                }
+                mstore(slot, addmod(mload(slot), mulmod(power, mulmod(acc, prevProd, r), r), r))
                 power := mulmod(power, alpha, r)
-                rec := add(rec, shl(5, add(RECORD_FIXED_WORDS, ni)))
             }
         }
     }
 
-    /// @dev Per coordinate j ≤ n of ρ, 4 words: a_j = 1 − ρ_j, c_j = 2ρ_j − 1, tail_j = Π_{t ≥ j} a_t and a
-    /// prefix product slot (prefix_0 = 1); a_n and c_n are unused.
+    /// @dev One lifted point (no sum-check): the weight of a commitment is Σ_{p(i)=p} α^i.
+    function _powerSums(uint256[] memory weights, uint256 rec, uint256 count, uint256 alpha)
+        private
+        pure
+        returns (uint256[] memory)
+    {
+        assembly ("memory-safe") {
+            let r := R_MODULUS
+            let power := 1
+            for { } count { count := sub(count, 1) } {
+                let slot := add(add(weights, 0x20), shl(5, calldataload(rec)))
+                mstore(slot, addmod(mload(slot), power, r))
+                power := mulmod(power, alpha, r)
+                rec := add(rec, shl(5, add(RECORD_FIXED_WORDS, calldataload(add(rec, 0x20)))))
+            }
+        }
+        return weights;
+    }
+
+    /// @dev Per coordinate j ≤ n of ρ, 4 words: a_j = 1 − ρ_j (= g_j(0)), ρ_j (= g_j(1)), c_j = 2ρ_j − 1 and
+    /// tail_j = Π_{t ≥ j} a_t; only tail_n (= 1) is set in entry n.
     function _eqFactors(uint256[] memory rho) private pure returns (uint256[] memory f) {
         uint256 n = rho.length;
         f = new uint256[](4 * (n + 1));
@@ -267,10 +318,10 @@ library OpeningBatch {
                 let aj := addmod(1, sub(m, r), m)
                 let e := add(fp, shl(7, j))
                 mstore(e, aj)
+                mstore(add(e, RHO_J), r)
                 mstore(add(e, C_J), addmod(addmod(r, r, m), sub(m, 1), m))
                 mstore(add(e, TAIL), mulmod(mload(add(e, add(0x80, TAIL))), aj, m))
             }
-            mstore(add(fp, PREFIX), 1)
         }
     }
 }

@@ -11,31 +11,38 @@ import {Mle} from "./Mle.sol";
 /// @title RequantStep — one requantization of the whole-model proof
 /// @notice Twin of `verifyRequantStep` (src/prover/graph/nodes/requant-step.ts) and `verifyRequant`
 /// (src/prover/layers/requant.ts), spec in docs/prover.md ("Requantization"):
-///   the RANGE columns give the rem, e, u and ū limbs at the arena point ρ_a (openings of A; the scaled top limb,
-///   the last column, must be 2^(L−τ) times the top limb); every claim on y (r_k, v_k) — the collected ones, then
-///   y = lo + Σ_j 2^(Lj) u_j and y = hi − Σ_j 2^(Lj) ū_j (lo ≤ 0 ≤ hi; u = −lo, ū = hi in the padding) — is
-///   absorbed as ONE message "requant.claims", c = challenge("requant.coeff"), a sum-check of 2^s·Σ_k c^k v_k
-///   over n rounds of degree 3, absorb("requant.evals", [acc, p, q, rem…, e…, u…, ū…]) and the check (K claims)
+///   the RANGE columns give the rem, e, u and ū limbs at the arena point ρ_a (openings of A; by the ū mode: no ū
+///   column (u alone on [0, hi − lo]), the derived column (hi − lo) − u, never in A, whose value is checked
+///   instead, or committed ū limbs); every claim on y (r_k, v_k) — the collected ones, then
+///   y = lo + Σ_j 2^(Lj) u_j and, for committed ū, y = hi − Σ_j 2^(Lj) ū_j (lo ≤ 0 ≤ hi; u = −lo, ū = hi in the
+///   padding) — is absorbed as ONE message "requant.claims", c = challenge("requant.coeff"), a sum-check of
+///   2^s·Σ_k c^k v_k over n rounds of degree 3, absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…])
+///   and the check (K claims)
 ///   (Σ_k c^k eq(r_k, ρ′))·(M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li) rem_i − 2^s·(p − q)·Σ_j 2^(Lj) e_j)
 ///   + eq(ρ_a, ρ′)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q))   (the flags' zero-check)
-///   = the final claim.
+///   = the final claim (ū at ρ′: (hi − lo) − u when derived).
 /// Out: the register holds the claim on acc at ρ′; the advice values at ρ′ are openings of A.
 /// Program: u16 y, u8 n, indicator factor (Broadcast format, over every axis), word M, word 2^s, word 2^(s−1)
-/// (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs, u8 uLimbs, u16 A slots p, q, rem…, e…, u…, ū…,
-/// word lo, word hi (Fr), u8 range columns, u16 each, u8 scaledTop, [word 2^(L−τ)].
+/// (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs, u8 uLimbs, u8 ū mode (UC_*), u16 A slots p, q, rem…,
+/// e…, u…, ū… (ū's only in UC_COMMITTED mode), word lo, word hi (Fr), u8 range columns, u16 each.
 library RequantStep {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     bytes32 internal constant LABEL_CLAIMS = "requant.claims";
     bytes32 internal constant LABEL_COEFF = "requant.coeff";
     bytes32 internal constant LABEL_EVALS = "requant.evals";
 
-    /// @notice The scaled copy of rem's top limb is not 2^(L − τ) times the limb.
-    error RequantScaledTopLimb();
+    /// @notice The derived column ū is not (hi − lo) − u.
+    error RequantDerivedBound();
     /// @notice The identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem or the flags' zero-check fails at the
     /// sum-check point.
     error RequantCheckFailed();
 
     uint256 private constant DEGREE = 3;
+    /// @dev ū modes (program byte; `RequantGeometry.ucMode`): u alone proves lo ≤ y ≤ hi (hi − lo + 1 = 2^w), ū is
+    /// the derived RANGE column (hi − lo) − u, or ū has nU committed limbs.
+    uint256 private constant UC_NONE = 0;
+    uint256 private constant UC_DERIVED = 1;
+    uint256 private constant UC_COMMITTED = 2;
 
     /// @dev The step's constants.
     struct Params {
@@ -49,6 +56,10 @@ library RequantStep {
         uint256 nRem;
         uint256 nE;
         uint256 nU;
+        /// UC_NONE, UC_DERIVED or UC_COMMITTED.
+        uint256 ucMode;
+        /// Committed ū limbs: nU in UC_COMMITTED mode, else 0.
+        uint256 nUc;
         uint256[] slots;
         uint256 lo;
         uint256 hi;
@@ -105,26 +116,30 @@ library RequantStep {
         p.nRem = Program.u8(r);
         p.nE = Program.u8(r);
         p.nU = Program.u8(r);
-        p.slots = new uint256[](2 + p.nRem + p.nE + 2 * p.nU);
+        p.ucMode = Program.u8(r);
+        p.nUc = p.ucMode == UC_COMMITTED ? p.nU : 0;
+        p.slots = new uint256[](2 + p.nRem + p.nE + p.nU + p.nUc);
         for (uint256 i; i < p.slots.length; ++i) p.slots[i] = Program.u16(r);
         p.lo = Program.word(r);
         p.hi = Program.word(r);
     }
 
     /// @dev The arena's RANGE claims (every limb → A at ρ_a), then every claim on y: the collected ones, then
-    /// y = lo + u and y = hi − ū at ρ_a.
+    /// y = lo + u and (committed ū only) y = hi − ū at ρ_a.
     function _collect(Machine.State memory m, Params memory p) private pure returns (ProofStream.Claim[] memory out) {
         (uint256[] memory point, uint256[] memory values, uint256 at) = _ranges(m, p);
         ProofStream.Claim[] memory taken = ClaimBook.take(m.book, p.y);
-        out = new ProofStream.Claim[](taken.length + 2);
+        out = new ProofStream.Claim[](taken.length + (p.ucMode == UC_COMMITTED ? 2 : 1));
         for (uint256 k; k < taken.length; ++k) out[k] = taken[k];
         // Both identities hold on the whole cube (the padding has y = 0, u = −lo, ū = hi): no indicator.
         out[taken.length] = ProofStream.Claim(point, addmod(p.lo, _limbSum(values, at, p.nU, p.limbBits), R_MODULUS));
-        out[taken.length + 1] = ProofStream.Claim(point, Mle.sub(p.hi, _limbSum(values, at + p.nU, p.nU, p.limbBits)));
+        if (p.ucMode == UC_COMMITTED) {
+            out[taken.length + 1] = ProofStream.Claim(point, Mle.sub(p.hi, _limbSum(values, at + p.nU, p.nUc, p.limbBits)));
+        }
     }
 
-    /// @dev The RANGE columns' values at ρ_a — rem…, e…, u…, ū…, [the scaled top limb: checked] — each limb
-    /// opened in A; `at` is the index of u's first limb among the values.
+    /// @dev The RANGE columns' values at ρ_a — rem…, e…, u…, then the committed ū limbs, the derived ū (checked) or
+    /// nothing — each committed limb opened in A; `at` is the index of u's first limb among the values.
     function _ranges(Machine.State memory m, Params memory p)
         private
         pure
@@ -136,12 +151,12 @@ library RequantStep {
             if (k == 0) point = col.point;
             values[k] = col.value;
         }
-        // The scaled copy of rem's short top limb is the last RANGE column.
-        if (Program.u8(m.r) != 0 && values[values.length - 1] != mulmod(Program.word(m.r), values[p.nRem - 1], R_MODULUS)) {
-            revert RequantScaledTopLimb();
-        }
-        _open(m, p.slots, 2, point, values, 0, p.nRem + p.nE + 2 * p.nU);
         at = p.nRem + p.nE;
+        // A derived ū (u is one limb) follows u: (hi − lo) − u, which holds on the padding too (u = −lo, ū = hi).
+        if (p.ucMode == UC_DERIVED && values[at + 1] != Mle.sub(Mle.sub(p.hi, p.lo), values[at])) {
+            revert RequantDerivedBound();
+        }
+        _open(m, p.slots, 2, point, values, 0, at + p.nU + p.nUc);
     }
 
     /// @dev "requant.claims": [r_k…, v_k] for every k in one message; then c.
@@ -203,7 +218,8 @@ library RequantStep {
         inner = Mle.sub(inner, mulmod(p.twoS, mulmod(Mle.sub(ev[1], ev[2]), eSum, R_MODULUS), R_MODULUS));
     }
 
-    /// @dev c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q) at ρ′ (u's limbs from ev[at], cK = c^K).
+    /// @dev c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q) at ρ′ (u's limbs from ev[at], then the
+    /// committed ū limbs, or ū = (hi − lo) − u when derived; cK = c^K).
     function _flagTerms(Params memory p, uint256[] memory ev, uint256 at, uint256 c, uint256 cK)
         private
         pure
@@ -214,8 +230,10 @@ library RequantStep {
         // Horner in c from the last term: ((t3·c + t2)·c + t1)·c + t0, times c^K.
         z = Mle.sub(mulmod(qv, qv, R_MODULUS), qv);
         z = addmod(mulmod(z, c, R_MODULUS), Mle.sub(mulmod(pv, pv, R_MODULUS), pv), R_MODULUS);
-        z = addmod(mulmod(z, c, R_MODULUS), mulmod(qv, _limbSum(ev, at, p.nU, p.limbBits), R_MODULUS), R_MODULUS);
-        z = addmod(mulmod(z, c, R_MODULUS), mulmod(pv, _limbSum(ev, at + p.nU, p.nU, p.limbBits), R_MODULUS), R_MODULUS);
+        uint256 u = _limbSum(ev, at, p.nU, p.limbBits);
+        uint256 uc = p.ucMode == UC_COMMITTED ? _limbSum(ev, at + p.nU, p.nUc, p.limbBits) : Mle.sub(Mle.sub(p.hi, p.lo), u);
+        z = addmod(mulmod(z, c, R_MODULUS), mulmod(qv, u, R_MODULUS), R_MODULUS);
+        z = addmod(mulmod(z, c, R_MODULUS), mulmod(pv, uc, R_MODULUS), R_MODULUS);
         z = mulmod(z, cK, R_MODULUS);
     }
 

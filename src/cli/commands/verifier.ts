@@ -12,7 +12,7 @@ export function registerVerifier(program: Command): void {
   program
     .command("verifier")
     .description("generate the Solidity verifier contract of a set-up model (IInferenceVerifier)")
-    .argument("<dir>", "setup directory of the model (deepprove setup)")
+    .argument("<dir>", "setup directory of the model (deepprove setup, or deepprove generate --prove)")
     .requiredOption("--out <file>", "Solidity file to write")
     .option("--name <contract>", "contract name (default Verifier_<digest prefix>)")
     .action(async (dir: string, opts: { out: string; name?: string }) => {
@@ -22,7 +22,9 @@ export function registerVerifier(program: Command): void {
         import("../../compiler/verifier-gen"),
         import("../../artifacts/atomic"),
       ]);
-      const setup = loadSetupDir(dir);
+      const llm = await import("../../llm/setup");
+      // A generation setup (deepprove generate --prove): its model is the generation graph.
+      const setup = llm.isLlmSetupDir(dir) ? await llm.loadLlmSetup(dir).then((s) => ({ vk: s.vk, model: s.q.model })) : loadSetupDir(dir);
       const plan = verifierPlan(setup.vk, setup.model);
       const contractsImport = gen.contractsImportFor(opts.out, gen.packageContractsDir());
       const out = gen.generateVerifier(plan, { contractName: opts.name, contractsImport });

@@ -16,6 +16,8 @@ export const EXT_OP = {
   attention: 0x31,
   /** contracts/verifier/ModelVerifierLlm.sol: the LLM steps (./attention.ts). */
   llm: 0x32,
+  /** contracts/verifier/ModelVerifierExact.sol: the exact integer kinds (./exact.ts). */
+  exact: 0x33,
 } as const;
 
 /** An extension library (a key of {@link EXT_OP}). */

@@ -9,7 +9,6 @@ import { keccak_256 } from "@noble/hashes/sha3";
 import { arenaVerifierShape } from "../../lookup/arena-encoding";
 import * as Fr from "../../field/fr";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, PlanSlottedPoly, RequantNodeStep, TableNodeStep, VerifierPlan } from "../../prover/graph/plan";
-import { scaledTopFactor } from "../../prover/layers/requant";
 import { requantGeometry } from "../../prover/layers/requant-spec";
 import { layoutOf, reshapePoint, transposePoint } from "../../prover/tensor";
 import { concatProgram, convProgram, hadamardProgram, linearProgram, matmulProgram, reindexProgram } from "./layers";
@@ -17,6 +16,7 @@ import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
 import { EXT_OP, type Dest, type ExtensionLibrary, type ExtensionStepCompiler, type StepEmitter } from "./extension";
 import { affineProgram, indexSection, STEP_COMPILERS } from "./steps";
 import { ATTENTION_STEPS } from "./attention";
+import { EXACT_STEPS } from "./exact";
 
 /** Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). */
 export const PROGRAM_VERSION = 1;
@@ -43,7 +43,10 @@ export const MODEL_OP = {
  * Node steps the extension libraries run (./extension.ts), by handler name: each entry writes the step's
  * instructions through the compiler's {@link StepEmitter}. One spread per extension library.
  */
-const EXTENSION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = { ...STEP_COMPILERS, ...ATTENTION_STEPS };
+const EXTENSION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = { ...STEP_COMPILERS, ...ATTENTION_STEPS, ...EXACT_STEPS };
+
+/** How a requantization range-checks ū (RequantStep.sol UC_*; `RequantGeometry.ucMode`). */
+const UC_MODE = { none: 0, derived: 1, committed: 2 } as const;
 
 /** Claim destinations (Machine.sol DEST_*). */
 const DEST = { tensor: 0, weight: 1, advice: 2 } as const;
@@ -107,17 +110,21 @@ class ModelCompiler implements StepEmitter {
     return w.bytes();
   }
 
-  /** The clamped inputs' range checks (run before the transcript starts): offset, count, qmin, qmax. */
+  /**
+   * The inputs' range checks (run before the transcript starts): offset, count, qmin, qmax — [−2^(b−1), 2^(b−1))
+   * for a clamped input, [0, 1] for a bool input (the statement check of `executePlan`).
+   */
   private inputRanges(): void {
     const half = 2 ** (this.plan.bits - 1);
-    const ranges: { at: number; count: number }[] = [];
+    const ranges: { at: number; count: number; lo: number; hi: number }[] = [];
     let at = 0;
     for (const inp of this.plan.inputs) {
-      if (inp.clamped) ranges.push({ at, count: sizeOf(inp.shape) });
+      if (inp.boolean) ranges.push({ at, count: sizeOf(inp.shape), lo: 0, hi: 1 });
+      if (inp.clamped) ranges.push({ at, count: sizeOf(inp.shape), lo: -half, hi: half - 1 });
       at += 4 * sizeOf(inp.shape);
     }
     this.w.u8(ranges.length, "input ranges");
-    for (const r of ranges) this.w.u32(r.at, "offset").u32(r.count, "count").uint((-half) >>> 0, 4, "qmin").uint(half - 1, 4, "qmax");
+    for (const r of ranges) this.w.u32(r.at, "offset").u32(r.count, "count").uint(r.lo >>> 0, 4, "qmin").uint(r.hi >>> 0, 4, "qmax");
   }
 
   /** Words of the arena's opening records: h per column, g and m per table, each external table column on W. */
@@ -270,20 +277,19 @@ class ModelCompiler implements StepEmitter {
     const geo = requantGeometry({ shape: r.shape, multiplier: r.multiplier, shift: r.shift, bits: r.bits, accBound: r.accBound, lo: r.lo, hi: r.hi, limbBits: r.limbBits });
     const a = r.advice;
     w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u8(r.numVars, "variables");
-    // rem, e, u, ū at the arena's point; p, q, rem, e, u, ū at ρ′; every claim on y is consumed.
-    const limbs = a.rem.length + a.e.length + 2 * a.u.length;
+    // rem, e, u, committed ū at the arena's point; p, q, rem, e, u, committed ū at ρ′; every claim on y is consumed.
+    const limbs = a.rem.length + a.e.length + a.u.length + a.uc.length;
     this.adviceOpens(2 * limbs + 2);
     this.takeAll(r.y);
     indicator(w, r.shape);
     const two = (k: number) => Fr.pow(2n, BigInt(k));
     w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");
     w.u8(r.limbBits, "limb bits").u8(a.rem.length, "rem limbs").u8(a.e.length, "e limbs").u8(a.u.length, "u limbs");
+    w.u8(UC_MODE[geo.ucMode], "ū mode");
     for (const s of [a.p, a.q, ...a.rem, ...a.e, ...a.u, ...a.uc]) w.u16(this.adviceSlot(s), "advice slot");
     w.word(Fr.fromSigned(r.lo), "clamp lo").word(Fr.fromSigned(r.hi), "clamp hi");
     w.u8(r.rangeColumns.length, "range columns");
     r.rangeColumns.forEach((c) => w.u16(c, "range column"));
-    w.u8(r.scaledTop ? 1 : 0, "scaled top");
-    if (r.scaledTop) w.word(scaledTopFactor(geo), "scaled top factor");
   }
 
   /** The linear part on the register's claim on acc, and where its claims go. */

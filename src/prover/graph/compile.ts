@@ -8,8 +8,8 @@ import type { ArenaColumnShape } from "../../lookup/arena-types";
 import { isFloatType, type TensorInfo } from "../../model/ir";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { canonicalJson } from "../canonical";
-import { MIN_LIMB_BITS, REQUANT_LIMB_BITS, requantGeometry } from "../layers/requant-spec";
-import { hasScaledTop, requantDegree, requantRangeCount } from "../layers/requant";
+import { MIN_LIMB_BITS, reducedFixedPoint, REQUANT_LIMB_BITS, requantGeometry } from "../layers/requant-spec";
+import { requantDegree, requantRangeWidths } from "../layers/requant";
 import { layoutOf } from "../tensor";
 import { UnsupportedNodeError } from "./errors";
 import { KIND_COMPILERS, unsupportedReason } from "./nodes";
@@ -17,6 +17,8 @@ import { ARGMAX_OP } from "./nodes/argmax";
 import { provesCompare } from "./nodes/compare";
 import { provesExactArith } from "./nodes/exact";
 import { provesIntegerMove, provesLogic } from "./nodes/logic";
+import { provesIntegerKind } from "./nodes/int-kinds";
+import { provesMiscKind } from "./nodes/misc-kinds";
 import type { CompileContext } from "./nodes/types";
 import type { NodeStep, PlanRequant, PlanTensor, PlanValue } from "./plan";
 import { clampLikeBounds, rangeTableDef, rangeTableId, type FixedTable } from "./tables";
@@ -65,7 +67,7 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
       throw new UnsupportedNodeError(node.name, node.op, plan.kind, why);
     };
     // ArgMax's int64 indices (nodes/argmax.ts) and comparisons' bools (nodes/compare.ts) are proved exactly; other integer outputs are not yet.
-    const exact = node.op === ARGMAX_OP || (plan.kind === "compare" && provesCompare(node.op)) || provesExactArith(node.op, plan.kind) || provesIntegerMove(node.op, plan.kind) || provesLogic({ op: node.op, kind: plan.kind, inputs: node.inputs, outputs: node.outputs, dtype: (v) => graph.values.get(v)?.dtype });
+    const exact = node.op === ARGMAX_OP || (plan.kind === "compare" && provesCompare(node.op)) || provesExactArith(node.op, plan.kind) || provesIntegerMove(node.op, plan.kind) || provesLogic({ op: node.op, kind: plan.kind, inputs: node.inputs, outputs: node.outputs, dtype: (v) => graph.values.get(v)?.dtype }) || provesIntegerKind(model, node, plan.kind) || provesMiscKind(node, plan.kind);
     for (const o of node.outputs) if (o !== "" && !exact && !isFloatType(graph.values.get(o)!.dtype)) fail(`integer-typed output "${o}" (exact integer kinds are not proved yet)`);
     const compiler = KIND_COMPILERS[plan.kind];
     if (!compiler) fail(unsupportedReason(plan.kind));
@@ -137,19 +139,23 @@ export function graphPlanHash(plan: GraphPlan): string {
 
 function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<CompileContext["requant"]>[0]): PlanRequant {
   const tag = args.tag ?? "";
-  const spec = { shape: args.shape, multiplier: args.multiplier, shift: args.shift, bits: ctx.bits, accBound: args.accBound, lo: args.lo, hi: args.hi, limbBits };
+  // The plan carries the reduced pair (same integers, fewer remainder limbs): prover, verifier, program alike.
+  const { multiplier, shift } = reducedFixedPoint(args.multiplier, args.shift);
+  const spec = { shape: args.shape, multiplier, shift, bits: ctx.bits, accBound: args.accBound, lo: args.lo, hi: args.hi, limbBits };
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
-  const range = rangeTableDef(limbBits);
-  ctx.table(range);
-  const rangeColumns = Array.from({ length: requantRangeCount(geo) }, (_, i) => ctx.arenaColumn(rangeTableId(limbBits), n, `${ctx.node.name}:${tag}range${i}`));
+  // Each RANGE column on the table of its width: [0, 2^L), rem's top limb [0, 2^τ), u's limb [0, 2^w).
+  const rangeColumns = requantRangeWidths(geo).map((bits, i) => {
+    ctx.table(rangeTableDef(bits));
+    return ctx.arenaColumn(rangeTableId(bits), n, `${ctx.node.name}:${tag}range${i}`);
+  });
   const limbs = (name: string, count: number) => Array.from({ length: count }, (_, i) => ctx.advice(`${tag}${name}${i}`, args.shape));
   return {
     y: args.y,
     shape: [...args.shape],
     numVars: n,
-    multiplier: args.multiplier,
-    shift: args.shift,
+    multiplier,
+    shift,
     bits: ctx.bits,
     accBound: args.accBound,
     lo: geo.lo,
@@ -159,7 +165,6 @@ function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<
     remTopBits: geo.remTopBits,
     eLimbs: geo.eLimbs,
     uLimbs: geo.uLimbs,
-    scaledTop: hasScaledTop(geo),
     degree: requantDegree(geo),
     advice: {
       p: ctx.advice(`${tag}p`, args.shape),
@@ -167,7 +172,7 @@ function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<
       rem: limbs("rem", geo.remLimbs),
       e: limbs("e", geo.eLimbs),
       u: limbs("u", geo.uLimbs),
-      uc: limbs("uc", geo.uLimbs),
+      uc: limbs("uc", geo.ucLimbs),
     },
     rangeColumns,
   };

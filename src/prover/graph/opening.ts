@@ -13,7 +13,9 @@
  * - with the native kernels (src/msm/native.ts) the tables, the E_p, the sum-check and G stay packed Fr vectors
  *   (`provePairProductSumcheck`, `frEqSum`, `frLinearCombination`) and G goes to HyperKZG packed: the same field
  *   elements, hence the same proof, without bigint arithmetic over 2^n entries (test/prover/opening.test.ts
- *   compares both paths).
+ *   compares both paths);
+ * - each polynomial is packed at its own size, not lifted to 2^n: W (2^19) and M (2^17) beside A and H (2^25)
+ *   at 128 positions of stories260K would otherwise cost 4 GB of zeros for them and their E_p.
  */
 import type { G1Point } from "../../curve/bn254";
 import * as Fr from "../../field/fr";
@@ -79,24 +81,42 @@ function provePacked(
   const threads = threadCount();
   const { n, lifted, distinct, alphas, size } = absorbClaims(commitments, claims, transcript);
   const used = [...new Set(claims.map((c) => c.poly))].sort((a, b) => a - b);
-  const packed = new Map(used.map((p) => [p, native.frFromBigints(tables[p], size)]));
+  // Each polynomial at its own size (W and M are far smaller than A and H): the sum-check reads a short pair as
+  // zero-extended, which it is, and so are its claims' lifted points (trailing zeros).
+  const varsOf = new Map(used.map((p) => [p, ownVars(tables[p].length, claims, p)]));
+  const packed = new Map(used.map((p) => [p, native.frFromBigints(tables[p], 2 ** varsOf.get(p)!)]));
 
   let point: readonly bigint[];
   let sumcheck = null;
   if (distinct === 1) {
     point = lifted[0];
   } else {
-    const pairs = used.map((p) => [packed.get(p)!, eqSum(native, size, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i], scale: alphas[i] }] : [])))] as const);
+    const pairs = used.map((p) => {
+      const k = varsOf.get(p)!;
+      return [packed.get(p)!, eqSum(native, 2 ** k, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i].slice(0, k), scale: alphas[i] }] : [])))] as const;
+    });
     const claim = claims.reduce((acc, c, i) => Fr.add(acc, Fr.mul(alphas[i], c.value)), 0n);
-    const sc = provePairProductSumcheck({ native, pairs, numVars: n, claim, transcript, threads });
+    const sc = provePairProductSumcheck({ native, pairs, numVars: n, claim, transcript, threads, zeroExtended: true });
     sumcheck = sc.proof;
     point = sc.point;
   }
   const weights = claimWeights(tables.length, claims, lifted, alphas, distinct === 1 ? null : point);
   const live = used.filter((p) => weights[p] !== 0n);
-  const g = live.length > 0 ? native.frLinearCombination(live.map((p) => packed.get(p)!), live.map((p) => weights[p]), threads) : new Uint8Array(size * 32);
+  const g = new Uint8Array(size * 32);
+  if (live.length > 0) g.set(native.frLinearCombination(live.map((p) => packed.get(p)!), live.map((p) => weights[p]), threads));
+  packed.clear();
   const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights), kernels: "native" });
   return { sumcheck, opening: opening.proof };
+}
+
+/**
+ * Variables of polynomial `p` in the packed opening: enough for its table and for every claim on it (a claim's
+ * point beyond them would be lifted with zeros anyway).
+ */
+function ownVars(length: number, claims: readonly OpeningClaim[], p: number): number {
+  let vars = Math.ceil(Math.log2(Math.max(1, length)));
+  for (const c of claims) if (c.poly === p) vars = Math.max(vars, c.point.length);
+  return vars;
 }
 
 /**

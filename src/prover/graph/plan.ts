@@ -83,7 +83,6 @@ export interface PlanRequant {
   readonly eLimbs: number;
   /** Limbs of u = y − lo and of ū = hi − y each. */
   readonly uLimbs: number;
-  readonly scaledTop: boolean;
   readonly degree: number;
   /** A slots: the saturation flags p, q, rem limbs, e limbs, u limbs, ū limbs (each low first). */
   readonly advice: {
@@ -94,7 +93,7 @@ export interface PlanRequant {
     readonly u: readonly string[];
     readonly uc: readonly string[];
   };
-  /** Arena column indices (RANGE): rem limbs, [scaled top], e limbs, u limbs, ū limbs. */
+  /** Arena column indices (RANGE; widths `requantRangeWidths`): rem limbs, e limbs, u limbs, ū limbs or the derived ū. */
   readonly rangeColumns: readonly number[];
 }
 

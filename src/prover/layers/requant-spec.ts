@@ -70,9 +70,20 @@ export interface RequantGeometry {
   readonly limbBits: number;
   /** Limbs of u = y − lo and of ū = hi − y each: ⌈bitlength(hi − lo) / L⌉ full L-bit limbs. */
   readonly uLimbs: number;
+  /**
+   * How ū = hi − y is range-checked (docs/prover.md, "Requantization"): `none` — u is one limb and hi − lo + 1 is
+   * a power of two 2^w ≤ 2^L, so u's lookup in [0, 2^w) alone proves lo ≤ y ≤ hi (a plain requantization
+   * [−2^(b−1), 2^(b−1)) or a fused ReLU [0, 2^(b−1))); `derived` — u is one limb, and ū = (hi − lo) − u is an arena
+   * column derived from u's (never in A); `committed` — u has several limbs, ū has as many committed ones.
+   */
+  readonly ucMode: "none" | "derived" | "committed";
+  /** Committed limbs of ū: `uLimbs` when `ucMode` is `committed`, else 0. */
+  readonly ucLimbs: number;
+  /** Width of u's one limb's range table when `ucMode` is `none` (w = bitlength(hi − lo)), else L. */
+  readonly uTopBits: number;
   /** Limbs of rem: ⌈s / L⌉ (0 when s = 0). */
   readonly remLimbs: number;
-  /** Bits of rem's top limb, in 1..L (rem < 2^s exactly needs the top limb below 2^topBits). */
+  /** Bits of rem's top limb, in 1..L (rem < 2^s exactly: the top limb is looked up in [0, 2^topBits)). */
   readonly remTopBits: number;
   /** Limbs of e: ⌈eBits / L⌉, each a full L-bit limb (e's bound need not be tight, only wrap-free). */
   readonly eLimbs: number;
@@ -115,12 +126,34 @@ export function requantGeometry(spec: RequantSpec): RequantGeometry {
   const remTopBits = s === 0 ? 0 : s - (remLimbs - 1) * L;
   const eLimbs = Math.ceil(eBits / L);
   const uLimbs = Math.ceil(bitLength(hi - lo) / L);
+  const width = hi - lo;
+  const ucMode = uLimbs > 1 ? "committed" : (width & (width + 1n)) === 0n ? "none" : "derived";
+  const ucLimbs = ucMode === "committed" ? uLimbs : 0;
+  const uTopBits = ucMode === "none" ? bitLength(width) : L;
   const lhs = accBound * absM + (s === 0 ? 0n : 1n << BigInt(s - 1));
   const rhs = (1n << BigInt(s)) * ((1n << BigInt(bits - 1)) + (1n << BigInt(eLimbs * L)) + 1n);
   if (bitLength(lhs) >= NO_WRAP_BITS || bitLength(rhs) >= NO_WRAP_BITS) {
     throw new LayoutError(`requant: |acc·M| or 2^s·|t| may reach 2^${NO_WRAP_BITS}: the identity could wrap in Fr`);
   }
-  return { layout, qmin, qmax, lo, hi, limbBits: L, uLimbs, remLimbs, remTopBits, eLimbs, eBits };
+  return { layout, qmin, qmax, lo, hi, limbBits: L, uLimbs, ucMode, ucLimbs, uTopBits, remLimbs, remTopBits, eLimbs, eBits };
+}
+
+/**
+ * The same rounding with the fewest shift bits: while M is even and s > 0, (M, s) → (M/2, s − 1). Exact for every
+ * integer acc: (acc·M·2^z + 2^(s−1)) / 2^s = (acc·M + 2^(s−z−1)) / 2^(s−z) for s − z ≥ 1, and for z = s the
+ * quotient is acc·M + 1/2, whose floor acc·M is the s = 0 rule. Every remainder limb costs an advice and an arena
+ * column per element, and quantizer multipliers often carry trailing zeros (a power-of-two scale ratio gives
+ * M = 2^30, s = 30, i.e. M = 1, s = 0: no remainder at all), so every requantization is declared reduced.
+ */
+export function reducedFixedPoint(multiplier: bigint, shift: number): { multiplier: bigint; shift: number } {
+  if (multiplier === 0n) return { multiplier: 0n, shift: 0 };
+  let m = multiplier;
+  let s = shift;
+  while (s > 0 && (m & 1n) === 0n) {
+    m >>= 1n; // exact: m is even (also for a negative m)
+    s -= 1;
+  }
+  return { multiplier: m, shift: s };
 }
 
 function bitLength(v: bigint): number {

@@ -1,22 +1,25 @@
 /**
  * The requantization step on the proof-wide lookup arena (spec: docs/prover.md, "Requantization"). Per step:
  *
- * - witness phase (before any challenge): the advice p, q, rem limbs, e limbs, u limbs and ū limbs (each a
- *   table over the output layout) go into the advice polynomial A; the arena gets one RANGE column (table
- *   [0, 2^L)) per rem limb, the scaled copy of rem's short top limb, per e limb, per u limb and per ū limb;
- * - IOP phase (backward walk): a LIST of claims on y (the consumers', the output step's and the arena's two:
- *   y = lo + u and y = hi − ū at the arena point ρ_a, LAST) becomes ONE claim on acc at a fresh point ρ′ plus the
- *   advice values at ρ′ (openings of A), by one sum-check with w(x) = Σ_k c^k·eq(r_k, x), K claims:
+ * - witness phase (before any challenge): the advice p, q, rem limbs, e limbs, u limbs and — only when u needs
+ *   several limbs — ū limbs (each a table over the output layout) go into the advice polynomial A; the arena gets
+ *   one RANGE column per rem limb (table [0, 2^L), the top one [0, 2^τ)), per e limb, per u limb (u's one limb
+ *   on [0, hi − lo] when that is [0, 2^w): then no ū at all), per committed ū limb, or the one derived column
+ *   ū = (hi − lo) − u (never committed);
+ * - IOP phase (backward walk): a LIST of claims on y (the consumers', the output step's and the arena's bound
+ *   claims at the arena point ρ_a, LAST: y = lo + u, and y = hi − ū when ū is committed) becomes ONE claim on acc
+ *   at a fresh point ρ′ plus the advice values at ρ′ (openings of A), by one sum-check with
+ *   w(x) = Σ_k c^k·eq(r_k, x), K claims:
  *
  *     2^s·Σ_k c^k v_k = Σ_x w(x)·(M·acc + 2^(s−1)·1_real − Σ_i 2^(L·i)·rem_i − 2^s·(p − q)·Σ_j 2^(L·j)·e_j)
  *                     + Σ_x eq(ρ_a, x)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q))
  *
- *   (u = Σ_j 2^(L·j) u_j, ū likewise; the second line is the flags' zero-check). ρ_a is the last claim's point (a
- *   challenge drawn after A is committed).
+ *   (u = Σ_j 2^(L·j) u_j; ū likewise, or (hi − lo) − u when derived; the second line is the flags' zero-check).
+ *   ρ_a is the last claim's point (a challenge drawn after A is committed).
  *
  * y itself is never committed: every claim on it is reduced to acc and the advice.
  * Transcript: absorb("requant.claims", [r_k…, v_k] for each k) | c = challenge("requant.coeff") | sum-check
- * (n rounds, degree 3) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, ū…]).
+ * (n rounds, degree 3) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]).
  */
 import * as Fr from "../../field/fr";
 import { combineTerms, proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
@@ -39,6 +42,7 @@ export interface RequantEvals {
   readonly rem: readonly bigint[];
   readonly e: readonly bigint[];
   readonly u: readonly bigint[];
+  /** The committed ū limbs (none when ū is derived from u). */
   readonly uc: readonly bigint[];
 }
 
@@ -56,6 +60,7 @@ export interface RequantTables {
   readonly rem: bigint[][];
   readonly e: bigint[][];
   readonly u: bigint[][];
+  /** The committed ū limbs (none when ū is derived: u is one limb). */
   readonly uc: bigint[][];
 }
 
@@ -83,40 +88,54 @@ export function requantTables(spec: RequantSpec, w: RequantWitness): RequantTabl
     rem: limbs(w.rem, geo.remLimbs),
     e: limbs(w.e, geo.eLimbs),
     u: limbs(w.u, geo.uLimbs, -geo.lo),
-    uc: limbs(w.uc, geo.uLimbs, geo.hi),
+    uc: limbs(w.uc, geo.ucLimbs, geo.hi),
   };
 }
 
-/** True when rem's top limb is shorter than L bits: then its scaled copy 2^(L − τ)·limb is range-checked too. */
-export function hasScaledTop(geo: RequantGeometry): boolean {
-  return geo.remLimbs > 0 && geo.remTopBits < geo.limbBits;
+/** True when ū = (hi − lo) − u is a derived arena column (u is one limb, hi − lo + 1 not a power of two). */
+export function hasDerivedUc(geo: RequantGeometry): boolean {
+  return geo.ucMode === "derived";
 }
 
-/** The factor 2^(L − τ) of the scaled top limb. */
-export function scaledTopFactor(geo: RequantGeometry): bigint {
-  return Fr.pow(2n, BigInt(geo.limbBits - geo.remTopBits));
+/** hi − lo in Fr: ū = hi − y = (hi − lo) − u on the whole cube (padding: u = −lo, ū = hi). */
+function clampWidth(geo: RequantGeometry): bigint {
+  return Fr.fromSigned(geo.hi - geo.lo);
 }
 
 /**
- * The RANGE columns, in arena order: rem limbs (low first), e limbs, u limbs, ū limbs, then the scaled top limb
- * of rem (when short). The top limb and its scaled copy are both in [0, 2^L) iff the limb is below 2^τ (the
- * product stays below 2^(2L), no wrap), so every limb shares the one L-bit range table.
+ * The table width of each RANGE column, in arena order (the column is looked up in `range:<width>`, rows
+ * [0, 2^width)): rem limbs (L bits, the top one τ: rem < 2^s exactly), e limbs (L), u limbs (L; u's one limb w
+ * bits when hi − lo + 1 = 2^w, which alone proves lo ≤ y ≤ hi), then ū: the committed limbs (L), the one derived
+ * column (hi − lo) − u (L), or nothing.
+ */
+export function requantRangeWidths(geo: RequantGeometry): number[] {
+  const L = geo.limbBits;
+  const full = (k: number) => new Array<number>(k).fill(L);
+  const rem = geo.remLimbs === 0 ? [] : [...full(geo.remLimbs - 1), geo.remTopBits];
+  const u = geo.ucMode === "none" ? [geo.uTopBits] : full(geo.uLimbs);
+  return [...rem, ...full(geo.eLimbs), ...u, ...full(geo.ucLimbs + (hasDerivedUc(geo) ? 1 : 0))];
+}
+
+/**
+ * The RANGE columns, in arena order (widths: {@link requantRangeWidths}): rem limbs (low first), e limbs, u limbs,
+ * then the committed ū limbs or the one derived ū = (hi − lo) − u. u and (hi − lo) − u both in [0, 2^L) iff
+ * 0 ≤ u ≤ hi − lo (hi − lo < 2^L: as integers (hi − lo) − u ∈ (hi − lo − 2^L, hi − lo], far from wrapping).
  */
 export function requantRangeColumns(geo: RequantGeometry, t: RequantTables): bigint[][] {
   const cols = [...t.rem, ...t.e, ...t.u, ...t.uc].map((l) => [...l]);
-  if (hasScaledTop(geo)) {
-    const k = scaledTopFactor(geo);
-    cols.push(t.rem[geo.remLimbs - 1].map((v) => Fr.mul(v, k)));
+  if (hasDerivedUc(geo)) {
+    const width = clampWidth(geo);
+    cols.push(t.u[0].map((v) => Fr.sub(width, v)));
   }
   return cols;
 }
 
 /** Number of RANGE columns of a step. */
 export function requantRangeCount(geo: RequantGeometry): number {
-  return geo.remLimbs + (hasScaledTop(geo) ? 1 : 0) + geo.eLimbs + 2 * geo.uLimbs;
+  return requantRangeWidths(geo).length;
 }
 
-/** The arena's RANGE values of one step, split by what they are (the scaled copy checked and dropped). */
+/** The arena's RANGE values of one step, split by what they are (a derived ū checked and dropped). */
 export interface RangeClaims {
   readonly rem: bigint[];
   readonly e: bigint[];
@@ -125,31 +144,31 @@ export interface RangeClaims {
 }
 
 /**
- * The arena's claims on the step's RANGE columns, checked and split. The scaled top limb's value must be
- * 2^(L − τ) times the top limb's (the verifier's only check here).
- * @throws {LayerProofError} when the count is wrong or the scaled copy does not match
+ * The arena's claims on the step's RANGE columns, checked and split (`uc`: the committed ū limbs only). A derived
+ * ū's value must be (hi − lo) − u (the verifier's only check here: the column is affine in u's, fixed with A before
+ * the arena's challenges, so its claim needs no opening).
+ * @throws {LayerProofError} when the count is wrong or the derived column does not match
  */
 export function splitRangeClaims(geo: RequantGeometry, range: readonly bigint[]): RangeClaims {
   if (range.length !== requantRangeCount(geo)) throw new LayerProofError(`requant: ${range.length} range claims, expected ${requantRangeCount(geo)}`);
-  const rem = range.slice(0, geo.remLimbs);
-  if (hasScaledTop(geo) && range[range.length - 1] !== Fr.mul(scaledTopFactor(geo), rem[geo.remLimbs - 1])) {
-    throw new LayerProofError("requant: the scaled copy of rem's top limb is not 2^(L − τ) times the limb");
-  }
-  let at = geo.remLimbs;
+  let at = 0;
   const take = (k: number) => range.slice(at, (at += k));
-  return { rem, e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.uLimbs) };
+  const out = { rem: take(geo.remLimbs), e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.ucLimbs) };
+  if (hasDerivedUc(geo) && range[at] !== Fr.sub(clampWidth(geo), out.u[0])) {
+    throw new LayerProofError("requant: the derived column ū is not (hi − lo) − u");
+  }
+  return out;
 }
 
 /**
- * The two claims on y the arena's u and ū values give at its point ρ_a: y(ρ_a) = lo + Σ_j 2^(Lj) u_j and
- * y(ρ_a) = hi − Σ_j 2^(Lj) ū_j (both identities hold on the whole cube: the padding has y = 0, u = −lo, ū = hi).
- * Together (u, ū ≥ 0 by their limbs) they prove lo ≤ y ≤ hi.
+ * The claims on y the arena's u and ū values give at its point ρ_a: y(ρ_a) = lo + Σ_j 2^(Lj) u_j, and, when ū is
+ * committed, y(ρ_a) = hi − Σ_j 2^(Lj) ū_j (both identities hold on the whole cube: the padding has y = 0,
+ * u = −lo, ū = hi). Together (u, ū ≥ 0 by their limbs) they prove lo ≤ y ≤ hi. A derived ū = (hi − lo) − u gives
+ * the same claim as u's, and a u looked up in [0, hi − lo] needs no ū: one claim.
  */
-export function boundClaims(geo: RequantGeometry, point: readonly bigint[], u: readonly bigint[], uc: readonly bigint[]): [Claim, Claim] {
-  return [
-    { point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(u, geo.limbBits)) },
-    { point, value: Fr.sub(Fr.fromSigned(geo.hi), limbSum(uc, geo.limbBits)) },
-  ];
+export function boundClaims(geo: RequantGeometry, point: readonly bigint[], u: readonly bigint[], uc: readonly bigint[]): Claim[] {
+  const low = { point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(u, geo.limbBits)) };
+  return geo.ucMode === "committed" ? [low, { point, value: Fr.sub(Fr.fromSigned(geo.hi), limbSum(uc, geo.limbBits)) }] : [low];
 }
 
 /** Inputs of {@link proveRequant}. */
@@ -193,7 +212,7 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
   const ev = proof.evals;
-  if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.uLimbs) {
+  if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.ucLimbs) {
     throw new LayerProofError(`requant proof: ${flatEvals(ev).length} evaluations, expected ${requantEvalCount(geo)}`);
   }
   const c = absorbClaims(transcript, claims, n);
@@ -219,12 +238,12 @@ export function requantDegree(_geo: RequantGeometry): number {
   return REQUANT_DEGREE;
 }
 
-/** Number of evaluations a step sends at ρ′: acc, p, q, rem…, e…, u…, ū…. */
+/** Number of evaluations a step sends at ρ′: acc, p, q, rem…, e…, u…, committed ū…. */
 export function requantEvalCount(geo: RequantGeometry): number {
-  return 3 + geo.remLimbs + geo.eLimbs + 2 * geo.uLimbs;
+  return 3 + geo.remLimbs + geo.eLimbs + geo.uLimbs + geo.ucLimbs;
 }
 
-/** The evaluations in stream order: acc, p, q, rem…, e…, u…, ū…. */
+/** The evaluations in stream order: acc, p, q, rem…, e…, u…, committed ū…. */
 export function flatEvals(ev: RequantEvals): bigint[] {
   return [ev.acc, ev.p, ev.q, ...ev.rem, ...ev.e, ...ev.u, ...ev.uc];
 }
@@ -233,7 +252,7 @@ export function flatEvals(ev: RequantEvals): bigint[] {
 export function unflatten(geo: RequantGeometry, flat: readonly bigint[]): RequantEvals {
   let at = 3;
   const take = (k: number) => flat.slice(at, (at += k));
-  return { acc: flat[0], p: flat[1], q: flat[2], rem: take(geo.remLimbs), e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.uLimbs) };
+  return { acc: flat[0], p: flat[1], q: flat[2], rem: take(geo.remLimbs), e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.ucLimbs) };
 }
 
 function absorbClaims(transcript: Transcript, claims: readonly Claim[], n: number): bigint {
@@ -245,7 +264,7 @@ function absorbClaims(transcript: Transcript, claims: readonly Claim[], n: numbe
 
 /**
  * The one sum-check both sides run (see the module comment). Table order: acc, 1_real, p, q, rem limbs,
- * e limbs, u limbs, ū limbs.
+ * e limbs, u limbs, committed ū limbs.
  */
 function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: readonly Claim[], c: bigint) {
   const L = geo.limbBits;
@@ -279,8 +298,12 @@ function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: read
   const w2 = Fr.mul(weight, c);
   const w3 = Fr.mul(w2, c);
   const w4 = Fr.mul(w3, c);
-  for (let j = 0; j < geo.uLimbs; j++) {
-    terms.push({ coeff: Fr.mul(weight, two(L * j)), factors: [P, uc0 + j], eqPoint }, { coeff: Fr.mul(w2, two(L * j)), factors: [Q, u0 + j], eqPoint });
+  for (let j = 0; j < geo.uLimbs; j++) terms.push({ coeff: Fr.mul(w2, two(L * j)), factors: [Q, u0 + j], eqPoint });
+  if (geo.ucMode !== "committed") {
+    // p·ū = p·((hi − lo) − u): u is one limb.
+    terms.push({ coeff: Fr.mul(weight, clampWidth(geo)), factors: [P], eqPoint }, { coeff: Fr.neg(weight), factors: [P, u0], eqPoint });
+  } else {
+    for (let j = 0; j < geo.ucLimbs; j++) terms.push({ coeff: Fr.mul(weight, two(L * j)), factors: [P, uc0 + j], eqPoint });
   }
   terms.push({ coeff: w3, factors: [P, P], eqPoint }, { coeff: Fr.neg(w3), factors: [P], eqPoint });
   terms.push({ coeff: w4, factors: [Q, Q], eqPoint }, { coeff: Fr.neg(w4), factors: [Q], eqPoint });

@@ -1,5 +1,5 @@
 /**
- * ONNX ArgMax over the last axis of a rank-2 b-bit tensor (plan kind `select`; the LLM's next-token choice):
+ * ONNX ArgMax over the last axis of a rank-2 (or rank-1, seen as one row) b-bit tensor (plan kind `select`; the LLM's next-token choice):
  * its int64 indices are proved EXACTLY — each is its row's first maximum (../../layers/argmax.ts; spec:
  * docs/gguf.md, "Proved generation", "The argmax IOP").
  *
@@ -18,6 +18,7 @@ import { LayoutError } from "../../tensor";
 import { ProverInputError } from "../errors";
 import type { NodeStepBase } from "../plan";
 import { RANGE_TABLE_ID, rangeTableDef } from "../tables";
+import { integerRange } from "./int-bounds";
 import { compileSelect } from "./select";
 import type { CompileContext, NodeCompiler, StepHandler, WalkContext } from "./types";
 
@@ -39,12 +40,16 @@ export const compileSelectKind: NodeCompiler = (ctx) => (ctx.node.op === ARGMAX_
 export function compileArgmax(ctx: CompileContext): ArgmaxNodeStep {
   const { node, plan, model } = ctx;
   const x = node.inputs[0];
-  const shape = ctx.shape(x);
-  if (shape.length !== 2) return ctx.unsupported(`ArgMax is proved over the last axis of a rank-2 input; input "${x}" has rank ${shape.length}`);
+  const inShape = ctx.shape(x);
+  if (inShape.length !== 1 && inShape.length !== 2) return ctx.unsupported(`ArgMax is proved over the last axis of a rank-1 or rank-2 input; input "${x}" has rank ${inShape.length}`);
   const axis = attrInt(node, "axis", 0);
-  if (axis !== 1 && axis !== -1) return ctx.unsupported(`ArgMax is proved over the last axis only (axis = ${axis})`);
+  if (axis !== inShape.length - 1 && axis !== -1) return ctx.unsupported(`ArgMax is proved over the last axis only (axis = ${axis})`);
+  // A rank-1 input [n] is the single row [1, n]: same row-major values, and its one index is the row's.
+  const shape = inShape.length === 1 ? [1, inShape[0]] : inShape;
   if (attrInt(node, "select_last_index", 0) !== 0) return ctx.unsupported("select_last_index = 1 (the proved rule is the first maximum)");
-  if (!isFloatType(model.graph.values.get(x)!.dtype)) return ctx.unsupported(`input "${x}" is integer-typed (not clamped to b bits)`);
+  // An integer input qualifies when its static range (./int-bounds.ts) lies in the b-bit range the IOP assumes.
+  const range = isFloatType(model.graph.values.get(x)!.dtype) ? null : integerRange(model, x);
+  if (!isFloatType(model.graph.values.get(x)!.dtype) && !(range && range.lo >= -(2 ** (ctx.bits - 1)) && range.hi < 2 ** (ctx.bits - 1))) return ctx.unsupported(`input "${x}" is integer-typed (not clamped to b bits)`);
   const rescale = ((plan.params as { rescale?: readonly unknown[] }).rescale ?? []).some((r) => r !== null && r !== undefined);
   if (rescale) return ctx.unsupported("the plan rescales its input");
   const spec: ArgmaxSpec = { rows: shape[0], vocab: shape[1], bits: ctx.bits };

@@ -9,12 +9,16 @@ import * as Fr from "../../../field/fr";
 import { isFloatType } from "../../../model/ir";
 import type { RequantNodeStep } from "../plan";
 import { floatOperand } from "./float-operand";
+import { integerRange } from "./int-bounds";
 import type { CompileContext } from "./types";
 
 /** |q| ≤ 2^(b−1) for every b-bit operand (qmin = −2^(b−1)). */
 function operandBound(ctx: CompileContext): bigint {
   return 2n ** BigInt(ctx.bits - 1);
 }
+
+/** |q| ≤ 2^31 for an integer graph input (the statement packs every public value as int32). */
+const INT32_BOUND = 2n ** 31n;
 
 export function compileAdd(ctx: CompileContext): RequantNodeStep {
   const { node, plan } = ctx;
@@ -46,9 +50,13 @@ export function compileScale(ctx: CompileContext): RequantNodeStep {
   if (runtime.length !== 1) return ctx.unsupported("a scale without exactly one runtime input");
   const y = node.outputs[0];
   const x = runtime[0];
-  if (!isFloatType(ctx.model.graph.values.get(x)!.dtype)) return ctx.unsupported(`input "${x}" is integer-typed (not clamped to b bits)`);
+  // Cast int→float of a graph input: the statement packs it as int32, so |q| ≤ 2^31 bounds the accumulator.
+  const intInput = !isFloatType(ctx.model.graph.values.get(x)!.dtype);
+  // An integer activation with a static range (./int-bounds.ts) is bounded by it instead.
+  const range = intInput && !ctx.model.graph.inputs.some((i) => i.name === x) ? integerRange(ctx.model, x) : null;
+  if (intInput && !range && !ctx.model.graph.inputs.some((i) => i.name === x)) return ctx.unsupported(`input "${x}" is integer-typed (not clamped to b bits)`);
   if (ctx.shape(x).join(",") !== ctx.shape(y).join(",")) return ctx.unsupported("a scale that changes the shape");
-  const requant = ctx.requant({ y, shape: ctx.shape(y), multiplier: BigInt(p.multiplier), shift: p.shift, accBound: operandBound(ctx) });
+  const requant = ctx.requant({ y, shape: ctx.shape(y), multiplier: BigInt(p.multiplier), shift: p.shift, accBound: range ? BigInt(Math.max(1, Math.abs(range.lo), Math.abs(range.hi))) : intInput ? INT32_BOUND : operandBound(ctx) });
   return { node: node.name, op: node.op, kind: plan.kind, handler: "requant", outputs: [y], requant, linear: { iop: "identity", x } };
 }
 

@@ -26,11 +26,19 @@ import { compileLogSoftmax, compileLogSumExp, logSoftmaxHandler } from "./log-so
 import { compileTable, tableHandler } from "./table";
 import { compileNorm, normHandler } from "./norm";
 import { compileDiv, divHandler } from "./div";
-import { compileSelectWithWhere, whereHandler } from "./where";
-import { compileMovementWithSplit, splitHandler } from "./split";
-import { compareHandler, compileCompare } from "./compare";
+import { whereHandler } from "./where";
+import { splitHandler } from "./split";
+import { compareHandler } from "./compare";
 import { compileLogic, logicHandler } from "./logic";
-import { compileExact, exactHandler } from "./exact";
+import { exactHandler } from "./exact";
+import { runtimeWhereHandler } from "./where-runtime";
+import { exactDivHandler } from "./exact-div";
+import { intGatherHandler } from "./int-gather";
+import { compileExactWithMatMul, intMatMulHandler } from "./int-matmul";
+import { compileCompareWithEqual, intEqualHandler } from "./int-equal";
+import { compileSelectWithOneHot, intOneHotHandler } from "./int-onehot";
+import { compileMovementWithScatter } from "./scatter";
+import { topkHandler } from "./topk";
 import type { NodeCompiler, StepHandler } from "./types";
 
 export type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext, WalkContext, WitnessContext } from "./types";
@@ -44,8 +52,8 @@ export const KIND_COMPILERS: Readonly<Record<string, NodeCompiler>> = {
   avgpool: compileAvgPool,
   "channel-affine": compileChannelAffine,
   table: compileTable,
-  movement: compileMovementWithSplit,
-  select: compileSelectWithWhere,
+  movement: compileMovementWithScatter,
+  select: compileSelectWithOneHot,
   "reduce-sum": compileReduceSum,
   "reduce-l2": compileReduceL2,
   prelu: compilePrelu,
@@ -58,9 +66,9 @@ export const KIND_COMPILERS: Readonly<Record<string, NodeCompiler>> = {
   "reduce-logsumexp": compileLogSumExp,
   norm: compileNorm,
   div: compileDiv,
-  compare: compileCompare,
+  compare: compileCompareWithEqual,
   logic: compileLogic,
-  exact: compileExact,
+  exact: compileExactWithMatMul,
 };
 
 /** Step handler name → handler. */
@@ -90,6 +98,13 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   compare: compareHandler as StepHandler<never>,
   logic: logicHandler as StepHandler<never>,
   exact: exactHandler as StepHandler<never>,
+  "where-runtime": runtimeWhereHandler as StepHandler<never>,
+  "exact-div": exactDivHandler as StepHandler<never>,
+  topk: topkHandler as StepHandler<never>,
+  "int-gather": intGatherHandler as StepHandler<never>,
+  "int-matmul": intMatMulHandler as StepHandler<never>,
+  "int-equal": intEqualHandler as StepHandler<never>,
+  "int-onehot": intOneHotHandler as StepHandler<never>,
 };
 
 /** The handler of a step. */

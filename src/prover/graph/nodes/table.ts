@@ -20,7 +20,9 @@ export function compileTable(ctx: CompileContext): TableNodeStep | RequantNodeSt
   const id = (plan.params as { table?: string }).table;
   const t = id === undefined ? undefined : plan.tables?.[id];
   if (id === undefined || !t) return ctx.unsupported("a table plan without its table");
-  const x = node.inputs[0];
+  // The table's argument is the node's one runtime input: input 0, except Pow of a constant scalar base (c ** x).
+  const runtime = node.inputs.filter((v) => v !== "" && !model.graph.initializers.has(v));
+  const x = runtime.length === 1 ? runtime[0] : node.inputs[0];
   const y = node.outputs[0];
   const shape = ctx.shape(y);
   if (ctx.shape(x).join(",") !== shape.join(",")) return ctx.unsupported("input and output shapes differ");

@@ -30,6 +30,7 @@ import { requantWitness } from "../../layers/requant-spec";
 import type { NodeStep, NodeStepBase, PlanRequant } from "../plan";
 import { proveRequantStep, requantSpec, verifyRequantStep, witnessRequant } from "./requant-step";
 import { compileSelectKind } from "./argmax";
+import { compileRuntimeWhere } from "./where-runtime";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
 import type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext } from "./types";
 
@@ -55,7 +56,8 @@ export type WhereNodeStep = NodeStepBase & {
 };
 
 /** Kind `select`: Where here, every other operator to the existing router (ArgMax, max/min). */
-export const compileSelectWithWhere: NodeCompiler = (ctx): NodeStep => (ctx.node.op === "Where" ? compileWhere(ctx) : compileSelectKind(ctx));
+export const compileSelectWithWhere: NodeCompiler = (ctx): NodeStep =>
+  ctx.node.op !== "Where" ? compileSelectKind(ctx) : ctx.model.graph.initializers.has(ctx.node.inputs[0]) ? compileWhere(ctx) : compileRuntimeWhere(ctx);
 
 export function compileWhere(ctx: CompileContext): WhereNodeStep {
   const { node, plan, model } = ctx;
