@@ -10,18 +10,21 @@
  * - `gas`: the receipt's gasUsed; `calldata_bytes`, `calldata_standard_gas` and `calldata_floor_gas` (EIP-7623);
  *   `execution_gas` = gas − 21,000 − standard calldata gas (when the floor does not bind);
  * - `verifier_bytecode_bytes` and the limits the generator bypassed (`bypassed`), `estimate` (the generator's);
- * - `phases`: execution gas by interpreter phase, from the opcode trace (`debug_traceTransaction`), by which
- *   library each call frame runs: statement + input checks, the arena (ModelVerifierPcs.arena), the walk's
- *   core steps (ModelVerifier's own frame), each extension library (its frames, with the proof copied into
- *   each call), and the batch opening (ModelVerifierPcs.opening). `--no-phases` skips the trace.
+ * - `split` (`--split`): the gas up to each phase, measured by verifiers whose program keeps only the first k
+ *   walk steps (same proof, same calldata): such a verifier reverts at ClaimBook.checkEmpty right after step
+ *   k − 1, and its receipt's gasUsed is everything before — statement, input checks, the arena, then the walk
+ *   block by block; the last increment is the final step plus the batch opening;
+ * - `phases` (`--trace`, small proofs only: the opcode trace of a 200M-gas transaction does not fit in memory):
+ *   execution gas by the library each call frame runs, from `debug_traceTransaction`.
  *
  *   npx ts-node --transpile-only scripts/llm-gas.ts [--cache DIR] [--tokens 16] [--prompt TEXT] [--model FILE]
- *       [--no-phases] [--no-compile]
+ *       [--split] [--trace] [--no-compile] [--prefix K (one prefix, with --cache)]
  *
  * `--cache DIR` keeps the setup (`DIR/setup`) and the proof file (`DIR/proof.bin`) and reuses them; a proof made
  * by `deepprove generate --prove --out DIR/proof.bin --setup DIR/setup` is picked up the same way. Minutes of
  * CPU and several GB of memory for the trace: a script, not a test.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -31,7 +34,8 @@ import { ZERO_ADDRESS } from "../src/artifacts/inference";
 import { calldataCost } from "../src/compiler/calldata";
 import { compileVerifier, linkBytecode } from "../src/compiler/compile-verifier";
 import { INTERPRETER_LIBRARIES } from "../src/compiler/interpreter-libraries";
-import { generateVerifierForMeasurement } from "../src/compiler/verifier-gen";
+import { TX_GAS_CAP } from "../src/compiler/verifier-estimate";
+import { generateVerifierForMeasurement, type MeasurementVerifier } from "../src/compiler/verifier-gen";
 import { runProvedGeneration } from "../src/llm/run";
 import { loadLlmSetup } from "../src/llm/setup";
 import { verifierPlan } from "../src/prover/graph";
@@ -74,15 +78,32 @@ async function measurementProvider(): Promise<Eip1193> {
   const { createProvider } = require("hardhat/internal/core/providers/construction") as {
     createProvider(config: unknown, network: string, artifacts: unknown): Promise<Eip1193>;
   };
-  const hardhat = { ...hre.config.networks.hardhat, blockGasLimit: UNCAPPED_BLOCK_GAS_LIMIT, allowUnlimitedContractSize: true, gas: TX_GAS };
+  const hardhat = { ...hre.config.networks.hardhat, blockGasLimit: UNCAPPED_BLOCK_GAS_LIMIT, allowUnlimitedContractSize: true, gas: TX_GAS, throwOnTransactionFailures: false };
   return createProvider({ ...hre.config, networks: { ...hre.config.networks, hardhat } }, "hardhat", hre.artifacts);
 }
 
-async function send(provider: Eip1193, from: Address, tx: { to?: Address; data: Hex }): Promise<{ hash: Hex; gasUsed: number; address: Address | null }> {
+async function send(provider: Eip1193, from: Address, tx: { to?: Address; data: Hex }, allowRevert = false): Promise<{ hash: Hex; gasUsed: number; address: Address | null; reverted: boolean }> {
   const hash = (await provider.request({ method: "eth_sendTransaction", params: [{ from, gas: toHex(TX_GAS), ...tx }] })) as Hex;
   const receipt = (await provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as { status: Hex; gasUsed: Hex; contractAddress: Address | null };
-  if (receipt.status !== "0x1") throw new Error(`transaction ${hash} reverted`);
-  return { hash, gasUsed: Number(BigInt(receipt.gasUsed)), address: receipt.contractAddress };
+  if (receipt.status !== "0x1" && !allowRevert) throw new Error(`transaction ${hash} reverted`);
+  return { hash, gasUsed: Number(BigInt(receipt.gasUsed)), address: receipt.contractAddress, reverted: receipt.status !== "0x1" };
+}
+
+/**
+ * Prefix lengths of the walk at which `--split` cuts it: none, each block's end (the walk runs from the output
+ * back to the embedding, so the blocks end in the order 4, 3, …, 0) and all but the last step. A verifier whose
+ * program keeps only the first k steps reverts at ClaimBook.checkEmpty, right after step k − 1, with everything
+ * before it paid: its receipt's gasUsed is the cost up to there (the same proof, the same calldata).
+ */
+function splitPoints(nodes: readonly { node: string }[]): { k: number; label: string }[] {
+  const block = (name: string) => /^blk\.(\d+)\./.exec(name)?.[1];
+  const points = [{ k: 0, label: "statement + input checks + arena + output claims" }];
+  for (let k = 1; k < nodes.length; k++) {
+    const before = block(nodes[k - 1].node);
+    if (before !== undefined && block(nodes[k].node) !== before) points.push({ k, label: `walk through blk.${before}` });
+  }
+  points.push({ k: nodes.length - 1, label: `walk up to the last step (${nodes[nodes.length - 1].node})` });
+  return points;
 }
 
 /** Deployed code of a library or the verifier, to recognise the frames that run it. */
@@ -180,15 +201,72 @@ function phaseSplit(logs: readonly StructLog[], codes: readonly Code[]): Record<
   return named;
 }
 
+/** The verifier of the first `steps` walk steps (all when undefined), deployed with the libraries; one transaction. */
+async function measure(
+  setup: Awaited<ReturnType<typeof loadLlmSetup>>,
+  file: ReturnType<typeof readProofFile>,
+  steps: number | undefined,
+  stage: (what: string) => void,
+): Promise<{ gas: number; reverted: boolean; hash: Hex; provider: Eip1193; codes: Code[]; generated: MeasurementVerifier; deployment: Record<string, { bytes: number; gas: number }>; data: Hex }> {
+  const plan = verifierPlan(setup.vk, setup.q.model);
+  const name = steps === undefined ? CONTRACT_NAME : `${CONTRACT_NAME}Prefix${steps}`;
+  const generated = generateVerifierForMeasurement(steps === undefined ? plan : { ...plan, nodes: plan.nodes.slice(0, steps) }, { contractName: name, contractsImport: ".." });
+  const compiled = compileVerifier(generated.source, name);
+  stage("verifier generated and compiled");
+  const provider = await measurementProvider();
+  const hre = await import("hardhat");
+  const [from] = (await provider.request({ method: "eth_accounts" })) as Address[];
+  const libraries: Record<string, Address> = {};
+  const codes: Code[] = [];
+  const deployment: Record<string, { bytes: number; gas: number }> = {};
+  for (const lib of INTERPRETER_LIBRARIES) {
+    const artifact = await hre.artifacts.readArtifact(lib);
+    const d = await send(provider, from, { data: linkBytecode(artifact.bytecode as Hex, artifact.linkReferences, libraries) });
+    libraries[lib] = d.address!;
+    const code = (await provider.request({ method: "eth_getCode", params: [d.address, "latest"] })) as Hex;
+    codes.push(codeOf(lib, code));
+    deployment[lib] = { bytes: (code.length - 2) / 2, gas: d.gasUsed };
+  }
+  const v = await send(provider, from, { data: linkBytecode(compiled.bytecode, compiled.linkReferences, libraries) });
+  const verifierCode = (await provider.request({ method: "eth_getCode", params: [v.address, "latest"] })) as Hex;
+  codes.push(codeOf(name, verifierCode));
+  deployment[name] = { bytes: (verifierCode.length - 2) / 2, gas: v.gasUsed };
+  stage("deployed");
+  const data = encodeFunctionData({
+    abi: compiled.abi as Abi,
+    functionName: "verifyInference",
+    args: [toHex(file.input), toHex(file.output), file.prover as Address, toHex(file.proof)],
+  });
+  // A prefix verifier reverts at ClaimBook.checkEmpty (claims of the dropped steps are left): that is the point.
+  const tx = await send(provider, from, { to: v.address!, data }, steps !== undefined);
+  stage(`verifyInference sent${steps === undefined ? "" : ` (first ${steps} steps: ${tx.gasUsed} gas, ${tx.reverted ? "reverted" : "did NOT revert"})`}`);
+  return { gas: tx.gasUsed, reverted: tx.reverted, hash: tx.hash, provider, codes, generated, deployment, data };
+}
+
+/** `--split`: each prefix measured in its own process (a 200M-gas transaction leaves several GB in the node). */
+function split(plan: { nodes: readonly { node: string }[] }, cache: string): { steps: number; label: string; gas: number; reverted: boolean }[] {
+  const cuts: { steps: number; label: string; gas: number; reverted: boolean }[] = [];
+  for (const { k, label } of splitPoints(plan.nodes)) {
+    const args = [require.resolve("ts-node/dist/bin"), "--transpile-only", __filename, "--cache", cache, "--prefix", String(k), ...(process.argv.includes("--no-compile") ? ["--no-compile"] : [])];
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`prefix of ${k} steps: exit ${r.status}`);
+    const out = JSON.parse(r.stdout) as { gas: number; reverted: boolean };
+    cuts.push({ steps: k, label, gas: out.gas, reverted: out.reverted });
+  }
+  return cuts;
+}
+
 async function main(): Promise<void> {
   const tokens = Number(arg("--tokens") ?? 16);
   const prompt = arg("--prompt") ?? "Once upon a time";
   const model = resolve(arg("--model") ?? join(ROOT, "..", "shared", "models", "gguf", "stories260K.gguf"));
   const keep = arg("--cache");
+  const prefix = arg("--prefix");
+  if (prefix !== undefined && !keep) throw new Error("--prefix needs --cache (the setup and proof to measure)");
   const scratch = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), "deepprove-llm-gas-"));
   mkdirSync(scratch, { recursive: true });
   const t0 = Date.now();
-  const stage = (what: string) => process.stderr.write(`llm-gas: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  const stage = (what: string) => process.stderr.write(`llm-gas${prefix === undefined ? "" : ` [prefix ${prefix}]`}: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   try {
     const setupDir = join(scratch, "setup");
     const proofFile = join(scratch, "proof.bin");
@@ -200,67 +278,47 @@ async function main(): Promise<void> {
     const file = readProofFile(proofFile);
     if (file.digest !== setup.vk.digest) throw new Error(`${proofFile}: proof for ${file.digest}, the setup's model is ${setup.vk.digest}`);
     stage("setup and proof loaded");
-
-    const generated = generateVerifierForMeasurement(verifierPlan(setup.vk, setup.q.model), { contractName: CONTRACT_NAME, contractsImport: ".." });
-    const compiled = compileVerifier(generated.source, CONTRACT_NAME);
-    stage("verifier generated and compiled");
-
-    const provider = await measurementProvider();
-    const hre = await import("hardhat");
-    const [from] = (await provider.request({ method: "eth_accounts" })) as Address[];
-    const libraries: Record<string, Address> = {};
-    const codes: Code[] = [];
-    const deployment: Record<string, { bytes: number; gas: number }> = {};
-    for (const name of INTERPRETER_LIBRARIES) {
-      const artifact = await hre.artifacts.readArtifact(name);
-      const d = await send(provider, from, { data: linkBytecode(artifact.bytecode as Hex, artifact.linkReferences, libraries) });
-      libraries[name] = d.address!;
-      const code = (await provider.request({ method: "eth_getCode", params: [d.address, "latest"] })) as Hex;
-      codes.push(codeOf(name, code));
-      deployment[name] = { bytes: (code.length - 2) / 2, gas: d.gasUsed };
+    if (prefix !== undefined) {
+      const m = await measure(setup, file, Number(prefix), stage);
+      process.stdout.write(`${JSON.stringify({ steps: Number(prefix), gas: m.gas, reverted: m.reverted })}\n`);
+      return;
     }
-    const v = await send(provider, from, { data: linkBytecode(compiled.bytecode, compiled.linkReferences, libraries) });
-    const verifierCode = (await provider.request({ method: "eth_getCode", params: [v.address, "latest"] })) as Hex;
-    codes.push(codeOf(CONTRACT_NAME, verifierCode));
-    deployment[CONTRACT_NAME] = { bytes: (verifierCode.length - 2) / 2, gas: v.gasUsed };
-    stage("deployed");
-
-    const data = encodeFunctionData({
-      abi: compiled.abi as Abi,
-      functionName: "verifyInference",
-      args: [toHex(file.input), toHex(file.output), file.prover as Address, toHex(file.proof)],
-    });
-    const tx = await send(provider, from, { to: v.address!, data });
-    stage("verifyInference sent");
-    const cost = calldataCost(Buffer.from(data.slice(2), "hex"));
+    // The prefixes first, each in its own process, so that this one holds one network at a time.
+    const cuts = process.argv.includes("--split") ? split(verifierPlan(setup.vk, setup.q.model), scratch) : undefined;
+    const m = await measure(setup, file, undefined, stage);
+    const cost = calldataCost(Buffer.from(m.data.slice(2), "hex"));
     const summary: Record<string, unknown> = {
       model,
       prompt,
       prompt_tokens: file.generation?.promptTokens,
       generated_tokens: file.generation?.generatedTokens,
       context: setup.manifest.context,
-      gas: tx.gasUsed,
-      tx_gas_cap: 16_777_216,
-      over_cap: Number((tx.gasUsed / 16_777_216).toFixed(2)),
+      gas: m.gas,
+      tx_gas_cap: TX_GAS_CAP,
+      over_cap: Number((m.gas / TX_GAS_CAP).toFixed(2)),
       proof_bytes: file.proof.length,
-      calldata_bytes: (data.length - 2) / 2,
+      calldata_bytes: (m.data.length - 2) / 2,
       calldata_standard_gas: cost.standardGas,
       calldata_floor_gas: cost.floorGas,
-      execution_gas: tx.gasUsed - INTRINSIC_GAS - cost.standardGas,
-      estimate: generated.estimate.total,
-      program_bytes: generated.program.length,
-      verifier_bytecode_bytes: deployment[CONTRACT_NAME].bytes,
-      bypassed: generated.bypassed,
-      deployment,
+      execution_gas: m.gas - INTRINSIC_GAS - cost.standardGas,
+      estimate: m.generated.estimate.total,
+      program_bytes: m.generated.program.length,
+      verifier_bytecode_bytes: m.deployment[CONTRACT_NAME].bytes,
+      bypassed: m.generated.bypassed,
+      deployment: m.deployment,
     };
-    if (!process.argv.includes("--no-phases")) {
-      const trace = (await provider.request({
+    if (process.argv.includes("--trace")) {
+      const trace = (await m.provider.request({
         method: "debug_traceTransaction",
-        params: [tx.hash, { disableMemory: true, disableStorage: true, disableStack: true }],
+        params: [m.hash, { disableMemory: true, disableStorage: true, disableStack: true }],
       })) as { structLogs: StructLog[] };
       stage(`traced (${trace.structLogs.length} steps)`);
       summary.steps = trace.structLogs.length;
-      summary.phases = phaseSplit(trace.structLogs, codes);
+      summary.phases = phaseSplit(trace.structLogs, m.codes);
+    }
+    if (cuts) {
+      cuts.push({ steps: verifierPlan(setup.vk, setup.q.model).nodes.length, label: "whole verification (the last step and the batch opening)", gas: m.gas, reverted: false });
+      summary.split = cuts.map((c, i) => ({ ...c, increment: i === 0 ? c.gas : c.gas - cuts[i - 1].gas }));
     }
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } finally {

@@ -28,6 +28,8 @@ library ModelVerifier {
     bytes32 internal constant LABEL_ADVICE = "proof.advice";
     /// @dev Batch-opening commitment words per polynomial.
     uint256 private constant POINT_WORDS = 2;
+    /// @dev Bytes of a slot table entry: u8 variables, u32 slot index.
+    uint256 private constant SLOT_BYTES = 5;
 
     /// @notice The program was made for another interpreter version.
     error ProgramVersion(uint256 version);
@@ -149,12 +151,20 @@ library ModelVerifier {
         p.poly = poly;
         p.polyVars = Program.u8(r);
         uint256 n = Program.u16(r);
-        p.numVars = new uint256[](n);
-        p.index = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            p.numVars[i] = Program.u8(r);
-            p.index[i] = Program.u32(r);
+        uint256 at = Program.skip(r, SLOT_BYTES * n);
+        uint256[] memory numVars = new uint256[](n);
+        uint256[] memory index = new uint256[](n);
+        assembly ("memory-safe") {
+            // Entry i: byte 0 its variables, bytes 1 … 4 its index (one MLOAD each).
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let w := mload(add(at, mul(i, SLOT_BYTES)))
+                let o := shl(5, add(i, 1))
+                mstore(add(numVars, o), byte(0, w))
+                mstore(add(index, o), and(shr(216, w), 0xffffffff))
+            }
         }
+        p.numVars = numVars;
+        p.index = index;
     }
 
     /// @dev The selector of ModelVerifierPcs.arena(bytes32,bytes,bytes,uint256,uint256), called by hand in {_arena}

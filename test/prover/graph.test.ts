@@ -133,14 +133,16 @@ describe("prover: whole-model proof", function () {
   it("refuses a node it cannot prove, naming node, op and kind", () => {
     const graph = importOnnxBytes(
       buildOnnx({
-        inputs: [{ name: "X", dims: [1, 4] }],
-        outputs: [{ name: "Y", type: "bool", dims: [1, 4] }],
-        initializers: [{ name: "C", dims: [1, 4], values: [0.5, -0.5, 0.25, 0] }],
-        nodes: [{ op: "Equal", inputs: ["X", "C"], outputs: ["Y"], name: "lt" }],
+        inputs: [
+          { name: "X", dims: [2, 4] },
+          { name: "I", type: "int64", dims: [2, 4] },
+        ],
+        outputs: [{ name: "Y", dims: [2, 4] }],
+        nodes: [{ op: "GatherElements", inputs: ["X", "I"], outputs: ["Y"], name: "lt", attrs: { axis: 1 } }],
       }),
     );
     const { model } = builtModel(graph);
-    expect(() => setupModel(model, graphSrs())).to.throw(UnsupportedNodeError, 'node "lt" (Equal, kind compare) cannot be proved yet: integer-typed output "Y"');
+    expect(() => setupModel(model, graphSrs())).to.throw(UnsupportedNodeError, 'node "lt" (GatherElements, kind movement) cannot be proved yet: GatherElements at a runtime index');
   });
 
   it("the proof stream: scalars, points, sum-checks; truncation, non-canonical words, off-curve points, trailing bytes", () => {

@@ -12,7 +12,8 @@ import { expect } from "chai";
 import { importOnnx, quantizeGraph, quantizeInputs, runInteger, type Graph, type IntegerTrace, type QuantizedModel, type Tensor } from "../../src/model";
 import { DEFAULT_BITS } from "../../src/model/defaults";
 import { parseInputs } from "../../src/model/input";
-import { proveInference } from "../../src/prover/graph";
+import { modelProgram, UnsupportedStepError } from "../../src/compiler/program/model";
+import { proveInference, verifierPlan } from "../../src/prover/graph";
 import { compileGraph } from "../../src/prover/graph/compile";
 import type { RuntimeWhereNodeStep } from "../../src/prover/graph/nodes/where-runtime";
 import { writeModel } from "../model/helpers/harness";
@@ -108,14 +109,17 @@ function dishonestFails(honest: ProvedModel, trace: IntegerTrace): string {
   try {
     proved = proveInference({ setup: honest.setup, model: honest.model, srs: graphSrs(), trace, prover: PROVER, unsafeDishonest: true });
   } catch (e) {
-    console.log("THROW", String(e).slice(0, 160));
     expect(String(e)).to.match(/claim is false|not the sum over the hypercube|multiplicit|not in the table|outside|linear combination|hadamard/);
     return String(e);
   }
   const why = rejection(honest, proved.statement, proved.proof);
-  console.log("WHY", why.slice(0, 160));
   expect(why).to.not.equal("accepted");
   return why;
+}
+
+/** The on-chain program generator refuses the plan, naming the handler (no Solidity twin yet). */
+function refusedOnChain(p: ProvedModel, handler: string): void {
+  expect(() => modelProgram(verifierPlan(p.vk, p.model))).to.throw(UnsupportedStepError, new RegExp(`does not run "${handler}" steps`));
 }
 
 const nodeOf = (model: QuantizedModel, output: string) => model.graph.nodes.find((n) => n.outputs[0] === output)!.name;
@@ -162,6 +166,8 @@ describe("prover: remaining corpus kinds (rank-1 ArgMax, constant-base Pow, runt
 
     it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
 
+    it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "exact-div"));
+
     it("a dishonest quotient (± 1, at a negative, a zero and a positive dividend) is refused or rejected", () => {
       for (const output of ["Q", "P"]) {
         for (const at of [1, 5, 9]) for (const delta of [1, -1]) dishonestFails(honest, tamperedOutput(honest.trace, nodeOf(honest.model, output), at, (v) => v + delta));
@@ -205,6 +211,8 @@ describe("prover: remaining corpus kinds (rank-1 ArgMax, constant-base Pow, runt
 
     it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
 
+    it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "where-runtime"));
+
     it("a dishonest output (± 1 where c = 1 and where c = 0) is refused or rejected", () => {
       for (const out of ["W", "Z"]) for (const at of [0, 7, 13]) dishonestFails(honest, tamperedOutput(honest.trace, nodeOf(honest.model, out), at, (v) => v + 1));
     });
@@ -222,13 +230,68 @@ describe("prover: remaining corpus kinds (rank-1 ArgMax, constant-base Pow, runt
     it("a dishonest output (a scattered and a kept entry) is refused or rejected", () => {
       for (const out of ["S", "Z"]) for (const at of [0, 4]) dishonestFails(honest, tamperedOutput(honest.trace, nodeOf(honest.model, out), at, (v) => v + 1));
     });
+  });
 
-    it("runtime indices are refused, naming the node", () => {
-      const spec = { ...SCATTER_GRAPH, inputs: [...SCATTER_GRAPH.inputs, { name: "I", type: "int64" as const, dims: [2, 1] }], initializers: [SCATTER_GRAPH.initializers[1]] };
-      const graph = importOnnx(writeModel(spec));
-      const inputs: Tensor[] = graph.inputs.map((info) => ({ dtype: info.dtype, shape: info.shape, data: Float64Array.from({ length: info.shape.reduce((p, d) => p * d, 1) }, (_, i) => (info.name === "I" ? 2 * i + 1 : i / 10)) }));
-      const { model, trace } = modelOn(graph, inputs);
-      expect(() => proveModel(model, trace)).to.throw(/ScatterND.*not a constant/);
+  describe("ScatterElements / ScatterND at runtime indices", () => {
+    /** ScatterElements of V [3, 2] into X [3, 5] along axis 1 at runtime I, then ScatterND of W [2] into the int constant Z [6] at J [2, 1]. */
+    const spec = {
+      opset: 16,
+      inputs: [
+        { name: "X", dims: [3, 5] },
+        { name: "I", type: "int64" as const, dims: [3, 2] },
+        { name: "V", dims: [3, 2] },
+        { name: "J", type: "int64" as const, dims: [2, 1] },
+        { name: "W", type: "int64" as const, dims: [2] },
+      ],
+      outputs: [
+        { name: "Y", dims: [3, 5] },
+        { name: "Q", type: "int64" as const, dims: [6] },
+      ],
+      initializers: [{ name: "Z", type: "int64" as const, dims: [6], values: [0, -1, 2, -3, 4, -5] }],
+      nodes: [
+        { op: "ScatterElements", inputs: ["X", "I", "V"], outputs: ["Y"], attrs: { axis: 1 } },
+        { op: "ScatterND", inputs: ["Z", "J", "W"], outputs: ["Q"] },
+      ],
+    };
+    const inputsWith = (i: number[], j: number[]): Tensor[] => [
+      { dtype: "float32", shape: [3, 5], data: Float64Array.from({ length: 15 }, (_, k) => (k % 7) / 4 - 0.5) },
+      { dtype: "int64", shape: [3, 2], data: Float64Array.from(i) },
+      { dtype: "float32", shape: [3, 2], data: Float64Array.from([1.5, -2, 0.75, 3, -1, 2.5]) },
+      { dtype: "int64", shape: [2, 1], data: Float64Array.from(j) },
+      { dtype: "int64", shape: [2], data: Float64Array.from([40, -7]) },
+    ];
+    let honest: ProvedModel;
+    before(() => {
+      const { model, trace } = modelOn(importOnnx(writeModel(spec)), inputsWith([4, 0, 1, 2, 3, 4], [5, 2]));
+      honest = proveModel(model, trace);
+    });
+
+    it("proves and verifies (a rescaled float scatter, an integer scatter into a carried constant)", () => {
+      expect(Array.from(honest.trace.outputs.find((o) => o.name === "Q")!.tensor.data)).to.deep.equal([0, -1, -7, -3, 4, 40]);
+      expect(rejection(honest)).to.equal("accepted");
+    });
+
+    it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
+
+    it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "scatter-runtime"));
+
+    it("a dishonest output (a scattered and a kept entry) is refused or rejected", () => {
+      for (const out of ["Y", "Q"]) for (const at of [0, 2, 4]) dishonestFails(honest, tamperedOutput(honest.trace, nodeOf(honest.model, out), at, (v) => v + 1));
+    });
+
+    it("a duplicate index forced through the unsafe hook (a hit count of 2) is refused or rejected", () => {
+      const trace = runInteger(honest.model, quantizeInputs(honest.model, inputsWith([4, 4, 1, 2, 3, 4], [2, 2])));
+      dishonestFails(honest, trace);
+    });
+
+    it("a duplicate or negative index is refused by the prover with a clear error, naming the node", () => {
+      for (const [i, why] of [
+        [[4, 4, 1, 2, 3, 4], /column 4 is written twice/],
+        [[-1, 0, 1, 2, 3, 4], /index 0 is -1: outside \[0, 5\)/],
+      ] as const) {
+        const { model, trace } = modelOn(importOnnx(writeModel(spec)), inputsWith([...i], [5, 2]));
+        expect(() => proveModel(model, trace)).to.throw(new RegExp(`node ${nodeOf(model, "Y")}: .*${why.source}`));
+      }
     });
   });
 
@@ -306,6 +369,8 @@ describe("prover: TopK (values and indices, exact)", function () {
   });
 
   it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
+
+  it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "topk"));
 
   it("dishonest outputs (the tied index swapped, two outputs swapped, the next value, an index out of range) are refused or rejected", () => {
     const topA = nodeOf(honest.model, "A");

@@ -35,7 +35,7 @@ describe("prover: tables sized by the model", () => {
     expect(step.requant.y).to.equal(relu.outputs[0]);
     expect([step.requant.lo, step.requant.hi]).to.deep.equal([0n, 2047n]);
     expect(plan.limbBits).to.equal(MIN_LIMB_BITS);
-    // range:6 for full limbs, range:4 for rem's top limb (s = 34 after the reduction: 5 × 6 + 4 bits).
+    // range:6 for full limbs, range:4 for rem's top limb (s = 40: 6 × 6 + 4 bits).
     expect(plan.tables.map((t) => t.id)).to.deep.equal(["range:4", `range:${MIN_LIMB_BITS}`]);
     // The executor's ReLU output is exactly the fused requantization of Gemm's accumulator.
     const gemm = mlp.trace.steps.find((s) => s.node === "Gemm_0")!;

@@ -160,7 +160,7 @@ describe("verifier (Solidity): exact integer kinds (compare, logic, exact)", fun
       const call = (bytes: Uint8Array) => harness.verify(m.program, st.input, st.output, st.prover, bytes);
       await expect(call(proof.slice(0, proof.length - 32))).to.be.revertedWithCustomError(pcs, "ProofTruncated");
       await expect(call(Uint8Array.from([...proof, ...new Uint8Array(32)]))).to.be.revertedWithCustomError(pcs, "ProofTrailingBytes").withArgs(32);
-      // The first word the TypeScript reader takes as a scalar (not a point coordinate), set to r + its value.
+      // The comparison's one message (qa's value in the linear combination δ = ca·qa + cb·qb), set to r + itself.
       const nonCanonicalAt = (at: number) => {
         const word = BigInt(`0x${Buffer.from(proof.slice(at, at + 32)).toString("hex")}`) + Fr.MODULUS;
         const bad = proof.slice();
@@ -168,7 +168,8 @@ describe("verifier (Solidity): exact integer kinds (compare, logic, exact)", fun
         return bad;
       };
       let at = 0;
-      while (!rejection(m.proved, st, nonCanonicalAt(at)).includes(`non-canonical scalar at byte ${at}`)) at += 32;
+      while (at < proof.length && !rejection(m.proved, st, nonCanonicalAt(at)).includes(`non-canonical scalar at byte ${at} (linear combination`)) at += 32;
+      expect(at, "the linear combination's value in the stream").to.be.below(proof.length);
       const nonCanonical = nonCanonicalAt(at);
       await expect(call(nonCanonical)).to.be.revertedWithCustomError(lib, "ProofScalarNotCanonical").withArgs(at);
       for (const bad of [proof.slice(0, proof.length - 32), nonCanonical]) expect(await verdicts(m, st, bad)).to.deep.equal([false, false]);

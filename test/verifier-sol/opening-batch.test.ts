@@ -17,7 +17,8 @@ import type { ModelVerifierPcs, PcsOpeningHarness } from "../../typechain-types"
  * The interpreter's batch opening (contracts/verifier/layers/OpeningBatch.sol, reached through
  * `ModelVerifierPcs.opening` as the interpreter calls it (through contracts/test/PcsOpeningHarness.sol): records and commitments as bytes, the opening's
  * messages read from the proof stream) against src/pcs/batch.ts. The twin computes differently from the
- * TypeScript verifier — no grouping, eq(ρ, P_i) per claim with the previous claim's prefix products reused —
+ * TypeScript verifier — no grouping, eq(ρ, P_i) per claim, its trailing 0/1 run by table reads and the product
+ * before it reused from the previous claim when the same —
  * so the batches here stress exactly that: slot claims (a shared point followed by selector bits), repeated
  * points, points that are prefixes of each other, lifted points equal only after zero padding, 0-variable claims.
  * Honest batches end in TypeScript's transcript state; tampered ones are rejected by both.
@@ -129,6 +130,28 @@ describe("verifier (Solidity): the interpreter's batch opening (OpeningBatch) vs
         const proof = proveBatchOpening({ srs: SRS, tables, commitments, claims, transcript: new Transcript(DOMAIN) });
         await expectBothAccept({ commitments, claims, proof });
       }
+    });
+
+    it("0/1 coordinates that are not selector bits (inside a point, whole points of bits, runs split anywhere)", async () => {
+      // The twin splits each point where its trailing run of 0/1 coordinates starts and reuses the product
+      // before it from the previous claim: these claims move that split around and share prefixes across it.
+      const [b0, b2, b3] = [base[0], base[2], base[3]];
+      await expectBothAccept(
+        prove([
+          slotClaim(0, [b0, 1n, b2], 5),
+          slotClaim(0, [b0, 1n, b2], 6),
+          slotClaim(0, [b0, 1n, b2, 0n, 1n], 3),
+          claimAt(0, [b0, 1n, 0n, b3, 1n, 0n, 0n, 1n, 1n]),
+          claimAt(0, [b0, 1n, 0n, b3, 0n, 0n, 0n, 1n, 1n]),
+          claimAt(0, [1n, 0n, 1n, 1n, 0n, 0n, 1n, 0n, 1n]),
+          claimAt(0, [1n, 0n, 1n, 1n, 0n, 0n, 1n, 0n, 0n]),
+          slotClaim(1, [], 17),
+          slotClaim(1, [b0], 17),
+          slotClaim(3, [b0, 1n], 2),
+          slotClaim(3, [b0, 1n], 3),
+          claimAt(2, [0n, 0n, 0n, 0n]),
+        ]),
+      );
     });
 
     it("random slot batches", async () => {

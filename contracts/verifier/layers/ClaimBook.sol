@@ -32,12 +32,14 @@ library ClaimBook {
 
     /// @dev Smallest record buffer (and the first size when the program's capacity is 0).
     uint256 private constant MIN_RECORD_WORDS = 64;
+    /// @dev Words kept free past the last record ({open} writes selector bits four at a time).
+    uint256 private constant RECORD_SLACK = 2;
 
     /// @notice An empty book over `tensors` tensors with room for `recordWords` words of opening records (the
     /// program's count; more only costs a copy, as memory is never freed and grows quadratically in price).
     function create(uint256 tensors, uint256 recordWords) internal pure returns (Book memory b) {
         b.tensors = new ProofStream.Claim[][](tensors);
-        b.records = new uint256[](recordWords == 0 ? MIN_RECORD_WORDS : recordWords);
+        b.records = new uint256[](recordWords == 0 ? MIN_RECORD_WORDS : recordWords + RECORD_SLACK);
     }
 
     /// @notice Adds a claim on tensor `t`.
@@ -68,25 +70,37 @@ library ClaimBook {
         uint256 n = p.numVars[slot];
         if (point.length != n) revert SlotClaimShape(p.poly, slot, point.length);
         uint256 polyVars = p.polyVars;
-        uint256 at = _reserve(b, polyVars + 3);
-        uint256[] memory r = b.records;
-        uint256 index = p.index[slot];
-        uint256 poly = p.poly;
+        bool full;
         assembly ("memory-safe") {
-            let dst := add(add(r, 0x20), shl(5, at))
-            mstore(dst, poly)
+            // (words, records) of the book; all small, no overflow.
+            full := gt(add(mload(add(b, 0x40)), add(polyVars, add(3, RECORD_SLACK))), mload(mload(add(b, 0x20))))
+        }
+        if (full) _reserve(b, 0);
+        assembly ("memory-safe") {
+            // Book: (tensors, records, words, count); Slots: (poly, polyVars, numVars, index) — index has the
+            // length of numVars, whose bound the read of n above checked.
+            let at := mload(add(b, 0x40))
+            mstore(add(b, 0x40), add(at, add(polyVars, 3)))
+            mstore(add(b, 0x60), add(mload(add(b, 0x60)), 1))
+            let index := mload(add(add(mload(add(p, 0x60)), 0x20), shl(5, slot)))
+            let dst := add(add(mload(add(b, 0x20)), 0x20), shl(5, at))
+            mstore(dst, mload(p))
             mstore(add(dst, 0x20), polyVars)
             mcopy(add(dst, 0x40), add(point, 0x20), shl(5, n))
-            // The slot's selector: the bits of its index, least significant first (a pointer loop: the
-            // cheapest form for the legacy code generator).
+            // The slot's selector: the bits of its index, least significant first, four words per iteration.
+            // The last iteration may write up to 3 words past the bits: the value (written next) and at most 2
+            // words after the record, which the next record overwrites ({_reserve} keeps RECORD_SLACK words free
+            // past every record, so they stay inside the buffer).
             let end := add(dst, shl(5, add(polyVars, 2)))
-            for { let q := add(dst, shl(5, add(n, 2))) } lt(q, end) { q := add(q, 0x20) } {
+            for { let q := add(dst, shl(5, add(n, 2))) } lt(q, end) { q := add(q, 0x80) } {
                 mstore(q, and(index, 1))
-                index := shr(1, index)
+                mstore(add(q, 0x20), and(shr(1, index), 1))
+                mstore(add(q, 0x40), and(shr(2, index), 1))
+                mstore(add(q, 0x60), and(shr(3, index), 1))
+                index := shr(4, index)
             }
-            mstore(add(dst, shl(5, add(polyVars, 2))), value)
+            mstore(end, value)
         }
-        ++b.count;
     }
 
     /// @notice Appends one record given as words (poly, n, point…, value) from `src[at …]`, renaming its poly.
@@ -117,12 +131,13 @@ library ClaimBook {
         }
     }
 
-    /// @dev Reserves `words` words at the end of the records (doubling the buffer when full).
+    /// @dev Reserves `words` words at the end of the records (doubling the buffer when full), with RECORD_SLACK
+    /// words free after them ({open}'s last selector writes).
     function _reserve(Book memory b, uint256 words) private pure returns (uint256 at) {
         at = b.words;
-        if (at + words > b.records.length) {
+        if (at + words + RECORD_SLACK > b.records.length) {
             uint256 size = b.records.length * 2 + MIN_RECORD_WORDS;
-            while (size < at + words) size *= 2;
+            while (size < at + words + RECORD_SLACK) size *= 2;
             uint256[] memory grown = new uint256[](size);
             uint256[] memory old = b.records;
             assembly ("memory-safe") {

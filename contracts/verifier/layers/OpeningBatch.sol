@@ -15,10 +15,10 @@ import {Mle} from "./Mle.sol";
 /// follow in the stream (4ℓ + 3, ℓ = max(n, 1)); the inverse (β(1 − β)(1 + β))⁻¹ is computed here with one
 /// modexp (it is not sent).
 /// @dev Gas: the records are read in place with calldataload (never ABI-decoded into memory) and hashed from
-/// calldata; eq(ρ, P_i) is computed per claim with the prefix products of the previous claim's point reused,
-/// so grouping claims by point (TypeScript's `batchOpeningShape`) is never needed for the weights — a claim at
-/// the previous claim's point costs only the compare, and slot claims (a shared point followed by selector
-/// bits) pay only for their differing trailing coordinates.
+/// calldata; eq(ρ, P_i) is computed per claim, so grouping claims by point (TypeScript's `batchOpeningShape`) is
+/// never needed for the weights: a slot claim (a step's point followed by selector bits) pays one table read and
+/// one mulmod per bit, and the product over the coordinates before its bits is reused from the previous claim
+/// when they are the same (one keccak256 to tell).
 library OpeningBatch {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     bytes32 internal constant LABEL_COMMITMENTS = "batch.commitments";
@@ -145,12 +145,14 @@ library OpeningBatch {
             let first := add(base, shl(5, RECORD_POINT_OFFSET))
             let firstN := calldataload(add(base, 0x20))
             let same := 1
-            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
-                let n := calldataload(add(base, shl(5, add(words, 1))))
+            // rec walks the records (a pointer loop: the cheapest form for the legacy code generator).
+            let rec := base
+            for { } count { count := sub(count, 1) } {
+                let n := calldataload(add(rec, 0x20))
                 if gt(n, numVars) { numVars := n }
                 if same {
                     // Compare the lifted points: a coordinate past a point's length is 0.
-                    let pt := add(base, shl(5, add(words, RECORD_POINT_OFFSET)))
+                    let pt := add(rec, shl(5, RECORD_POINT_OFFSET))
                     let longest := n
                     if gt(firstN, longest) { longest := firstN }
                     for { let j := 0 } lt(j, longest) { j := add(j, 1) } {
@@ -164,8 +166,9 @@ library OpeningBatch {
                         }
                     }
                 }
-                words := add(words, add(RECORD_FIXED_WORDS, n))
+                rec := add(rec, shl(5, add(RECORD_FIXED_WORDS, n)))
             }
+            words := shr(5, sub(rec, base))
             onePoint := same
         }
     }
@@ -181,15 +184,14 @@ library OpeningBatch {
     function _claimedSum(uint256[] calldata records, uint256 count, uint256 alpha) private pure returns (uint256 sum) {
         assembly ("memory-safe") {
             let r := R_MODULUS
-            let base := records.offset
             let power := 1
-            let at := 0
-            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
-                let n := calldataload(add(base, shl(5, add(at, 1))))
-                let v := calldataload(add(base, shl(5, add(add(at, RECORD_POINT_OFFSET), n))))
-                sum := addmod(sum, mulmod(power, v, r), r)
+            let rec := records.offset
+            for { } count { count := sub(count, 1) } {
+                // v_i: the word after the point, at rec + 32·(2 + n_i).
+                let v := add(rec, shl(5, add(RECORD_POINT_OFFSET, calldataload(add(rec, 0x20)))))
+                sum := addmod(sum, mulmod(power, calldataload(v), r), r)
                 power := mulmod(power, alpha, r)
-                at := add(at, add(RECORD_FIXED_WORDS, n))
+                rec := add(v, 0x20)
             }
         }
     }

@@ -6,12 +6,23 @@ import {Mle} from "./Mle.sol";
 /// @title PublicTensor — the MLE of a public integer tensor, read from int32 big-endian bytes
 /// @notice Twin of `evaluateTensor` (src/prover/tensor.ts) on the statement's bytes: each value is 4 bytes,
 /// two's complement, row-major; the tensor's MLE is in the axis-padded layout (axis a owns the variables
-/// [start_a, start_a + bits_a), the last axis lowest). O(size): one mulmod per element for the last axis,
-/// then one per completed row of every higher axis; padding is never touched.
+/// [start_a, start_a + bits_a), the last axis lowest), so T~(p) = Σ_rows w(row)·Σ_c v[row, c]·eq_last[c] with
+/// eq_last the eq table of the last axis' variables and w(row) the product of the other axes' eq entries.
+/// O(size): one mulmod per element and one per row; padding is never touched.
 library PublicTensor {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     /// @dev Bytes per element.
     uint256 internal constant ELEMENT_BYTES = 4;
+    /// @dev 2^31, and 2^31 in every 32-bit lane of a word: XORing an int32 with 2^31 gives v + 2^31 as an
+    /// unsigned integer, so {_dot} reads eight values from a word with no sign extension per element and
+    /// subtracts 2^31·Σ_rows w·Σ_c eq_last[c] once at the end.
+    uint256 private constant BIAS = 0x80000000;
+    uint256 private constant LANE_TOP = 0x8000000080000000800000008000000080000000800000008000000080000000;
+    /// @dev The low 31 bits of every lane, and 1 in every lane ({firstOutOfRange}: x · LANE_ONES repeats x).
+    uint256 private constant LANE_LOW = 0x7fffffff7fffffff7fffffff7fffffff7fffffff7fffffff7fffffff7fffffff;
+    uint256 private constant LANE_ONES = 0x0000000100000001000000010000000100000001000000010000000100000001;
+    uint256 private constant LOW_31 = 0x7fffffff;
+    uint256 private constant LANE_MASK = 0xffffffff;
 
     /// @notice T~(point) for the tensor of `shape` whose elements start at calldata offset `at`.
     /// @dev The caller checks that the bytes are there (the statement's length is fixed by the model).
@@ -21,127 +32,171 @@ library PublicTensor {
         for (uint256 a; a < rank; ++a) size *= shape[a];
         if (size == 0) return 0;
         if (rank == 0) return _element(at, 0);
-        // eq tables per axis, in the layout's variable order (last axis lowest).
-        uint256[] memory tables = new uint256[](rank);
-        uint256 start;
-        for (uint256 a = rank; a > 0; ) {
-            --a;
-            uint256 bits = _bits(shape[a]);
-            uint256[] memory t = Mle.eqTable(point, start, bits);
-            uint256 first;
-            assembly ("memory-safe") {
-                first := add(t, 0x20)
-            }
-            tables[a] = first;
-            start += bits;
-        }
-        return _contract(at, size, shape, tables);
+        uint256 lastDim = shape[rank - 1];
+        uint256 lastBits = _bits(lastDim);
+        uint256[] memory low = _padded(Mle.eqTable(point, 0, lastBits), lastDim);
+        return _dot(at, lastDim, low, _rowWeights(shape, point, lastBits));
     }
 
-    /// @dev Streams the elements row-major: acc[a] accumulates axis a's partial sum; when axis a's index wraps,
-    /// acc[a]·eq_{a−1}[i_{a−1}] is added one level up.
-    function _contract(uint256 at, uint256 size, uint256[] memory shape, uint256[] memory tables)
+    /// @dev The first `d` entries of `table` followed by zeros up to a multiple of 8 entries: a row's last
+    /// calldata word may then be read whole — the lanes past the row (the next row's values, or whatever follows
+    /// the tensor) meet a zero entry.
+    function _padded(uint256[] memory table, uint256 d) private pure returns (uint256[] memory out) {
+        out = new uint256[]((d + 7) & ~uint256(7));
+        assembly ("memory-safe") {
+            mcopy(add(out, 0x20), add(table, 0x20), shl(5, d))
+        }
+    }
+
+    /// @dev w(row) for every row (row-major index over all axes but the last): Π_a eq_a[i_a], eq_a the eq table
+    /// of axis a's variables, built outermost axis first (an axis of one element contributes 1).
+    function _rowWeights(uint256[] memory shape, uint256[] memory point, uint256 lastBits)
         private
         pure
-        returns (uint256 result)
+        returns (uint256[] memory w)
     {
         uint256 rank = shape.length;
-        uint256[] memory acc = new uint256[](rank);
-        uint256[] memory idx = new uint256[](rank);
-        uint256 lastDim = shape[rank - 1];
-        uint256 lastTable = tables[rank - 1];
-        uint256 rows = size / lastDim;
-        for (uint256 row; row < rows; ++row) {
-            uint256 sum = _rowSum(at + row * lastDim * ELEMENT_BYTES, lastDim, lastTable);
-            result = addmod(result, _carry(sum, shape, tables, acc, idx), R_MODULUS);
+        // Axis a's first variable: lastBits plus the bits of the axes between it and the last.
+        uint256[] memory starts = new uint256[](rank);
+        uint256 start = lastBits;
+        for (uint256 a = rank - 1; a > 0; ) {
+            --a;
+            starts[a] = start;
+            start += _bits(shape[a]);
+        }
+        w = new uint256[](1);
+        w[0] = 1;
+        for (uint256 a; a + 1 < rank; ++a) {
+            uint256 d = shape[a];
+            if (d == 1) continue;
+            uint256[] memory t = Mle.eqTable(point, starts[a], _bits(d));
+            if (w.length == 1) {
+                // The first axis of more than one element: its table's first d entries are the weights.
+                assembly ("memory-safe") {
+                    mstore(t, d)
+                }
+                w = t;
+            } else {
+                w = _kron(w, t, d);
+            }
         }
     }
 
-    /// @dev Σ_i v_i·eq_last[i] over one row (v_i signed: R + v is congruent to v and below 2^256). Eight values per
-    /// calldata word (one load, then shifts), the row's tail one at a time.
-    function _rowSum(uint256 p, uint256 lastDim, uint256 table) private pure returns (uint256 sum) {
+    /// @dev out[i·d + j] = w[i]·t[j] for j < d.
+    function _kron(uint256[] memory w, uint256[] memory t, uint256 d) private pure returns (uint256[] memory out) {
+        out = new uint256[](w.length * d);
         assembly ("memory-safe") {
-            let i := 0
             let r := R_MODULUS
-            for {} iszero(gt(add(i, 8), lastDim)) { i := add(i, 8) } {
-                let w := calldataload(add(p, shl(2, i)))
-                let t := add(table, shl(5, i))
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(224, w))), mload(t), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(192, w))), mload(add(t, 0x20)), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(160, w))), mload(add(t, 0x40)), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(128, w))), mload(add(t, 0x60)), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(96, w))), mload(add(t, 0x80)), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(64, w))), mload(add(t, 0xa0)), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, shr(32, w))), mload(add(t, 0xc0)), r), r)
-                sum := addmod(sum, mulmod(add(r, signextend(3, w)), mload(add(t, 0xe0)), r), r)
-            }
-            for {} lt(i, lastDim) { i := add(i, 1) } {
-                let v := signextend(3, shr(224, calldataload(add(p, shl(2, i)))))
-                sum := addmod(sum, mulmod(add(r, v), mload(add(table, shl(5, i))), r), r)
-            }
-        }
-    }
-
-    /// @notice The index of the first of `count` int32 values at calldata offset `at` outside [lo, hi], or
-    /// type(uint256).max when all are inside. Eight values per word: (v − lo) mod 2^32 > hi − lo flags one.
-    function firstOutOfRange(uint256 at, uint256 count, int256 lo, int256 hi) internal pure returns (uint256 index) {
-        index = type(uint256).max;
-        assembly ("memory-safe") {
-            let mask := 0xffffffff
-            let off := and(sub(0, lo), mask)
-            let span := sub(hi, lo)
-            let i := 0
-            for {} iszero(gt(add(i, 8), count)) { i := add(i, 8) } {
-                let w := calldataload(add(at, shl(2, i)))
-                let flags := gt(and(add(shr(224, w), off), mask), span)
-                flags := or(flags, gt(and(add(shr(192, w), off), mask), span))
-                flags := or(flags, gt(and(add(shr(160, w), off), mask), span))
-                flags := or(flags, gt(and(add(shr(128, w), off), mask), span))
-                flags := or(flags, gt(and(add(shr(96, w), off), mask), span))
-                flags := or(flags, gt(and(add(shr(64, w), off), mask), span))
-                flags := or(flags, gt(and(add(shr(32, w), off), mask), span))
-                flags := or(flags, gt(and(add(w, off), mask), span))
-                if flags { break }
-            }
-            // Scan the flagged word (or the tail after the last whole word) one value at a time.
-            for {} lt(i, count) { i := add(i, 1) } {
-                if gt(and(add(shr(224, calldataload(add(at, shl(2, i)))), off), mask), span) {
-                    index := i
-                    break
+            let o := add(out, 0x20)
+            let tEnd := add(add(t, 0x20), shl(5, d))
+            for { let p := add(w, 0x20) let end := add(p, shl(5, mload(w))) } lt(p, end) { p := add(p, 0x20) } {
+                let x := mload(p)
+                for { let q := add(t, 0x20) } lt(q, tEnd) { q := add(q, 0x20) } {
+                    mstore(o, mulmod(x, mload(q), r))
+                    o := add(o, 0x20)
                 }
             }
         }
     }
 
-    /// @dev Carries a completed row up through the axes whose index wraps; returns what leaves axis 0 (the
-    /// whole sum after the last row, else 0).
-    function _carry(
-        uint256 carry,
-        uint256[] memory shape,
-        uint256[] memory tables,
-        uint256[] memory acc,
-        uint256[] memory idx
-    ) private pure returns (uint256) {
-        for (uint256 a = shape.length - 1; a > 0; ) {
-            --a;
-            uint256 i = idx[a];
-            uint256 total = addmod(acc[a], mulmod(carry, _load(tables[a], i), R_MODULUS), R_MODULUS);
-            if (i + 1 < shape[a]) {
-                idx[a] = i + 1;
-                acc[a] = total;
-                return 0;
+    /// @dev Σ_row w[row]·Σ_{c<lastDim} v[row, c]·low[c], the rows consecutive from calldata offset `at`, `low`
+    /// zero-padded to whole words ({_padded}). Eight values per calldata word (one load, one XOR with LANE_TOP,
+    /// then a shift and a mask each); four products (each < r) are summed with ADD before one ADDMOD
+    /// (4r < 2^256).
+    function _dot(uint256 at, uint256 lastDim, uint256[] memory low, uint256[] memory w)
+        private
+        pure
+        returns (uint256 result)
+    {
+        assembly ("memory-safe") {
+            // Constants on the stack (as literals the optimizer loads each with a CODECOPY at every use).
+            let r := R_MODULUS
+            let top := LANE_TOP
+            let table := add(low, 0x20)
+            let wsum := 0
+            let wp := add(w, 0x20)
+            for { let wEnd := add(wp, shl(5, mload(w))) } lt(wp, wEnd) { wp := add(wp, 0x20) } {
+                let sum := 0
+                let i := 0
+                for { } lt(i, lastDim) { i := add(i, 8) } {
+                    let x := xor(calldataload(add(at, shl(2, i))), top)
+                    let t := add(table, shl(5, i))
+                    sum := addmod(
+                        sum,
+                        add(
+                            add(
+                                mulmod(shr(224, x), mload(t), r),
+                                mulmod(and(shr(192, x), LANE_MASK), mload(add(t, 0x20)), r)
+                            ),
+                            add(
+                                mulmod(and(shr(160, x), LANE_MASK), mload(add(t, 0x40)), r),
+                                mulmod(and(shr(128, x), LANE_MASK), mload(add(t, 0x60)), r)
+                            )
+                        ),
+                        r
+                    )
+                    sum := addmod(
+                        sum,
+                        add(
+                            add(
+                                mulmod(and(shr(96, x), LANE_MASK), mload(add(t, 0x80)), r),
+                                mulmod(and(shr(64, x), LANE_MASK), mload(add(t, 0xa0)), r)
+                            ),
+                            add(
+                                mulmod(and(shr(32, x), LANE_MASK), mload(add(t, 0xc0)), r),
+                                mulmod(and(x, LANE_MASK), mload(add(t, 0xe0)), r)
+                            )
+                        ),
+                        r
+                    )
+                }
+                let x := mload(wp)
+                result := addmod(result, mulmod(x, sum, r), r)
+                wsum := addmod(wsum, x, r)
+                at := add(at, shl(2, lastDim))
             }
-            idx[a] = 0;
-            acc[a] = 0;
-            carry = total;
+            // Every value was read as v + 2^31: subtract 2^31·Σ_rows w·Σ_c low[c].
+            let lowSum := 0
+            for { let i := 0 } lt(i, lastDim) { i := add(i, 1) } {
+                lowSum := addmod(lowSum, mload(add(table, shl(5, i))), r)
+            }
+            result := addmod(result, sub(r, mulmod(mulmod(BIAS, lowSum, r), wsum, r)), r)
         }
-        return carry;
     }
 
-    /// @dev Entry i of the table whose first entry is at memory address `table`.
-    function _load(uint256 table, uint256 i) private pure returns (uint256 v) {
+    /// @notice The index of the first of `count` int32 values at calldata offset `at` outside [lo, hi], or
+    /// type(uint256).max when all are inside.
+    /// @dev x = (v − lo) mod 2^32 lies in [0, hi − lo] exactly for the values inside. Eight values per calldata
+    /// word at once (SWAR on the 32-bit lanes, no carry crossing a lane): x = ((v & LOW) + (off & LOW)) ^ ((v ^
+    /// off) & TOP) with off = −lo in every lane, and x > span ⇔ the top bit of x or of (x & LOW) + (2^31 − 1 −
+    /// span) is set (for span < 2^31, neither sum leaving its lane). A flagged word, the tail, and every value
+    /// when span ≥ 2^31 are scanned one value at a time.
+    function firstOutOfRange(uint256 at, uint256 count, int256 lo, int256 hi) internal pure returns (uint256 index) {
+        index = type(uint256).max;
         assembly ("memory-safe") {
-            v := mload(add(table, shl(5, i)))
+            let off := and(sub(0, lo), LANE_MASK)
+            let span := sub(hi, lo)
+            let i := 0
+            if lt(span, BIAS) {
+                // The lane masks on the stack (literals cost a CODECOPY at every use).
+                let lowMask := LANE_LOW
+                let topMask := LANE_TOP
+                let offs := mul(off, LANE_ONES)
+                let offLow := and(offs, lowMask)
+                let offTop := and(offs, topMask)
+                let limit := mul(sub(LOW_31, span), LANE_ONES)
+                for { } iszero(gt(add(i, 8), count)) { i := add(i, 8) } {
+                    let v := calldataload(add(at, shl(2, i)))
+                    let x := xor(add(and(v, lowMask), offLow), and(xor(v, offTop), topMask))
+                    if and(or(x, add(and(x, lowMask), limit)), topMask) { break }
+                }
+            }
+            for { } lt(i, count) { i := add(i, 1) } {
+                if gt(and(add(shr(224, calldataload(add(at, shl(2, i)))), off), LANE_MASK), span) {
+                    index := i
+                    break
+                }
+            }
         }
     }
 

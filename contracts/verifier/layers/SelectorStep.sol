@@ -160,50 +160,37 @@ library SelectorStep {
         if (Program.u8(r) != 0) table = _tableOf(r, pool);
     }
 
-    /// @dev Σ_o [outer eq]·Σ_k [inner eq]·eqRho[offset + c_o·o + c_k·k] in one assembly pass: the index (as an
-    /// address) and the inner table advance by pointer (no multiplication per term), an index outside [0, inSize)
-    /// — a negative one wraps above it in unsigned arithmetic — is skipped, and a plainly summed inner source has its own loop
-    /// without the table's multiplication. When every index of the rectangle is in range (a window without
-    /// padding: {_inRange}), a pointed inner source runs a loop without the range test.
+    /// @dev Σ_o [outer eq]·Σ_k [inner eq]·eqRho[offset + c_o·o + c_k·k] in one assembly pass: indices as addresses
+    /// into eqRho (rhoBase + 32·index, wrapping like the index: an index is in [0, inSize) iff its address minus
+    /// rhoBase is below 32·inSize, so a negative one is skipped too) and the inner table advance by pointer (no
+    /// multiplication per term); a plainly summed inner source has its own loop without the table's
+    /// multiplication.
     function _affineSum(Affine memory a, uint256[] memory eqRho) private pure returns (uint256 sum) {
-        bool inRange = _inRange(a);
         assembly ("memory-safe") {
             let rMod := R_MODULUS
-            // Indices as addresses into eqRho (rhoBase + 32·index, wrapping like the index): an index is in
-            // [0, inSize) iff its address minus rhoBase is below 32·inSize.
             let rhoBase := add(eqRho, 0x20)
             let inBytes := shl(5, mload(a))
+            let innerSize := mload(add(a, 0xa0))
             let step := shl(5, mload(add(a, 0xc0)))
             let innerTable := mload(add(a, 0xe0))
-            // `end`: the inner table's end, or the inner size for a plainly summed inner source
-            let end := mload(add(a, 0xa0))
-            if innerTable { end := add(innerTable, shl(5, end)) }
             let base := add(rhoBase, shl(5, mload(add(a, 0x20))))
             for { let o := 0 } lt(o, mload(add(a, 0x40))) { o := add(o, 1) } {
                 let inner := 0
                 let idx := base
                 switch innerTable
                 case 0 {
-                    for { let k := 0 } lt(k, end) { k := add(k, 1) } {
+                    for { let k := 0 } lt(k, innerSize) { k := add(k, 1) } {
                         if lt(sub(idx, rhoBase), inBytes) { inner := addmod(inner, mload(idx), rMod) }
                         idx := add(idx, step)
                     }
                 }
                 default {
-                    switch inRange
-                    case 0 {
-                        for { let t := innerTable } lt(t, end) { t := add(t, 0x20) } {
-                            if lt(sub(idx, rhoBase), inBytes) {
-                                inner := addmod(inner, mulmod(mload(idx), mload(t), rMod), rMod)
-                            }
-                            idx := add(idx, step)
-                        }
-                    }
-                    default {
-                        for { let t := innerTable } lt(t, end) { t := add(t, 0x20) } {
+                    let end := add(innerTable, shl(5, innerSize))
+                    for { let t := innerTable } lt(t, end) { t := add(t, 0x20) } {
+                        if lt(sub(idx, rhoBase), inBytes) {
                             inner := addmod(inner, mulmod(mload(idx), mload(t), rMod), rMod)
-                            idx := add(idx, step)
                         }
+                        idx := add(idx, step)
                     }
                 }
                 // The outer table (its entry o), unless the outer source is summed plainly.
@@ -212,22 +199,6 @@ library SelectorStep {
                 base := add(base, shl(5, mload(add(a, 0x60))))
             }
         }
-    }
-
-    /// @dev True when both sources are non-empty and every index offset + c_o·o + c_k·k (o < outerSize,
-    /// k < innerSize) lies in [0, inSize): its least and largest values are at the rectangle's corners. (Sizes
-    /// are u32 and offset and coefficients i32 in the program: no overflow in int256.)
-    function _inRange(Affine memory a) private pure returns (bool) {
-        if (a.outerSize == 0 || a.innerSize == 0) return false;
-        int256 lo = int256(a.offset);
-        int256 hi = lo;
-        int256 outer = int256(a.outerCoef) * int256(a.outerSize - 1);
-        int256 inner = int256(a.innerCoef) * int256(a.innerSize - 1);
-        if (outer < 0) lo += outer;
-        else hi += outer;
-        if (inner < 0) lo += inner;
-        else hi += inner;
-        return lo >= 0 && hi < int256(a.inSize);
     }
 
     /// @dev The eq table of a gathered source point; returns the address of its first entry.

@@ -8,8 +8,9 @@
  *   u   = y − lo ≥ 0,  ū = hi − y ≥ 0           p = 1 ⇒ ū = 0 (y = hi),  q = 1 ⇒ u = 0 (y = lo)
  *
  * [lo, hi] is [qmin, qmax] for a plain requantization and narrower when a clamp-like activation (ReLU, Clip)
- * is fused into it (relu(clamp(t, qmin, qmax)) = clamp(t, 0, qmax)). Every range check is an L-bit limb on
- * the one range table [0, 2^L); L is the model's (`chooseLimbBits`, carried in the plan), not a constant.
+ * is fused into it (relu(clamp(t, qmin, qmax)) = clamp(t, 0, qmax)). Every range check is a limb of at most L bits
+ * on the range table of its width (full limbs [0, 2^L), rem's top limb [0, 2^τ), u's one limb [0, hi − lo] when
+ * that is a power of two); L is the model's (`chooseLimbBits`, carried in the plan), not a constant.
  */
 import * as Fr from "../../field/fr";
 import { forEachIndex, layoutOf, LayoutError, type IntTensor, type TensorLayout } from "../tensor";

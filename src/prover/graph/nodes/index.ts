@@ -39,6 +39,7 @@ import { compileCompareWithEqual, intEqualHandler } from "./int-equal";
 import { compileSelectWithOneHot, intOneHotHandler } from "./int-onehot";
 import { compileMovementWithScatter } from "./scatter";
 import { topkHandler } from "./topk";
+import { runtimeScatterHandler } from "./scatter-runtime";
 import type { NodeCompiler, StepHandler } from "./types";
 
 export type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext, WalkContext, WitnessContext } from "./types";
@@ -101,6 +102,7 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   "where-runtime": runtimeWhereHandler as StepHandler<never>,
   "exact-div": exactDivHandler as StepHandler<never>,
   topk: topkHandler as StepHandler<never>,
+  "scatter-runtime": runtimeScatterHandler as StepHandler<never>,
   "int-gather": intGatherHandler as StepHandler<never>,
   "int-matmul": intMatMulHandler as StepHandler<never>,
   "int-equal": intEqualHandler as StepHandler<never>,

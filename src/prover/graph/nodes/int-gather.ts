@@ -5,7 +5,9 @@
  * MAX_CONSTANT_SIZE entries, bound by the plan hash; the verifier evaluates it) or an activation; the output
  * may be float- or integer-typed (the gather is value-blind).
  *
- * Advice (A): `<node>:onehot` H [K, n]; arena: one column over H's layout against `range:1` (H ∈ {0, 1}).
+ * Advice (A): `<node>:onehot` H [K, n]; arena: one column over H's layout against `range:1` (H ∈ {0, 1}). A later
+ * runtime gather at the same index tensor over an axis of the same length reuses H (no advice, no column, no
+ * rows IOP: only its selection).
  * Walk (stream order): [merge of the claims on Y]; the MatMul IOP Y = H·D (sum-check κ = bits(n) rounds,
  * degree 2; H~, D~) → an opening of H, a claim on D; the arena's claim on H → an opening of A; the one-hot rows
  * IOP at the arena point (I~(ρ_K), sum-check κ rounds degree 2, H~) → an opening of H and a claim on I.
@@ -35,7 +37,11 @@ export type IntGatherNodeStep = NodeStepBase & {
   readonly index: string;
   readonly constant?: { readonly data: readonly number[] };
   readonly onehot: string;
-  readonly column: number;
+  /**
+   * The arena column of H, or null when H is shared: an earlier runtime gather at the same index tensor over an
+   * axis of the same length declared H (its slot is `onehot`) and proves its rows; this step only selects with it.
+   */
+  readonly column: number | null;
 };
 
 /** True when node is a Gather / GatherElements whose index input is not a constant (proved here). */
@@ -84,11 +90,28 @@ export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
     else if (init.data.length <= MAX_CONSTANT_SIZE) constant = { data: Array.from(init.data) };
     else return ctx.unsupported(`constant data of ${init.data.length} entries (at most ${MAX_CONSTANT_SIZE} uncommitted entries are carried in the plan)`);
   }
+  const owner = sharedOneHotOwner(ctx, n);
+  if (owner !== node.name) return { node: node.name, op: node.op, kind: plan.kind, handler: "int-gather", outputs: [y], spec, data, index, ...(constant ? { constant } : {}), onehot: `${owner}:onehot`, column: null };
   ctx.table(BIT_TABLE);
   const g = intGatherGeometry(spec);
   const onehot = ctx.advice("onehot", [k, n]);
   const column = ctx.arenaColumn(rangeTableId(1), g.h.numVars, `${node.name}:onehot`);
   return { node: node.name, op: node.op, kind: plan.kind, handler: "int-gather", outputs: [y], spec, data, index, ...(constant ? { constant } : {}), onehot, column };
+}
+
+/**
+ * The first node, in graph order, that is a runtime gather at this node's index tensor over a gathered axis of
+ * length n: its one-hot H serves every such node (tree traversals gather child ids and thresholds at one index).
+ */
+function sharedOneHotOwner(ctx: CompileContext, n: number): string {
+  const { model, node } = ctx;
+  for (const other of model.graph.nodes) {
+    if (other.inputs[1] !== node.inputs[1] || !isRuntimeGather({ node: other, model })) continue;
+    const shape = model.graph.values.get(other.inputs[0])?.shape ?? [];
+    const a = attrInt(other, "axis", 0);
+    if (shape[a < 0 ? a + shape.length : a] === n) return other.name;
+  }
+  return node.name;
 }
 
 function scratchKey(step: IntGatherNodeStep): string {
@@ -135,13 +158,14 @@ export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
         }
       }
     }
+    if (step.column === null) return; // H is the owner's (same index tensor)
     ctx.setAdvice(step.onehot, h);
     ctx.setColumn(step.column, [h]);
     ctx.scratch.set(scratchKey(step), h);
   },
   prove(step, ctx) {
     const h = ctx.scratch.get(scratchKey(step)) as bigint[] | undefined;
-    if (!h) throw new RangeError(`int-gather "${step.node}": no witness (the witness phase did not run)`);
+    if (!h && step.column !== null) throw new RangeError(`int-gather "${step.node}": no witness (the witness phase did not run)`);
     const { spec } = step;
     const claims = ctx.take(step.outputs[0]);
     if (claims.length > 0) {
@@ -155,8 +179,9 @@ export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
       ctx.claimAdvice(step.onehot, mm.claims.x);
       claimData(step, ctx, mm.claims.w);
     }
-    const rows = rowsProlog(step, ctx);
-    const { proof, claims: out } = proveOneHotRows({ spec, hTable: h, index: ctx.value(step.index).data, rhoK: rows, transcript: ctx.transcript });
+    if (step.column === null) return;
+    const rows = rowsProlog(step, ctx, step.column);
+    const { proof, claims: out } = proveOneHotRows({ spec, hTable: h!, index: ctx.value(step.index).data, rhoK: rows, transcript: ctx.transcript });
     ctx.writer.scalar(proof.index);
     ctx.writer.sumcheck(proof.sumcheck);
     ctx.writer.scalar(proof.h);
@@ -177,7 +202,8 @@ export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
       ctx.claimAdvice(step.onehot, mm.x);
       claimData(step, ctx, mm.w);
     }
-    const rows = rowsProlog(step, ctx);
+    if (step.column === null) return;
+    const rows = rowsProlog(step, ctx, step.column);
     const index = ctx.reader.scalar(`${what}: index value`);
     const sumcheck = ctx.reader.sumcheck(g.jVars, 2, `${what}: one-hot rows`);
     const h = ctx.reader.scalar(`${what}: one-hot value`);
@@ -188,8 +214,8 @@ export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
 };
 
 /** The arena's claim on H → an opening of A; returns ρ_K (the K-part of the arena's point). */
-function rowsProlog(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext): bigint[] {
-  const c = ctx.arenaColumn(step.column);
+function rowsProlog(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext, column: number): bigint[] {
+  const c = ctx.arenaColumn(column);
   ctx.claimAdvice(step.onehot, { point: c.point, value: c.values[0] });
   const { jVars } = intGatherGeometry(step.spec);
   return c.point.slice(jVars);

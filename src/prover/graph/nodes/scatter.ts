@@ -8,7 +8,7 @@
  * other input wins), so a duplicate index resolves exactly as the executor resolves it (the last write).
  * A constant data input or constant updates are the committed weight `<value>@<node>`; a runtime input the plan
  * rescales to the common scale goes through `<node>:rescaled<j>` and its requantization, as for Where.
- * Runtime indices are refused (a lookup, not a public map).
+ * Runtime indices go to ./scatter-runtime.ts (a one-hot selection, not a public map).
  */
 import { where as whereOf } from "../../../model/errors";
 import type { Tensor } from "../../../model/ir";
@@ -17,6 +17,7 @@ import { checkGatherSpec, type GatherSpec } from "../../layers/gather";
 import { LayoutError } from "../../tensor";
 import type { NodeStep } from "../plan";
 import { compileMovementWithRuntimeGather } from "./int-gather";
+import { compileRuntimeScatter, type RuntimeScatterNodeStep } from "./scatter-runtime";
 import type { CompileContext, NodeCompiler } from "./types";
 import type { WhereInput, WhereNodeStep } from "./where";
 
@@ -35,13 +36,13 @@ interface RescaleParams {
   readonly shift: number;
 }
 
-export function compileScatter(ctx: CompileContext): WhereNodeStep {
+export function compileScatter(ctx: CompileContext): WhereNodeStep | RuntimeScatterNodeStep {
   const { node, plan, model } = ctx;
   if (node.inputs.length !== 3 || node.inputs.some((v) => v === "")) return ctx.unsupported(`${node.op} needs data, indices and updates`);
   const reduction = node.attrs.reduction?.kind === "string" ? node.attrs.reduction.value : "none";
   if (reduction !== "none") return ctx.unsupported(`reduction "${reduction}" (only "none" is a copy by a public map)`);
   const indices = model.graph.initializers.get(node.inputs[1]);
-  if (!indices) return ctx.unsupported(`the indices "${node.inputs[1]}" are not a constant (runtime indices are not proved)`);
+  if (!indices) return compileRuntimeScatter(ctx);
   const rescale = ((plan.params as { rescale?: readonly (RescaleParams | null | undefined)[] }).rescale ?? []) as readonly (RescaleParams | null | undefined)[];
   const out = ctx.shape(node.outputs[0]);
   const inputs: WhereInput[] = [];
