@@ -102,7 +102,7 @@ function splitPoints(nodes: readonly { node: string }[]): { k: number; label: st
     const before = block(nodes[k - 1].node);
     if (before !== undefined && block(nodes[k].node) !== before) points.push({ k, label: `walk through blk.${before}` });
   }
-  points.push({ k: nodes.length - 1, label: `walk up to the last step (${nodes[nodes.length - 1].node})` });
+  if (points[points.length - 1].k !== nodes.length - 1) points.push({ k: nodes.length - 1, label: `walk up to the last step (${nodes[nodes.length - 1].node})` });
   return points;
 }
 

@@ -21,7 +21,13 @@ contract SweepHarness {
     uint256 private constant RESERVE = 200_000;
 
     /// @notice ModelVerifier.verify on `program` (reverts with the failed check's custom error).
-    function verify(bytes calldata program, bytes calldata input, bytes calldata output, address prover, bytes calldata proof)
+    function verify(
+        bytes calldata program,
+        bytes calldata input,
+        bytes calldata output,
+        address prover,
+        bytes calldata proof
+    )
         external
         view
         returns (bool)

@@ -228,6 +228,8 @@ library ModelVerifier {
                 returndatacopy(ptr, 0, returndatasize())
                 revert(ptr, returndatasize())
             }
+            // No outcome (no code at `lib`): revert empty, as the compiler's own library calls do.
+            if lt(returndatasize(), 0x140) { revert(0, 0) }
             // The returned bytes' words start at 0x40: state, next, M.x, M.y, H.x, H.y, records, record words.
             returndatacopy(ptr, 0x40, 0x100)
             mstore(s, mload(ptr))

@@ -1,12 +1,15 @@
 /**
  * The remaining corpus kinds of session 4 (docs/prover.md, "Remaining corpus kinds"): rank-1 ArgMax, Pow of a
- * constant base, a runtime-condition Where, integer Div by a constant, ScatterND / ScatterElements with constant
- * indices, Cast of an integer graph input, and EZKL input files of pruned torch arguments.
- * Completeness: the corpus models these unlock, and built graphs with negative dividends and divisors, int32
- * extremes, broadcast and rescaled Where operands, duplicate-free scatters of runtime data and updates.
- * Soundness: every 32-byte word of the integer-Div and runtime-Where proofs flipped is rejected; dishonest traces
- * (the driver's unsafe witness hook) — a quotient ± 1, a Where or Scatter output ± 1, a wrong argmax — are refused
- * by the prover's IOPs or rejected by the verifier, never accepted.
+ * constant base, a runtime-condition Where, integer Div by a constant, ScatterND / ScatterElements at constant and
+ * at runtime indices, TopK, Cast of an integer graph input, and EZKL input files of pruned torch arguments.
+ * Completeness: the ten corpus models these unlock, and built graphs with negative dividends and divisors, int32
+ * extremes, broadcast and rescaled Where operands, rescaled and integer scatters (a carried constant), TopK with
+ * ties (largest and smallest, rank 1 and 2, float and integer inputs).
+ * Soundness: every 32-byte word flipped of the integer-Div proof and of one-node runtime-Where, runtime-scatter and
+ * TopK proofs is rejected; dishonest traces (the driver's unsafe witness hook) — a quotient ± 1, a Where or Scatter
+ * output ± 1, a forced duplicate scatter index, a wrong argmax, swapped or tied TopK outputs, an index out of range —
+ * are refused by the prover's IOPs or rejected by the verifier, never accepted; the on-chain generator refuses
+ * every new handler by name.
  */
 import { expect } from "chai";
 import { importOnnx, quantizeGraph, quantizeInputs, runInteger, type Graph, type IntegerTrace, type QuantizedModel, type Tensor } from "../../src/model";
@@ -82,6 +85,57 @@ const SCATTER_GRAPH = {
     { op: "ScatterElements", inputs: ["S", "J", "V"], outputs: ["Z"], attrs: { axis: 1 } },
   ],
 };
+
+/**
+ * One-node graphs for the word-flip sweeps (each verification costs a plan compile and a pairing: the sweeps stay
+ * small). Integer or bool inputs only, so no requantization or table words dilute the step's own.
+ */
+const SMALL_WHERE = {
+  opset: 13,
+  inputs: [
+    { name: "C", type: "bool" as const, dims: [2, 4] },
+    { name: "X", dims: [2, 4] },
+  ],
+  outputs: [{ name: "Z", dims: [2, 4] }],
+  initializers: [{ name: "Zero", dims: [], values: [0] }],
+  nodes: [{ op: "Where", inputs: ["C", "X", "Zero"], outputs: ["Z"] }],
+};
+const SMALL_SCATTER = {
+  opset: 16,
+  inputs: [
+    { name: "D", type: "int64" as const, dims: [2, 5] },
+    { name: "I", type: "int64" as const, dims: [2, 2] },
+    { name: "U", type: "int64" as const, dims: [2, 2] },
+  ],
+  outputs: [{ name: "Y", type: "int64" as const, dims: [2, 5] }],
+  nodes: [{ op: "ScatterElements", inputs: ["D", "I", "U"], outputs: ["Y"], attrs: { axis: 1 } }],
+};
+const SMALL_TOPK = {
+  opset: 13,
+  inputs: [{ name: "X", type: "int64" as const, dims: [2, 5] }],
+  outputs: [
+    { name: "V", type: "int64" as const, dims: [2, 3] },
+    { name: "I", type: "int64" as const, dims: [2, 3] },
+  ],
+  initializers: [{ name: "K", type: "int64" as const, dims: [1], values: [3] }],
+  nodes: [{ op: "TopK", inputs: ["X", "K"], outputs: ["V", "I"] }],
+};
+
+/** The proof of a small graph on fixed inputs (indices distinct per row; values with a tie). */
+function smallProof(spec: typeof SMALL_WHERE | typeof SMALL_SCATTER | typeof SMALL_TOPK, handler: string): ProvedModel {
+  const graph = importOnnx(writeModel(spec));
+  const fixed: Record<string, number[]> = { C: [1, 0, 0, 1, 1, 1, 0, 0], I: [4, 0, 2, 3], U: [7, -8, 9, -10], D: [1, -2, 3, -4, 5, -6, 7, -8, 9, -10] };
+  const inputs: Tensor[] = graph.inputs.map((info) => {
+    const size = info.shape.reduce((p, d) => p * d, 1);
+    const data = fixed[info.name] ?? Array.from({ length: size }, (_, k) => (info.dtype === "int64" ? [3, -1, 3, 8, 0][k % 5] + k : (k % 5) / 2 - 1));
+    return { dtype: info.dtype, shape: info.shape, data: Float64Array.from(data.slice(0, size)) };
+  });
+  const { model, trace } = modelOn(graph, inputs);
+  expect(compileGraph(model).nodes.map((n) => n.handler)).to.deep.equal([handler]);
+  const p = proveModel(model, trace);
+  expect(rejection(p)).to.equal("accepted");
+  return p;
+}
 
 /** Quantizes a graph on given inputs (calibrated on them) and runs it. */
 function modelOn(graph: Graph, inputs: Tensor[]): { model: QuantizedModel; trace: IntegerTrace } {
@@ -209,7 +263,7 @@ describe("prover: remaining corpus kinds (rank-1 ArgMax, constant-base Pow, runt
       expect(rejection(honest)).to.equal("accepted");
     });
 
-    it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
+    it("every 32-byte word of a small runtime-Where proof (bool input condition, 0-d constant operand) flipped is rejected", () => everyWordRejected(smallProof(SMALL_WHERE, "where-runtime")));
 
     it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "where-runtime"));
 
@@ -271,7 +325,7 @@ describe("prover: remaining corpus kinds (rank-1 ArgMax, constant-base Pow, runt
       expect(rejection(honest)).to.equal("accepted");
     });
 
-    it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
+    it("every 32-byte word of a small integer runtime-scatter proof flipped is rejected", () => everyWordRejected(smallProof(SMALL_SCATTER, "scatter-runtime")));
 
     it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "scatter-runtime"));
 
@@ -368,7 +422,7 @@ describe("prover: TopK (values and indices, exact)", function () {
     expect(rejection(honest)).to.equal("accepted");
   });
 
-  it("every 32-byte word of the proof flipped is rejected", () => everyWordRejected(honest));
+  it("every 32-byte word of a one-node TopK proof flipped is rejected", () => everyWordRejected(smallProof(SMALL_TOPK, "topk")));
 
   it("the on-chain generator refuses the step by name", () => refusedOnChain(honest, "topk"));
 

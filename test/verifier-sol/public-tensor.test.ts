@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { evaluateTensor, layoutOf } from "../../src/prover/tensor";
+import { eqTable } from "../../src/poly";
 import { randomFrs } from "../prover/helpers";
 import type { PublicTensorHarness } from "../../typechain-types";
 
@@ -33,6 +34,16 @@ describe("verifier (Solidity): PublicTensor", () => {
       return i % 5 === 0 ? edges[(x >>> 8) % edges.length] : ((x | 0) >> (x % 24));
     });
   }
+
+  it("Mle.eqTable at 0 … 6 variables and an offset = the TypeScript eq table", async () => {
+    const point = randomFrs(9, "eq-table");
+    for (let n = 0; n <= 6; n++) {
+      for (const offset of [0, 3]) {
+        const got = await harness.eqTable(point, offset, n);
+        expect(got.map(BigInt)).to.deep.equal(eqTable(point.slice(offset, offset + n)));
+      }
+    }
+  });
 
   const shapes: number[][] = [[], [1], [5], [8], [9], [28], [1, 1], [3, 1], [1, 7], [2, 3], [3, 5, 7], [1, 1, 28, 28], [2, 1, 3, 9], [4, 16]];
   for (const shape of shapes) {

@@ -100,7 +100,12 @@ library ExactStep {
     }
 
     /// @dev LayerOps' HADAMARD instruction (op byte checked) on `claim`: [a, b].
-    function _hadamard(ProofStream.Stream memory s, Program.Reader memory r, ProofStream.Claim memory claim, uint256 form)
+    function _hadamard(
+        ProofStream.Stream memory s,
+        Program.Reader memory r,
+        ProofStream.Claim memory claim,
+        uint256 form
+    )
         private
         pure
         returns (ProofStream.Claim[] memory out)

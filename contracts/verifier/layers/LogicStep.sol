@@ -43,7 +43,7 @@ library LogicStep {
         uint256 form = Program.u8(r);
         if (form < FORM_NOT || form > FORM_XOR) revert LogicForm(form);
         if (input.length == 0) revert LogicNoClaims();
-        uint256 kInverse = form >= FORM_OR ? Program.word(r) : 0;
+        uint256 kInverse = form > FORM_AND ? Program.word(r) : 0;
         uint256 perClaim = form == FORM_NOT ? 1 : form == FORM_AND ? 2 : 4;
         ClaimList.List memory out = ClaimList.create(perClaim * input.length);
         uint256 at = r.ptr;

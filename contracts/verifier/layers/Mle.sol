@@ -43,17 +43,27 @@ library Mle {
             let base := add(t, 0x20)
             mstore(base, 1)
             let pp := add(add(point, 0x20), shl(5, offset))
-            let size := 1
-            for { let j := 0 } lt(j, n) { j := add(j, 1) } {
+            // The first variable writes (1 − p_0, p_0); every later one doubles the table two entries per
+            // iteration (the table has an even number of entries from then on).
+            if n {
+                let r := mload(pp)
+                mstore(add(base, 0x20), r)
+                mstore(base, addmod(1, sub(m, r), m))
+            }
+            let half := 0x40
+            for { let j := 1 } lt(j, n) { j := add(j, 1) } {
                 let r := mload(add(pp, shl(5, j)))
-                let half := shl(5, size)
-                for { let slot := base } lt(slot, add(base, half)) { slot := add(slot, 0x20) } {
+                for { let slot := base let end := add(base, half) } lt(slot, end) { slot := add(slot, 0x40) } {
                     let v := mload(slot)
                     let hi := mulmod(v, r, m)
                     mstore(add(slot, half), hi)
                     mstore(slot, addmod(v, sub(m, hi), m))
+                    v := mload(add(slot, 0x20))
+                    hi := mulmod(v, r, m)
+                    mstore(add(add(slot, 0x20), half), hi)
+                    mstore(add(slot, 0x20), addmod(v, sub(m, hi), m))
                 }
-                size := shl(1, size)
+                half := shl(1, half)
             }
         }
     }

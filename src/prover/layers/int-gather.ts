@@ -90,8 +90,11 @@ export interface OneHotRowsClaims {
   readonly index: Claim;
 }
 
-/** Proves (S) at the K-part ρ_K of the arena's point on H. `hTable` is H's padded table. */
-export function proveOneHotRows(params: { spec: IntGatherSpec; hTable: readonly bigint[]; index: ArrayLike<number>; rhoK: readonly bigint[]; transcript: Transcript }): { proof: OneHotRowsProof; claims: OneHotRowsClaims } {
+/**
+ * Proves (S) at the K-part ρ_K of the arena's point on H. `hTable` is H's padded table. `unsafe` (test hook of a
+ * dishonest prover) proves the table's true sum even when (S) fails, for the verifier to reject.
+ */
+export function proveOneHotRows(params: { spec: IntGatherSpec; hTable: readonly bigint[]; index: ArrayLike<number>; rhoK: readonly bigint[]; transcript: Transcript; unsafe?: boolean }): { proof: OneHotRowsProof; claims: OneHotRowsClaims } {
   const { spec, transcript, rhoK } = params;
   const g = intGatherGeometry(spec);
   const indexPoint = reshapePoint(spec.index, [spec.k], rhoK);
@@ -105,7 +108,7 @@ export function proveOneHotRows(params: { spec: IntGatherSpec; hTable: readonly 
   const weight = Array.from({ length: 2 ** g.jVars }, (_, j) => Fr.add(1n, Fr.mul(lambda, BigInt(j))));
   const claim = Fr.add(prefixIndicator(spec.k, rhoK), Fr.mul(lambda, iv));
   const terms: ProductTerm[] = [{ coeff: 1n, factors: [0, 1] }];
-  const sc = provingTrueClaim("runtime gather: one-hot rows", () => proveSumcheck({ tables: [row, weight], terms, numVars: g.jVars, degree: 2, claim, transcript }));
+  const sc = provingTrueClaim("runtime gather: one-hot rows", () => proveSumcheck({ tables: [row, weight], terms, numVars: g.jVars, degree: 2, ...(params.unsafe ? {} : { claim }), transcript }));
   const h = sc.finalEvaluations[0];
   transcript.absorbScalars(INT_GATHER_LABELS.evals, [h]);
   return { proof: { index: iv, sumcheck: sc.proof, h }, claims: { h: { point: [...sc.point, ...rhoK], value: h }, index: { point: indexPoint, value: iv } } };

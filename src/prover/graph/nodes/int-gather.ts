@@ -66,11 +66,9 @@ export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
   const axisAttr = attrInt(node, "axis", 0);
   const axis = axisAttr < 0 ? axisAttr + rank : axisAttr;
   if (axis < 0 || axis >= rank) return ctx.unsupported(`axis ${axisAttr} is out of range`);
+  // GatherElements equals Gather of the flattened indices when every other data axis has size 1.
+  if (node.op === "GatherElements" && dataShape.some((d, a) => a !== axis && d !== 1)) return ctx.unsupported("GatherElements at a runtime index is proved only when every non-gathered data axis has size 1");
   if (dataShape.slice(0, axis).some((d) => d !== 1)) return ctx.unsupported("a runtime gather with leading data axes larger than 1");
-  if (node.op === "GatherElements") {
-    // GatherElements equals Gather of the flattened indices when every other data axis has size 1.
-    if (dataShape.some((d, a) => a !== axis && d !== 1)) return ctx.unsupported("GatherElements at a runtime index is proved only when every non-gathered data axis has size 1");
-  }
   const n = dataShape[axis];
   const r = dataShape.slice(axis + 1).reduce((p, d) => p * d, 1);
   const k = idxShape.reduce((p, d) => p * d, 1);

@@ -74,7 +74,9 @@ export function compileRuntimeScatter(ctx: CompileContext): RuntimeScatterNodeSt
   if (isFloatType(model.graph.values.get(indexName)!.dtype)) return ctx.unsupported(`the indices "${indexName}" are float-typed`);
   const dv = viewOf(dataShape, axis);
   const iv = node.op === "ScatterND" ? ([1, indexShape.reduce((p, d) => p * d, 1)] as [number, number]) : viewOf(indexShape, axis);
-  if (!dv || !iv || (node.op !== "ScatterND" && iv[0] !== dv[0]) || (node.op === "ScatterND" && dv[0] !== 1)) return ctx.unsupported("the scatter's shapes are not a row view [R, n] / [R, m] along the last non-unit axis");
+  // ScatterElements: the indices' leading axes must be the data's (ONNX allows smaller ones: other rows).
+  const sameLead = node.op === "ScatterND" || indexShape.slice(0, axis).join(",") === dataShape.slice(0, axis).join(",");
+  if (!dv || !iv || !sameLead || (node.op === "ScatterND" && dv[0] !== 1)) return ctx.unsupported("the scatter's shapes are not a row view [R, n] / [R, m] along the last non-unit axis");
   const spec: ScatterSpec = { rows: dv[0], cols: dv[1], m: iv[1] };
   const rescale = ((plan.params as { rescale?: readonly (RescaleParams | null | undefined)[] }).rescale ?? []) as readonly (RescaleParams | null | undefined)[];
   const operand = (j: number): ScatterOperand => {
