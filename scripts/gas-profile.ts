@@ -10,12 +10,14 @@
  * - self gas of the hottest functions, and the precompile calls (ecAdd, ecMul, pairing, modexp) by count and gas.
  *
  *   npx ts-node --transpile-only scripts/gas-profile.ts <model dir | corpus name> [--depth N] [--top N] [--json]
- *       [--cache DIR [--reprove]]
+ *       [--cache DIR [--reprove]] [--contracts DIR] [--memory]
  *
  * The model directory holds `network.onnx` and `input.json`; a bare name is looked up in ../shared/models.
  * Attribution: a JUMP the compiler marks as entering a function pushes it, one marked as leaving pops it;
  * each opcode's gas goes to every function on the stack (inclusive, counted once per function) and to the
  * innermost one (self). A call's own cost excludes the callee frame, which is attributed step by step.
+ * `--memory` traces with the stack too (several times slower) and prices every frame's memory growth from the
+ * opcodes' memory ranges: the memory-expansion gas per function (part of its self gas) and the largest frame.
  * `--cache DIR` keeps the setup directory and the proof file there and reuses them (`--reprove` proves again,
  * e.g. after a change to the prover). `--contracts DIR` measures another copy of `contracts/` (e.g. a commit's,
  * for a before/after on the same proof). Environment: GAS_PROFILE_DEBUG=<Library.function> prints that

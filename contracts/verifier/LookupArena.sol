@@ -413,9 +413,8 @@ library LookupArena {
                 // position (no stack slot left for another name).
                 let f := mulmod(tag, mload(column), r)
                 let betaPow := 1
-                column := add(
-                    ptr, shl(5, shr(1, mload(mload(add(mload(add(mload(add(shape, 0x60)), shl(5, add(mload(column), 1)))), 0x20)))))
-                )
+                column := mload(add(mload(add(shape, 0x60)), shl(5, add(mload(column), 1))))
+                column := add(ptr, shl(5, shr(1, mload(mload(add(column, 0x20))))))
                 for { let q := add(ptr, 0x20) } iszero(gt(q, column)) { q := add(q, 0x20) } {
                     f := addmod(f, mulmod(betaPow, calldataload(q), r), r)
                     betaPow := mulmod(betaPow, mload(add(s, 0xe0)), r)

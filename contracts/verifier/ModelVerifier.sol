@@ -173,10 +173,11 @@ library ModelVerifier {
 
     /// @dev The arena (LookupArena.sol) on its shape from the program; its openings on M and H become records,
     /// its claims on external table columns openings of W, its witness-column claims are kept for the steps.
-    /// The call is encoded by hand (STATICCALL: a library's view function may be called directly) and its outcome (ModelVerifierPcs._packArena: header, records, arrays) is
-    /// copied from the return data once: the records straight into the book's record buffer, the arrays into
-    /// fresh memory where they are used in place ({Machine.arrayAt}). Why: memory is priced quadratically and
-    /// this frame's is the largest; the ABI coder would copy the outcome twice more.
+    /// The call is encoded by hand (STATICCALL: a library's view function may be called directly) and its outcome
+    /// (ModelVerifierPcs._packArena: header, records, arrays) is copied from the return data once: the records
+    /// straight into the book's record buffer, the arrays into fresh memory where they are used in place
+    /// ({Machine.arrayAt}). Why: memory is priced quadratically and this frame's is the largest; the ABI coder
+    /// would copy the outcome twice more.
     function _arena(Machine.State memory m, Commitments memory cs) private view {
         (uint256 recordCount, uint256 recordWords) = _arenaCall(m, cs);
         uint256 at = _arenaCopy(m.book, recordCount, recordWords);

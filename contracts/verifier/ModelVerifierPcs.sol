@@ -6,7 +6,6 @@ import {LookupArena} from "./LookupArena.sol";
 import {ProofStream} from "./layers/ProofStream.sol";
 import {OpeningBatch} from "./layers/OpeningBatch.sol";
 import {Program} from "./layers/Program.sol";
-import {ClaimBook} from "./layers/ClaimBook.sol";
 import {PublicTensor} from "./layers/PublicTensor.sol";
 
 /// @title ModelVerifierPcs — the arena, the batch opening and public-tensor evaluations of a model verifier
@@ -181,13 +180,24 @@ library ModelVerifierPcs {
                 p := add(p, 8)
                 mstore(add(tables, shl(5, add(t, 1))), table)
             }
-            count := shr(240, mload(p))
+            mstore(0x40, free)
+            mstore(add(shape, 0x60), tables)
+        }
+        (shape.columns, p) = _arenaColumns(p);
+        r.ptr = p;
+        Program.finish(r);
+    }
+
+    /// @dev The section's witness columns from byte address `p`: u16 count, per column u8 table, u8 numVars, u32
+    /// hSlot, as Column structs (table, numVars, hSlot); returns the address after them.
+    function _arenaColumns(uint256 p) private pure returns (LookupArena.Column[] memory columns, uint256) {
+        assembly ("memory-safe") {
+            let count := shr(240, mload(p))
             p := add(p, 2)
-            let columns := free
+            columns := mload(0x40)
             mstore(columns, count)
-            free := add(columns, shl(5, add(count, 1)))
+            let free := add(columns, shl(5, add(count, 1)))
             for { let i := 0 } lt(i, count) { i := add(i, 1) } {
-                // Column (table, numVars, hSlot)
                 mstore(free, byte(0, mload(p)))
                 mstore(add(free, 0x20), byte(1, mload(p)))
                 mstore(add(free, 0x40), shr(224, mload(add(p, 2))))
@@ -196,11 +206,8 @@ library ModelVerifierPcs {
                 free := add(free, 0x60)
             }
             mstore(0x40, free)
-            mstore(add(shape, 0x60), tables)
-            mstore(add(shape, 0x80), columns)
         }
-        r.ptr = p;
-        Program.finish(r);
+        return (columns, p);
     }
 
     /// @notice The MLE at `point` of the int32 big-endian tensor of `shape` at byte `offset` of `data` (the
@@ -236,7 +243,7 @@ library ModelVerifierPcs {
     /// @param commitments The commitment words x_0, y_0, … (32 bytes each).
     /// @param records The opening records' words (32 bytes each; at least `count` records, the rest ignored).
     /// @param offset Where `tail` starts in the whole stream: reverts name byte offsets of the whole stream.
-    /// @dev Words travel as `bytes` (the caller views its uint256[] buffers as bytes, {ClaimBook.asBytes}) and
+    /// @dev Words travel as `bytes` (the caller views its uint256[] buffers as bytes, ClaimBook.asBytes) and
     /// stay in this call's calldata, read in place: the ABI coder copies `bytes` in one MCOPY / CALLDATACOPY
     /// but a uint256[] element by element (~150 gas a word on both sides for a CNN's ~1,600 record words).
     /// Passing only the stream's tail keeps the caller's memory (priced quadratically) from growing by the

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import * as Fr from "../../src/field/fr";
 import { ethers } from "hardhat";
+import * as Fr from "../../src/field/fr";
 import { importOnnx, type IntegerTrace } from "../../src/model";
 import { proveInference, verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
 import { modelProgram } from "../../src/compiler/program/model";
@@ -22,10 +22,11 @@ import { sweepEveryWord } from "./sweep";
  * threshold), Or / Xor / And (also broadcast) / Not, Cast, exact Add / Sub / Mul of tensors and of integer
  * constants, and a Reshape of integers:
  * - the honest proof is accepted by both (gas printed);
- * - EVERY 32-byte word of the proof flipped (its lowest bit) is rejected by both — all words, no sample: these
- *   proofs are small (34 … ~500 words) and a flipped word is usually caught where it is read;
- * - dishonest traces proved through the driver's unsafe witness hook (a flipped comparison bit, a logic output,
- *   an exact sum that are not the operands') are rejected by both whenever the prover produces a proof at all;
+ * - EVERY 32-byte word of the proof flipped (its lowest bit) is rejected by both — all words, no sample; the
+ *   Solidity verdicts are batched through contracts/test/SweepHarness.sol (./sweep.ts);
+ * - dishonest comparison bits (flipped, or 2) proved through the driver's unsafe witness hook are rejected by both
+ *   (the bit is committed, so the hook yields a proof); a dishonest logic / exact output is refused by the prover
+ *   (nothing committed can hide a false claim), and stated with the honest proof it is rejected by both;
  * - malformed calldata (truncated, extended, a non-canonical scalar, a bool input that is not 0/1) and a program
  *   whose constant is not the proof's revert with the named custom error.
  */

@@ -75,7 +75,11 @@ library ClaimBook {
             // (words, records) of the book; all small, no overflow.
             full := gt(add(mload(add(b, 0x40)), add(polyVars, add(3, RECORD_SLACK))), mload(mload(add(b, 0x20))))
         }
-        if (full) _reserve(b, 0);
+        if (full) {
+            // Grow the buffer for this record (and its slack); the words are claimed below.
+            _reserve(b, polyVars + 3);
+            b.words -= polyVars + 3;
+        }
         assembly ("memory-safe") {
             // Book: (tensors, records, words, count); Slots: (poly, polyVars, numVars, index) — index has the
             // length of numVars, whose bound the read of n above checked.

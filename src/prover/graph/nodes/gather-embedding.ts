@@ -50,6 +50,18 @@ export function isEmbeddingGather(ctx: CompileContext): boolean {
   return node.op === "Gather" && !model.graph.initializers.has(node.inputs[1]) && weightOf(ctx, node.inputs[0]) !== undefined;
 }
 
+/**
+ * True when compileEmbedding proves this node: a Gather at runtime indices of a committed [V, D] weight along
+ * axis 0, 1-D integer indices, no rescaled table. Any other runtime Gather goes to the one-hot kind (./int-gather.ts).
+ */
+export function isEmbeddingLookup(ctx: CompileContext): boolean {
+  if (!isEmbeddingGather(ctx) || attrInt(ctx.node, "axis", 0) !== 0) return false;
+  const e = ctx.model.weights.get(weightOf(ctx, ctx.node.inputs[0])!)!.tensor;
+  const indices = ctx.node.inputs[1];
+  const rescale = ((ctx.plan.params as { rescale?: readonly unknown[] }).rescale ?? []).some((r) => r !== null && r !== undefined);
+  return e.shape.length === 2 && ctx.shape(indices).length === 1 && !isFloatType(ctx.model.graph.values.get(indices)!.dtype) && !rescale;
+}
+
 /** The lookup table of an embedding: key range column and E (upper half zero). */
 export function embeddingTableDef(node: string, e: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): FixedTable {
   const layout = layoutOf(e.shape);

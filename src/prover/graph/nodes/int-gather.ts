@@ -23,6 +23,7 @@ import type { NodeStep, NodeStepBase } from "../plan";
 import { rangeTableDef, rangeTableId } from "../tables";
 import { MAX_CONSTANT_SIZE } from "./exact";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
+import { isEmbeddingLookup } from "./gather-embedding";
 import { compileMovementWithSplit } from "./split";
 import type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext } from "./types";
 
@@ -50,8 +51,13 @@ export function isRuntimeGather(ctx: Pick<CompileContext, "node" | "model">): bo
   return (node.op === "Gather" || node.op === "GatherElements") && node.inputs[1] !== undefined && node.inputs[1] !== "" && !model.graph.initializers.has(node.inputs[1]);
 }
 
-/** Kind `movement`: a Gather at a runtime index here, everything else to the movement compilers. */
-export const compileMovementWithRuntimeGather: NodeCompiler = (ctx): NodeStep => (isRuntimeGather(ctx) ? compileIntGather(ctx) : compileMovementWithSplit(ctx));
+/**
+ * Kind `movement`: a Gather at a runtime index here, everything else to the movement compilers. A token embedding
+ * (a committed weight table at runtime indices) keeps its own lookup kind (./gather-embedding.ts), which is
+ * cheaper and has an on-chain twin.
+ */
+export const compileMovementWithRuntimeGather: NodeCompiler = (ctx): NodeStep =>
+  isRuntimeGather(ctx) && !isEmbeddingLookup(ctx) ? compileIntGather(ctx) : compileMovementWithSplit(ctx);
 
 export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
   const { node, plan, model } = ctx;
