@@ -11,58 +11,8 @@ import { importOnnx, type IntegerTrace } from "../../src/model";
 import { proveInference } from "../../src/prover/graph";
 import { writeModel } from "../model/helpers/harness";
 import { loadCorpusTrace } from "./corpus-helpers";
+import { EVERY_EXACT_OP, logicGraph } from "./exact-graphs";
 import { rejected, tamperedOutput, builtModel, graphSrs, proveModel, PROVER, type ProvedModel } from "./graph-helpers";
-
-const ALL_KINDS = {
-  opset: 13,
-  inputs: [
-    { name: "X", dims: [2, 3, 4] },
-    { name: "Y", dims: [2, 3, 1] },
-  ],
-  outputs: [{ name: "Z", type: "int64" as const, dims: [6, 4] }],
-  initializers: [
-    { name: "T", dims: [4], values: [-0.5, 0, 0.25, 1] },
-    { name: "K", type: "int64" as const, dims: [4], values: [3, -2, 5, 7] },
-    { name: "R", type: "int64" as const, dims: [2], values: [6, 4] },
-  ],
-  nodes: [
-    { op: "Less", inputs: ["X", "Y"], outputs: ["L"] },
-    { op: "GreaterOrEqual", inputs: ["X", "T"], outputs: ["G"] },
-    { op: "LessOrEqual", inputs: ["Y", "X"], outputs: ["E"] },
-    { op: "Greater", inputs: ["X", "Y"], outputs: ["H"] },
-    { op: "Or", inputs: ["L", "G"], outputs: ["O"] },
-    { op: "Xor", inputs: ["O", "E"], outputs: ["Q"] },
-    { op: "And", inputs: ["Q", "H"], outputs: ["A"] },
-    { op: "Not", inputs: ["A"], outputs: ["N"] },
-    { op: "Cast", inputs: ["N"], outputs: ["C"], attrs: { to: 7 } },
-    { op: "Add", inputs: ["C", "C"], outputs: ["S"] },
-    { op: "Mul", inputs: ["S", "K"], outputs: ["M"] },
-    { op: "Sub", inputs: ["M", "C"], outputs: ["D"] },
-    { op: "Reshape", inputs: ["D", "R"], outputs: ["Z"] },
-  ],
-};
-
-/** X, Y → L = X < Y, H = X > Y, then `op` of them (Not of L; Add / Mul of their int64 casts) as the output. */
-function logicGraph(op: string, out: "bool" | "int64") {
-  const ints = out === "int64";
-  const tail = op === "Not" ? [{ op, inputs: ["L"], outputs: ["Z"] }] : ints
-    ? [
-        { op: "Cast", inputs: ["L"], outputs: ["Li"], attrs: { to: 7 } },
-        { op: "Cast", inputs: ["H"], outputs: ["Hi"], attrs: { to: 7 } },
-        { op: "Add", inputs: ["Li", "Hi"], outputs: ["S"] },
-        { op, inputs: ["S", "Hi"], outputs: ["Z"] },
-      ]
-    : [{ op, inputs: ["L", "H"], outputs: ["Z"] }];
-  return {
-    opset: 13,
-    inputs: [
-      { name: "X", dims: [2, 3, 4] },
-      { name: "Y", dims: [2, 3, 4] },
-    ],
-    outputs: [{ name: "Z", type: out, dims: [2, 3, 4] }],
-    nodes: [{ op: "Less", inputs: ["X", "Y"], outputs: ["L"] }, { op: "Greater", inputs: ["X", "Y"], outputs: ["H"] }, ...tail],
-  };
-}
 
 /** A dishonest proof of `trace` (unsafe hook) is refused by the prover or rejected by the verifier. */
 function dishonestFails(honest: ProvedModel, trace: IntegerTrace): void {
@@ -88,7 +38,7 @@ describe("prover: exact integer values (compare, logic, exact)", function () {
   }
 
   it("a built graph of every proved comparison, logic op, Cast, exact Add / Sub / Mul and Reshape proves and verifies", () => {
-    const { model, trace } = builtModel(importOnnx(writeModel(ALL_KINDS)));
+    const { model, trace } = builtModel(importOnnx(writeModel(EVERY_EXACT_OP)));
     const kinds = new Set(model.graph.nodes.map((n) => model.plans.get(n.name)!.kind));
     expect([...kinds].sort()).to.deep.equal(["compare", "exact", "logic", "movement"]);
     // Both outcomes of the comparisons occur (the proof is not of a constant output).
@@ -118,7 +68,7 @@ describe("prover: exact integer values (compare, logic, exact)", function () {
   });
 
   it("built graph: a dishonest comparison bit (≤, ≥, < with a constant) is refused or rejected", () => {
-    const { model, trace } = builtModel(importOnnx(writeModel(ALL_KINDS)));
+    const { model, trace } = builtModel(importOnnx(writeModel(EVERY_EXACT_OP)));
     const honest = proveModel(model, trace);
     const nodeOf = (out: string) => model.graph.nodes.find((n) => n.outputs[0] === out)!.name;
     for (const out of ["L", "G", "E", "H"]) dishonestFails(honest, tamperedOutput(trace, nodeOf(out), 5, (v) => 1 - v));

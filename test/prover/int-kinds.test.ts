@@ -30,6 +30,7 @@ const TREE: GraphSpec = {
   outputs: [
     { name: "Z", type: "int64", dims: [1] },
     { name: "Of", dims: [1, 5] },
+    { name: "Z1", type: "int64", dims: [1] },
     { name: "Z2", type: "int64", dims: [1] },
   ],
   initializers: [
@@ -42,6 +43,7 @@ const TREE: GraphSpec = {
     { name: "D", type: "int64", dims: [1], values: [5] },
     { name: "OV", type: "int64", dims: [2], values: [0, 1] },
     { name: "C5", type: "int64", dims: [5], values: [3, 1, 4, 1, 5] },
+    { name: "C6", type: "int64", dims: [5], values: [2, 7, 1, 8, 2] },
   ],
   nodes: [
     { op: "Less", inputs: ["X", "T"], outputs: ["L"] },
@@ -59,7 +61,9 @@ const TREE: GraphSpec = {
     { op: "Gather", inputs: ["C", "J"], outputs: ["Z"], attrs: { axis: 0 } },
     { op: "OneHot", inputs: ["I", "D", "OV"], outputs: ["O"], attrs: { axis: -1 } },
     { op: "Cast", inputs: ["O"], outputs: ["Of"], attrs: { to: 1 } },
-    // A second gather at the same index over an axis of the same length: it reuses the first one's H.
+    // Two more gathers at I over axes of length 5: the second reuses the first one's H. (The gather of the float
+    // weight V at I is a token-embedding lookup and declares no H.)
+    { op: "Gather", inputs: ["C6", "I"], outputs: ["Z1"], attrs: { axis: 0 } },
     { op: "Gather", inputs: ["C5", "I"], outputs: ["Z2"], attrs: { axis: 0 } },
   ],
 };
@@ -90,8 +94,8 @@ describe("prover: integer kinds of the tree models (runtime gather, OneHot, inte
   it("a built decision tree with every integer kind proves and verifies", () => {
     const steps = verifierPlan(tree.vk, tree.model).nodes;
     const handlers = new Set(steps.map((s) => s.handler));
-    for (const h of ["int-gather", "int-matmul", "int-equal", "int-onehot", "argmax"]) expect(handlers.has(h), h).to.equal(true);
-    // The two gathers at I share one H: the later one has no arena column and selects with the first one's slot.
+    for (const h of ["int-gather", "int-matmul", "int-equal", "int-onehot", "argmax", "embedding"]) expect(handlers.has(h), h).to.equal(true);
+    // The gathers of C6 and C5 at I share one H: the later one has no arena column and selects with the first one's slot.
     const shared = steps.filter((s) => s.handler === "int-gather" && (s as IntGatherNodeStep).column === null);
     expect(shared.map((s) => s.outputs[0])).to.deep.equal(["Z2"]);
     // Both outcomes of the constant-operand Equal occur, so the proof is not of a constant bit.

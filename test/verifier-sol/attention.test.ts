@@ -1,15 +1,16 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { executePlan, ProofRejectedError, verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
+import { verifierPlan, type VerifierPlan } from "../../src/prover/graph";
 import { modelProgram } from "../../src/compiler/program/model";
 import { deployInterpreter } from "./interpreter";
 import { builtModel, proveCorpus, proveModel, type ProvedModel } from "../prover/graph-helpers";
 import { causalSoftmaxGraph, embeddingGraph, ropeGraph, TinyGraph } from "../prover/llama-helpers";
-import { importOnnx, type Graph } from "../../src/model";
-import type { TensorInfo } from "../../src/model/ir";
+import { importOnnx } from "../../src/model";
 import { writeModel } from "../model/helpers/harness";
 import type { GraphSpec } from "../model/helpers/onnx-builder";
 import type { ModelVerifierHarness } from "../../typechain-types";
+import { argmaxGraph, maskedScores } from "./attention-graphs";
+import { solAccepts, tsAccepts } from "./verdicts";
 
 /**
  * The transformer / LLM steps of the extension libraries (contracts/verifier/ModelVerifierAttention.sol,
@@ -28,59 +29,11 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
     harness = (await ethers.deployContract("ModelVerifierHarness", { libraries: { ModelVerifier: at.ModelVerifier } })) as unknown as ModelVerifierHarness;
   });
 
-  const tsAccepts = (plan: VerifierPlan, statement: InferenceStatement, proof: Uint8Array): boolean => {
-    try {
-      executePlan(plan, statement, proof);
-      return true;
-    } catch (e) {
-      if (e instanceof ProofRejectedError) return false;
-      throw e;
-    }
-  };
-
-  const solAccepts = async (program: Uint8Array, st: InferenceStatement, proof: Uint8Array): Promise<boolean> => {
-    try {
-      return await harness.verify(program, st.input, st.output, st.prover, proof);
-    } catch (e) {
-      if (e instanceof Error && /revert/i.test(e.message)) return false;
-      throw e;
-    }
-  };
-
   /** A LogSoftmax over the last axis of x [rows, n] (kind `log-softmax`). */
   function logSoftmaxGraph(rows: number, n: number) {
     const g = new TinyGraph();
     const x = g.input("x", [rows, n]);
     return g.build([g.node("ls", "LogSoftmax", [x], [rows, n], { axis: { kind: "int", value: 1 } })]);
-  }
-
-  /**
-   * Attention scores the way a GPT-2 block masks them: S / (B² + 1) (kind div: a runtime divisor), the causal
-   * mask as a constant-condition Where with a constant fill (kind select, handler where), then Softmax.
-   */
-  function maskedScores(): GraphSpec {
-    const T = 4;
-    const mask = Array.from({ length: T * T }, (_, i) => (i % T <= Math.floor(i / T) ? 0 : 1));
-    return {
-      opset: 13,
-      inputs: [
-        { name: "S", dims: [1, 2, T, T] },
-        { name: "B", dims: [1, 1, T, T] },
-      ],
-      outputs: [{ name: "P", dims: [1, 2, T, T] }],
-      nodes: [
-        { op: "Mul", inputs: ["B", "B"], outputs: ["B2"] },
-        { op: "Add", inputs: ["B2", "one"], outputs: ["den"] },
-        { op: "Div", inputs: ["S", "den"], outputs: ["q"] },
-        { op: "Where", inputs: ["M", "F", "q"], outputs: ["sm"] },
-        { op: "Softmax", inputs: ["sm"], outputs: ["P"], attrs: { axis: -1 } },
-      ],
-      initializers: [
-        { name: "one", dims: [], values: [1] },
-        { name: "M", type: "bool", dims: [1, 1, T, T], values: mask },
-        { name: "F", dims: [], values: [-1.5] },
-      ],
-    };
   }
 
   const builtGraph = (spec: GraphSpec) => importOnnx(writeModel(spec));
@@ -103,18 +56,6 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
       ],
       initializers: [{ name: "sizes", type: "int64", dims: [3], values: [4, 4, 3] }],
     };
-  }
-
-  /** x [rows, vocab] → ArgMax(axis 1) → next (int64 [rows]): the proved next-token choice. */
-  function argmaxGraph(rows: number, vocab: number): Graph {
-    const x: TensorInfo = { name: "x", dtype: "float32", shape: [rows, vocab] };
-    const next: TensorInfo = { name: "next", dtype: "int64", shape: [rows] };
-    const attrs = { axis: { kind: "int", value: 1 }, keepdims: { kind: "int", value: 0 } } as const;
-    const values = new Map<string, TensorInfo>([
-      ["x", x],
-      ["next", next],
-    ]);
-    return { name: "argmax", opset: 17, inputs: [x], outputs: [next], nodes: [{ name: "next", op: "ArgMax", domain: "", inputs: ["x"], outputs: ["next"], attrs }], initializers: new Map(), values };
   }
 
   const built = (graph: Parameters<typeof builtModel>[0]): ProvedModel => {
@@ -172,7 +113,7 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
           const bad = proof.slice();
           bad[32 * word + 31] ^= 1;
           expect(tsAccepts(plan, statement, bad), `word ${word}: TypeScript`).to.equal(false);
-          expect(await solAccepts(program, statement, bad), `word ${word}: Solidity`).to.equal(false);
+          expect(await solAccepts(harness, program, statement, bad), `word ${word}: Solidity`).to.equal(false);
         }
       });
     });

@@ -10,6 +10,7 @@ import { EXACT_OP } from "../../src/compiler/program/exact";
 import { builtModel, graphSrs, proveCorpus, proveModel, PROVER, rejection, tamperedOutput, type ProvedModel } from "../prover/graph-helpers";
 import { writeModel } from "../model/helpers/harness";
 import type { GraphSpec } from "../model/helpers/onnx-builder";
+import { compareGraph, EVERY_EXACT_OP, logicGraph } from "../prover/exact-graphs";
 import type { ModelVerifier, ModelVerifierExact, ModelVerifierPcs, SweepHarness } from "../../typechain-types";
 import { deployInterpreter } from "./interpreter";
 import { solAccepts, tsAccepts } from "./verdicts";
@@ -52,7 +53,7 @@ describe("verifier (Solidity): exact integer kinds (compare, logic, exact)", fun
     { name: "less", kinds: ["compare"], prove: () => proveCorpus("less") },
     { name: "boolean", kinds: ["logic"], prove: () => proveCorpus("boolean") },
     { name: "boolean_identity", kinds: ["movement"], prove: () => proveCorpus("boolean_identity") },
-    { name: "every compare / logic / exact op", kinds: ["compare", "logic", "exact", "movement"], prove: () => built(EVERY_OP) },
+    { name: "every compare / logic / exact op", kinds: ["compare", "logic", "exact", "movement"], prove: () => built(EVERY_EXACT_OP) },
   ];
 
   for (const c of cases) {
@@ -189,7 +190,7 @@ describe("verifier (Solidity): exact integer kinds (compare, logic, exact)", fun
     });
 
     it("every op: a program whose integer constant is not the proof's → ExactConstantWrong (and the plan's: rejected)", async function () {
-      const m = compiled(built(EVERY_OP))!;
+      const m = compiled(built(EVERY_EXACT_OP))!;
       const { statement: st, proof } = m.proved;
       // The Mul-by-K step's constant: the plan with K's first entry changed compiles to a program that differs there.
       const changed = (s: ExactNodeStep): ExactNodeStep => ({ ...s, constant: { ...s.constant!, data: [s.constant!.data[0] + 1, ...s.constant!.data.slice(1)] } });
@@ -237,89 +238,8 @@ function extAt(program: Uint8Array): number {
   throw new RangeError("no EXT_EXACT instruction");
 }
 
-/** X [2, 3, 4] `op` Y [2, 3, 1] (broadcast) or T (a float constant [4], committed) as the bool output. */
-function compareGraph(op: string, b: "Y" | "T"): GraphSpec {
-  return {
-    opset: 13,
-    inputs: [
-      { name: "X", dims: [2, 3, 4] },
-      { name: "Y", dims: [2, 3, 1] },
-    ],
-    outputs: [{ name: "Z", type: "bool", dims: [2, 3, 4] }],
-    initializers: [{ name: "T", dims: [4], values: [-0.5, 0, 0.25, 1] }],
-    nodes: [{ op, inputs: b === "Y" ? ["X", "Y"] : ["X", "T"], outputs: ["Z"] }],
-  };
-}
-
-/** X, Y → L = X < Y, H = X > Y, then `op` of them (Not of L; Add / Sub / Mul of their int64 casts) as the output. */
-function logicGraph(op: string, out: "bool" | "int64"): GraphSpec {
-  const tail =
-    op === "Not"
-      ? [{ op, inputs: ["L"], outputs: ["Z"] }]
-      : out === "int64"
-        ? [
-            { op: "Cast", inputs: ["L"], outputs: ["Li"], attrs: { to: 7 } },
-            { op: "Cast", inputs: ["H"], outputs: ["Hi"], attrs: { to: 7 } },
-            { op: "Add", inputs: ["Li", "Hi"], outputs: ["S"] },
-            { op, inputs: ["S", "Hi"], outputs: ["Z"] },
-          ]
-        : [{ op, inputs: ["L", "H"], outputs: ["Z"] }];
-  return {
-    opset: 13,
-    inputs: [
-      { name: "X", dims: [2, 3, 4] },
-      { name: "Y", dims: [2, 3, 4] },
-    ],
-    outputs: [{ name: "Z", type: out, dims: [2, 3, 4] }],
-    nodes: [{ op: "Less", inputs: ["X", "Y"], outputs: ["L"] }, { op: "Greater", inputs: ["X", "Y"], outputs: ["H"] }, ...tail],
-  };
-}
-
 /** A built graph quantized, run and proved. */
 function built(spec: GraphSpec): ProvedModel {
   const { model, trace } = builtModel(importOnnx(writeModel(spec)));
   return proveModel(model, trace);
 }
-
-/**
- * Every comparison (broadcast Y, a committed float threshold T), Or / Xor / And (And also broadcast) / Not, Cast
- * of bools to int64, exact Add / Sub / Mul of tensors, Mul by / Add / Sub of int64 constants (broadcast), and a
- * Reshape of the int64 result.
- */
-const EVERY_OP: GraphSpec = {
-  opset: 13,
-  inputs: [
-    { name: "X", dims: [2, 3, 4] },
-    { name: "Y", dims: [2, 3, 1] },
-  ],
-  outputs: [{ name: "Z", type: "int64", dims: [6, 4] }],
-  initializers: [
-    { name: "T", dims: [4], values: [-0.5, 0, 0.25, 1] },
-    { name: "T0", dims: [], values: [0.1] },
-    { name: "K", type: "int64", dims: [4], values: [3, -2, 5, 7] },
-    { name: "J", type: "int64", dims: [3, 1], values: [-300, 0, 70000] },
-    { name: "R", type: "int64", dims: [2], values: [6, 4] },
-  ],
-  nodes: [
-    { op: "Less", inputs: ["X", "Y"], outputs: ["L"] },
-    { op: "GreaterOrEqual", inputs: ["X", "T"], outputs: ["G"] },
-    { op: "LessOrEqual", inputs: ["Y", "X"], outputs: ["E"] },
-    { op: "Greater", inputs: ["X", "Y"], outputs: ["H"] },
-    { op: "Less", inputs: ["Y", "T0"], outputs: ["Lb"] },
-    { op: "Or", inputs: ["L", "G"], outputs: ["O"] },
-    { op: "Xor", inputs: ["O", "E"], outputs: ["Q"] },
-    { op: "And", inputs: ["Q", "H"], outputs: ["A0"] },
-    { op: "And", inputs: ["A0", "Lb"], outputs: ["A"] },
-    { op: "Not", inputs: ["A"], outputs: ["N"] },
-    { op: "Cast", inputs: ["N"], outputs: ["C"], attrs: { to: 7 } },
-    { op: "Cast", inputs: ["H"], outputs: ["Hi"], attrs: { to: 7 } },
-    { op: "Add", inputs: ["C", "Hi"], outputs: ["S"] },
-    { op: "Mul", inputs: ["S", "K"], outputs: ["M"] },
-    { op: "Sub", inputs: ["M", "C"], outputs: ["D"] },
-    { op: "Add", inputs: ["J", "D"], outputs: ["P"] },
-    { op: "Sub", inputs: ["P", "K"], outputs: ["F"] },
-    { op: "Mul", inputs: ["F", "Hi"], outputs: ["U"] },
-    { op: "Reshape", inputs: ["U", "R"], outputs: ["Z"] },
-  ],
-};
-

@@ -3,18 +3,22 @@ import { ethers } from "hardhat";
 import { evaluateTensor, layoutOf } from "../../src/prover/tensor";
 import { eqTable } from "../../src/poly";
 import { randomFrs } from "../prover/helpers";
-import type { PublicTensorHarness } from "../../typechain-types";
+import type { ModelVerifierPcs, PublicTensorHarness } from "../../typechain-types";
 
 /**
- * PublicTensor.sol (the public input's and output's MLE, the input range check) against the TypeScript
- * reference on int32 big-endian bytes: every shape class the row-weights / padded-table evaluation
+ * PublicTensor.sol (the public input's and output's MLE, the input range check), through the interpreter's own
+ * entry points (ModelVerifierPcs.publicTensor / firstOutOfRange), against the TypeScript reference on int32
+ * big-endian bytes: every shape class the row-weights / padded-table evaluation
  * distinguishes (rank 0, axes of one element, a last axis of 1, of fewer than 8, of a multiple of 8, of an odd
  * size, several padded axes) and the SWAR range check at its edges.
  */
 describe("verifier (Solidity): PublicTensor", () => {
   let harness: PublicTensorHarness;
+  let pcs: ModelVerifierPcs;
   before(async () => {
     harness = (await ethers.deployContract("PublicTensorHarness")) as unknown as PublicTensorHarness;
+    // Both entry points are pure: the library's deployed code answers a plain call.
+    pcs = (await ethers.deployContract("ModelVerifierPcs")) as unknown as ModelVerifierPcs;
   });
 
   /** int32 big-endian bytes, with `pad` bytes of 0xff before and after (the tensor sits inside other data). */
@@ -53,14 +57,14 @@ describe("verifier (Solidity): PublicTensor", () => {
       const data = values(size, shape.length + size);
       for (const seed of ["a", "b"]) {
         const point = randomFrs(layout.numVars, `public-tensor:${shape.join("x")}:${seed}`);
-        const got = await harness.evaluate(packed(data), 8, shape, point);
+        const got = await pcs.publicTensor(packed(data), 8, shape, point);
         expect(got).to.equal(evaluateTensor(layout, data, point));
       }
     });
   }
 
   it("evaluate of a tensor with no elements is 0", async () => {
-    expect(await harness.evaluate(packed([]), 8, [3, 0, 2], randomFrs(layoutOf([3, 0, 2]).numVars, "empty"))).to.equal(0n);
+    expect(await pcs.publicTensor(packed([]), 8, [3, 0, 2], randomFrs(layoutOf([3, 0, 2]).numVars, "empty"))).to.equal(0n);
   });
 
   describe("firstOutOfRange", () => {
@@ -70,7 +74,7 @@ describe("verifier (Solidity): PublicTensor", () => {
       it(`[${lo}, ${hi}]: inside → none; each position of a value just outside → that index`, async () => {
         for (const count of [0, 1, 7, 8, 9, 16, 23]) {
           const inside = Array.from({ length: count }, (_, i) => [lo, hi, Math.trunc((lo + hi) / 2)][i % 3]);
-          expect(await harness.firstOutOfRange(packed(inside), 8, count, lo, hi)).to.equal(NONE);
+          expect(await pcs.firstOutOfRange(packed(inside), 8, count, lo, hi)).to.equal(NONE);
           for (const bad of [lo - 1, hi + 1, lo - 2 ** 20, hi + 2 ** 20]) {
             if (bad < -(2 ** 31) || bad >= 2 ** 31) continue;
             for (const at of new Set([0, count - 1, Math.floor(count / 2), 8]).values()) {
@@ -78,7 +82,7 @@ describe("verifier (Solidity): PublicTensor", () => {
               const data = [...inside];
               data[at] = bad;
               if (at + 3 < count) data[at + 3] = bad; // a second bad value later: the first is named
-              expect(await harness.firstOutOfRange(packed(data), 8, count, lo, hi)).to.equal(BigInt(at));
+              expect(await pcs.firstOutOfRange(packed(data), 8, count, lo, hi)).to.equal(BigInt(at));
             }
           }
         }
@@ -87,8 +91,8 @@ describe("verifier (Solidity): PublicTensor", () => {
 
     it("values past `count` are not checked (the tail word's other lanes)", async () => {
       const data = [1, 2, 3, 99999, 99999, 99999, 99999, 99999, 99999];
-      expect(await harness.firstOutOfRange(packed(data), 8, 3, 0, 10)).to.equal(NONE);
-      expect(await harness.firstOutOfRange(packed(data), 8, 4, 0, 10)).to.equal(3n);
+      expect(await pcs.firstOutOfRange(packed(data), 8, 3, 0, 10)).to.equal(NONE);
+      expect(await pcs.firstOutOfRange(packed(data), 8, 4, 0, 10)).to.equal(3n);
     });
   });
 });

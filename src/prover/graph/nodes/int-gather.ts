@@ -105,12 +105,15 @@ export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
 
 /**
  * The first node, in graph order, that is a runtime gather at this node's index tensor over a gathered axis of
- * length n: its one-hot H serves every such node (tree traversals gather child ids and thresholds at one index).
+ * length n (token-embedding lookups aside): its one-hot H serves every such node (tree traversals gather child ids and thresholds at one index).
  */
 function sharedOneHotOwner(ctx: CompileContext, n: number): string {
   const { model, node } = ctx;
   for (const other of model.graph.nodes) {
     if (other.inputs[1] !== node.inputs[1] || !isRuntimeGather({ node: other, model })) continue;
+    // A token-embedding lookup at the same index declares no one-hot H.
+    const plan = model.plans.get(other.name);
+    if (plan && isEmbeddingLookup({ ...ctx, node: other, plan })) continue;
     const shape = model.graph.values.get(other.inputs[0])?.shape ?? [];
     const a = attrInt(other, "axis", 0);
     if (shape[a < 0 ? a + shape.length : a] === n) return other.name;

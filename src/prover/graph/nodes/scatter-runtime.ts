@@ -17,20 +17,19 @@ import { isFloatType } from "../../../model/ir";
 import { attrInt } from "../../../model/ops/types";
 import { LayerProofError, type Claim } from "../../claims";
 import { proveHadamard, verifyHadamard } from "../../layers/elementwise";
-import { requantWitness } from "../../layers/requant-spec";
 import { proveShape, proveUpdates, SCATTER_DEGREE, SCATTER_LABELS, scatterGeometry, ScatterIndexError, scatterWitness, verifyShape, verifyUpdates, type ScatterSpec, type ScatterWitness } from "../../layers/scatter";
 import { evaluateTensor, layoutOf, LayoutError, type IntTensor } from "../../tensor";
 import { ProverInputError } from "../errors";
-import type { NodeStepBase, PlanRequant } from "../plan";
+import type { NodeStepBase } from "../plan";
 import { rangeTableDef, rangeTableId } from "../tables";
+import { proveRescale, rescaledInput, verifyRescale, witnessRescale, type CopiedInput } from "./copied-input";
 import { MAX_CONSTANT_SIZE } from "./exact";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
-import { proveRequantStep, requantSpec, verifyRequantStep, witnessRequant } from "./requant-step";
-import type { CompileContext, ProveContext, StepHandler, VerifyContext, WalkContext, WitnessContext } from "./types";
+import type { CompileContext, ProveContext, StepHandler, VerifyContext, WalkContext } from "./types";
 
 /** A copied input: a tensor of the proof (activation, rescaled copy, committed weight) or a carried constant. */
 export type ScatterOperand =
-  | { readonly kind: "tensor"; readonly tensor: string; readonly rescale: { readonly input: string; readonly requant: PlanRequant } | null }
+  | ({ readonly kind: "tensor" } & CopiedInput)
   | { readonly kind: "constant"; readonly data: readonly number[] };
 
 /** A runtime-index scatter step. */
@@ -43,12 +42,6 @@ export type RuntimeScatterNodeStep = NodeStepBase & {
   readonly advice: { readonly onehot: string; readonly hit: string };
   readonly columns: { readonly onehot: number; readonly hit: number };
 };
-
-/** A rescale entry of the movement plan's params. */
-interface RescaleParams {
-  readonly multiplier: number;
-  readonly shift: number;
-}
 
 /** The [R, n] view of `shape` scattered along `axis`, or null when it is not an aligned view. */
 function viewOf(shape: readonly number[], axis: number): [number, number] | null {
@@ -78,7 +71,6 @@ export function compileRuntimeScatter(ctx: CompileContext): RuntimeScatterNodeSt
   const sameLead = node.op === "ScatterND" || indexShape.slice(0, axis).join(",") === dataShape.slice(0, axis).join(",");
   if (!dv || !iv || !sameLead || (node.op === "ScatterND" && dv[0] !== 1)) return ctx.unsupported("the scatter's shapes are not a row view [R, n] / [R, m] along the last non-unit axis");
   const spec: ScatterSpec = { rows: dv[0], cols: dv[1], m: iv[1] };
-  const rescale = ((plan.params as { rescale?: readonly (RescaleParams | null | undefined)[] }).rescale ?? []) as readonly (RescaleParams | null | undefined)[];
   const operand = (j: number): ScatterOperand => {
     const value = node.inputs[j];
     const constant = model.graph.initializers.get(value);
@@ -89,11 +81,8 @@ export function compileRuntimeScatter(ctx: CompileContext): RuntimeScatterNodeSt
       if (constant.data.length > MAX_CONSTANT_SIZE) return ctx.unsupported(`constant input "${value}" of ${constant.data.length} entries (at most ${MAX_CONSTANT_SIZE} are carried in the plan)`);
       return { kind: "constant", data: Array.from(constant.data) };
     }
-    const r = rescale[j];
-    if (!r) return { kind: "tensor", tensor: value, rescale: null };
-    const tensor = `${node.name}:rescaled${j}`;
-    const requant = ctx.requant({ y: tensor, shape: ctx.shape(value), multiplier: BigInt(r.multiplier), shift: r.shift, accBound: 2n ** BigInt(ctx.bits - 1), tag: `rescaled${j}:` });
-    return { kind: "tensor", tensor, rescale: { input: value, requant } };
+    const rescaled = rescaledInput(ctx, j);
+    return rescaled ? { kind: "tensor", tensor: rescaled.tensor, rescale: rescaled.rescale } : { kind: "tensor", tensor: value, rescale: null };
   };
   let geo;
   try {
@@ -118,18 +107,9 @@ function operandValue(ctx: { value(name: string): IntTensor }, op: ScatterOperan
   return op.kind === "constant" ? op.data : ctx.value(op.tensor).data;
 }
 
-function witnessRescale(op: ScatterOperand, ctx: WitnessContext): void {
-  if (op.kind !== "tensor" || !op.rescale) return;
-  const x = ctx.value(op.rescale.input);
-  const y = { shape: x.shape, data: requantWitness(requantSpec(op.rescale.requant), x).y.map(Number) };
-  ctx.setValue(op.tensor, y);
-  witnessRequant(op.rescale.requant, x, y, ctx);
-}
-
 export const runtimeScatterHandler: StepHandler<RuntimeScatterNodeStep> = {
   witness(step, ctx) {
-    witnessRescale(step.data, ctx);
-    witnessRescale(step.updates, ctx);
+    for (const op of [step.data, step.updates]) if (op.kind === "tensor") witnessRescale(op, ctx);
     let w: ScatterWitness;
     try {
       w = scatterWitness(step.spec, ctx.value(step.indices).data, ctx.unsafe);
@@ -148,12 +128,12 @@ export const runtimeScatterHandler: StepHandler<RuntimeScatterNodeStep> = {
     if (!w) throw new RangeError(`scatter "${step.node}": no witness (the witness phase did not run)`);
     arenaClaims(step, ctx);
     walk(step, ctx, null, w);
-    for (const op of [step.data, step.updates]) if (op.kind === "tensor" && op.rescale) ctx.claim(op.rescale.input, proveRequantStep(op.rescale.requant, ctx));
+    for (const op of [step.data, step.updates]) if (op.kind === "tensor") proveRescale(op, ctx);
   },
   verify(step, ctx) {
     arenaClaims(step, ctx);
     walk(step, null, ctx, null);
-    for (const op of [step.data, step.updates]) if (op.kind === "tensor" && op.rescale) ctx.claim(op.rescale.input, verifyRequantStep(op.rescale.requant, ctx));
+    for (const op of [step.data, step.updates]) if (op.kind === "tensor") verifyRescale(op, ctx);
   },
 };
 

@@ -22,12 +22,11 @@ import { isFloatType } from "../../../model/ir";
 import type { Claim } from "../../claims";
 import { LayerProofError } from "../../claims";
 import { proveHadamard, proveLinearCombination, verifyHadamard, verifyLinearCombination, type HadamardProof } from "../../layers/elementwise";
-import { requantWitness } from "../../layers/requant-spec";
 import { evaluateMle } from "../../../poly/mle";
 import { broadcastTable, layoutOf, type IntTensor } from "../../tensor";
-import type { NodeStepBase, PlanRequant } from "../plan";
+import type { NodeStepBase } from "../plan";
+import { copiedInput, proveRescale, verifyRescale, witnessRescale, type CopiedInput } from "./copied-input";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
-import { proveRequantStep, requantSpec, verifyRequantStep, witnessRequant } from "./requant-step";
 import type { CompileContext, ProveContext, StepHandler, VerifyContext } from "./types";
 
 /** Transcript label of the two products' values. */
@@ -37,10 +36,8 @@ export const RUNTIME_WHERE_LABELS = { products: "where.products" } as const;
 export const RUNTIME_WHERE_HANDLER = "where-runtime";
 
 /** One data input: the tensor its claims go to (activation, rescaled copy or W slot), its shape, its rescale. */
-export interface RuntimeWhereInput {
-  readonly tensor: string;
+export interface RuntimeWhereInput extends CopiedInput {
   readonly shape: readonly number[];
-  readonly rescale: { readonly input: string; readonly requant: PlanRequant } | null;
 }
 
 /** A Where step whose condition is a runtime bool tensor. */
@@ -51,12 +48,6 @@ export type RuntimeWhereNodeStep = NodeStepBase & {
   /** The data inputs a (chosen where c = 1) and b. */
   readonly data: readonly [RuntimeWhereInput, RuntimeWhereInput];
 };
-
-/** A rescale entry of the movement plan's params. */
-interface RescaleParams {
-  readonly multiplier: number;
-  readonly shift: number;
-}
 
 /** A 0-d tensor is seen as [1] (same single entry, no variables), as the other copies do. */
 const asShape = (shape: readonly number[]): number[] => (shape.length === 0 ? [1] : [...shape]);
@@ -69,44 +60,27 @@ export function compileRuntimeWhere(ctx: CompileContext): RuntimeWhereNodeStep {
   const y = node.outputs[0];
   if (!isFloatType(model.graph.values.get(y)!.dtype)) return ctx.unsupported(`integer-typed output "${y}" (a runtime Where of integer data is not proved)`);
   const out = asShape(ctx.shape(y));
-  const rescale = ((plan.params as { rescale?: readonly (RescaleParams | null | undefined)[] }).rescale ?? []) as readonly (RescaleParams | null | undefined)[];
   const data = [1, 2].map((j): RuntimeWhereInput => {
     const value = node.inputs[j];
     const shape = asShape(model.graph.values.get(value)?.shape ?? model.graph.initializers.get(value)!.shape);
-    if (model.graph.initializers.has(value)) {
-      const tensor = `${value}@${node.name}`;
-      if (!ctx.isWeight(tensor)) return ctx.unsupported(`constant data input "${value}" is not committed`);
-      return { tensor, shape, rescale: null };
-    }
-    if (!isFloatType(model.graph.values.get(value)!.dtype)) return ctx.unsupported(`data input "${value}" is integer-typed`);
-    const r = rescale[j];
-    if (!r) return { tensor: value, shape, rescale: null };
-    // The plan requantizes this input to the common scale before selecting (docs/quantization.md, movement).
-    const tensor = `${node.name}:rescaled${j}`;
-    const half = 2n ** BigInt(ctx.bits - 1);
-    const requant = ctx.requant({ y: tensor, shape: ctx.shape(value), multiplier: BigInt(r.multiplier), shift: r.shift, accBound: half, tag: `rescaled${j}:` });
-    return { tensor, shape, rescale: { input: value, requant } };
+    if (!model.graph.initializers.has(value) && !isFloatType(model.graph.values.get(value)!.dtype)) return ctx.unsupported(`data input "${value}" is integer-typed`);
+    const input = copiedInput(ctx, j, "data input");
+    return { tensor: input.tensor, shape, rescale: input.rescale };
   }) as [RuntimeWhereInput, RuntimeWhereInput];
   return { node: node.name, op: node.op, kind: plan.kind, handler: RUNTIME_WHERE_HANDLER, outputs: [y], out, cond: { tensor: condName, shape: asShape(ctx.shape(condName)) }, data };
 }
 
 export const runtimeWhereHandler: StepHandler<RuntimeWhereNodeStep> = {
   witness(step, ctx) {
-    for (const input of step.data) {
-      if (!input.rescale) continue;
-      const x = ctx.value(input.rescale.input);
-      const y = { shape: x.shape, data: requantWitness(requantSpec(input.rescale.requant), x).y.map(Number) };
-      ctx.setValue(input.tensor, y);
-      witnessRequant(input.rescale.requant, x, y, ctx);
-    }
+    for (const input of step.data) witnessRescale(input, ctx);
   },
   prove(step, ctx) {
     walk(step, ctx, null);
-    for (const input of step.data) if (input.rescale) ctx.claim(input.rescale.input, proveRequantStep(input.rescale.requant, ctx));
+    for (const input of step.data) proveRescale(input, ctx);
   },
   verify(step, ctx) {
     walk(step, null, ctx);
-    for (const input of step.data) if (input.rescale) ctx.claim(input.rescale.input, verifyRequantStep(input.rescale.requant, ctx));
+    for (const input of step.data) verifyRescale(input, ctx);
   },
 };
 

@@ -19,16 +19,14 @@
  * (`<node>:rescaled<j>`, never committed), whose requantization follows the gathers in the stream.
  */
 import * as Fr from "../../../field/fr";
-import { where as whereOf } from "../../../model/errors";
 import type { Tensor } from "../../../model/ir";
-import { opFor } from "../../../model/ops";
 import type { Claim } from "../../claims";
 import { LayerProofError } from "../../claims";
-import { checkGatherSpec, gatherApply, proveGather, verifyGather, type GatherSpec } from "../../layers/gather";
+import { gatherApply, proveGather, verifyGather, type GatherSpec } from "../../layers/gather";
 import { evaluateTensor, layoutOf, LayoutError } from "../../tensor";
-import { requantWitness } from "../../layers/requant-spec";
-import type { NodeStep, NodeStepBase, PlanRequant } from "../plan";
-import { proveRequantStep, requantSpec, verifyRequantStep, witnessRequant } from "./requant-step";
+import type { NodeStep, NodeStepBase } from "../plan";
+import { copiedInput, proveRescale, verifyRescale, witnessRescale, type CopiedInput } from "./copied-input";
+import { probedCopyMap } from "./probe-map";
 import { compileSelectKind } from "./argmax";
 import { compileRuntimeWhere } from "./where-runtime";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
@@ -42,10 +40,8 @@ export const WHERE_LABELS = { parts: "where.parts" } as const;
  * copy map, and — when the plan brings the input to the common scale first — the input and the requantization
  * (its `y` is the rescaled copy `<node>:rescaled<j>`) that turns the copy's claim into a claim on the input.
  */
-export interface WhereInput {
-  readonly tensor: string;
+export interface WhereInput extends CopiedInput {
   readonly spec: GatherSpec;
-  readonly rescale: { readonly input: string; readonly requant: PlanRequant } | null;
 }
 
 /** A Where step with a constant condition. */
@@ -60,84 +56,48 @@ export const compileSelectWithWhere: NodeCompiler = (ctx): NodeStep =>
   ctx.node.op !== "Where" ? compileSelectKind(ctx) : ctx.model.graph.initializers.has(ctx.node.inputs[0]) ? compileWhere(ctx) : compileRuntimeWhere(ctx);
 
 export function compileWhere(ctx: CompileContext): WhereNodeStep {
-  const { node, plan, model } = ctx;
+  const { node, model } = ctx;
   if (node.inputs.length !== 3 || node.inputs.some((v) => v === "")) return ctx.unsupported("Where needs a condition and two data inputs");
-  const rescale = ((plan.params as { rescale?: readonly (RescaleParams | null | undefined)[] }).rescale ?? []) as readonly (RescaleParams | null | undefined)[];
   const cond = model.graph.initializers.get(node.inputs[0]);
   if (!cond) return ctx.unsupported(`the condition "${node.inputs[0]}" is not a constant (a runtime condition is not proved)`);
+  return copyStep(ctx, [1, 2], new Map([[0, cond]]), "data input");
+}
+
+/**
+ * A `where` step that copies the node's inputs at `positions` (each as ./copied-input.ts resolves it, refused as
+ * `what` when an uncommitted constant) by the maps probed with the operands `fixed` (./probe-map.ts): the constant
+ * condition's Where, and the constant indices' ScatterND / ScatterElements (./scatter.ts).
+ */
+export function copyStep(ctx: CompileContext, positions: readonly number[], fixed: ReadonlyMap<number, Tensor>, what: string): WhereNodeStep {
+  const { node, plan } = ctx;
   const out = ctx.shape(node.outputs[0]);
   const inputs: WhereInput[] = [];
-  for (const j of [1, 2]) {
-    const value = node.inputs[j];
-    let tensor = value;
-    let rescaled: WhereInput["rescale"] = null;
-    if (model.graph.initializers.has(value)) {
-      tensor = `${value}@${node.name}`;
-      if (!ctx.isWeight(tensor)) return ctx.unsupported(`constant data input "${value}" is not committed`);
-    } else if (rescale[j]) {
-      // The plan requantizes this input to the common scale before selecting (docs/quantization.md, movement).
-      const r = rescale[j]!;
-      tensor = `${node.name}:rescaled${j}`;
-      const half = 2n ** BigInt(ctx.bits - 1);
-      rescaled = { input: value, requant: ctx.requant({ y: tensor, shape: ctx.shape(value), multiplier: BigInt(r.multiplier), shift: r.shift, accBound: half, tag: `rescaled${j}:` }) };
-    }
+  for (const j of positions) {
+    const input = copiedInput(ctx, j, what);
     let spec: GatherSpec;
     try {
-      spec = copyMap(ctx, cond, j, out);
+      spec = probedCopyMap(ctx, j, out, fixed);
     } catch (e) {
       if (e instanceof LayoutError) return ctx.unsupported(e.message);
       throw e;
     }
-    inputs.push({ tensor, spec, rescale: rescaled });
+    inputs.push({ tensor: input.tensor, spec, rescale: input.rescale });
   }
   return { node: node.name, op: node.op, kind: plan.kind, handler: "where", outputs: [node.outputs[0]], out, inputs };
-}
-
-/**
- * The copy map of data input j (1 or 2): the node's float kernel on the constant condition, a probe whose
- * element i holds i + 1 at input j and zeros at the other data input; output o then holds map[o] + 1.
- */
-function copyMap(ctx: CompileContext, cond: Tensor, j: number, out: readonly number[]): GatherSpec {
-  const { node, model } = ctx;
-  const shapeOf = (v: string) => model.graph.values.get(v)?.shape ?? model.graph.initializers.get(v)!.shape;
-  const probes = [1, 2].map((k): Tensor => {
-    const shape = [...shapeOf(node.inputs[k])];
-    const size = shape.reduce((p, d) => p * d, 1);
-    return { dtype: "float32", shape, data: Float64Array.from({ length: size }, (_, i) => (k === j ? i + 1 : 0)) };
-  });
-  const [y] = opFor(node).run(node, [cond, ...probes], model.graph.opset);
-  if (y.shape.length !== out.length || y.shape.some((d, a) => d !== out[a])) throw new LayoutError(`${whereOf(node)}: the kernel's output shape differs from the graph's`);
-  // A 0-d input is seen as [1] (same single entry, no variables), since a gather input needs an axis.
-  const x = probes[j - 1].shape.length === 0 ? [1] : probes[j - 1].shape;
-  const spec: GatherSpec = { x, out, map: Array.from(y.data, (v) => v - 1) };
-  checkGatherSpec(spec);
-  return spec;
-}
-
-/** A rescale entry of the movement plan's params. */
-interface RescaleParams {
-  readonly multiplier: number;
-  readonly shift: number;
 }
 
 export const whereHandler: StepHandler<WhereNodeStep> = {
   witness(step, ctx) {
     // Copies: no advice, no lookups — but for a rescaled input's requantization.
-    for (const input of step.inputs) {
-      if (!input.rescale) continue;
-      const x = ctx.value(input.rescale.input);
-      const y = { shape: x.shape, data: requantWitness(requantSpec(input.rescale.requant), x).y.map(Number) };
-      ctx.setValue(input.tensor, y);
-      witnessRequant(input.rescale.requant, x, y, ctx);
-    }
+    for (const input of step.inputs) witnessRescale(input, ctx);
   },
   prove(step, ctx) {
     walk(step, ctx, null);
-    for (const input of step.inputs) if (input.rescale) ctx.claim(input.rescale.input, proveRequantStep(input.rescale.requant, ctx));
+    for (const input of step.inputs) proveRescale(input, ctx);
   },
   verify(step, ctx) {
     walk(step, null, ctx);
-    for (const input of step.inputs) if (input.rescale) ctx.claim(input.rescale.input, verifyRequantStep(input.rescale.requant, ctx));
+    for (const input of step.inputs) verifyRescale(input, ctx);
   },
 };
 
