@@ -12,6 +12,7 @@ import { importOnnx } from "../../src/model";
 import { executePlan, proveInference, verifierPlan } from "../../src/prover/graph";
 import { writeModel } from "../model/helpers/harness";
 import { seeded, type GraphSpec } from "../model/helpers/onnx-builder";
+import { splitRelu } from "../verifier-sol/attention-graphs";
 import { rejected, tamperedOutput, builtModel, graphSrs, proveModel, PROVER } from "./graph-helpers";
 
 const T = 4;
@@ -45,23 +46,6 @@ const WHERE_TWO_RUNTIME: GraphSpec = {
     // B2 = 3·B: a larger scale than A's, so the plan rescales A to the common scale first.
     { name: "K", dims: [T], values: [3, 3, 3, 3] },
   ],
-};
-
-const SPLIT: GraphSpec = {
-  opset: 13,
-  inputs: [{ name: "X", dims: [2, 11] }],
-  outputs: [
-    { name: "P", dims: [2, 4] },
-    { name: "Q", dims: [2, 4] },
-    { name: "R", dims: [2, 3] },
-  ],
-  nodes: [
-    { op: "Split", inputs: ["X", "sizes"], outputs: ["P0", "Q0", "R0"], attrs: { axis: 1 } },
-    { op: "Relu", inputs: ["P0"], outputs: ["P"] },
-    { op: "Relu", inputs: ["Q0"], outputs: ["Q"] },
-    { op: "Relu", inputs: ["R0"], outputs: ["R"] },
-  ],
-  initializers: [{ name: "sizes", type: "int64", dims: [3], values: [4, 4, 3] }],
 };
 
 const E = 8; // embedding
@@ -163,7 +147,7 @@ describe("prover: attention pieces (Where with a constant mask, Split, an attent
   }
 
   it("Split into aligned and unaligned parts: proves and verifies", () => {
-    const { model, trace } = built(SPLIT);
+    const { model, trace } = built(splitRelu());
     expect(rejected(proveModel(model, trace))).to.equal(false);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Graphs of the transformer / LLM steps shared by the on-chain differential tests (./attention.test.ts samples
- * their proofs' words, ./attention-sweep.test.ts flips every word), so that both judge the same models.
+ * their proofs' words, ./attention-sweep.test.ts flips every word) and the prover's tests
+ * (test/prover/attention.test.ts), so that all judge the same models.
  */
 import type { Graph } from "../../src/model";
 import type { TensorInfo } from "../../src/model/ir";
@@ -45,4 +46,24 @@ export function argmaxGraph(rows: number, vocab: number): Graph {
     ["next", next],
   ]);
   return { name: "argmax", opset: 17, inputs: [x], outputs: [next], nodes: [{ name: "next", op: "ArgMax", domain: "", inputs: ["x"], outputs: ["next"], attrs }], initializers: new Map(), values };
+}
+
+/** Split into two aligned parts (point maps) and an unaligned one (a Slice selector), each through a Relu. */
+export function splitRelu(): GraphSpec {
+  return {
+    opset: 13,
+    inputs: [{ name: "X", dims: [2, 11] }],
+    outputs: [
+      { name: "P", dims: [2, 4] },
+      { name: "Q", dims: [2, 4] },
+      { name: "R", dims: [2, 3] },
+    ],
+    nodes: [
+      { op: "Split", inputs: ["X", "sizes"], outputs: ["P0", "Q0", "R0"], attrs: { axis: 1 } },
+      { op: "Relu", inputs: ["P0"], outputs: ["P"] },
+      { op: "Relu", inputs: ["Q0"], outputs: ["Q"] },
+      { op: "Relu", inputs: ["R0"], outputs: ["R"] },
+    ],
+    initializers: [{ name: "sizes", type: "int64", dims: [3], values: [4, 4, 3] }],
+  };
 }

@@ -9,7 +9,7 @@ import { importOnnx } from "../../src/model";
 import { writeModel } from "../model/helpers/harness";
 import type { GraphSpec } from "../model/helpers/onnx-builder";
 import type { ModelVerifierHarness } from "../../typechain-types";
-import { argmaxGraph, maskedScores } from "./attention-graphs";
+import { argmaxGraph, maskedScores, splitRelu } from "./attention-graphs";
 import { solAccepts, tsAccepts } from "./verdicts";
 
 /**
@@ -37,26 +37,6 @@ describe("verifier (Solidity): transformer and LLM steps (attention extension li
   }
 
   const builtGraph = (spec: GraphSpec) => importOnnx(writeModel(spec));
-
-  /** Split into two aligned parts (point maps) and an unaligned one (a Slice selector), each through a Relu. */
-  function splitRelu(): GraphSpec {
-    return {
-      opset: 13,
-      inputs: [{ name: "X", dims: [2, 11] }],
-      outputs: [
-        { name: "P", dims: [2, 4] },
-        { name: "Q", dims: [2, 4] },
-        { name: "R", dims: [2, 3] },
-      ],
-      nodes: [
-        { op: "Split", inputs: ["X", "sizes"], outputs: ["P0", "Q0", "R0"], attrs: { axis: 1 } },
-        { op: "Relu", inputs: ["P0"], outputs: ["P"] },
-        { op: "Relu", inputs: ["Q0"], outputs: ["Q"] },
-        { op: "Relu", inputs: ["R0"], outputs: ["R"] },
-      ],
-      initializers: [{ name: "sizes", type: "int64", dims: [3], values: [4, 4, 3] }],
-    };
-  }
 
   const built = (graph: Parameters<typeof builtModel>[0]): ProvedModel => {
     const { model, trace } = builtModel(graph);
