@@ -2,7 +2,11 @@
   "targets": [
     {
       "target_name": "deepprove_native",
-      "sources": ["src/addon.cc", "src/msm.cc", "src/fixed_base.cc", "src/affine.cc", "src/frvec.cc"],
+      "sources": [
+        "src/addon.cc", "src/dispatch.cc",
+        "src/msm.cc", "src/fixed_base.cc", "src/affine.cc", "src/frvec.cc", "src/kernels.cc",
+        "src/adx/msm.cc", "src/adx/fixed_base.cc", "src/adx/affine.cc", "src/adx/frvec.cc", "src/adx/kernels.cc"
+      ],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
       "cflags!": ["-O2"],

@@ -9,13 +9,14 @@
  * - `opening_ms`: the batch opening split into its sum-check, HyperKZG (of which MSMs) and the rest;
  * - `sumcheck_ms`: every `proveSumcheck` (and packed pair-product sum-check) call's time, per phase, and
  *   `sumcheck_by_shape` the calls of 100 ms or more by phase, variables, eq weighting and term count;
+ * - `arena_zero_check_ms`: the arena's sized zero-check sum-check; `rss_mb_at_phase_end`: RSS as each phase ends;
  * - `prove_ms`, `prove_cpu_ms`, `peak_rss_mb`, proof bytes and its SHA-256 (equal hashes = identical proofs:
  *   the prover is deterministic), and whether the proof verifies.
  *
  * Timing wraps the exported functions (module exports are looked up at call time under CommonJS), so the
  * prover itself carries no instrumentation. A script, not a test: minutes of CPU.
  *
- *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 64|16] [--srs LOG2] [--no-verify] [--model FILE]
+ *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|16] [--srs LOG2] [--no-verify] [--model FILE]
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ import { performance } from "node:perf_hooks";
 import { loadLlamaModel, promptIds } from "../src/model/gguf/generate";
 import { quantizeLlama, sequenceInput } from "../src/model/gguf/llama-quant";
 import { runInteger } from "../src/model";
+import * as arenaSumcheckModule from "../src/lookup/arena-sumcheck";
 import * as msmModule from "../src/msm";
 import { HyperKZG } from "../src/pcs/hyperkzg";
 import { insecureDevSrs } from "../src/pcs/srs";
@@ -36,8 +38,8 @@ const MODEL = join(__dirname, "..", "..", "shared", "models", "gguf", "stories26
 const PROMPT = "Once upon a time";
 const BITS = 12;
 const PROVER = "0x00000000000000000000000000000000000000a1";
-/** SRS powers (log2) by context: 2^23 held the 64-position proof before packing was tightened. */
-const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 64: 23 };
+/** SRS powers (log2) by context: 2^23 held the 64-position proof before packing was tightened; A and H are 2^25 at 128. */
+const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 64: 23, 128: 25 };
 
 interface Args {
   readonly model: string;
@@ -152,6 +154,9 @@ async function main(): Promise<void> {
     }
   };
 
+  const arenaSumcheck = new Tally();
+  wrap(arenaSumcheckModule, "proveSizedSumcheck", (ms) => arenaSumcheck.add("zero-check", ms));
+  const rssByPhase: Record<string, number> = {};
   const phases = new Tally();
   const walkByKind = new Tally();
   const steps = setup.graph.nodes;
@@ -169,6 +174,7 @@ async function main(): Promise<void> {
       if (stage === "walk") walkByKind.add(steps[done - 1].kind, now - mark);
       phases.add(stage, now - mark);
       mark = now;
+      if (done === total) rssByPhase[stage] = Math.round(process.memoryUsage.rss() / 2 ** 20);
       if (done === total) phase = ({ witness: "commit", commit: "arena", arena: "walk", walk: "opening", opening: "done" } as Record<string, string>)[stage] ?? stage;
     },
   });
@@ -215,6 +221,8 @@ async function main(): Promise<void> {
       hyperkzg_msm: round(openingTally.ms.get("hyperkzg_msm") ?? 0),
       other: round(openingMs - sc - hk),
     },
+    rss_mb_at_phase_end: rssByPhase,
+    arena_zero_check_ms: round(arenaSumcheck.ms.get("zero-check") ?? 0),
     msm: msmTally.json(),
     sumcheck_ms: sumcheckTally.json(),
     sumcheck_by_shape: Object.fromEntries(Object.entries(sumcheckShapes.json()).filter(([, v]) => v.ms >= 100)),

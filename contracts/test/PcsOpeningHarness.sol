@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {HyperKZG} from "../verifier/HyperKZG.sol";
 import {ModelVerifierPcs} from "../verifier/ModelVerifierPcs.sol";
+import {OpeningBatch} from "../verifier/layers/OpeningBatch.sol";
 
 /// @title PcsOpeningHarness
 /// @notice Calls the interpreter's batch opening (`ModelVerifierPcs.opening`, a linked library) as the
@@ -18,6 +19,16 @@ contract PcsOpeningHarness {
         bytes calldata proof,
         uint256 offset
     ) external view returns (bytes32) {
-        return ModelVerifierPcs.opening(state, commitments, records, count, vk, proof, offset);
+        // The interpreter absorbs "batch.commitments" and "batch.claims" before the call (ModelVerifier._opening).
+        bytes32 absorbed = OpeningBatch.absorb(state, _words(commitments), _words(records), count);
+        return ModelVerifierPcs.opening(absorbed, commitments, records, count, vk, proof, offset);
+    }
+
+    /// @dev A calldata byte string viewed as its whole 32-byte words.
+    function _words(bytes calldata b) private pure returns (uint256[] calldata w) {
+        assembly ("memory-safe") {
+            w.offset := b.offset
+            w.length := shr(5, b.length)
+        }
     }
 }

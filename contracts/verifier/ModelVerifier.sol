@@ -10,6 +10,7 @@ import {ClaimBook} from "./layers/ClaimBook.sol";
 import {Machine} from "./layers/Machine.sol";
 import {ModelVerifierOps} from "./ModelVerifierOps.sol";
 import {ModelVerifierPcs} from "./ModelVerifierPcs.sol";
+import {OpeningBatch} from "./layers/OpeningBatch.sol";
 
 /// @title ModelVerifier — the interpreter that verifies one inference proof against a model's program
 /// @notice A generated per-model verifier (`deepprove verifier`) embeds its model's PROGRAM — the verifier plan
@@ -77,19 +78,77 @@ library ModelVerifier {
         if (Program.u8(m.r) != 0) _arena(m, cs);
         ModelVerifierOps.runAll(m);
         ClaimBook.checkEmpty(m.book);
-        uint256[] memory words = new uint256[](POINT_WORDS * cs.count);
-        for (uint256 i; i < words.length; ++i) words[i] = cs.words[i];
         Program.finish(m.r);
-        ModelVerifierPcs.opening(
-            m.s.state,
-            ClaimBook.asBytes(words),
-            ClaimBook.asBytes(m.book.records),
-            m.book.count,
-            vk,
-            proof[m.s.cursor - m.s.start:],
-            m.s.cursor - m.s.start
-        );
+        _opening(m, cs, vk);
         return true;
+    }
+
+    /// @dev ModelVerifierPcs.opening(state, commitments, records, count, vk, tail, offset) encoded by hand IN PLACE
+    /// around the record buffer (STATICCALL, as the arena's call): the selector, the 14 head words and the
+    /// commitments are written into the ClaimBook.HEAD_ROOM words in front of the buffer, its length word
+    /// becomes the `records` byte length (only the words in use), and the stream's tail is copied after the
+    /// last record. Why: the ABI coder would copy every record word into fresh memory (~1,400 words on a CNN,
+    /// priced quadratically); the buffer is dead after this call. The records are absorbed here too, where they
+    /// lie, so the library neither copies them into its memory to hash them nor counts their words.
+    function _opening(Machine.State memory m, Commitments memory cs, HyperKZG.VerifierKey memory vk) private view {
+        uint256[] memory records = m.book.records;
+        uint256 used = m.book.words;
+        uint256 count = m.book.count;
+        uint256 n = POINT_WORDS * cs.count;
+        uint256[] memory words = cs.words;
+        ProofStream.Stream memory s = m.s;
+        address lib = address(ModelVerifierPcs);
+        bytes4 selector = ModelVerifierPcs.opening.selector;
+        bytes32 labelCommitments = OpeningBatch.LABEL_COMMITMENTS;
+        bytes32 labelClaims = OpeningBatch.LABEL_CLAIMS;
+        assembly ("memory-safe") {
+            // The opening's first two absorbs, hashed in place: "batch.commitments" = S ‖ label ‖ the commitment
+            // words (copied into the room), then "batch.claims" = S ‖ label ‖ the record words, S and the label
+            // written over the room's last word and the buffer's length word (no claims: no opening, no absorbs).
+            let state := mload(s)
+            if count {
+                let at := sub(records, shl(5, add(2, n)))
+                mstore(at, state)
+                mstore(add(at, 0x20), labelCommitments)
+                mcopy(add(at, 0x40), add(words, 0x20), shl(5, n))
+                state := keccak256(at, shl(5, add(2, n)))
+                mstore(sub(records, 0x20), state)
+                mstore(records, labelClaims)
+                state := keccak256(sub(records, 0x20), shl(5, add(2, used)))
+            }
+            // Head words at h (after the 4-byte selector): state, the offsets of commitments and records, count,
+            // vk (g2[4], tauG2[4]: the memory struct holds pointers to them), the offset of tail, offset; then
+            // commitments (length, n words) end exactly at the records' length word. The selector's word is
+            // written first: its last 28 bytes are the state's place.
+            let h := sub(records, shl(5, add(15, n)))
+            mstore(sub(h, 4), selector)
+            mstore(h, state)
+            mstore(add(h, 0x20), 0x1c0)
+            mstore(add(h, 0x40), add(0x1e0, shl(5, n)))
+            mstore(add(h, 0x60), count)
+            mcopy(add(h, 0x80), mload(vk), 0x80)
+            mcopy(add(h, 0x100), mload(add(vk, 0x20)), 0x80)
+            mstore(add(h, 0x180), add(0x200, shl(5, add(n, used))))
+            let start := mload(add(s, 0x60))
+            let cursor := mload(add(s, 0x20))
+            mstore(add(h, 0x1a0), sub(cursor, start))
+            mstore(add(h, 0x1c0), shl(5, n))
+            mcopy(add(h, 0x1e0), add(words, 0x20), shl(5, n))
+            mstore(records, shl(5, used))
+            // The tail: length, then the stream's unread bytes, zero-padded to a whole word.
+            let t := add(add(records, 0x20), shl(5, used))
+            let length := sub(mload(add(s, 0x40)), cursor)
+            mstore(t, length)
+            mstore(add(t, add(0x20, and(length, not(31)))), 0)
+            calldatacopy(add(t, 0x20), cursor, length)
+            let last := add(add(t, 0x20), and(add(length, 31), not(31)))
+            if iszero(staticcall(gas(), lib, sub(h, 4), sub(last, sub(h, 4)), 0, 0)) {
+                returndatacopy(t, 0, returndatasize())
+                revert(t, returndatasize())
+            }
+            // No outcome (no code at `lib`): revert empty, as the compiler's own library calls do.
+            if lt(returndatasize(), 0x20) { revert(0, 0) }
+        }
     }
 
     function _verifierKey(Program.Reader memory r) private pure returns (HyperKZG.VerifierKey memory vk) {
@@ -249,16 +308,8 @@ library ModelVerifier {
         pure
         returns (uint256 arrays)
     {
-        uint256 used = book.words;
+        uint256 used = ClaimBook.reserve(book, recordWords);
         uint256[] memory records = book.records;
-        if (used + recordWords > records.length) {
-            uint256[] memory grown = new uint256[](used + recordWords);
-            assembly ("memory-safe") {
-                mcopy(add(grown, 0x20), add(records, 0x20), shl(5, used))
-            }
-            book.records = records = grown;
-        }
-        book.words = used + recordWords;
         book.count += recordCount;
         assembly ("memory-safe") {
             // Return data: offset, length, the 8 header words (0x40 … 0x140), the records, the arrays.

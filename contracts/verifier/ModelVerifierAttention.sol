@@ -14,9 +14,9 @@ import {LayerOps} from "./layers/LayerOps.sol";
 
 /// @title ModelVerifierAttention — the extension library of the transformer and LLM node steps
 /// @notice Runs, for the interpreter's EXT instruction (Extension.sol's ABI), one transformer step
-/// (softmax, log-softmax / logsumexp, normalization, division, constant-mask Where) on the register's claims: u8
-/// sub-opcode (below;
-/// src/compiler/program/attention.ts `ATTENTION_OP` holds the same numbers), then the step's parameters.
+/// (softmax, log-softmax / logsumexp, normalization, division, constant-mask Where, constant-index Scatter) on
+/// the register's claims: u8 sub-opcode (below; src/compiler/program/attention.ts `ATTENTION_OP` holds the same
+/// numbers), then the step's parameters.
 ///   SOFTMAX        1  SoftmaxStep.sol
 ///   LOGSOFTMAX_A   2  LogSoftmaxStep.arena (before the step's REQUANT)
 ///   LOGSOFTMAX_B   3  LogSoftmaxStep.rest (after it)
@@ -24,8 +24,9 @@ import {LayerOps} from "./layers/LayerOps.sol";
 ///   NORM_SUMS      5  NormStep.sums (after them)
 ///   RESHAPE        6  Reindex.single on one claim (a flat weight seen in another shape; LayerOps REINDEX bytes)
 ///   DIV            7  DivStep.sol (after the div step's requantization and limb openings)
-///   WHERE          8  WhereStep.sol (after MERGEMANY of the claims on y)
+///   WHERE          8  WhereStep.run (public copy maps: constant-index Scatter; after MERGEMANY of the claims on y)
 ///   POINTS         9  every claim's point re-gathered from (point ‖ 0 ‖ 1): a Split part aligned to its size
+///   WHERE_MASK    10  WhereStep.mask (a constant-condition Where, after MERGEMANY of the claims on y)
 /// The LLM steps (RMSNorm, RoPE, token embedding, the causal mask) are in ModelVerifierLlm.
 /// Every step reads its messages from the proof stream and returns the claims it hands on, which the program's
 /// next ROUTE sends to tensors and to openings of W and A.
@@ -39,6 +40,7 @@ library ModelVerifierAttention {
     uint256 internal constant OP_DIV = 7;
     uint256 internal constant OP_WHERE = 8;
     uint256 internal constant OP_POINTS = 9;
+    uint256 internal constant OP_WHERE_MASK = 10;
 
     /// @notice The section names an unknown sub-opcode (a generator bug).
     error AttentionOpUnknown(uint256 op);
@@ -62,6 +64,7 @@ library ModelVerifierAttention {
         else if (op == OP_DIV) out = DivStep.run(s, r);
         else if (op == OP_WHERE) out = WhereStep.run(s, r, input);
         else if (op == OP_POINTS) out = _points(r, input);
+        else if (op == OP_WHERE_MASK) out = WhereStep.mask(s, r, input);
         else revert AttentionOpUnknown(op);
         Program.finish(r);
         return Extension.close(s, out);

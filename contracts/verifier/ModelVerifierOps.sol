@@ -16,6 +16,8 @@ import {ModelVerifierSteps} from "./ModelVerifierSteps.sol";
 import {ModelVerifierAttention} from "./ModelVerifierAttention.sol";
 import {ModelVerifierLlm} from "./ModelVerifierLlm.sol";
 import {ModelVerifierExact} from "./ModelVerifierExact.sol";
+import {ModelVerifierTree} from "./ModelVerifierTree.sol";
+import {ModelVerifierIndexed} from "./ModelVerifierIndexed.sol";
 
 /// @title ModelVerifierOps — the instructions of a model verifier program after the arena
 /// @notice Each instruction is one step of `executePlan` (src/prover/graph/, docs/verifier-gen.md), in transcript
@@ -61,6 +63,8 @@ library ModelVerifierOps {
     uint256 internal constant OP_EXT_ATTENTION = 0x31;
     uint256 internal constant OP_EXT_LLM = 0x32;
     uint256 internal constant OP_EXT_EXACT = 0x33;
+    uint256 internal constant OP_EXT_TREE = 0x34;
+    uint256 internal constant OP_EXT_INDEXED = 0x35;
 
     /// @notice The program names an unknown instruction (a generator bug).
     error ProgramOpUnknown(uint256 op);
@@ -94,6 +98,8 @@ library ModelVerifierOps {
             }
             else if (op == OP_EXT_LLM) m.regs = Extension.invoke(address(ModelVerifierLlm), m.s, m.r, m.regs);
             else if (op == OP_EXT_EXACT) m.regs = Extension.invoke(address(ModelVerifierExact), m.s, m.r, m.regs);
+            else if (op == OP_EXT_TREE) m.regs = Extension.invoke(address(ModelVerifierTree), m.s, m.r, m.regs);
+            else if (op == OP_EXT_INDEXED) m.regs = Extension.invoke(address(ModelVerifierIndexed), m.s, m.r, m.regs);
             else if (op == OP_ARENA) _arena(m);
             else revert ProgramOpUnknown(op);
         }

@@ -240,6 +240,8 @@ library ModelVerifierPcs {
 
     /// @notice OpeningBatch.verify on the records, its messages read from `tail` — the proof stream from byte
     /// `offset` on (the interpreter passes only what is left of the stream) — which must end exactly after them.
+    /// @param state The transcript state after "batch.commitments" and "batch.claims" (OpeningBatch.absorb): the
+    /// interpreter hashes its record buffer where it lies, so the records are not copied again here.
     /// @param commitments The commitment words x_0, y_0, … (32 bytes each).
     /// @param records The opening records' words (32 bytes each; at least `count` records, the rest ignored).
     /// @param offset Where `tail` starts in the whole stream: reverts name byte offsets of the whole stream.

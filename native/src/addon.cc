@@ -12,6 +12,7 @@
 #include <vector>
 #include "frvec.h"
 #include "glv.h"
+#include "kernels.h"
 #include "msm.h"
 
 using namespace dp;
@@ -163,10 +164,8 @@ napi_value Msm(napi_env env, napi_callback_info info) {
   if (n > nBases) {
     throw JsError{JsError::Range, std::to_string(n) + " scalars but only " + std::to_string(nBases) + " bases"};
   }
-  const Affine result = toAffine(
-      msm(reinterpret_cast<const Affine*>(bases.data), scalars.data(), n, threads, windowBits, GlvMode(glv)));
   u64 out[8];
-  writeCanonical(result, out);
+  kernels().msm(reinterpret_cast<const u64*>(bases.data), scalars.data(), n, threads, windowBits, glv, out);
   return bufferOf(env, out, sizeof(out));
 }
 
@@ -204,14 +203,7 @@ napi_value CheckPoints(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 1);
   Bytes in = readBytes(env, argv[0], "points");
   const size_t n = pointCount(in, "points");
-  const Affine* pts = reinterpret_cast<const Affine*>(in.data);
-  double bad = -1;
-  for (size_t i = 0; i < n; i++) {
-    if (!Fp::isReduced(pts[i].x.l) || !Fp::isReduced(pts[i].y.l) || !pts[i].onCurve()) {
-      bad = double(i);
-      break;
-    }
-  }
+  const double bad = double(kernels().firstInvalidPoint(reinterpret_cast<const u64*>(in.data), n));
   napi_value out;
   NAPI_OK(napi_create_double(env, bad, &out));
   return out;
@@ -223,10 +215,8 @@ napi_value FixedBaseG1(napi_env env, napi_callback_info info) {
   std::vector<u64> scalars = readScalars(env, argv[0]);
   const int threads = readInt(env, argv[1], "threads");
   const size_t n = scalars.size() / 4;
-  const u64 one[4] = {1, 0, 0, 0}, two[4] = {2, 0, 0, 0};
-  const Affine g{Fp::fromCanonical(one), Fp::fromCanonical(two)};
-  std::vector<Affine> out(n);
-  fixedBaseMul(g, scalars.data(), n, out.data(), threads);
+  std::vector<u64> out(8 * n);
+  kernels().fixedBaseG1(scalars.data(), n, out.data(), threads);
   return bufferOf(env, out.data(), n * POINT_BYTES);
 }
 
@@ -239,13 +229,8 @@ napi_value FrPowers(napi_env env, napi_callback_info info) {
   std::vector<u64> tau = readScalars(env, arr);
   const int n = readInt(env, argv[1], "n");
   if (n < 0) throw JsError{JsError::Range, "n must be >= 0"};
-  const Fr t = Fr::fromCanonical(tau.data());
   std::vector<u64> out(4 * size_t(n));
-  Fr acc = Fr::one();
-  for (int i = 0; i < n; i++) {
-    acc.toCanonical(out.data() + 4 * size_t(i));
-    acc = Fr::mul(acc, t);
-  }
+  kernels().frPowers(tau.data(), size_t(n), out.data());
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -358,7 +343,7 @@ napi_value FrFold(napi_env env, napi_callback_info info) {
   if (a.n % 2 != 0) throw JsError{JsError::Range, "vector: " + std::to_string(a.n) + " words is not even"};
   std::vector<u64> u = readScalar(env, argv[1], "u");
   std::vector<u64> out(4 * (a.n / 2));
-  frFold(a.data(), a.n, u.data(), out.data(), readInt(env, argv[2], "threads"));
+  kernels().frFold(a.data(), a.n, u.data(), out.data(), readInt(env, argv[2], "threads"));
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -368,7 +353,7 @@ napi_value FrEval(napi_env env, napi_callback_info info) {
   Words a = readWords(env, argv[0], "vector");
   std::vector<u64> x = readScalar(env, argv[1], "x");
   u64 out[4];
-  frEval(a.data(), a.n, x.data(), out, readInt(env, argv[2], "threads"));
+  kernels().frEval(a.data(), a.n, x.data(), out, readInt(env, argv[2], "threads"));
   return bufferOf(env, out, sizeof(out));
 }
 
@@ -378,7 +363,7 @@ napi_value FrEvalPlusMinus(napi_env env, napi_callback_info info) {
   Words a = readWords(env, argv[0], "vector");
   std::vector<u64> x = readScalar(env, argv[1], "x");
   u64 out[8];
-  frEvalPlusMinus(a.data(), a.n, x.data(), out, readInt(env, argv[2], "threads"));
+  kernels().frEvalPlusMinus(a.data(), a.n, x.data(), out, readInt(env, argv[2], "threads"));
   return bufferOf(env, out, sizeof(out));
 }
 
@@ -405,7 +390,7 @@ napi_value FrLinearCombination(napi_env env, napi_callback_info info) {
     n = std::max(n, lens[j]);
   }
   std::vector<u64> out(4 * n);
-  frLinearCombination(ptrs.data(), lens.data(), m, coeffs.data(), out.data(), n, readInt(env, argv[2], "threads"));
+  kernels().frLinearCombination(ptrs.data(), lens.data(), m, coeffs.data(), out.data(), n, readInt(env, argv[2], "threads"));
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -415,7 +400,7 @@ napi_value FrDivideByLinear(napi_env env, napi_callback_info info) {
   Words a = readWords(env, argv[0], "vector");
   std::vector<u64> x = readScalar(env, argv[1], "x");
   std::vector<u64> out(4 * (a.n > 1 ? a.n - 1 : 0));
-  frDivideByLinear(a.data(), a.n, x.data(), out.data());
+  kernels().frDivideByLinear(a.data(), a.n, x.data(), out.data());
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -425,7 +410,7 @@ napi_value FrDivideBySquareTimesLinear(napi_env env, napi_callback_info info) {
   Words a = readWords(env, argv[0], "vector");
   std::vector<u64> s = readScalar(env, argv[1], "s");
   std::vector<u64> out(4 * (a.n > 3 ? a.n - 3 : 0));
-  frDivideBySquareTimesLinear(a.data(), a.n, s.data(), out.data());
+  kernels().frDivideBySquareTimesLinear(a.data(), a.n, s.data(), out.data());
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -463,7 +448,7 @@ napi_value FrPairProducts(napi_env env, napi_callback_info info) {
   }
   if (n % 2 != 0) throw JsError{JsError::Range, "vectors of " + std::to_string(n) + " words are not of even length"};
   u64 out[12];
-  frPairProducts(pa.data(), pb.data(), as.size(), n, out, readInt(env, argv[2], "threads"));
+  kernels().frPairProducts(pa.data(), pb.data(), as.size(), n, out, readInt(env, argv[2], "threads"));
   return bufferOf(env, out, sizeof(out));
 }
 
@@ -504,7 +489,7 @@ napi_value FrEqSum(napi_env env, napi_callback_info info) {
     coords.insert(coords.end(), point.begin(), point.end());
   }
   std::vector<u64> out(4 * size_t(size), 0);
-  frEqSum(offsets.data(), lens.data(), coords.data(), scales.data(), count, out.data());
+  kernels().frEqSum(offsets.data(), lens.data(), coords.data(), scales.data(), count, out.data());
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -559,7 +544,7 @@ napi_value FrWeightedProducts(napi_env env, napi_callback_info info) {
     ptrs[m] = tables[m].data();
   }
   std::vector<u64> out(4 * (size_t(k) + 1));
-  frWeightedProducts(ptrs.data(), k, w.data(), half, out.data(), readInt(env, argv[2], "threads"));
+  kernels().frWeightedProducts(ptrs.data(), k, w.data(), half, out.data(), readInt(env, argv[2], "threads"));
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -579,7 +564,7 @@ napi_value FrWeightedProductsWords(napi_env env, napi_callback_info info) {
     ptrs[m] = factors[m].data();
   }
   std::vector<u64> out(4 * (factors.size() + 1));
-  frWeightedProducts(ptrs.data(), factors.size(), w.data(), w.n, out.data(), readInt(env, argv[2], "threads"));
+  kernels().frWeightedProducts(ptrs.data(), factors.size(), w.data(), w.n, out.data(), readInt(env, argv[2], "threads"));
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -592,7 +577,7 @@ napi_value FrBatchInvert(napi_env env, napi_callback_info info) {
     if (Limbs::isZero(values.data() + 4 * i)) throw JsError{JsError::Range, "element " + std::to_string(i) + " is zero"};
   }
   std::vector<u64> out(4 * n);
-  frBatchInvert(values.data(), n, out.data(), readInt(env, argv[1], "threads"));
+  kernels().frBatchInvert(values.data(), n, out.data(), readInt(env, argv[1], "threads"));
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
@@ -612,6 +597,36 @@ napi_value guarded(napi_env env, napi_callback_info info) {
     napi_throw_error(env, nullptr, e.what());
   }
   return nullptr;
+}
+
+/**
+ * arithmetic(name?) -> the Montgomery multiplication in use, "adx" or "portable" (kernels.h). With a name
+ * ("auto", "portable" or "adx") it switches first: a RangeError for an unknown name or for "adx" on a CPU
+ * without BMI2 and ADX. Tests use it to cover both copies in one process.
+ */
+napi_value Arithmetic(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 0, 1);
+  if (!argv.empty()) {
+    size_t length = 0;
+    char name[16] = {0};
+    if (napi_get_value_string_utf8(env, argv[0], name, sizeof(name), &length) != napi_ok) {
+      throw JsError{JsError::Type, "arithmetic: the name must be a string"};
+    }
+    if (!setArithmetic(name)) {
+      throw JsError{JsError::Range, std::string("arithmetic: \"") + name + "\" is not one of auto, portable, adx" +
+                                        (adxSupported() ? "" : " (adx needs a CPU with BMI2 and ADX)")};
+    }
+  }
+  napi_value out;
+  NAPI_OK(napi_create_string_utf8(env, kernels().name, NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+/** adxSupported() -> whether this CPU has BMI2 and ADX (the "adx" arithmetic can run). */
+napi_value AdxSupported(napi_env env, napi_callback_info) {
+  napi_value out;
+  NAPI_OK(napi_get_boolean(env, adxSupported(), &out));
+  return out;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
@@ -638,6 +653,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"frWeightedProducts", nullptr, guarded<FrWeightedProducts>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frWeightedProductsWords", nullptr, guarded<FrWeightedProductsWords>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frBatchInvert", nullptr, guarded<FrBatchInvert>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"arithmetic", nullptr, guarded<Arithmetic>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adxSupported", nullptr, guarded<AdxSupported>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

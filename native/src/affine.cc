@@ -3,6 +3,7 @@
 #include "g1.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 
 void batchToAffine(const Xyzz* in, Affine* out, size_t n) {
   std::vector<Fp> zzz(n), scratch(n);
@@ -18,4 +19,5 @@ void batchToAffine(const Xyzz* in, Affine* out, size_t n) {
   }
 }
 
+}  // namespace DP_ARITH
 }  // namespace dp

@@ -4,11 +4,20 @@
 // ffjavascript write to `.ptau` files ("LEM"), so points read from a ceremony file need no conversion.
 // Both moduli are below 2^254, which leaves two spare bits: sums of two reduced values never overflow 256
 // bits and the CIOS product stays below 2m, so one conditional subtraction always suffices.
+//
+// Compiled in two copies (arith.h): the portable one multiplies with unsigned __int128, the adx one with the
+// mulx/adcx/adox carry chains of mont_adx.h; everything else is shared source.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include "arith.h"
+#if DP_ARITH_USES_ADX
+#include "mont_adx.h"
+#endif
 
 namespace dp {
+inline namespace DP_ARITH {
 
 using u64 = uint64_t;
 using u128 = unsigned __int128;
@@ -20,6 +29,9 @@ struct Modulus {
   u64 r2[4];   // R^2 mod m (to enter Montgomery form)
   u64 one[4];  // R mod m (1 in Montgomery form)
 };
+
+// mont_adx.h reads −m^{-1} right after the four limbs of m.
+static_assert(offsetof(Modulus, inv) == 4 * sizeof(u64), "Modulus: inv must follow m");
 
 inline constexpr Modulus FP_MOD = {
     {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL},
@@ -94,6 +106,13 @@ struct Fe {
    * used by gnark), which keeps every intermediate in registers.
    */
   static inline Fe mul(const Fe& a, const Fe& b) {
+#if DP_ARITH_USES_ADX
+    // The same CIOS as below with two interleaved carry chains (mont_adx.h); the result is in [0, 2m).
+    Fe r;
+    adxasm::montMul(r.l, a.l, b.l, M.m);  // M.m is followed by M.inv
+    r.reduceOnce();
+    return r;
+#else
     u64 t0, t1, t2, t3;
     {
       u128 x = (u128)a.l[0] * b.l[0];
@@ -129,13 +148,18 @@ struct Fe {
     Fe r{{t0, t1, t2, t3}};
     r.reduceOnce();
     return r;
+#endif
   }
   static inline Fe sqr(const Fe& a) { return mul(a, a); }
 
   static inline Fe add(const Fe& a, const Fe& b) {
     Fe r;
+#if DP_ARITH_USES_ADX
+    adxasm::modAdd(r.l, a.l, b.l, M.m);  // branch-free (mont_adx.h)
+#else
     Limbs::add(r.l, a.l, b.l);
     r.reduceOnce();
+#endif
     return r;
   }
   /**
@@ -144,16 +168,29 @@ struct Fe {
    */
   static inline Fe sub(const Fe& a, const Fe& b) {
     Fe r;
+#if DP_ARITH_USES_ADX
+    adxasm::modSub(r.l, a.l, b.l, M.m);  // the same with cmov (mont_adx.h)
+#else
     const u64 mask = 0 - Limbs::sub(r.l, a.l, b.l);
     const u64 masked[4] = {M.m[0] & mask, M.m[1] & mask, M.m[2] & mask, M.m[3] & mask};
     Limbs::add(r.l, r.l, masked);
+#endif
     return r;
   }
   static inline Fe neg(const Fe& a) {
+#if DP_ARITH_USES_ADX
+    // 0 − a borrows exactly when a != 0, and then m is added back: m − a, or 0 for 0, with no branch (half
+    // of an MSM's digits are negative, so this runs on half of its mixed additions).
+    Fe r;
+    const Fe z = zero();
+    adxasm::modSub(r.l, z.l, a.l, M.m);
+    return r;
+#else
     if (a.isZero()) return a;
     Fe r;
     Limbs::sub(r.l, M.m, a.l);
     return r;
+#endif
   }
   static inline Fe dbl(const Fe& a) { return add(a, a); }
 
@@ -188,7 +225,10 @@ struct Fe {
   static inline bool isReduced(const u64* v) { return !Limbs::geq(v, M.m); }
 
  private:
-  /** x - m if x >= m (x < 2m), selected by mask: a data-dependent branch here mispredicts half the time. */
+  /**
+   * x - m if x >= m (x < 2m), by a branch: after a Montgomery product x >= m is rare (the result is below
+   * m + a·b/R), so the branch predicts well; a mask select here measured 35 % slower in the MSM.
+   */
   inline void reduceOnce() {
     if (Limbs::geq(l, M.m)) Limbs::sub(l, l, M.m);
   }
@@ -217,4 +257,5 @@ void batchInvert(F* a, F* scratch, size_t n) {
   }
 }
 
+}  // namespace DP_ARITH
 }  // namespace dp

@@ -14,6 +14,7 @@
 #include "msm.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 namespace {
 
 constexpr int SCALAR_BITS = 254;
@@ -95,4 +96,5 @@ void fixedBaseMul(const Affine& g, const u64* scalars, size_t n, Affine* out, in
   for (auto& th : pool) th.join();
 }
 
+}  // namespace DP_ARITH
 }  // namespace dp

@@ -9,6 +9,7 @@
 #include <vector>
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 namespace {
 
 /** Below this many elements per thread, starting a thread costs more than it saves. */
@@ -264,4 +265,5 @@ void frBatchInvert(const u64* a, size_t n, u64* out, int threads) {
   });
 }
 
+}  // namespace DP_ARITH
 }  // namespace dp

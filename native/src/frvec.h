@@ -13,6 +13,7 @@
 #include "field.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 
 /** out[i] = a[2i] + u·(a[2i+1] - a[2i]) for i < n/2 (binding the first variable of a multilinear table). */
 void frFold(const u64* a, size_t n, const u64* u, u64* out, int threads);
@@ -62,4 +63,5 @@ void frWeightedProducts(const u64* const* f, size_t k, const u64* w, size_t half
 /** 1/a_i for every element (all non-zero, checked by the caller) by Montgomery's trick, split over threads. */
 void frBatchInvert(const u64* a, size_t n, u64* out, int threads);
 
+}  // namespace DP_ARITH
 }  // namespace dp

@@ -9,6 +9,7 @@
 #include "field.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 
 /** b = 3 in Montgomery form is computed once on first use. */
 inline const Fp& curveB() {
@@ -133,4 +134,5 @@ inline Affine toAffine(const Xyzz& p) {
 /** Affine forms of many points with one inversion (Montgomery's trick over the ZZZ coordinates). */
 void batchToAffine(const Xyzz* in, Affine* out, size_t n);
 
+}  // namespace DP_ARITH
 }  // namespace dp

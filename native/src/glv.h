@@ -16,6 +16,7 @@
 #include "field.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 namespace glv {
 
 /** Every half-scalar |k1|, |k2| is below 2^GLV_BITS. */
@@ -79,4 +80,5 @@ inline void split(const u64* k, Half& k1, Half& k2) {
 }
 
 }  // namespace glv
+}  // namespace DP_ARITH
 }  // namespace dp

@@ -17,6 +17,7 @@
 #include "msm.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 namespace {
 
 /** (r - 1) / 2: scalars above it are handled as the negation of r - s. */
@@ -347,4 +348,5 @@ Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int win
                         c, windows, chunks);
 }
 
+}  // namespace DP_ARITH
 }  // namespace dp

@@ -4,6 +4,7 @@
 #include "g1.h"
 
 namespace dp {
+inline namespace DP_ARITH {  // arith.h
 
 /** Whether the MSM splits scalars with the GLV endomorphism: chosen by the cost model, or forced (tests). */
 enum class GlvMode { Auto = 0, On = 1, Off = 2 };
@@ -41,4 +42,5 @@ int msmWindowBits(size_t n, int bits, int threads = 1);
  */
 void fixedBaseMul(const Affine& g, const u64* scalars, size_t n, Affine* out, int threads);
 
+}  // namespace DP_ARITH
 }  // namespace dp

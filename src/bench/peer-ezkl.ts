@@ -7,7 +7,11 @@
  * compiled circuit), `settings.json`, `kzg` (the SRS) and `vk.key`. The engine exposes no proving-key file
  * reader for a key made elsewhere, so the keys are generated here (genVk + genPk, timed apart as setup) from
  * the folder's circuit and SRS; the folder's own `vk.key` is then tried on the same proof and the answer is
- * reported (`peer_ezkl_shipped_vk_verifies`) rather than assumed.
+ * reported (`peer_ezkl_shipped_vk_verifies`, with the engine's reason and whether the two keys are the same
+ * bytes) rather than assumed. On ../shared/peers/ezkl-v21 it is false, and expected (docs/cli.md): the shipped key
+ * was written by the EZKL build that made the folder (its settings.json: version 0.0.0, September 2024), whose
+ * layouter placed the circuit's gates on other rows and its constants in other fixed columns than v21 lays out
+ * the same compiled circuit — the keys' selector bit-vectors differ, which no SRS choice can cause.
  *
  * The engine is a devDependency (benchmark only; its npm package declares no licence); when it is not
  * installed the peer is skipped with a clear message, never faked.
@@ -40,8 +44,12 @@ export interface EzklPeerResult {
   readonly peer_ezkl_proof_bytes: number;
   /** The engine's own verifier accepted the proof with the generated verifying key. */
   readonly peer_ezkl_verified: boolean;
-  /** The folder's vk.key accepted the same proof (false: it was made for another circuit or SRS). */
+  /** The folder's vk.key accepted the same proof (false: it was made for another circuit layout or SRS). */
   readonly peer_ezkl_shipped_vk_verifies: boolean;
+  /** Why the engine rejected the proof under the folder's vk.key (null when it accepted it). */
+  readonly peer_ezkl_shipped_vk_reason: string | null;
+  /** The folder's vk.key is byte for byte the key generated here (genVk, compressed selectors). */
+  readonly peer_ezkl_shipped_vk_identical: boolean;
   /** EZKL's dequantized outputs (its settings' scales), for comparing accuracy. */
   readonly peer_ezkl_outputs: readonly number[][];
 }
@@ -102,6 +110,8 @@ export async function runEzklPeer(dir: string, options: { runs?: number; onProgr
     peer_ezkl_proof_bytes: Array.isArray(parsed.proof) ? parsed.proof.length : 0,
     peer_ezkl_verified: true,
     peer_ezkl_shipped_vk_verifies: shipped === true,
+    peer_ezkl_shipped_vk_reason: shipped === true ? null : shipped,
+    peer_ezkl_shipped_vk_identical: Buffer.from(shippedVk).equals(Buffer.from(keygen.value.vk)),
     peer_ezkl_outputs: (witnessJson.pretty_elements?.rescaled_outputs ?? []).map((o) => o.map(Number)),
   };
 }

@@ -15,6 +15,7 @@ import type { RopeNodeStep } from "../prover/graph/nodes/rope";
 import type { SoftmaxNodeStep } from "../prover/graph/nodes/softmax";
 import type { SplitNodeStep } from "../prover/graph/nodes/split";
 import type { WhereNodeStep } from "../prover/graph/nodes/where";
+import { MASK_WHERE_DEGREE, MASK_WHERE_HANDLER, type MaskWhereNodeStep } from "../prover/graph/nodes/where-mask";
 import type { NodeStep, PlanRequant } from "../prover/graph/plan";
 import { argmaxGeometry } from "../prover/layers/argmax";
 import { divGeometry } from "../prover/layers/div";
@@ -41,7 +42,7 @@ export interface CostSink {
 }
 
 /** Handlers the attention and LLM libraries run. */
-export const ATTENTION_HANDLERS: ReadonlySet<string> = new Set(["softmax", "log-softmax", "causal-softmax", "norm", "div", "where", "split", "rmsnorm", "rope", "embedding", "argmax"]);
+export const ATTENTION_HANDLERS: ReadonlySet<string> = new Set(["softmax", "log-softmax", "causal-softmax", "norm", "div", "where", MASK_WHERE_HANDLER, "split", "rmsnorm", "rope", "embedding", "argmax"]);
 
 /** A selector over x (the sum-check, its value, ~4 entries per padded index of each axis). */
 function selector(shape: readonly number[], c: CostSink): void {
@@ -122,6 +123,18 @@ export function attentionStepCost(step: NodeStep, c: CostSink): boolean {
         c.entries(input.spec.out.reduce((p, d) => p * d, 1));
         if (input.rescale) c.requant(input.rescale.requant);
       }
+      return true;
+    }
+    case MASK_WHERE_HANDLER: {
+      // A merge when several claims reach y, one degree-3 sum-check, m~ and the sent values; m~ opens W.
+      const s = step as MaskWhereNodeStep;
+      const n = layoutOf(s.out).numVars;
+      c.extension(1);
+      c.sumcheck(n, 2);
+      c.sumcheck(n, MASK_WHERE_DEGREE);
+      c.words(1 + s.data.filter((d) => d.fill === null).length);
+      c.weightClaims(1);
+      for (const d of s.data) if (d.rescale) c.requant(d.rescale.requant);
       return true;
     }
     case "split": {

@@ -5,7 +5,7 @@
  * `ModelVerifier`, which calls it) and one dispatch line in contracts/verifier/ModelVerifierOps.sol. Every
  * deployer reads this list: the bench (src/bench/onchain-bench.ts), scripts/lib/deploy-model.ts and the tests.
  */
-export const INTERPRETER_LIBRARIES = ["ModelVerifierPcs", "ModelVerifierSteps", "ModelVerifierAttention", "ModelVerifierLlm", "ModelVerifierExact", "ModelVerifier"] as const;
+export const INTERPRETER_LIBRARIES = ["ModelVerifierPcs", "ModelVerifierSteps", "ModelVerifierAttention", "ModelVerifierLlm", "ModelVerifierExact", "ModelVerifierTree", "ModelVerifierIndexed", "ModelVerifier"] as const;
 
 /** One interpreter library's contract name. */
 export type InterpreterLibrary = (typeof INTERPRETER_LIBRARIES)[number];

@@ -9,6 +9,8 @@ import { arenaProofWords } from "../lookup/arena-encoding";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, RequantNodeStep, VerifierPlan } from "../prover/graph/plan";
 import { layoutOf } from "../prover/tensor";
 import { attentionStepCost, type CostSink } from "./attention-estimate";
+import { indexedStepCost } from "./indexed-estimate";
+import { treeStepCost } from "./tree-estimate";
 
 /** The per-transaction gas cap (EIP-7825). */
 export const TX_GAS_CAP = 16_777_216;
@@ -34,7 +36,8 @@ export const GAS = {
   stepOverhead: 10_000,
   /** One EXT instruction: packing the register, the STATICCALL with the proof as its calldata, the frame back. */
   extensionCall: 12_000,
-  requantOverhead: 35_000,
+  /** Lowered in session 5 by the requant claims' absorb assembled in place (≈ 4.6k per step on 3l_relu_conv_fc). */
+  requantOverhead: 31_000,
   /**
    * The arena (LookupArena.sol): per zero-check variable, per witness column, per table. Column and table lowered
    * in session 4 by what the arena's records no longer cost (written once, copied once from the return data:
@@ -43,10 +46,14 @@ export const GAS = {
   arenaVar: 15_000,
   arenaColumn: 7_500,
   arenaTable: 12_000,
-  /** The batch opening: fixed (pairing, HyperKZG, combination) and per opening claim (grouping, eq(ρ, P_g)). */
+  /**
+   * The batch opening: fixed (pairing, HyperKZG, combination) and per opening claim (grouping, eq(ρ, P_g)). The
+   * per-claim constant lowered in session 5 by what a record no longer costs (its words neither ABI-copied into
+   * the opening's call nor copied to be hashed, the buffer not zeroed: ≈ 630 gas a claim on 3l_relu_conv_fc).
+   */
   openingFixed: 250_000,
   openingClaimPerVar: 120,
-  openingClaim: 1_000,
+  openingClaim: 400,
   /** Relative margin on execution (memory growth, calls between libraries). */
   margin: 1.05,
 } as const;
@@ -142,7 +149,7 @@ function stepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => vo
       e.extensionCalls++; // Gather of one index: an EXT (ModelVerifierSteps INDEX), no messages
     }
     for (const r of s.rescale) if (r) requantCost(r, e, sumcheck);
-  } else if (!attentionStepCost(step, attentionSink(e, sumcheck))) {
+  } else if (!attentionStepCost(step, attentionSink(e, sumcheck)) && !indexedStepCost(step, attentionSink(e, sumcheck)) && !treeStepCost(step, attentionSink(e, sumcheck))) {
     extensionStepCost(step, e, sumcheck);
   }
 }

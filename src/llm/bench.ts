@@ -7,11 +7,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import type { OnChainBench, OnChainMeasurement } from "../bench/model-bench";
 import { ProgramError } from "../compiler/program/writer";
 import { VerifierGenError } from "../compiler/verifier-gen";
 import { ZERO_ADDRESS } from "../artifacts/inference";
+import type { ProvePhase } from "./prove";
 import { runProvedGeneration } from "./run";
+import { tamperChecks, type TamperVerdicts } from "./tamper";
 
 /** Options of {@link runLlmBench}. */
 export interface LlmBenchOptions {
@@ -28,7 +31,8 @@ export interface LlmBenchOptions {
 /**
  * The bench's keys: `setup_ms`, `generate_ms`, `prove_ms`, `prove_cpu_ms`, `verify_ms`, `proof_bytes`,
  * `tokens_per_s` (generated tokens per second of proving), `peak_rss_mb`, `agree_tokens` / `agree_leading`
- * (generated tokens equal to llama.cpp's, and the leading run of them) with `reference_tokens`, and `gas`,
+ * (generated tokens equal to llama.cpp's, and the leading run of them) with `reference_tokens`, `tamper_rejected`
+ * (src/llm/tamper.ts) with `tamper_ms`, and `gas`,
  * `calldata_bytes`, `verifier_bytecode_bytes` or `onchain_error`.
  */
 export interface LlmBenchResult extends Partial<OnChainMeasurement> {
@@ -47,10 +51,18 @@ export interface LlmBenchResult extends Partial<OnChainMeasurement> {
   readonly proof_bytes: number;
   readonly tokens_per_s: number;
   readonly peak_rss_mb: number;
+  /** The prover's stages (witness, commit, arena, walk, opening): wall / CPU ms and RSS at each stage's end. */
+  readonly prove_phases: readonly ProvePhase[];
   readonly reference_tokens: number | null;
   readonly agree_tokens: number | null;
   readonly agree_leading: number | null;
   readonly onchain_error?: string;
+  /**
+   * The bench's own proof tampered three ways (a generated token, a prompt token, one weight: src/llm/tamper.ts),
+   * each true when the verifier rejected it.
+   */
+  readonly tamper_rejected: TamperVerdicts;
+  readonly tamper_ms: number;
 }
 
 /** Runs the LLM benchmark. @throws when setup, proving or verification fails */
@@ -69,6 +81,10 @@ export async function runLlmBench(options: LlmBenchOptions): Promise<LlmBenchRes
       onProgress: options.onProgress,
     });
     const r = run.result;
+    options.onProgress?.("verifying three tampered statements (token, prompt, weight)");
+    const tamperStart = performance.now();
+    const tamper = tamperChecks(run.setup, run.srs, run.file);
+    const tamperMs = Math.round(performance.now() - tamperStart);
     const result: LlmBenchResult = {
       model: options.model,
       prompt: options.prompt,
@@ -85,9 +101,12 @@ export async function runLlmBench(options: LlmBenchOptions): Promise<LlmBenchRes
       proof_bytes: r.proof_bytes,
       tokens_per_s: r.tokens_per_s,
       peak_rss_mb: r.peak_rss_mb,
+      prove_phases: r.prove_phases,
       reference_tokens: r.reference_ids ? Math.min(r.reference_ids.length, r.ids.length) : null,
       agree_tokens: r.agree_tokens,
       agree_leading: r.agree_leading,
+      tamper_rejected: tamper,
+      tamper_ms: tamperMs,
     };
     if (!options.onChain) return result;
     options.onProgress?.("measuring on-chain verification");

@@ -41,6 +41,17 @@ export interface ProvedGeneration {
   readonly proveMs: number;
   /** Process CPU time of proveInference (all threads). */
   readonly proveCpuMs: number;
+  /** proveInference's stages in order (witness, commit, arena, walk, opening): wall and CPU ms, RSS at the end. */
+  readonly phases: readonly ProvePhase[];
+}
+
+/** One finished prover stage. */
+export interface ProvePhase {
+  readonly stage: string;
+  readonly ms: number;
+  readonly cpu_ms: number;
+  /** Resident set size when the stage ended (the process peak is the bench's `peak_rss_mb`). */
+  readonly rss_mb: number;
 }
 
 /** Inputs of {@link proveGeneration}. */
@@ -73,7 +84,18 @@ export function proveGeneration(params: ProveGenerationParameters): ProvedGenera
   const cpu = process.cpuUsage();
   const start = performance.now();
   const progress = stageProgress(params.onProgress, start);
-  const proved = proveInference({ setup: setup.pk, model: setup.q.model, srs, trace, prover, onProgress: progress });
+  const phases: ProvePhase[] = [];
+  let mark = { at: start, cpu: process.cpuUsage() };
+  const onProgress = (stage: string, done: number, total: number) => {
+    if (done === total) {
+      const now = { at: performance.now(), cpu: process.cpuUsage() };
+      const cpuMs = (now.cpu.user - mark.cpu.user + now.cpu.system - mark.cpu.system) / 1000;
+      phases.push({ stage, ms: Math.round(now.at - mark.at), cpu_ms: Math.round(cpuMs), rss_mb: Math.round(process.memoryUsage.rss() / 2 ** 20) });
+      mark = now;
+    }
+    progress?.(stage, done, total);
+  };
+  const proved = proveInference({ setup: setup.pk, model: setup.q.model, srs, trace, prover, onProgress });
   const proveMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   if (!equalBytes(proved.statement.input, input)) throw new RangeError("proveGeneration: the proved input differs from the generation's (internal error)");
@@ -85,7 +107,7 @@ export function proveGeneration(params: ProveGenerationParameters): ProvedGenera
     proof: proved.proof,
     generation: { promptTokens: P, generatedTokens: statement.generatedIds.length },
   };
-  return { statement, file, proveMs, proveCpuMs: (used.user + used.system) / 1000 };
+  return { statement, file, proveMs, proveCpuMs: (used.user + used.system) / 1000, phases };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

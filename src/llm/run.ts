@@ -6,11 +6,11 @@
  */
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { writeProofFile, type ProofFileForm } from "../artifacts/proof-file";
+import { writeProofFile, type ProofFileContents, type ProofFileForm } from "../artifacts/proof-file";
 import { findReference, loadLlamaModel, promptIds } from "../model/gguf/generate";
 import type { InferenceStatement } from "../prover/graph";
 import { contextFor } from "./model";
-import { generateTokens, proveGeneration } from "./prove";
+import { generateTokens, proveGeneration, type ProvePhase } from "./prove";
 import { createLlmSetup, loadLlmSetup, loadLlmSrs, type LoadedLlmSetup } from "./setup";
 import { verifyGeneration } from "./verify";
 import type { Srs } from "../pcs/srs";
@@ -59,6 +59,8 @@ export interface ProvedGenerationResult {
   /** Generated tokens certified per second of proving. */
   readonly tokens_per_s: number;
   readonly peak_rss_mb: number;
+  /** The prover's stages: wall / CPU ms and RSS at each stage's end. */
+  readonly prove_phases: readonly ProvePhase[];
   /** llama.cpp's recorded greedy continuation (null without a fixture for this model and prompt). */
   readonly reference_ids: readonly number[] | null;
   /** Generated tokens equal to llama.cpp's at the same position, and the leading run of them. */
@@ -73,6 +75,9 @@ export interface ProvedGenerationRun {
   readonly setup: LoadedLlmSetup;
   readonly statement: InferenceStatement;
   readonly proof: Uint8Array;
+  /** The proof file's contents (statement, proof, generation split). */
+  readonly file: ProofFileContents;
+  readonly srs: Srs;
 }
 
 /** Runs one proved generation. @throws SetupDirError, GgufError, RangeError for unusable inputs */
@@ -138,11 +143,12 @@ export async function runProvedGeneration(options: ProvedGenerationOptions): Pro
     proof_bytes: proved.file.proof.length,
     tokens_per_s: Number(((1000 * gen.ids.length) / proved.proveMs).toFixed(3)),
     peak_rss_mb: peakRss,
+    prove_phases: proved.phases,
     reference_ids: refIds,
     agree_tokens: refIds ? gen.ids.filter((id, i) => id === refIds[i]).length : null,
     agree_leading: refIds ? leading : null,
     out: options.out ?? null,
   };
   const statement = { digest: proved.file.digest, prover: proved.file.prover, input: proved.file.input, output: proved.file.output };
-  return { result, setup, statement, proof: proved.file.proof };
+  return { result, setup, statement, proof: proved.file.proof, file: proved.file, srs };
 }

@@ -7,14 +7,15 @@
  * caller's batch opening.
  */
 import * as Fr from "../field/fr";
+import { loadNative, selectedBackend, type NativeKernels } from "../msm";
 import { HyperKZG } from "../pcs/hyperkzg";
+import { commitCoefficients } from "../pcs/kzg";
+import { packedSlotTable } from "../pcs/packed-table";
 import { evaluateMle } from "../poly/mle";
 import { slotTable } from "../poly/slots";
 import type { ProductTerm } from "../sumcheck";
 import { proveSizedSumcheck, type SizedGroup } from "./arena-sumcheck";
 import { HALF } from "./protocol";
-import { LookupError } from "./types";
-import { shiftedInverses } from "./prover";
 import {
   absorbArenaShape,
   arenaClaims,
@@ -64,6 +65,29 @@ export function arenaShape(tables: readonly ArenaTable[], columns: readonly Aren
  *   or a challenge α hitting a fingerprint (probability <= entries/r: not a retry case)
  */
 export function proveArena(params: ProveArenaParameters): ProveArenaResult {
+  return proveArenaWith(params, undefined) as ProveArenaResult;
+}
+
+/** The arena's committed tables with H packed (see {@link proveArenaPacked}). */
+export interface PackedArenaPolys {
+  readonly M: readonly bigint[];
+  /** Packed words when the native kernels are loaded, else bigints. */
+  readonly H: readonly bigint[] | Uint8Array;
+}
+
+/** {@link proveArena}'s result with {@link PackedArenaPolys}. */
+export type PackedArenaResult = Omit<ProveArenaResult, "polys"> & { readonly polys: PackedArenaPolys | null };
+
+/**
+ * {@link proveArena} — the same proof — with H built, committed and returned as packed Fr words when the native
+ * kernels are loaded (src/pcs/packed-table.ts): the whole-model prover's path, where H reaches 2^25 entries and
+ * goes on packed into the batch opening.
+ */
+export function proveArenaPacked(params: ProveArenaParameters): PackedArenaResult {
+  return proveArenaWith(params, selectedBackend() === "native" ? loadNative() : undefined);
+}
+
+function proveArenaWith(params: ProveArenaParameters, native: NativeKernels | undefined): PackedArenaResult {
   const { srs, tables, columns, transcript } = params;
   const ctx = arenaContext(arenaShape(tables, columns));
   if (columns.length === 0) return { proof: null, claims: SKIPPED_ARENA_CLAIMS, polys: null };
@@ -82,20 +106,22 @@ export function proveArena(params: ProveArenaParameters): ProveArenaResult {
   const alphas = shiftedAlphas(ctx, alpha, beta);
   const F = columns.map((c, i) => shifted(alphas[ctx.columnTable[i]], c.components, betas));
   const G = tableCols.map((cols, t) => shifted(alphas[t], cols, betas));
-  const inverses = invertAll([...F, ...G]);
-  const h = inverses.slice(0, columns.length);
-  const g = inverses.slice(columns.length).map((inv, t) => inv.map((x, y) => Fr.neg(Fr.mul(m[t][y], x))));
-  const H = slotTable(ctx.hLayout, (name) => {
+  const h = F.map(invert);
+  const g = G.map((Gt, t) => invert(Gt).map((x, y) => Fr.neg(Fr.mul(m[t][y], x))));
+  const helperOf = (name: string) => {
     const i = columns.findIndex((_, j) => arenaSlotNames.witnessHelper(j) === name);
     return i >= 0 ? h[i] : g[tables.findIndex((t) => arenaSlotNames.tableHelper(t.id) === name)];
-  });
-  const hCommitment = HyperKZG.commit(srs, H);
+  };
+  const H = native ? packedSlotTable(native, ctx.hLayout, helperOf) : slotTable(ctx.hLayout, helperOf);
+  const hCommitment = H instanceof Uint8Array ? commitCoefficients(srs, H) : HyperKZG.commit(srs, H);
   transcript.absorbPoint(ARENA_LABELS.helpers, hCommitment);
 
   const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
   const check = arenaZeroCheck(ctx, { alpha, beta, gamma, tau });
   const zc = zeroCheckGroups(ctx, gamma, tau, { h, F, g, G, m });
-  const sc = proveSizedSumcheck({ numVars: ctx.numVars, degree: ARENA_DEGREE, groups: zc.groups, transcript });
+  // The sum-check binds h, F, g, G and m in place: none is read again (H holds its own copy of h and g), and at
+  // 2^25 entries a copy of h and F would be 2.3 GB of heap.
+  const sc = proveSizedSumcheck({ numVars: ctx.numVars, degree: ARENA_DEGREE, groups: zc.groups, transcript, inPlace: true });
   // An honest prover's sum is the claim; a test cheater's is not (and the verifier rejects it).
   if (!params.unsafeMultiplicities && sc.claim !== check.claim) {
     throw new ArenaError("arena: the zero-check sum is not its claim (internal error or an alpha collision)");
@@ -207,22 +233,14 @@ function shifted(alphaT: bigint, components: readonly (readonly bigint[])[], bet
   return out;
 }
 
-/** 1/v for every entry of every vector (one batch inversion); a zero means α hit a fingerprint. */
-function invertAll(vectors: readonly bigint[][]): bigint[][] {
-  let inverses: bigint[];
-  try {
-    // shiftedInverses(0, −v) = 1/v, with its clean refusal of a zero denominator.
-    inverses = shiftedInverses(0n, vectors.flat().map(Fr.neg));
-  } catch (e) {
-    if (e instanceof LookupError) throw new ArenaError("arena: the challenge alpha equals a fingerprint (probability <= entries/r)");
-    throw e;
-  }
-  let at = 0;
-  return vectors.map((v) => {
-    const out = inverses.slice(at, at + v.length);
-    at += v.length;
-    return out;
-  });
+/**
+ * 1/v for every entry (one batch inversion per vector: a single one over every column would hold the flattened,
+ * negated and prefix-product copies of all of them at once — 5 GB at 2^25 entries); a zero means α hit a
+ * fingerprint.
+ */
+function invert(vector: readonly bigint[]): bigint[] {
+  if (vector.includes(0n)) throw new ArenaError("arena: the challenge alpha equals a fingerprint (probability <= entries/r)");
+  return Fr.batchInvert(vector);
 }
 
 /** Where a table sits among the sum-check groups. */

@@ -3,7 +3,9 @@
  *
  * `DEEPPROVE_MSM_BACKEND` = `native` | `portable` | `auto` (default): `auto` takes the native kernels when
  * they loaded and the portable one otherwise; `native` fails loudly when they did not. `DEEPPROVE_THREADS`
- * caps the native kernels' threads (default: every core Node reports).
+ * caps the native kernels' threads (default: every core Node reports). `DEEPPROVE_NATIVE_ARITH` = `auto` (default) |
+ * `adx` | `portable` picks the native field multiplication (read by the addon when it loads; see
+ * {@link nativeArithmetic}).
  */
 import { availableParallelism } from "node:os";
 import { loadNative, nativeLoadError, type NativeKernels } from "./native";
@@ -13,6 +15,8 @@ export type MsmBackendName = "native" | "portable";
 
 const BACKEND_ENV = "DEEPPROVE_MSM_BACKEND";
 const THREADS_ENV = "DEEPPROVE_THREADS";
+const ARITH_ENV = "DEEPPROVE_NATIVE_ARITH";
+const ARITH_NAMES = ["auto", "adx", "portable"] as const;
 
 /** The backend `auto` resolves to under the current environment. Throws on a bad env value. */
 export function selectedBackend(): MsmBackendName {
@@ -42,4 +46,23 @@ export function threadCount(): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${THREADS_ENV}=${raw} is not a positive integer`);
   return n;
+}
+
+/**
+ * The Montgomery multiplication the native kernels run on ("adx" or "portable"), or undefined without them.
+ * Throws on a `DEEPPROVE_NATIVE_ARITH` that is not auto, adx or portable, or that asks for adx on a CPU
+ * without BMI2 and ADX (the addon alone would quietly use portable).
+ */
+export function nativeArithmetic(): "adx" | "portable" | undefined {
+  const native = loadNative();
+  const raw = process.env[ARITH_ENV];
+  const wanted = (raw ?? "auto").trim().toLowerCase() || "auto";
+  if (!(ARITH_NAMES as readonly string[]).includes(wanted)) {
+    throw new Error(`${ARITH_ENV}=${raw} is not one of ${ARITH_NAMES.join(", ")}`);
+  }
+  if (!native) return undefined;
+  if (wanted === "adx" && !native.adxSupported()) {
+    throw new Error(`${ARITH_ENV}=adx but this CPU lacks BMI2/ADX; use auto or portable`);
+  }
+  return native.arithmetic();
 }

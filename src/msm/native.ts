@@ -78,6 +78,15 @@ export interface NativeKernels {
   frWeightedProductsWords(factors: readonly Uint8Array[], weights: Uint8Array, threads: number): Uint8Array;
   /** 1/v for every value (RangeError "element i is zero" on a zero), as words. */
   frBatchInvert(values: readonly bigint[] | Uint8Array, threads: number): Uint8Array;
+
+  /**
+   * The Montgomery multiplication every kernel above runs on: "adx" (mulx/adcx/adox, CPUs with BMI2 and ADX)
+   * or "portable" (unsigned __int128). With a name ("auto", "portable", "adx") it switches first; RangeError
+   * for an unknown name or "adx" on a CPU without the extensions. Results are identical either way.
+   */
+  arithmetic(name?: "auto" | "portable" | "adx"): "adx" | "portable";
+  /** Whether this CPU has BMI2 and ADX, so "adx" can run. */
+  adxSupported(): boolean;
 }
 
 /** Where node-gyp puts the addon, relative to this file (src/msm). */

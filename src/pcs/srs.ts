@@ -154,7 +154,7 @@ function readCache(native: NativeKernels, tau: bigint, size: number): Uint8Array
       if (raw.length !== head + n * POINT_BYTES || raw.subarray(0, CACHE_MAGIC.length).toString("latin1") !== CACHE_MAGIC) {
         continue;
       }
-      const digest = createHash("sha256").update(raw.subarray(head)).digest();
+      const digest = sha256InPieces(raw.subarray(head));
       if (!digest.equals(raw.subarray(CACHE_MAGIC.length, head))) continue;
       const bytes = new Uint8Array(raw.buffer, raw.byteOffset + head, size * POINT_BYTES);
       if (native.checkPoints(bytes) !== -1) continue;
@@ -188,6 +188,16 @@ function readWhole(path: string): Buffer {
   }
 }
 
+/**
+ * SHA-256 of `bytes`, fed in {@link CACHE_WRITE_BYTES} pieces: `Hash.update` refuses 2^31 bytes or more
+ * (ERR_OUT_OF_RANGE), which a 2^25-point SRS (64 bytes a point) is — so its cache was never written.
+ */
+export function sha256InPieces(bytes: Uint8Array): Buffer {
+  const hash = createHash("sha256");
+  for (let at = 0; at < bytes.length; at += CACHE_WRITE_BYTES) hash.update(bytes.subarray(at, Math.min(bytes.length, at + CACHE_WRITE_BYTES)));
+  return hash.digest();
+}
+
 /** Best effort: an unwritable cache directory only costs the next run the computation. */
 function writeCache(tau: bigint, size: number, bytes: Uint8Array): void {
   const dir = devSrsCacheDir();
@@ -196,7 +206,7 @@ function writeCache(tau: bigint, size: number, bytes: Uint8Array): void {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, cacheName(tau, size));
     const tmp = `${path}.${process.pid}.tmp`;
-    const digest = createHash("sha256").update(bytes).digest();
+    const digest = sha256InPieces(bytes);
     // Written in pieces: one concatenated copy of a 2^25-point SRS would be another 2 GB.
     const fd = openSync(tmp, "w");
     try {

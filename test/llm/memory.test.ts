@@ -1,14 +1,25 @@
 /**
  * The prover's memory cuts for long generations (docs/gguf.md, "Prover memory") change no bytes: the development
- * SRS made in chunks of the native fixed-base multiplication equals one call, and the batch opening's pair
- * sum-check over short (zero-extended) pairs makes the proof of the lifted tables, round for round.
+ * SRS made in chunks of the native fixed-base multiplication equals one call (and its cache digest, hashed in
+ * pieces, the one-shot digest), the batch opening's pair sum-check over short (zero-extended) pairs makes the
+ * proof of the lifted tables, round for round, A and H packed are slotTable's words, the arena with H packed is
+ * the arena, and the batch opening of packed tables is the opening of their bigints.
  */
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import * as Fr from "../../src/field/fr";
+import { proveArena, type ArenaTable } from "../../src/lookup";
+import { proveArenaPacked } from "../../src/lookup/arena-prover";
 import { loadNative } from "../../src/msm";
-import { fixedBasePowers } from "../../src/pcs/srs";
+import { HyperKZG } from "../../src/pcs/hyperkzg";
+import { packedSlotTable, tableBigints, tableLength } from "../../src/pcs/packed-table";
+import { fixedBasePowers, insecureDevSrs, sha256InPieces } from "../../src/pcs/srs";
+import { evaluateMle } from "../../src/poly/mle";
+import { slotLayout, slotTable } from "../../src/poly/slots";
+import { proveSlottedBatchOpening } from "../../src/prover/graph/opening";
 import { provePairProductSumcheck } from "../../src/sumcheck";
 import { Transcript } from "../../src/transcript";
+import { mainInstance } from "../lookup/arena-fixtures";
 import { randomFrs } from "../sumcheck/helpers";
 
 const native = loadNative();
@@ -48,5 +59,68 @@ describe("llm: prover memory cuts keep the bytes", function () {
     const uneven = [[short[0][0], short[1][1]] as const];
     expect(() => provePairProductSumcheck({ native: native!, pairs: uneven, numVars: n, transcript: new Transcript("x"), threads: 1, zeroExtended: true })).to.throw(RangeError, "same power-of-two length");
     expect(() => provePairProductSumcheck({ native: native!, pairs: lifted, numVars: n - 1, transcript: new Transcript("x"), threads: 1, zeroExtended: true })).to.throw(RangeError, "pair 0");
+  });
+
+  it("the SRS cache digest hashed in pieces equals the one-shot SHA-256 (Hash.update refuses 2^31 bytes: a 2^25-point SRS)", () => {
+    // One piece (2^26 bytes) and 33 more, not all equal.
+    const bytes = Buffer.alloc((1 << 26) + 33, "deepprove-srs-cache");
+    expect(sha256InPieces(bytes).equals(createHash("sha256").update(bytes).digest())).to.equal(true);
+  });
+
+  it("a packed slotted table is slotTable's words; tableBigints reads them back", () => {
+    const layout = slotLayout([
+      { name: "a", numVars: 3 },
+      { name: "b", numVars: 1 },
+      { name: "c", numVars: 0 },
+    ]);
+    const values = new Map([
+      ["a", randomFrs(8, "pa")],
+      ["b", [Fr.MODULUS - 1n, 5n]],
+      ["c", [0n]],
+    ]);
+    const packed = packedSlotTable(native!, layout, (n) => values.get(n)!);
+    const bigints = slotTable(layout, (n) => values.get(n)!);
+    expect(tableLength(packed)).to.equal(bigints.length);
+    expect(tableBigints(packed)).to.deep.equal(bigints);
+    expect(Buffer.from(packed).equals(Buffer.from(native!.frFromBigints(bigints, bigints.length)))).to.equal(true);
+    expect(() => packedSlotTable(native!, layout, (n) => (n === "b" ? [1n] : values.get(n)!))).to.throw(/slot "b": 1 values, expected 2\^1/);
+  });
+
+  it("the arena with H packed makes the same proof, claims and M, and H's words", () => {
+    const { tables, columns } = mainInstance();
+    const srs = insecureDevSrs(1 << 17);
+    const a = proveArena({ srs, tables, columns, transcript: new Transcript("arena") });
+    const tb = new Transcript("arena");
+    const b = proveArenaPacked({ srs, tables, columns, transcript: tb });
+    expect(b.polys!.H).to.be.instanceOf(Uint8Array);
+    expect(tableBigints(b.polys!.H)).to.deep.equal(a.polys!.H);
+    expect(b.polys!.M).to.deep.equal(a.polys!.M);
+    expect(b.proof!.helpers.equals(a.proof!.helpers)).to.equal(true);
+    expect(b.proof!.sumcheck.rounds).to.deep.equal(a.proof!.sumcheck.rounds);
+    expect(b.proof!.columnEvals).to.deep.equal(a.proof!.columnEvals);
+    expect(b.claims.openings).to.deep.equal(a.claims.openings);
+  });
+
+  it("the arena refuses a witness entry outside its table by name, H packed or not", () => {
+    const table: ArenaTable = { id: "r", table: { numVars: 2, columns: [{ kind: "range", lo: 0n }] } };
+    const bad = [{ table: "r", numVars: 1, components: [[0n, 9n]] }];
+    const srs = insecureDevSrs(1 << 4);
+    expect(() => proveArenaPacked({ srs, tables: [table], columns: bad, transcript: new Transcript("x") })).to.throw(/not a row of table "r"/);
+  });
+
+  it("the batch opening of packed tables (exact and shorter than their claims) is the opening of their bigints", () => {
+    const srs = insecureDevSrs(1 << 7);
+    const tables = [randomFrs(2 ** 6, "q0"), randomFrs(2 ** 4, "q1"), randomFrs(2 ** 7, "q2")];
+    const commitments = tables.map((t) => HyperKZG.commit(srs, t));
+    const claim = (poly: number, point: bigint[]) => ({ poly, point, value: evaluateMle(tables[poly], point) });
+    const claims = [claim(0, randomFrs(6, "p0")), claim(1, [...randomFrs(4, "p1"), 0n, 0n]), claim(2, randomFrs(7, "p2"))];
+    const a = proveSlottedBatchOpening({ srs, tables, commitments, claims, transcript: new Transcript("o"), kernels: "native" });
+    const packed = [tables[0], native!.frFromBigints(tables[1], tables[1].length), native!.frFromBigints(tables[2], tables[2].length)];
+    for (const kernels of ["native", "portable"] as const) {
+      const b = proveSlottedBatchOpening({ srs, tables: packed, commitments, claims, transcript: new Transcript("o"), kernels });
+      expect(b.sumcheck?.rounds, kernels).to.deep.equal(a.sumcheck?.rounds);
+      expect(b.opening.evals, kernels).to.deep.equal(a.opening.evals);
+      expect(b.opening.w.equals(a.opening.w) && b.opening.wPrime.equals(a.opening.wPrime), kernels).to.equal(true);
+    }
   });
 });

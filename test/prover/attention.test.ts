@@ -159,7 +159,7 @@ describe("prover: attention pieces (Where with a constant mask, Split, an attent
     expect(rejected(p)).to.equal(false);
     // The steps are plain data (what the Solidity generator serializes): a JSON round trip re-executes.
     const plan = verifierPlan(p.vk, p.model);
-    expect(plan.nodes.map((n) => n.handler)).to.include.members(["div", "where", "split"]);
+    expect(plan.nodes.map((n) => n.handler)).to.include.members(["div", "where-mask", "split"]);
     const json = JSON.stringify(plan, (_, v: unknown) => (typeof v === "bigint" ? { bigint: v.toString() } : v));
     const back = JSON.parse(json, (_, v: unknown) => (v && typeof v === "object" && "bigint" in v ? BigInt((v as { bigint: string }).bigint) : v)) as typeof plan;
     executePlan(back, p.statement, p.proof);

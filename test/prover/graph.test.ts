@@ -135,14 +135,14 @@ describe("prover: whole-model proof", function () {
       buildOnnx({
         inputs: [
           { name: "X", dims: [2, 4] },
-          { name: "I", type: "int64", dims: [2, 4] },
+          { name: "I", type: "int64", dims: [3] },
         ],
-        outputs: [{ name: "Y", dims: [2, 4] }],
-        nodes: [{ op: "GatherElements", inputs: ["X", "I"], outputs: ["Y"], name: "lt", attrs: { axis: 1 } }],
+        outputs: [{ name: "Y", dims: [2, 3] }],
+        nodes: [{ op: "Gather", inputs: ["X", "I"], outputs: ["Y"], name: "lt", attrs: { axis: 1 } }],
       }),
     );
     const { model } = builtModel(graph);
-    expect(() => setupModel(model, graphSrs())).to.throw(UnsupportedNodeError, 'node "lt" (GatherElements, kind movement) cannot be proved yet: GatherElements at a runtime index');
+    expect(() => setupModel(model, graphSrs())).to.throw(UnsupportedNodeError, 'node "lt" (Gather, kind movement) cannot be proved yet: a runtime gather with leading data axes larger than 1');
   });
 
   it("the proof stream: scalars, points, sum-checks; truncation, non-canonical words, off-curve points, trailing bytes", () => {

@@ -24,7 +24,6 @@ library ClaimBook {
         uint256 words;
         uint256 count;
     }
-
     /// @notice A claim on a slot does not have the slot's variable count (a verifier bug).
     error SlotClaimShape(uint256 poly, uint256 slot, uint256 coordinates);
     /// @notice Claims are left on a tensor nobody discharges (the graph is not closed).
@@ -34,12 +33,16 @@ library ClaimBook {
     uint256 private constant MIN_RECORD_WORDS = 64;
     /// @dev Words kept free past the last record ({open} writes selector bits four at a time).
     uint256 private constant RECORD_SLACK = 2;
+    /// @notice Words kept free in front of every record buffer: the batch opening's call (selector, head,
+    /// commitments) is encoded there, in place around the records (ModelVerifier._opening), so the records are
+    /// never copied into the call's arguments. 4 bytes of selector + 14 head words + 1 + 8 commitment words.
+    uint256 internal constant HEAD_ROOM = 24;
 
     /// @notice An empty book over `tensors` tensors with room for `recordWords` words of opening records (the
     /// program's count; more only costs a copy, as memory is never freed and grows quadratically in price).
     function create(uint256 tensors, uint256 recordWords) internal pure returns (Book memory b) {
         b.tensors = new ProofStream.Claim[][](tensors);
-        b.records = new uint256[](recordWords == 0 ? MIN_RECORD_WORDS : recordWords + RECORD_SLACK);
+        b.records = _buffer(recordWords == 0 ? MIN_RECORD_WORDS : recordWords + RECORD_SLACK);
     }
 
     /// @notice Adds a claim on tensor `t`.
@@ -77,7 +80,7 @@ library ClaimBook {
         }
         if (full) {
             // Grow the buffer for this record (and its slack); the words are claimed below.
-            _reserve(b, polyVars + 3);
+            reserve(b, polyVars + 3);
             b.words -= polyVars + 3;
         }
         assembly ("memory-safe") {
@@ -93,7 +96,7 @@ library ClaimBook {
             mcopy(add(dst, 0x40), add(point, 0x20), shl(5, n))
             // The slot's selector: the bits of its index, least significant first, four words per iteration.
             // The last iteration may write up to 3 words past the bits: the value (written next) and at most 2
-            // words after the record, which the next record overwrites ({_reserve} keeps RECORD_SLACK words free
+            // words after the record, which the next record overwrites ({reserve} keeps RECORD_SLACK words free
             // past every record, so they stay inside the buffer).
             let end := add(dst, shl(5, add(polyVars, 2)))
             for { let q := add(dst, shl(5, add(n, 2))) } lt(q, end) { q := add(q, 0x80) } {
@@ -107,6 +110,89 @@ library ClaimBook {
         }
     }
 
+    /// @notice {open} for `count` slots at one point: slot slots[slotAt + i] with value vals[valAt + i], the
+    /// records written in one assembly loop (a requantization opens ~20 limb slots at each of its points; {open}
+    /// per slot re-reads the book, the slot table and the point every time).
+    function openSlots(
+        Book memory b,
+        Slots memory p,
+        uint256[] memory slots,
+        uint256 slotAt,
+        uint256[] memory point,
+        uint256[] memory vals,
+        uint256 valAt,
+        uint256 count
+    ) internal pure {
+        if (count == 0) return;
+        // The arrays' last entries read here (an index past the end panics, as an element-wise loop would).
+        slots[slotAt + count - 1];
+        vals[valAt + count - 1];
+        uint256 from;
+        uint256 valuesAt;
+        assembly ("memory-safe") {
+            from := add(add(slots, 0x20), shl(5, slotAt))
+            valuesAt := add(add(vals, 0x20), shl(5, valAt))
+        }
+        _openSlots(b, p, from, point, valuesAt, count);
+    }
+
+    /// @dev {openSlots} from memory pointers to the slot numbers and the values.
+    function _openSlots(
+        Book memory b,
+        Slots memory p,
+        uint256 from,
+        uint256[] memory point,
+        uint256 valuesAt,
+        uint256 count
+    ) private pure {
+        uint256 size = p.polyVars + 3;
+        if (b.words + count * size + RECORD_SLACK > b.records.length) {
+            reserve(b, count * size);
+            b.words -= count * size;
+        }
+        bytes4 shapeError = SlotClaimShape.selector;
+        assembly ("memory-safe") {
+            // Book: (tensors, records, words, count); Slots: (poly, polyVars, numVars, index).
+            let dst := mload(add(b, 0x40))
+            mstore(add(b, 0x40), add(dst, mul(count, size)))
+            mstore(add(b, 0x60), add(mload(add(b, 0x60)), count))
+            dst := add(add(mload(add(b, 0x20)), 0x20), shl(5, dst))
+            for { count := add(from, shl(5, count)) } lt(from, count) { from := add(from, 0x20) } {
+                let slot := mload(from)
+                if iszero(lt(slot, mload(mload(add(p, 0x40))))) {
+                    // Panic(0x32): an index out of bounds, as numVars[slot] would.
+                    mstore(0, shl(224, 0x4e487b71))
+                    mstore(4, 0x32)
+                    revert(0, 0x24)
+                }
+                if iszero(eq(mload(add(add(mload(add(p, 0x40)), 0x20), shl(5, slot))), mload(point))) {
+                    let e := mload(0x40)
+                    mstore(e, shapeError)
+                    mstore(add(e, 4), mload(p))
+                    mstore(add(e, 0x24), slot)
+                    mstore(add(e, 0x44), mload(point))
+                    revert(e, 0x64)
+                }
+                mstore(dst, mload(p))
+                mstore(add(dst, 0x20), mload(add(p, 0x20)))
+                mcopy(add(dst, 0x40), add(point, 0x20), shl(5, mload(point)))
+                // The selector bits four per iteration, as {open} (RECORD_SLACK covers the overshoot).
+                let idx := mload(add(add(mload(add(p, 0x60)), 0x20), shl(5, slot)))
+                let end := add(dst, sub(shl(5, size), 0x20))
+                for { let q := add(dst, shl(5, add(mload(point), 2))) } lt(q, end) { q := add(q, 0x80) } {
+                    mstore(q, and(idx, 1))
+                    mstore(add(q, 0x20), and(shr(1, idx), 1))
+                    mstore(add(q, 0x40), and(shr(2, idx), 1))
+                    mstore(add(q, 0x60), and(shr(3, idx), 1))
+                    idx := shr(4, idx)
+                }
+                mstore(end, mload(valuesAt))
+                valuesAt := add(valuesAt, 0x20)
+                dst := add(end, 0x20)
+            }
+        }
+    }
+
     /// @notice Appends one record given as words (poly, n, point…, value) from `src[at …]`, renaming its poly.
     function appendRecord(Book memory b, uint256[] memory src, uint256 at, uint256 poly)
         internal
@@ -114,7 +200,7 @@ library ClaimBook {
         returns (uint256)
     {
         uint256 n = src[at + 1];
-        uint256 dst = _reserve(b, n + 3);
+        uint256 dst = reserve(b, n + 3);
         uint256[] memory r = b.records;
         assembly ("memory-safe") {
             let to := add(add(r, 0x20), shl(5, dst))
@@ -125,24 +211,15 @@ library ClaimBook {
         return at + n + 3;
     }
 
-    /// @notice The words of `words` as a byte string of 32 bytes per word, IN PLACE: `words` is consumed (its
-    /// length word now counts bytes), so call it only on a buffer's last use. Passing `bytes` to an external
-    /// library costs one MCOPY where a uint256[] is ABI-encoded element by element.
-    function asBytes(uint256[] memory words) internal pure returns (bytes memory b) {
-        assembly ("memory-safe") {
-            b := words
-            mstore(b, shl(5, mload(words)))
-        }
-    }
-
-    /// @dev Reserves `words` words at the end of the records (doubling the buffer when full), with RECORD_SLACK
-    /// words free after them ({open}'s last selector writes).
-    function _reserve(Book memory b, uint256 words) private pure returns (uint256 at) {
+    /// @notice Reserves `words` words at the end of the records (doubling the buffer when full, HEAD_ROOM kept in
+    /// front of it), with RECORD_SLACK words free after them ({open}'s last selector writes); returns where
+    /// they start.
+    function reserve(Book memory b, uint256 words) internal pure returns (uint256 at) {
         at = b.words;
         if (at + words + RECORD_SLACK > b.records.length) {
             uint256 size = b.records.length * 2 + MIN_RECORD_WORDS;
             while (size < at + words + RECORD_SLACK) size *= 2;
-            uint256[] memory grown = new uint256[](size);
+            uint256[] memory grown = _buffer(size);
             uint256[] memory old = b.records;
             assembly ("memory-safe") {
                 mcopy(add(grown, 0x20), add(old, 0x20), shl(5, at))
@@ -150,5 +227,17 @@ library ClaimBook {
             b.records = grown;
         }
         b.words = at + words;
+    }
+
+    /// @dev A buffer of `words` words with HEAD_ROOM free words in front of it, NOT zeroed (the free memory past
+    /// the pointer may hold scratch): every record word is written before it is read — records are appended
+    /// ({open}, {appendRecord}, the arena's copy) and only the `words` in use are hashed and sent — and the room
+    /// is scratch for whoever encodes there. Zeroing would cost 3 gas a word for nothing (~1,400 words on a CNN).
+    function _buffer(uint256 words) private pure returns (uint256[] memory buffer) {
+        assembly ("memory-safe") {
+            buffer := add(mload(0x40), shl(5, HEAD_ROOM))
+            mstore(buffer, words)
+            mstore(0x40, add(add(buffer, 0x20), shl(5, words)))
+        }
     }
 }

@@ -42,6 +42,9 @@ library OpeningBatch {
     error OpeningDegenerateChallenge();
 
     /// @notice Verifies every record against the commitments (words x_0, y_0, …), reading the proof from `s`.
+    /// @param s The stream, its transcript already past "batch.commitments" and "batch.claims": the caller
+    /// absorbs those words where they lie (the interpreter hashes its record buffer in place, ModelVerifier;
+    /// {absorb} does it from calldata), so they are never copied here.
     /// @param records At least `count` records (p, n_i, z_i…, v_i) of canonical words, p < commitments (the
     /// interpreter builds them); words after the `count`-th record are ignored.
     function verify(
@@ -52,24 +55,45 @@ library OpeningBatch {
         HyperKZG.VerifierKey memory vk
     ) internal view {
         if (count == 0) revert OpeningNoClaims();
-        ProofStream.absorbWords(s, LABEL_COMMITMENTS, _offset(commitments), commitments.length);
         (uint256[] memory point, uint256 value, uint256[] memory weights) =
             _reduce(s, records, count, commitments.length / 2);
         (uint256 cx, uint256 cy) = BN254.linearCombination(commitments, weights);
         _open(s, cx, cy, point, value, vk);
     }
 
-    /// @dev "batch.claims", α, the sum-check when the points differ: the final opening's point and value and
-    /// every commitment's weight in it.
+    /// @notice The transcript state after absorbing "batch.commitments" (every x, y) and "batch.claims" (the first
+    /// `count` records) into `state`: what {verify} expects its stream to be at.
+    function absorb(bytes32 state, uint256[] calldata commitments, uint256[] calldata records, uint256 count)
+        internal
+        pure
+        returns (bytes32)
+    {
+        ProofStream.Stream memory s;
+        s.state = state;
+        ProofStream.absorbWords(s, LABEL_COMMITMENTS, _offset(commitments), commitments.length);
+        uint256 words;
+        assembly ("memory-safe") {
+            let rec := records.offset
+            for { } count { count := sub(count, 1) } {
+                rec := add(rec, shl(5, add(RECORD_FIXED_WORDS, calldataload(add(rec, 0x20)))))
+            }
+            words := shr(5, sub(rec, records.offset))
+        }
+        ProofStream.absorbWords(s, LABEL_CLAIMS, _offset(records), words);
+        return s.state;
+    }
+
+    /// @dev α, the sum-check when the points differ: the final opening's point and value and every commitment's
+    /// weight in it.
     function _reduce(ProofStream.Stream memory s, uint256[] calldata records, uint256 count, uint256 polys)
         private
         pure
         returns (uint256[] memory point, uint256 value, uint256[] memory weights)
     {
-        (uint256 words, uint256 numVars, bool onePoint) = _scan(records, count);
-        ProofStream.absorbWords(s, LABEL_CLAIMS, _offset(records), words);
         uint256 alpha = ProofStream.challenge(s, LABEL_ALPHA);
-        value = _claimedSum(records, count, alpha);
+        uint256 numVars;
+        bool onePoint;
+        (value, numVars, onePoint) = _scan(records, count, alpha);
         uint256[] memory rho;
         if (onePoint) {
             point = _lifted(records, numVars == 0 ? 1 : numVars);
@@ -133,43 +157,47 @@ library OpeningBatch {
         return Mle.inverse(d);
     }
 
-    /// @dev One pass over the records: their words in all, n = max n_i, and whether every lifted point (z_i
-    /// zero-padded to n) equals the first one — then there is no sum-check (docs/hyperkzg.md, one group).
-    function _scan(uint256[] calldata records, uint256 count)
+    /// @dev One pass over the records: Σ α^i v_i, n = max n_i, and whether every lifted point (z_i zero-padded to
+    /// n) equals the first one — then there is no sum-check (docs/hyperkzg.md, one group).
+    function _scan(uint256[] calldata records, uint256 count, uint256 alpha)
         private
         pure
-        returns (uint256 words, uint256 numVars, bool onePoint)
+        returns (uint256 sum, uint256 numVars, bool onePoint)
     {
         assembly ("memory-safe") {
-            let base := records.offset
-            let first := add(base, shl(5, RECORD_POINT_OFFSET))
-            let firstN := calldataload(add(base, 0x20))
-            let same := 1
-            // rec walks the records (a pointer loop: the cheapest form for the legacy code generator).
-            let rec := base
-            for { } count { count := sub(count, 1) } {
-                let n := calldataload(add(rec, 0x20))
-                if gt(n, numVars) { numVars := n }
-                if same {
-                    // Compare the lifted points: a coordinate past a point's length is 0.
-                    let pt := add(rec, shl(5, RECORD_POINT_OFFSET))
-                    let longest := n
-                    if gt(firstN, longest) { longest := firstN }
-                    for { let j := 0 } lt(j, longest) { j := add(j, 1) } {
-                        let x := 0
-                        if lt(j, firstN) { x := calldataload(add(first, shl(5, j))) }
-                        let y := 0
-                        if lt(j, n) { y := calldataload(add(pt, shl(5, j))) }
-                        if iszero(eq(x, y)) {
-                            same := 0
-                            break
-                        }
+            // Whether the lifted points (a, na) and (b, nb) are equal: a coordinate past a point's length is 0.
+            function samePoint(a, na, b, nb) -> same {
+                same := 1
+                let longest := nb
+                if gt(na, longest) { longest := na }
+                for { let j := 0 } lt(j, longest) { j := add(j, 1) } {
+                    let x := 0
+                    if lt(j, na) { x := calldataload(add(a, shl(5, j))) }
+                    let y := 0
+                    if lt(j, nb) { y := calldataload(add(b, shl(5, j))) }
+                    if iszero(eq(x, y)) {
+                        same := 0
+                        break
                     }
                 }
-                rec := add(rec, shl(5, add(RECORD_FIXED_WORDS, n)))
             }
-            words := shr(5, sub(rec, base))
-            onePoint := same
+            let r := R_MODULUS
+            let first := add(records.offset, shl(5, RECORD_POINT_OFFSET))
+            let firstN := calldataload(add(records.offset, 0x20))
+            onePoint := 1
+            let power := 1
+            // rec walks the records (a pointer loop: the cheapest form for the legacy code generator).
+            for { let rec := records.offset } count { count := sub(count, 1) } {
+                let n := calldataload(add(rec, 0x20))
+                if gt(n, numVars) { numVars := n }
+                let pt := add(rec, shl(5, RECORD_POINT_OFFSET))
+                if onePoint { onePoint := samePoint(first, firstN, pt, n) }
+                // v_i: the word after the point.
+                let v := add(pt, shl(5, n))
+                sum := addmod(sum, mulmod(power, calldataload(v), r), r)
+                power := mulmod(power, alpha, r)
+                rec := add(v, 0x20)
+            }
         }
     }
 
@@ -178,22 +206,6 @@ library OpeningBatch {
         p = new uint256[](length);
         uint256 n = records[1];
         for (uint256 j; j < n; ++j) p[j] = records[RECORD_POINT_OFFSET + j];
-    }
-
-    /// @dev Σ α^i v_i.
-    function _claimedSum(uint256[] calldata records, uint256 count, uint256 alpha) private pure returns (uint256 sum) {
-        assembly ("memory-safe") {
-            let r := R_MODULUS
-            let power := 1
-            let rec := records.offset
-            for { } count { count := sub(count, 1) } {
-                // v_i: the word after the point, at rec + 32·(2 + n_i).
-                let v := add(rec, shl(5, add(RECORD_POINT_OFFSET, calldataload(add(rec, 0x20)))))
-                sum := addmod(sum, mulmod(power, calldataload(v), r), r)
-                power := mulmod(power, alpha, r)
-                rec := add(v, 0x20)
-            }
-        }
     }
 
     /// @dev Weight of each commitment: Σ_{i: p(i)=p} α^i·eq(ρ, P_i), or Σ α^i when `rho` is empty (one point).

@@ -100,7 +100,7 @@ library RequantStep {
         uint256 valAt,
         uint256 count
     ) private pure {
-        for (uint256 i; i < count; ++i) ClaimBook.open(m.book, m.a, slots[slotAt + i], point, vals[valAt + i]);
+        ClaimBook.openSlots(m.book, m.a, slots, slotAt, point, vals, valAt, count);
     }
 
     function _params(Program.Reader memory r) private pure returns (Params memory p) {
@@ -159,22 +159,34 @@ library RequantStep {
         _open(m, p.slots, 2, point, values, 0, at + p.nU + p.nUc);
     }
 
-    /// @dev "requant.claims": [r_k…, v_k] for every k in one message; then c.
+    /// @dev "requant.claims": [r_k…, v_k] for every k in one message; then c. The message is assembled where it
+    /// is hashed (state ‖ label ‖ words at the free pointer, one MCOPY per point), as
+    /// {ProofStream.absorbMemoryWords} would hash it.
     function _absorbClaims(ProofStream.Stream memory s, ProofStream.Claim[] memory claims)
         private
         pure
         returns (uint256)
     {
-        uint256 words;
-        for (uint256 k; k < claims.length; ++k) words += claims[k].point.length + 1;
-        uint256[] memory msg_ = new uint256[](words);
-        uint256 at;
-        for (uint256 k; k < claims.length; ++k) {
-            uint256[] memory pt = claims[k].point;
-            for (uint256 j; j < pt.length; ++j) msg_[at++] = pt[j];
-            msg_[at++] = claims[k].value;
+        bytes32 state = s.state;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, state)
+            mstore(add(ptr, 0x20), LABEL_CLAIMS)
+            let o := add(ptr, 0x40)
+            let end := add(claims, shl(5, add(mload(claims), 1)))
+            for { let c := add(claims, 0x20) } lt(c, end) { c := add(c, 0x20) } {
+                // Claim: (point, value); point: length, coordinates.
+                let claim := mload(c)
+                let pt := mload(claim)
+                let bytes_ := shl(5, mload(pt))
+                mcopy(o, add(pt, 0x20), bytes_)
+                o := add(o, bytes_)
+                mstore(o, mload(add(claim, 0x20)))
+                o := add(o, 0x20)
+            }
+            state := keccak256(ptr, sub(o, ptr))
         }
-        ProofStream.absorbMemoryWords(s, LABEL_CLAIMS, msg_);
+        s.state = state;
         return ProofStream.challenge(s, LABEL_COEFF);
     }
 

@@ -20,6 +20,7 @@ import { normGeometry } from "../../prover/layers/norm";
 import type { NormNodeStep } from "../../prover/graph/nodes/norm";
 import type { DivNodeStep } from "../../prover/graph/nodes/div";
 import type { WhereNodeStep } from "../../prover/graph/nodes/where";
+import { MASK_WHERE_HANDLER, type MaskWhereNodeStep } from "../../prover/graph/nodes/where-mask";
 import { divGeometry } from "../../prover/layers/div";
 import { gatherSelector } from "../../prover/layers/gather";
 import type { ArgmaxNodeStep } from "../../prover/graph/nodes/argmax";
@@ -46,6 +47,7 @@ export const ATTENTION_OP = {
   div: 7,
   where: 8,
   points: 9,
+  whereMask: 10,
 } as const;
 
 /** Sub-opcodes of the LLM extension library (ModelVerifierLlm.sol). */
@@ -289,7 +291,34 @@ function divInstructions(step: DivNodeStep, e: StepEmitter, w: ProgramWriter): v
   e.route(w, [{ value: step.a }, { value: step.b }, A(a.sign), A(a.quotient), ...a.rem.map(A), ...a.t.map(A)]);
 }
 
-/** A constant-mask Where (WhereStep.sol): when y holds claims, MERGEMANY, EXT, ROUTE; then the rescales. */
+/**
+ * A constant-condition Where (WhereStep.mask): when y holds claims, MERGEMANY, EXT, ROUTE (the mask → W, the sent
+ * data inputs); then the rescales. Section: u8 n; the mask's broadcast gather and factor; per data input u8 form
+ * (0 sent: gather + factor; 1 fill: word c + factor).
+ */
+function maskWhereInstructions(step: MaskWhereNodeStep, e: StepEmitter, w: ProgramWriter): void {
+  const n = layoutOf(step.out).numVars;
+  e.guarded(w, step.outputs[0], (body) => {
+    e.mergeMany(body, n);
+    const section = new ProgramWriter().u8(ATTENTION_OP.whereMask, "attention op").u8(n, "where variables");
+    writeBroadcastGather(section, step.out, step.mask.shape, 0, "where mask point");
+    writeFactor(section, step.out, step.mask.shape);
+    step.data.forEach((d, j) => {
+      if (d.fill !== null) section.u8(1, "fill").word(Fr.fromSigned(d.fill), `where input ${j} fill`);
+      else writeBroadcastGather(section.u8(0, "sent"), step.out, d.shape, 0, `where input ${j} point`);
+      writeFactor(section, step.out, d.shape);
+    });
+    e.extension(body, "attention", section.bytes());
+    e.route(body, [{ value: step.mask.tensor }, ...step.data.filter((d) => d.fill === null).map((d): Dest => ({ value: d.tensor }))]);
+  });
+  for (const input of step.data) {
+    if (!input.rescale) continue;
+    e.requant(w, input.rescale.requant);
+    e.route(w, [{ value: input.rescale.input }]);
+  }
+}
+
+/** Copies by public maps (WhereStep.run; constant-index Scatter): when y holds claims, MERGEMANY, EXT, ROUTE; then the rescales. */
 function whereInstructions(step: WhereNodeStep, e: StepEmitter, w: ProgramWriter): void {
   const n = layoutOf(step.out).numVars;
   e.guarded(w, step.outputs[0], (body) => {
@@ -351,6 +380,7 @@ export const ATTENTION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = 
   norm: normInstructions as ExtensionStepCompiler,
   div: divInstructions as ExtensionStepCompiler,
   where: whereInstructions as ExtensionStepCompiler,
+  [MASK_WHERE_HANDLER]: maskWhereInstructions as ExtensionStepCompiler,
   argmax: argmaxInstructions as ExtensionStepCompiler,
   split: splitInstructions as ExtensionStepCompiler,
 };

@@ -18,6 +18,10 @@ export const EXT_OP = {
   llm: 0x32,
   /** contracts/verifier/ModelVerifierExact.sol: the exact integer kinds (./exact.ts). */
   exact: 0x33,
+  /** contracts/verifier/ModelVerifierTree.sol: the tree models' integer kinds (./tree.ts). */
+  tree: 0x34,
+  /** contracts/verifier/ModelVerifierIndexed.sol: exact Div, runtime Where, TopK, runtime Scatter (./indexed.ts). */
+  indexed: 0x35,
 } as const;
 
 /** An extension library (a key of {@link EXT_OP}). */

@@ -17,6 +17,8 @@ import { EXT_OP, type Dest, type ExtensionLibrary, type ExtensionStepCompiler, t
 import { affineProgram, indexSection, STEP_COMPILERS } from "./steps";
 import { ATTENTION_STEPS } from "./attention";
 import { EXACT_STEPS } from "./exact";
+import { INDEXED_STEPS } from "./indexed";
+import { TREE_STEPS } from "./tree";
 
 /** Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). */
 export const PROGRAM_VERSION = 1;
@@ -43,7 +45,7 @@ export const MODEL_OP = {
  * Node steps the extension libraries run (./extension.ts), by handler name: each entry writes the step's
  * instructions through the compiler's {@link StepEmitter}. One spread per extension library.
  */
-const EXTENSION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = { ...STEP_COMPILERS, ...ATTENTION_STEPS, ...EXACT_STEPS };
+const EXTENSION_STEPS: Readonly<Record<string, ExtensionStepCompiler>> = { ...STEP_COMPILERS, ...ATTENTION_STEPS, ...EXACT_STEPS, ...INDEXED_STEPS, ...TREE_STEPS };
 
 /** How a requantization range-checks ū (RequantStep.sol UC_*; `RequantGeometry.ucMode`). */
 const UC_MODE = { none: 0, derived: 1, committed: 2 } as const;

@@ -103,7 +103,19 @@ const whereRun = (node: Node, inputs: readonly (Tensor | undefined)[]): Tensor[]
   const r = mapBroadcast([c, x, y], ([cv, xv, yv]) => (cv !== 0 ? xv : yv), where(node));
   return [make(x.dtype, r.shape, r.data)];
 };
-const Where: OpDef = { op: "Where", domain: "", attrs: [], run: whereRun, quantize: (q) => movementPlan(q, whereRun, ["index", "data"], "select") };
+/**
+ * Where: a selection on the common scale. A constant condition is also committed as the 0/1 weight
+ * `<cond>@<node>`, so its prover can open the mask like any weight (src/prover/graph/nodes/where-mask.ts).
+ */
+function wherePlan(q: QuantizeContext): QuantPlan {
+  const plan = movementPlan(q, whereRun, ["index", "data"], "select");
+  if (q.isConst(0)) {
+    const c = q.constValue(0);
+    q.addWeight(`${q.node.inputs[0]}@${q.node.name}`, make("bool", c.shape, c.data.map((v) => (v !== 0 ? 1 : 0))), 1);
+  }
+  return plan;
+}
+const Where: OpDef = { op: "Where", domain: "", attrs: [], run: whereRun, quantize: wherePlan };
 
 function castValue(v: number, to: DType): number {
   if (isFloatType(to)) return v;

@@ -22,6 +22,7 @@ import * as Fr from "../../field/fr";
 import { BATCH_LABELS, type BatchOpeningProof, type OpeningClaim } from "../../pcs/batch";
 import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../../msm";
 import { HyperKZG, linearCombination } from "../../pcs/hyperkzg";
+import { tableBigints, tableLength } from "../../pcs/packed-table";
 import type { Srs } from "../../pcs/srs";
 import { eqEval, eqTable } from "../../poly/mle";
 import { provePairProductSumcheck, proveSumcheck, type ProductTerm } from "../../sumcheck";
@@ -30,17 +31,19 @@ import type { Transcript } from "../../transcript";
 /** Proves every claim with one sum-check (if the lifted points differ) and one HyperKZG opening. */
 export function proveSlottedBatchOpening(params: {
   readonly srs: Srs;
-  readonly tables: readonly (readonly bigint[])[];
+  /** The committed tables, as bigints or packed Fr words (src/pcs/packed-table.ts). */
+  readonly tables: readonly (readonly bigint[] | Uint8Array)[];
   readonly commitments: readonly G1Point[];
   readonly claims: readonly OpeningClaim[];
   readonly transcript: Transcript;
   /** Where the polynomial work runs (default: native exactly when the MSM backend is). Same proof either way. */
   readonly kernels?: MsmBackendName;
 }): BatchOpeningProof {
-  const { srs, tables, commitments, claims, transcript } = params;
+  const { srs, commitments, claims, transcript } = params;
   const native = (params.kernels ?? selectedBackend()) === "native" ? loadNative() : undefined;
   if (native) return provePacked(native, params);
   if (claims.length === 0) throw new RangeError("batch opening: no claims");
+  const tables = params.tables.map(tableBigints);
   const { n, lifted, distinct, alphas, size } = absorbClaims(commitments, claims, transcript);
 
   let point: readonly bigint[];
@@ -75,7 +78,7 @@ export function proveSlottedBatchOpening(params: {
 /** {@link proveSlottedBatchOpening} over packed vectors and the native kernels. */
 function provePacked(
   native: NativeKernels,
-  params: { readonly srs: Srs; readonly tables: readonly (readonly bigint[])[]; readonly commitments: readonly G1Point[]; readonly claims: readonly OpeningClaim[]; readonly transcript: Transcript },
+  params: { readonly srs: Srs; readonly tables: readonly (readonly bigint[] | Uint8Array)[]; readonly commitments: readonly G1Point[]; readonly claims: readonly OpeningClaim[]; readonly transcript: Transcript },
 ): BatchOpeningProof {
   const { srs, tables, commitments, claims, transcript } = params;
   const threads = threadCount();
@@ -83,8 +86,8 @@ function provePacked(
   const used = [...new Set(claims.map((c) => c.poly))].sort((a, b) => a - b);
   // Each polynomial at its own size (W and M are far smaller than A and H): the sum-check reads a short pair as
   // zero-extended, which it is, and so are its claims' lifted points (trailing zeros).
-  const varsOf = new Map(used.map((p) => [p, ownVars(tables[p].length, claims, p)]));
-  const packed = new Map(used.map((p) => [p, native.frFromBigints(tables[p], 2 ** varsOf.get(p)!)]));
+  const varsOf = new Map(used.map((p) => [p, ownVars(tableLength(tables[p]), claims, p)]));
+  const packed = new Map(used.map((p) => [p, packAt(native, tables[p], 2 ** varsOf.get(p)!)]));
 
   let point: readonly bigint[];
   let sumcheck = null;
@@ -107,6 +110,16 @@ function provePacked(
   packed.clear();
   const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights), kernels: "native" });
   return { sumcheck, opening: opening.proof };
+}
+
+/** A table as `size` packed words: packed tables as they are when their size fits, else zero-extended copies. */
+function packAt(native: NativeKernels, table: readonly bigint[] | Uint8Array, size: number): Uint8Array {
+  if (!(table instanceof Uint8Array)) return native.frFromBigints(table, size);
+  if (table.length === size * 32) return table;
+  if (table.length > size * 32) throw new RangeError(`batch opening: a packed table of ${table.length / 32} words exceeds ${size}`);
+  const out = new Uint8Array(size * 32);
+  out.set(table);
+  return out;
 }
 
 /**

@@ -5,12 +5,15 @@
  * → ONE batch opening of [W, A, M, H]. Every message goes through a {@link ProofWriter}; the proof is its bytes.
  */
 import type { G1Point } from "../../curve/bn254";
-import { proveArena } from "../../lookup/arena";
+import { proveArenaPacked } from "../../lookup/arena-prover";
 import { writeArenaProof } from "../../lookup/arena-encoding";
 import type { ArenaColumn } from "../../lookup/arena-types";
 import type { IntegerTrace } from "../../model/exec/integer";
 import type { QuantizedModel } from "../../model/quant/quantize";
+import { loadNative, selectedBackend } from "../../msm";
 import { HyperKZG } from "../../pcs/hyperkzg";
+import { commitCoefficients } from "../../pcs/kzg";
+import { packedSlotTable } from "../../pcs/packed-table";
 import type { Srs } from "../../pcs/srs";
 import { slotTable } from "../../poly/slots";
 import { Transcript } from "../../transcript";
@@ -119,7 +122,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     if (!c) throw new RangeError(`arena column ${i} (${shape.label}) has no witness`);
     return { ...shape, components: c };
   });
-  const arena = proveArena({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
+  const arena = proveArenaPacked({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
   writeArenaProof(arena.proof, writer);
   progress("arena", 1, 1);
 
@@ -135,7 +138,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   const left = book.pending();
   if (left.length > 0) throw new RangeError(`prover: claims on ${left.join(", ")} were never discharged`);
 
-  const tables: (readonly bigint[])[] = [setup.table];
+  const tables: (readonly bigint[] | Uint8Array)[] = [setup.table];
   const commitments: G1Point[] = [setup.commitment];
   if (adviceTable) {
     tables.push(adviceTable.table);
@@ -165,12 +168,16 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
 function commitAdvice(plan: VerifierPlan, advice: Map<string, readonly bigint[]>, srs: Srs, transcript: Transcript, writer: ProofWriter) {
   if (!plan.advice) return null;
   const layout = { numVars: plan.advice.numVars, slots: plan.advice.slots.map((s) => ({ name: s.name, numVars: s.numVars, offset: s.offset })) };
-  const table = slotTable(layout, (name) => {
+  const valueOf = (name: string) => {
     const t = advice.get(name);
     if (!t) throw new RangeError(`advice column "${name}" has no witness`);
     return t;
-  });
-  const commitment = HyperKZG.commit(srs, table);
+  };
+  // Packed when the native kernels run (2^25 words at 128 positions of stories260K: off the V8 heap, and the
+  // batch opening takes it as it is); the same values, so the same commitment.
+  const native = selectedBackend() === "native" ? loadNative() : undefined;
+  const table = native ? packedSlotTable(native, layout, valueOf) : slotTable(layout, valueOf);
+  const commitment = table instanceof Uint8Array ? commitCoefficients(srs, table) : HyperKZG.commit(srs, table);
   transcript.absorbPoint(INFERENCE_LABELS.advice, commitment);
   writer.point(commitment);
   return { table, commitment };

@@ -16,12 +16,18 @@
  * Transcript (labels `int-gather.*`): absorb `int-gather.index` [I~(ρ_K)]; λ = challenge `int-gather.lambda`;
  * sum-check (κ = bits(n) rounds, degree 2) of the identity above; absorb `int-gather.eval` [H~(ρ_K, ρ′)].
  * The verifier checks h·(1 + λ·J(ρ′)) = the final claim, J(x) = Σ_b 2^b·x_b (the MLE of j).
+ *
+ * Generalized (`proveRows` / `verifyRows`, session 5): H's K part may be any shape (wide GatherElements: the
+ * index's own layout) and a column may split into C components (GatherND's per-axis coordinates, the first most
+ * significant): the prover sends the C index values at ρ_K and the weight is 1 + Σ_c λ^{c+1}·J_c(j). With one
+ * component over K flattened, every message and check is the narrow form's above.
  */
 import * as Fr from "../../field/fr";
 import { proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { fixVariables, LayoutError, layoutOf, prefixIndicator, reshapePoint, type TensorLayout } from "../tensor";
+import { evaluateTensor, fixVariables, LayoutError, layoutOf, reshapePoint, type TensorLayout } from "../tensor";
+import { realIndicator } from "./compare";
 
 /** Transcript labels of the one-hot rows IOP. */
 export const INT_GATHER_LABELS = { index: "int-gather.index", lambda: "int-gather.lambda", evals: "int-gather.eval" } as const;
@@ -70,14 +76,121 @@ export function oneHotTable(spec: IntGatherSpec, index: ArrayLike<number>): bigi
   return out;
 }
 
-/** J(x) = Σ_b 2^b·x_b: the MLE of the column index j. */
+/** J(x) = Σ_b 2^b·x_b: the MLE of the column index j (x little-endian). */
 function columnIndexAt(point: readonly bigint[]): bigint {
   let acc = 0n;
   for (let b = point.length - 1; b >= 0; b--) acc = Fr.add(Fr.add(acc, acc), point[b]);
   return acc;
 }
 
-/** The one-hot rows proof: I~(ρ_K), the sum-check, H~(ρ_K, ρ′). */
+/**
+ * The rows view of a one-hot H: H's layout is `layoutOf([...kShape, ·])` with the K part in the high variables
+ * and the column part (Σ componentBits variables) in the low ones. A column j splits into C components, the
+ * first most significant: component c is the value of its `componentBits[c]` bits (GatherND's per-axis
+ * coordinates; one component for Gather / GatherElements). Row k must be the unit vector at the column whose
+ * components are the C index values of k.
+ */
+export interface OneHotRowsView {
+  readonly kShape: readonly number[];
+  readonly componentBits: readonly number[];
+}
+
+/** The view of the narrow Gather / GatherElements: K flattened, one component of κ = bits(n) bits. */
+export function narrowRowsView(spec: IntGatherSpec): OneHotRowsView {
+  return { kShape: [spec.k], componentBits: [intGatherGeometry(spec).jVars] };
+}
+
+/** Σ_c λ^{c+1}·v_c: the index values folded by powers of λ. */
+function foldByLambda(lambda: bigint, values: readonly bigint[]): bigint {
+  let acc = 0n;
+  let power = 1n;
+  for (const v of values) {
+    power = Fr.mul(power, lambda);
+    acc = Fr.add(acc, Fr.mul(power, v));
+  }
+  return acc;
+}
+
+/** The component values J_c at a little-endian point on the column variables (first component most significant). */
+function componentsAt(view: OneHotRowsView, point: readonly bigint[]): bigint[] {
+  let end = point.length;
+  return view.componentBits.map((bits) => {
+    end -= bits;
+    return columnIndexAt(point.slice(end, end + bits));
+  });
+}
+
+/** The weight w(j) = 1 + Σ_c λ^{c+1}·J_c(j) over the column cube. */
+function weightTable(view: OneHotRowsView, lambda: bigint): bigint[] {
+  const total = view.componentBits.reduce((a, b) => a + b, 0);
+  return Array.from({ length: 2 ** total }, (_, j) => {
+    let shift = total;
+    const comps = view.componentBits.map((bits) => {
+      shift -= bits;
+      return BigInt(Math.floor(j / 2 ** shift) % 2 ** bits);
+    });
+    return Fr.add(1n, foldByLambda(lambda, comps));
+  });
+}
+
+/** The generalized rows proof: the index components at ρ_K, the sum-check, H~(ρ_K, ρ′). */
+export interface RowsProof {
+  readonly indices: readonly bigint[];
+  readonly sumcheck: SumcheckProof;
+  readonly h: bigint;
+}
+
+/** What the rows IOP reduces to: a claim on H and the index components' values at ρ_K (the caller routes them). */
+export interface RowsClaims {
+  readonly h: Claim;
+  readonly indices: readonly bigint[];
+}
+
+/**
+ * Proves Σ_j H~(ρ_K, j)·(1 + Σ_c λ^{c+1}·J_c(j)) = 1_real(ρ_K) + Σ_c λ^{c+1}·T_c~(ρ_K): every row of H sums
+ * to 1_real and its column's components are the index values. `components[c]` holds component c's integer
+ * value per real row (row-major over kShape). `unsafe` (test hook): the true table sum even when it fails.
+ */
+export function proveRows(params: { view: OneHotRowsView; hTable: readonly bigint[]; components: readonly ArrayLike<number>[]; rhoK: readonly bigint[]; transcript: Transcript; unsafe?: boolean }): { proof: RowsProof; claims: RowsClaims } {
+  const { view, transcript, rhoK } = params;
+  const colVars = view.componentBits.reduce((a, b) => a + b, 0);
+  const kLayout = layoutOf(view.kShape);
+  const indices = params.components.map((c) => evaluateTensor(kLayout, c, rhoK));
+  transcript.absorbScalars(INT_GATHER_LABELS.index, indices);
+  const lambda = transcript.challengeScalar(INT_GATHER_LABELS.lambda);
+  const row = fixVariables(params.hTable, [...new Array<bigint | null>(colVars).fill(null), ...rhoK]);
+  const claim = Fr.add(realIndicator(kLayout, rhoK), foldByLambda(lambda, indices));
+  const terms: ProductTerm[] = [{ coeff: 1n, factors: [0, 1] }];
+  const sc = provingTrueClaim("runtime gather: one-hot rows", () => proveSumcheck({ tables: [row, weightTable(view, lambda)], terms, numVars: colVars, degree: 2, ...(params.unsafe ? {} : { claim }), transcript }));
+  const h = sc.finalEvaluations[0];
+  transcript.absorbScalars(INT_GATHER_LABELS.evals, [h]);
+  return { proof: { indices, sumcheck: sc.proof, h }, claims: { h: { point: [...sc.point, ...rhoK], value: h }, indices } };
+}
+
+/** Verifies the rows identity; returns the claims the caller must discharge. @throws {LayerProofError} */
+export function verifyRows(params: { view: OneHotRowsView; rhoK: readonly bigint[]; proof: RowsProof; transcript: Transcript }): RowsClaims {
+  const { view, transcript, rhoK, proof } = params;
+  const colVars = view.componentBits.reduce((a, b) => a + b, 0);
+  if (proof.indices.length !== view.componentBits.length) throw new LayerProofError(`runtime gather: ${proof.indices.length} index values, expected ${view.componentBits.length}`);
+  const indices = proof.indices.map((v) => checkScalar(v, "runtime gather: index value"));
+  transcript.absorbScalars(INT_GATHER_LABELS.index, indices);
+  const lambda = transcript.challengeScalar(INT_GATHER_LABELS.lambda);
+  const claim = Fr.add(realIndicator(layoutOf(view.kShape), rhoK), foldByLambda(lambda, indices));
+  let sub;
+  try {
+    sub = verifySumcheck({ claim, numVars: colVars, degree: 2, proof: proof.sumcheck, transcript });
+  } catch (e) {
+    if (e instanceof SumcheckError) throw new LayerProofError(`runtime gather: one-hot rows: ${e.message}`);
+    throw e;
+  }
+  const h = checkScalar(proof.h, "runtime gather: one-hot value");
+  transcript.absorbScalars(INT_GATHER_LABELS.evals, [h]);
+  const weight = Fr.add(1n, foldByLambda(lambda, componentsAt(view, sub.point)));
+  if (Fr.mul(h, weight) !== sub.expectedEvaluation) throw new LayerProofError("runtime gather: the one-hot rows do not sum to the indices");
+  return { h: { point: [...sub.point, ...rhoK], value: h }, indices };
+}
+
+/** The one-hot rows proof of the narrow form: I~(ρ_K), the sum-check, H~(ρ_K, ρ′). */
 export interface OneHotRowsProof {
   readonly index: bigint;
   readonly sumcheck: SumcheckProof;
@@ -91,46 +204,20 @@ export interface OneHotRowsClaims {
 }
 
 /**
- * Proves (S) at the K-part ρ_K of the arena's point on H. `hTable` is H's padded table. `unsafe` (test hook of a
- * dishonest prover) proves the table's true sum even when (S) fails, for the verifier to reject.
+ * Proves (S) of the narrow form at the K-part ρ_K of the arena's point on H (the one-component rows IOP, K
+ * flattened). `hTable` is H's padded table. `unsafe` (test hook of a dishonest prover) proves the table's true
+ * sum even when (S) fails, for the verifier to reject.
  */
 export function proveOneHotRows(params: { spec: IntGatherSpec; hTable: readonly bigint[]; index: ArrayLike<number>; rhoK: readonly bigint[]; transcript: Transcript; unsafe?: boolean }): { proof: OneHotRowsProof; claims: OneHotRowsClaims } {
-  const { spec, transcript, rhoK } = params;
-  const g = intGatherGeometry(spec);
-  const indexPoint = reshapePoint(spec.index, [spec.k], rhoK);
-  let iv = 0n;
-  const idxLayout = layoutOf([spec.k]);
-  const eqRows = fixVariables(Array.from({ length: idxLayout.paddedSize }, (_, k) => (k < spec.k ? Fr.fromSigned(BigInt(params.index[k])) : 0n)), rhoK);
-  iv = eqRows[0];
-  transcript.absorbScalars(INT_GATHER_LABELS.index, [iv]);
-  const lambda = transcript.challengeScalar(INT_GATHER_LABELS.lambda);
-  const row = fixVariables(params.hTable, [...new Array<bigint | null>(g.jVars).fill(null), ...rhoK]);
-  const weight = Array.from({ length: 2 ** g.jVars }, (_, j) => Fr.add(1n, Fr.mul(lambda, BigInt(j))));
-  const claim = Fr.add(prefixIndicator(spec.k, rhoK), Fr.mul(lambda, iv));
-  const terms: ProductTerm[] = [{ coeff: 1n, factors: [0, 1] }];
-  const sc = provingTrueClaim("runtime gather: one-hot rows", () => proveSumcheck({ tables: [row, weight], terms, numVars: g.jVars, degree: 2, ...(params.unsafe ? {} : { claim }), transcript }));
-  const h = sc.finalEvaluations[0];
-  transcript.absorbScalars(INT_GATHER_LABELS.evals, [h]);
-  return { proof: { index: iv, sumcheck: sc.proof, h }, claims: { h: { point: [...sc.point, ...rhoK], value: h }, index: { point: indexPoint, value: iv } } };
+  const { spec, rhoK } = params;
+  const r = proveRows({ view: narrowRowsView(spec), hTable: params.hTable, components: [Array.from({ length: spec.k }, (_, k) => params.index[k])], rhoK, transcript: params.transcript, ...(params.unsafe ? { unsafe: true } : {}) });
+  const index = r.proof.indices[0];
+  return { proof: { index, sumcheck: r.proof.sumcheck, h: r.proof.h }, claims: { h: r.claims.h, index: { point: reshapePoint(spec.index, [spec.k], rhoK), value: index } } };
 }
 
-/** Verifies (S); returns the claims the caller must discharge. @throws {LayerProofError} */
+/** Verifies (S) of the narrow form; returns the claims the caller must discharge. @throws {LayerProofError} */
 export function verifyOneHotRows(params: { spec: IntGatherSpec; rhoK: readonly bigint[]; proof: OneHotRowsProof; transcript: Transcript }): OneHotRowsClaims {
-  const { spec, transcript, rhoK, proof } = params;
-  const g = intGatherGeometry(spec);
-  const iv = checkScalar(proof.index, "runtime gather: index value");
-  transcript.absorbScalars(INT_GATHER_LABELS.index, [iv]);
-  const lambda = transcript.challengeScalar(INT_GATHER_LABELS.lambda);
-  const claim = Fr.add(prefixIndicator(spec.k, rhoK), Fr.mul(lambda, iv));
-  let sub;
-  try {
-    sub = verifySumcheck({ claim, numVars: g.jVars, degree: 2, proof: proof.sumcheck, transcript });
-  } catch (e) {
-    if (e instanceof SumcheckError) throw new LayerProofError(`runtime gather: one-hot rows: ${e.message}`);
-    throw e;
-  }
-  const h = checkScalar(proof.h, "runtime gather: one-hot value");
-  transcript.absorbScalars(INT_GATHER_LABELS.evals, [h]);
-  if (Fr.mul(h, Fr.add(1n, Fr.mul(lambda, columnIndexAt(sub.point)))) !== sub.expectedEvaluation) throw new LayerProofError("runtime gather: the one-hot rows do not sum to the indices");
-  return { h: { point: [...sub.point, ...rhoK], value: h }, index: { point: reshapePoint(spec.index, [spec.k], rhoK), value: iv } };
+  const { spec, rhoK, proof } = params;
+  const out = verifyRows({ view: narrowRowsView(spec), rhoK, proof: { indices: [proof.index], sumcheck: proof.sumcheck, h: proof.h }, transcript: params.transcript });
+  return { h: out.h, index: { point: reshapePoint(spec.index, [spec.k], rhoK), value: out.indices[0] } };
 }

@@ -32,8 +32,10 @@ import { compareHandler } from "./compare";
 import { compileLogic, logicHandler } from "./logic";
 import { exactHandler } from "./exact";
 import { runtimeWhereHandler } from "./where-runtime";
+import { maskWhereHandler } from "./where-mask";
 import { exactDivHandler } from "./exact-div";
 import { intGatherHandler } from "./int-gather";
+import { intConcatHandler } from "./int-move";
 import { compileExactWithMatMul, intMatMulHandler } from "./int-matmul";
 import { compileCompareWithEqual, intEqualHandler } from "./int-equal";
 import { compileSelectWithOneHot, intOneHotHandler } from "./int-onehot";
@@ -100,10 +102,12 @@ export const STEP_HANDLERS: Readonly<Record<string, StepHandler<never>>> = {
   logic: logicHandler as StepHandler<never>,
   exact: exactHandler as StepHandler<never>,
   "where-runtime": runtimeWhereHandler as StepHandler<never>,
+  "where-mask": maskWhereHandler as StepHandler<never>,
   "exact-div": exactDivHandler as StepHandler<never>,
   topk: topkHandler as StepHandler<never>,
   "scatter-runtime": runtimeScatterHandler as StepHandler<never>,
   "int-gather": intGatherHandler as StepHandler<never>,
+  "int-concat": intConcatHandler as StepHandler<never>,
   "int-matmul": intMatMulHandler as StepHandler<never>,
   "int-equal": intEqualHandler as StepHandler<never>,
   "int-onehot": intOneHotHandler as StepHandler<never>,

@@ -1,6 +1,9 @@
 /**
- * Gather (and GatherElements whose non-gathered axes all have size 1) at a RUNTIME index tensor: one-hot
- * selection (../../layers/int-gather.ts; docs/prover.md, "Integer kinds for the tree models"). The data is a
+ * Gather, GatherElements and GatherND at a RUNTIME index tensor: one-hot selection (../../layers/int-gather.ts;
+ * docs/prover.md, "Integer kinds for the tree models"). Three forms (./int-gather-forms.ts): narrow (Gather, and
+ * GatherElements whose non-gathered axes all have size 1), elements (GatherElements over wide data axes: the
+ * selection sum-check of ../../layers/int-gather-elements.ts), nd (GatherND: C index components over the padded
+ * coordinate space, ../../layers/int-gather-nd.ts). The data is a
  * committed weight (a float constant: `<input>@<node>`), an integer constant carried in the step (at most
  * MAX_CONSTANT_SIZE entries, bound by the plan hash; the verifier evaluates it) or an activation; the output
  * may be float- or integer-typed (the gather is value-blind).
@@ -15,15 +18,19 @@
 import { attrInt } from "../../../model/ops/types";
 import type { Claim } from "../../claims";
 import { LayerProofError } from "../../claims";
-import { intGatherGeometry, oneHotTable, proveOneHotRows, verifyOneHotRows, type IntGatherSpec } from "../../layers/int-gather";
+import { intGatherGeometry, proveRows, verifyRows, type IntGatherSpec } from "../../layers/int-gather";
+import { gatherElementsGeometry, proveGatherElements, verifyGatherElements } from "../../layers/int-gather-elements";
+import { gatherNdGeometry, ndDataPoint, paddedColumns } from "../../layers/int-gather-nd";
 import { proveMatMul, verifyMatMul, type MatMulSpec } from "../../layers/matmul";
 import { evaluateTensor, LayoutError, layoutOf, reshapePoint } from "../../tensor";
+import { elementsSpec, gatheredPositions, indexComponents, indexPoints, matrixOfTable, ndGeometry, oneHotMatrix, oneHotShape, oneHotTableOf, rowsView, tracedOneHot } from "./int-gather-forms";
 import { ProverInputError } from "../errors";
 import type { NodeStep, NodeStepBase } from "../plan";
 import { rangeTableDef, rangeTableId } from "../tables";
 import { MAX_CONSTANT_SIZE } from "./exact";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
 import { isEmbeddingLookup } from "./gather-embedding";
+import { compileIntegerMove, provesIntegerMovement } from "./int-move";
 import { compileMovementWithSplit } from "./split";
 import type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext } from "./types";
 
@@ -43,21 +50,44 @@ export type IntGatherNodeStep = NodeStepBase & {
    * axis of the same length declared H (its slot is `onehot`) and proves its rows; this step only selects with it.
    */
   readonly column: number | null;
+  /**
+   * Wide GatherElements (a non-gathered data axis larger than 1): the gathered axis. H is [...index, n]
+   * (spec.k = the index count, spec.r = 1) and the selection is the sum-check of ../../layers/int-gather-elements.ts.
+   */
+  readonly elements?: { readonly axis: number };
+  /**
+   * GatherND (batch_dims 0): the data dims d_0 … d_{C−1} the C index components address. spec.n = n′ (the padded
+   * column count), spec.k = K, spec.r = R; H is [K, n′] (../../layers/int-gather-nd.ts).
+   */
+  readonly nd?: { readonly dims: readonly number[] };
 };
 
-/** True when node is a Gather / GatherElements whose index input is not a constant (proved here). */
+/** True when node is a Gather / GatherElements / GatherND whose index input is not a constant (proved here). */
 export function isRuntimeGather(ctx: Pick<CompileContext, "node" | "model">): boolean {
   const { node, model } = ctx;
-  return (node.op === "Gather" || node.op === "GatherElements") && node.inputs[1] !== undefined && node.inputs[1] !== "" && !model.graph.initializers.has(node.inputs[1]);
+  return (node.op === "Gather" || node.op === "GatherElements" || node.op === "GatherND") && node.inputs[1] !== undefined && node.inputs[1] !== "" && !model.graph.initializers.has(node.inputs[1]);
+}
+
+/** True when a runtime gather is of the narrow form (Gather, or GatherElements with size-1 non-gathered data axes): the only form that shares H. */
+function isNarrow(node: CompileContext["node"], dataShape: readonly number[]): boolean {
+  if (node.op === "Gather") return true;
+  if (node.op !== "GatherElements") return false;
+  const a = attrInt(node, "axis", 0);
+  const axis = a < 0 ? a + dataShape.length : a;
+  return dataShape.every((d, t) => t === axis || d === 1);
 }
 
 /**
- * Kind `movement`: a Gather at a runtime index here, everything else to the movement compilers. A token embedding
+ * Kind `movement`: a Gather at a runtime index here, an integer Concat / Slice to ./int-move.ts, everything else to
+ * the movement compilers. A token embedding
  * (a committed weight table at runtime indices) keeps its own lookup kind (./gather-embedding.ts), which is
  * cheaper and has an on-chain twin.
  */
-export const compileMovementWithRuntimeGather: NodeCompiler = (ctx): NodeStep =>
-  isRuntimeGather(ctx) && !isEmbeddingLookup(ctx) ? compileIntGather(ctx) : compileMovementWithSplit(ctx);
+export const compileMovementWithRuntimeGather: NodeCompiler = (ctx): NodeStep => {
+  if (isRuntimeGather(ctx) && !isEmbeddingLookup(ctx)) return compileIntGather(ctx);
+  // Integer Concat / Slice (exact re-indexings; a Concat with carried integer constants): ./int-move.ts.
+  return provesIntegerMovement(ctx, ctx.plan.kind) ? compileIntegerMove(ctx) : compileMovementWithSplit(ctx);
+};
 
 export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
   const { node, plan, model } = ctx;
@@ -72,19 +102,33 @@ export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
   const axisAttr = attrInt(node, "axis", 0);
   const axis = axisAttr < 0 ? axisAttr + rank : axisAttr;
   if (axis < 0 || axis >= rank) return ctx.unsupported(`axis ${axisAttr} is out of range`);
-  // GatherElements equals Gather of the flattened indices when every other data axis has size 1.
-  if (node.op === "GatherElements" && dataShape.some((d, a) => a !== axis && d !== 1)) return ctx.unsupported("GatherElements at a runtime index is proved only when every non-gathered data axis has size 1");
-  if (dataShape.slice(0, axis).some((d) => d !== 1)) return ctx.unsupported("a runtime gather with leading data axes larger than 1");
-  const n = dataShape[axis];
-  const r = dataShape.slice(axis + 1).reduce((p, d) => p * d, 1);
   const k = idxShape.reduce((p, d) => p * d, 1);
-  const spec: IntGatherSpec = { data: dataShape, index: idxShape, out, n, k, r: node.op === "GatherElements" ? 1 : r };
+  let spec: IntGatherSpec;
+  let form: Pick<IntGatherNodeStep, "elements" | "nd"> = {};
   try {
-    intGatherGeometry(spec);
+    if (node.op === "GatherND") {
+      const batchDims = attrInt(node, "batch_dims", 0);
+      if (batchDims !== 0) return ctx.unsupported(`GatherND with batch_dims ${batchDims} (only 0 is proved)`);
+      const geo = gatherNdGeometry(dataShape, idxShape, out);
+      spec = { data: dataShape, index: idxShape, out, n: geo.n, k: geo.k, r: geo.r };
+      form = { nd: { dims: [...geo.dims] } };
+    } else if (!isNarrow(node, dataShape)) {
+      // GatherElements over wide data axes: one-hot rows over the gathered axis, the other axes by the selection sum-check.
+      gatherElementsGeometry({ data: dataShape, index: idxShape, axis });
+      spec = { data: dataShape, index: idxShape, out, n: dataShape[axis], k, r: 1 };
+      form = { elements: { axis } };
+    } else {
+      // GatherElements equals Gather of the flattened indices when every other data axis has size 1.
+      if (dataShape.slice(0, axis).some((d) => d !== 1)) return ctx.unsupported("a runtime gather with leading data axes larger than 1");
+      const r = dataShape.slice(axis + 1).reduce((p, d) => p * d, 1);
+      spec = { data: dataShape, index: idxShape, out, n: dataShape[axis], k, r: node.op === "GatherElements" ? 1 : r };
+      intGatherGeometry(spec);
+    }
   } catch (e) {
     if (e instanceof LayoutError) return ctx.unsupported(e.message);
     throw e;
   }
+  const n = spec.n;
   const init = model.graph.initializers.get(dataName);
   let data = dataName;
   let constant: IntGatherNodeStep["constant"];
@@ -94,13 +138,13 @@ export function compileIntGather(ctx: CompileContext): IntGatherNodeStep {
     else if (init.data.length <= MAX_CONSTANT_SIZE) constant = { data: Array.from(init.data) };
     else return ctx.unsupported(`constant data of ${init.data.length} entries (at most ${MAX_CONSTANT_SIZE} uncommitted entries are carried in the plan)`);
   }
-  const owner = sharedOneHotOwner(ctx, n);
+  const owner = form.elements || form.nd ? node.name : sharedOneHotOwner(ctx, n);
   if (owner !== node.name) return { node: node.name, op: node.op, kind: plan.kind, handler: "int-gather", outputs: [y], spec, data, index, ...(constant ? { constant } : {}), onehot: `${owner}:onehot`, column: null };
   ctx.table(BIT_TABLE);
-  const g = intGatherGeometry(spec);
-  const onehot = ctx.advice("onehot", [k, n]);
-  const column = ctx.arenaColumn(rangeTableId(1), g.h.numVars, `${node.name}:onehot`);
-  return { node: node.name, op: node.op, kind: plan.kind, handler: "int-gather", outputs: [y], spec, data, index, ...(constant ? { constant } : {}), onehot, column };
+  const shape = oneHotShape({ spec, ...form });
+  const onehot = ctx.advice("onehot", shape);
+  const column = ctx.arenaColumn(rangeTableId(1), layoutOf(shape).numVars, `${node.name}:onehot`);
+  return { node: node.name, op: node.op, kind: plan.kind, handler: "int-gather", outputs: [y], spec, data, index, ...(constant ? { constant } : {}), onehot, column, ...form };
 }
 
 /**
@@ -111,6 +155,8 @@ function sharedOneHotOwner(ctx: CompileContext, n: number): string {
   const { model, node } = ctx;
   for (const other of model.graph.nodes) {
     if (other.inputs[1] !== node.inputs[1] || !isRuntimeGather({ node: other, model })) continue;
+    // Only the narrow form shares H (a wide GatherElements or a GatherND owns its own).
+    if (!isNarrow(other, model.graph.values.get(other.inputs[0])?.shape ?? [])) continue;
     // A token-embedding lookup at the same index declares no one-hot H.
     const plan = model.plans.get(other.name);
     if (plan && isEmbeddingLookup({ ...ctx, node: other, plan })) continue;
@@ -119,6 +165,12 @@ function sharedOneHotOwner(ctx: CompileContext, n: number): string {
     if (shape[a < 0 ? a + shape.length : a] === n) return other.name;
   }
   return node.name;
+}
+
+/** What the witness phase leaves for the prove phase: H's table and whether it is the unsafe hook's. */
+interface Witness {
+  readonly h: bigint[];
+  readonly unsafe: boolean;
 }
 
 function scratchKey(step: IntGatherNodeStep): string {
@@ -135,9 +187,20 @@ function dataValues(step: IntGatherNodeStep, ctx: { value(name: string): { data:
   return step.constant ? step.constant.data : ctx.value(step.data).data;
 }
 
-/** Routes the MatMul's claim on D: the verifier evaluates a carried constant, anything else goes to its owner. */
+/** The MatMul's W: D as [n, R] (narrow), or D′ [n′, R] with zeros at the coordinates' padding (nd). */
+function matmulData(step: IntGatherNodeStep, ctx: { value(name: string): { data: ArrayLike<number> } }): ArrayLike<number> {
+  return step.nd ? paddedColumns(ndGeometry(step), dataValues(step, ctx)) : dataValues(step, ctx);
+}
+
+/** Routes the MatMul's claim on D (a point on [n, R]): the verifier evaluates a carried constant, anything else goes to its owner. */
+function claimMatmulData(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext, claim: Claim): void {
+  const point = step.nd ? ndDataPoint(ndGeometry(step), claim.point) : reshapePoint(step.spec.data, [step.spec.n, step.spec.r], claim.point);
+  claimData(step, ctx, { point, value: claim.value });
+}
+
+/** Routes a claim on D (a point on D's layout). */
 function claimData(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext, claim: Claim): void {
-  const point = reshapePoint(step.spec.data, [step.spec.n, step.spec.r], claim.point);
+  const { point } = claim;
   if (step.constant) {
     if (evaluateTensor(layoutOf(step.spec.data), step.constant.data, point) !== claim.value) throw new LayerProofError(`${step.op} "${step.node}": the constant data's value is wrong`);
     return;
@@ -147,11 +210,10 @@ function claimData(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext, c
 
 export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
   witness(step, ctx) {
-    const { spec } = step;
     const idx = ctx.value(step.index).data;
     let h: bigint[];
     try {
-      h = oneHotTable(spec, idx);
+      h = ctx.unsafe ? tracedOneHot(step, idx, step.elements ? dataValues(step, ctx) : matmulData(step, ctx), ctx.value(step.outputs[0]).data) : oneHotTableOf(step, idx);
     } catch (e) {
       if (e instanceof LayoutError) throw new ProverInputError(`trace: node ${step.node}: ${e.message}`);
       throw e;
@@ -159,64 +221,81 @@ export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
     if (!ctx.unsafe) {
       const d = dataValues(step, ctx);
       const y = ctx.value(step.outputs[0]).data;
-      for (let kk = 0; kk < spec.k; kk++) {
-        for (let t = 0; t < spec.r; t++) {
-          if (y[kk * spec.r + t] !== d[idx[kk] * spec.r + t]) throw new ProverInputError(`trace: node ${step.node}: output [${kk * spec.r + t}] is not the gathered value`);
-        }
-      }
+      gatheredPositions(step, idx).forEach((at, o) => {
+        if (y[o] !== d[at]) throw new ProverInputError(`trace: node ${step.node}: output [${o}] is not the gathered value`);
+      });
     }
     if (step.column === null) return; // H is the owner's (same index tensor)
     ctx.setAdvice(step.onehot, h);
     ctx.setColumn(step.column, [h]);
-    ctx.scratch.set(scratchKey(step), h);
+    ctx.scratch.set(scratchKey(step), { h, unsafe: ctx.unsafe } satisfies Witness);
   },
   prove(step, ctx) {
-    const h = ctx.scratch.get(scratchKey(step)) as bigint[] | undefined;
+    const w = ctx.scratch.get(scratchKey(step)) as Witness | undefined;
+    const h = w?.h;
     if (!h && step.column !== null) throw new RangeError(`int-gather "${step.node}": no witness (the witness phase did not run)`);
     const { spec } = step;
+    const index = ctx.value(step.index).data;
     const claims = ctx.take(step.outputs[0]);
     if (claims.length > 0) {
       const merged = proveMergedClaim(ctx, step.outputs[0], spec.out, claims);
-      const hTensor = { shape: [spec.k, spec.n], data: oneHotInts(spec, ctx.value(step.index).data) };
-      const dTensor = { shape: [spec.n, spec.r], data: dataValues(step, ctx) };
-      const claim = { point: reshapePoint([spec.k, spec.r], spec.out, merged.point), value: merged.value };
-      const mm = proveMatMul({ spec: matmulSpec(spec), x: hTensor, w: dTensor, claim, transcript: ctx.transcript });
-      ctx.writer.sumcheck(mm.proof.sumcheck);
-      ctx.writer.scalars([mm.proof.xValue, mm.proof.wValue]);
-      ctx.claimAdvice(step.onehot, mm.claims.x);
-      claimData(step, ctx, mm.claims.w);
+      if (step.elements) {
+        const sel = proveGatherElements({ spec: elementsSpec(step), hTable: h!, data: dataValues(step, ctx), claim: merged, transcript: ctx.transcript });
+        ctx.writer.sumcheck(sel.proof.sumcheck);
+        ctx.writer.scalars([sel.proof.hValue, sel.proof.dValue]);
+        ctx.claimAdvice(step.onehot, sel.claims.h);
+        claimData(step, ctx, sel.claims.data);
+      } else {
+        const hTensor = { shape: [spec.k, spec.n], data: h ? matrixOfTable(step, h) : oneHotMatrix(step, index) };
+        const dTensor = { shape: [spec.n, spec.r], data: matmulData(step, ctx) };
+        const claim = { point: reshapePoint([spec.k, spec.r], spec.out, merged.point), value: merged.value };
+        const mm = proveMatMul({ spec: matmulSpec(spec), x: hTensor, w: dTensor, claim, transcript: ctx.transcript });
+        ctx.writer.sumcheck(mm.proof.sumcheck);
+        ctx.writer.scalars([mm.proof.xValue, mm.proof.wValue]);
+        ctx.claimAdvice(step.onehot, mm.claims.x);
+        claimMatmulData(step, ctx, mm.claims.w);
+      }
     }
     if (step.column === null) return;
-    const rows = rowsProlog(step, ctx, step.column);
-    const { proof, claims: out } = proveOneHotRows({ spec, hTable: h!, index: ctx.value(step.index).data, rhoK: rows, transcript: ctx.transcript });
-    ctx.writer.scalar(proof.index);
+    const rhoK = rowsProlog(step, ctx, step.column);
+    const { proof, claims: out } = proveRows({ view: rowsView(step), hTable: h!, components: indexComponents(step, index), rhoK, transcript: ctx.transcript, unsafe: w!.unsafe });
+    ctx.writer.scalars(proof.indices);
     ctx.writer.sumcheck(proof.sumcheck);
     ctx.writer.scalar(proof.h);
     ctx.claimAdvice(step.onehot, out.h);
-    ctx.claim(step.index, out.index);
+    claimIndices(step, ctx, rhoK, out.indices);
   },
   verify(step, ctx) {
     const { spec } = step;
     const what = `${step.op} "${step.node}"`;
-    const g = intGatherGeometry(spec);
+    const view = rowsView(step);
+    const colVars = view.componentBits.reduce((a, b) => a + b, 0);
     const claims = ctx.take(step.outputs[0]);
     if (claims.length > 0) {
       const merged = verifyMergedClaim(ctx, spec.out, claims, what);
-      const claim = { point: reshapePoint([spec.k, spec.r], spec.out, merged.point), value: merged.value };
-      const sumcheck = ctx.reader.sumcheck(g.jVars, 2, `${what}: selection`);
-      const [xValue, wValue] = ctx.reader.scalars(2, `${what}: H, D`);
-      const mm = verifyMatMul({ spec: matmulSpec(spec), claim, proof: { biasValue: null, sumcheck, xValue, wValue }, transcript: ctx.transcript });
-      ctx.claimAdvice(step.onehot, mm.x);
-      claimData(step, ctx, mm.w);
+      if (step.elements) {
+        const sumcheck = ctx.reader.sumcheck(layoutOf(oneHotShape(step)).numVars, 3, `${what}: selection`);
+        const [hValue, dValue] = ctx.reader.scalars(2, `${what}: H, D`);
+        const sel = verifyGatherElements({ spec: elementsSpec(step), claim: merged, proof: { sumcheck, hValue, dValue }, transcript: ctx.transcript });
+        ctx.claimAdvice(step.onehot, sel.h);
+        claimData(step, ctx, sel.data);
+      } else {
+        const claim = { point: reshapePoint([spec.k, spec.r], spec.out, merged.point), value: merged.value };
+        const sumcheck = ctx.reader.sumcheck(colVars, 2, `${what}: selection`);
+        const [xValue, wValue] = ctx.reader.scalars(2, `${what}: H, D`);
+        const mm = verifyMatMul({ spec: matmulSpec(spec), claim, proof: { biasValue: null, sumcheck, xValue, wValue }, transcript: ctx.transcript });
+        ctx.claimAdvice(step.onehot, mm.x);
+        claimMatmulData(step, ctx, mm.w);
+      }
     }
     if (step.column === null) return;
-    const rows = rowsProlog(step, ctx, step.column);
-    const index = ctx.reader.scalar(`${what}: index value`);
-    const sumcheck = ctx.reader.sumcheck(g.jVars, 2, `${what}: one-hot rows`);
+    const rhoK = rowsProlog(step, ctx, step.column);
+    const indices = ctx.reader.scalars(view.componentBits.length, `${what}: index value`);
+    const sumcheck = ctx.reader.sumcheck(colVars, 2, `${what}: one-hot rows`);
     const h = ctx.reader.scalar(`${what}: one-hot value`);
-    const out = verifyOneHotRows({ spec, rhoK: rows, proof: { index, sumcheck, h }, transcript: ctx.transcript });
+    const out = verifyRows({ view, rhoK, proof: { indices, sumcheck, h }, transcript: ctx.transcript });
     ctx.claimAdvice(step.onehot, out.h);
-    ctx.claim(step.index, out.index);
+    claimIndices(step, ctx, rhoK, out.indices);
   },
 };
 
@@ -224,13 +303,11 @@ export const intGatherHandler: StepHandler<IntGatherNodeStep> = {
 function rowsProlog(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext, column: number): bigint[] {
   const c = ctx.arenaColumn(column);
   ctx.claimAdvice(step.onehot, { point: c.point, value: c.values[0] });
-  const { jVars } = intGatherGeometry(step.spec);
-  return c.point.slice(jVars);
+  const colVars = rowsView(step).componentBits.reduce((a, b) => a + b, 0);
+  return c.point.slice(colVars);
 }
 
-/** H as row-major integers [K, n] (the MatMul prover's X). */
-function oneHotInts(spec: IntGatherSpec, index: ArrayLike<number>): number[] {
-  const out = new Array<number>(spec.k * spec.n).fill(0);
-  for (let k = 0; k < spec.k; k++) out[k * spec.n + index[k]] = 1;
-  return out;
+/** The index components' values at ρ_K → claims on the index tensor (its producer). */
+function claimIndices(step: IntGatherNodeStep, ctx: ProveContext | VerifyContext, rhoK: readonly bigint[], values: readonly bigint[]): void {
+  indexPoints(step, rhoK).forEach((point, c) => ctx.claim(step.index, { point, value: values[c] }));
 }

@@ -1,14 +1,13 @@
 /**
- * Where with a constant condition (kind `select`; the causal mask of attention): y = cond ? X : Y with cond a
- * constant initializer, X and Y the data inputs on the plan's common scale. With the mask fixed, every output
- * element copies one element of exactly one data input (broadcasting included), so
+ * Copies by public maps (handler `where`): y = Σ_j G_j(x_j), G_j the copy by a public map (../../layers/gather.ts):
+ * map_j[o] = the flat index of x_j that output o reads when o selects input j, −1 otherwise. ScatterND /
+ * ScatterElements with constant indices are proved by this step (./scatter.ts `copyStep`); a Where with a constant
+ * condition is proved by its committed-mask step (./where-mask.ts: O(log) for the verifier instead of this step's
+ * O(output size)), which `compileSelectWithWhere` routes to.
  *
- *     y = Σ_j G_j(x_j),   G_j the copy by a public map (../../layers/gather.ts): map_j[o] = the flat index of
- *                         x_j that output o reads when o selects input j, −1 otherwise
- *
- * and a claim on y splits into one gather claim per data input. A data input that is a constant (the mask's
- * fill value) is a committed weight `<value>@<node>` (the plan quantizes it at the common scale), so its
- * claim is an opening of W — the verifier never needs the constant's values, only the public maps.
+ * A claim on y splits into one gather claim per data input. A data input that is a constant is a committed weight
+ * `<value>@<node>` (the plan quantizes it at the common scale), so its claim is an opening of W — the verifier
+ * never needs the constant's values, only the public maps.
  *
  * Walk: the claims on y merged (`layers/merge.ts`) when several at different points; then, with k data inputs,
  * the prover sends the parts v_j = G_j~(r) for j < k − 1 (`absorb("where.parts", parts)`; the verifier sets
@@ -29,6 +28,7 @@ import { copiedInput, proveRescale, verifyRescale, witnessRescale, type CopiedIn
 import { probedCopyMap } from "./probe-map";
 import { compileSelectKind } from "./argmax";
 import { compileRuntimeWhere } from "./where-runtime";
+import { compileMaskWhere } from "./where-mask";
 import { proveMergedClaim, verifyMergedClaim } from "./merge-claims";
 import type { CompileContext, NodeCompiler, ProveContext, StepHandler, VerifyContext } from "./types";
 
@@ -51,17 +51,12 @@ export type WhereNodeStep = NodeStepBase & {
   readonly inputs: readonly WhereInput[];
 };
 
-/** Kind `select`: Where here, every other operator to the existing router (ArgMax, max/min). */
+/**
+ * Kind `select`: Where with a constant condition to its committed-mask step (./where-mask.ts), with a runtime
+ * one to ./where-runtime.ts, every other operator to the existing router (ArgMax, max/min).
+ */
 export const compileSelectWithWhere: NodeCompiler = (ctx): NodeStep =>
-  ctx.node.op !== "Where" ? compileSelectKind(ctx) : ctx.model.graph.initializers.has(ctx.node.inputs[0]) ? compileWhere(ctx) : compileRuntimeWhere(ctx);
-
-export function compileWhere(ctx: CompileContext): WhereNodeStep {
-  const { node, model } = ctx;
-  if (node.inputs.length !== 3 || node.inputs.some((v) => v === "")) return ctx.unsupported("Where needs a condition and two data inputs");
-  const cond = model.graph.initializers.get(node.inputs[0]);
-  if (!cond) return ctx.unsupported(`the condition "${node.inputs[0]}" is not a constant (a runtime condition is not proved)`);
-  return copyStep(ctx, [1, 2], new Map([[0, cond]]), "data input");
-}
+  ctx.node.op !== "Where" ? compileSelectKind(ctx) : ctx.model.graph.initializers.has(ctx.node.inputs[0]) ? compileMaskWhere(ctx) : compileRuntimeWhere(ctx);
 
 /**
  * A `where` step that copies the node's inputs at `positions` (each as ./copied-input.ts resolves it, refused as
