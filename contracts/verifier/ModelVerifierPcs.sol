@@ -261,8 +261,11 @@ library ModelVerifierPcs {
         uint256 offset
     ) public view returns (bytes32) {
         ProofStream.Stream memory s = ProofStream.open(tail, state);
-        // The stream's start as if the whole proof were here, so error offsets count from the proof's first byte.
-        s.start -= offset;
+        // The stream's start as if the whole proof were here, so error offsets count from the proof's first byte
+        // (modulo 2^256: the tail may sit at a calldata offset below `offset`; ProofStream.offsetOf).
+        unchecked {
+            s.start -= offset;
+        }
         if (count != 0) OpeningBatch.verify(s, _words(commitments), _words(records), count, vk);
         ProofStream.close(s);
         return s.state;

@@ -150,7 +150,16 @@ struct Fe {
     return r;
 #endif
   }
-  static inline Fe sqr(const Fe& a) { return mul(a, a); }
+  static inline Fe sqr(const Fe& a) {
+#if DP_ARITH_USES_ADX
+    Fe r;
+    adxasm::montSqr(r.l, a.l, M.m);  // 26 products instead of 32 (mont_adx.h)
+    r.reduceOnce();
+    return r;
+#else
+    return mul(a, a);
+#endif
+  }
 
   static inline Fe add(const Fe& a, const Fe& b) {
     Fe r;

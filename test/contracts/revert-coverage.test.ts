@@ -4,10 +4,11 @@ import { join, relative } from "node:path";
 
 /**
  * Every custom error a contract under contracts/ declares (the verifier, registry, token, staking, market and
- * governance; not the test doubles of contracts/test/) has at least one test that asserts it BY NAME:
- * `revertedWithCustomError(<contract>, "<Error>")` with the name as a string literal somewhere under test/. A
- * revert test that only checks "it reverted" passes for the wrong reason as soon as an earlier check fires; naming
- * the error pins the path. An error no test names fails here, with its name and declaring file.
+ * governance; not the test doubles of contracts/test/) has at least one test that asserts it BY NAME somewhere
+ * under test/: `revertedWithCustomError(<contract>, "<Error>")`, a decoded revert's name compared with the literal
+ * (`.equal("<Error>")`), or a table of names a file asserts through a variable (`revertedWithCustomError(c, error)`,
+ * `.to.equal(error)`). A revert test that only checks "it reverted" passes for the wrong reason as soon as an
+ * earlier check fires; naming the error pins the path. An error no test names fails here, with its declaring file.
  *
  * The allow-list holds only errors no test can reach, each with the reason; IN_PROGRESS, errors of libraries being
  * written while this list was reviewed (their owners' tests are to name them).
@@ -66,19 +67,36 @@ export function declaredErrors(): Map<string, string[]> {
   return declared;
 }
 
-/** Error names some test asserts by name: `revertedWithCustomError(<expr>, "<Name>")`, across line breaks. */
-export function namedInTests(): Set<string> {
+/** `revertedWithCustomError(<contract>, "<Name>")`, across line breaks. */
+const CUSTOM_ERROR_LITERAL = /revertedWithCustomError\(\s*[\w$.]+(?:\([^()]*\))?\s*,\s*["'`]([A-Za-z_$][\w$]*)["'`]/g;
+/** A decoded revert's name compared with a literal: `.equal("<Name>")`, `.eq("<Name>")`. */
+const DECODED_NAME_LITERAL = /\.(?:equal|eq)\(\s*["'`]([A-Za-z_$][\w$]*)["'`]\s*\)/g;
+/**
+ * A table-driven by-name assertion: `revertedWithCustomError(<contract>, <variable>)` or a decoded name compared with
+ * a variable called error / name / expected… In a file that has one, the names its table lists count as named.
+ */
+const BY_VARIABLE = /revertedWithCustomError\(\s*[\w$.]+\s*,\s*[A-Za-z_$][\w$.]*\s*\)|\.(?:equal|eq)\(\s*(?:error|name|expected)\w*\s*\)/;
+
+/**
+ * Error names some test asserts by name: the literal forms above anywhere under test/, and — in a file with a
+ * table-driven assertion — every declared name the file spells as a string literal.
+ */
+export function namedInTests(declared: ReadonlySet<string>): Set<string> {
   const named = new Set<string>();
-  const assertion = /revertedWithCustomError\(\s*[\w$.]+(?:\([^()]*\))?\s*,\s*["'`]([A-Za-z_$][\w$]*)["'`]/g;
   for (const file of files(join(ROOT, "test"), ".ts")) {
-    for (const m of readFileSync(file, "utf8").matchAll(assertion)) named.add(m[1]);
+    if (file === __filename) continue;
+    const source = readFileSync(file, "utf8");
+    for (const m of source.matchAll(CUSTOM_ERROR_LITERAL)) named.add(m[1]);
+    for (const m of source.matchAll(DECODED_NAME_LITERAL)) if (declared.has(m[1])) named.add(m[1]);
+    if (!BY_VARIABLE.test(source)) continue;
+    for (const m of source.matchAll(/["'`]([A-Za-z_$][\w$]*)["'`]/g)) if (declared.has(m[1])) named.add(m[1]);
   }
   return named;
 }
 
 describe("contracts: every declared custom error is asserted by name in a test", () => {
   const declared = declaredErrors();
-  const named = namedInTests();
+  const named = namedInTests(new Set(declared.keys()));
 
   it("finds the declarations and the assertions (the parsers read what they should)", () => {
     // Errors of each area, known to be declared and asserted: if a parser broke, these would go missing.

@@ -3,14 +3,14 @@ import { ethers } from "hardhat";
 import { Interface } from "ethers";
 import { importOnnx, quantizeGraph, quantizeInputs, runInteger, type Tensor } from "../../src/model";
 import { DEFAULT_BITS } from "../../src/model/defaults";
-import { verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
+import { proveInference, verifierPlan, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
 import { compileGraph } from "../../src/prover/graph/compile";
 import { modelProgram } from "../../src/compiler/program/model";
 import { EXT_OP } from "../../src/compiler/program/extension";
 import { INDEXED_OP } from "../../src/compiler/program/indexed";
 import type { ExactDivNodeStep } from "../../src/prover/graph/nodes/exact-div";
 import type { RuntimeScatterNodeStep } from "../../src/prover/graph/nodes/scatter-runtime";
-import { builtModel, proveCorpus, proveModel, rejection, type ProvedModel } from "../prover/graph-helpers";
+import { builtModel, graphSrs, proveCorpus, proveModel, PROVER, rejection, tamperedOutput, type ProvedModel } from "../prover/graph-helpers";
 import { writeModel } from "../model/helpers/harness";
 import type { GraphSpec } from "../model/helpers/onnx-builder";
 import type { ModelVerifierIndexed, SweepHarness } from "../../typechain-types";
@@ -27,6 +27,7 @@ import { sweepEveryWord } from "./sweep";
  *   and integer, with ties): the honest proof is accepted by both (gas printed);
  * - on a one-node graph per kind (and `scatter_nd`: a carried constant operand), EVERY 32-byte word of the proof
  *   flipped (its lowest bit) is rejected by both — all words, batched through SweepHarness (./sweep.ts);
+ * - dishonest outputs proved through the driver's unsafe witness hook are refused by the prover or rejected by both;
  * - a word the TypeScript verifier rejects with a given check's reason reverts on-chain with that check's custom
  *   error, by name; programs the generator could not have written revert with the library's program errors.
  */
@@ -123,6 +124,39 @@ describe("verifier (Solidity): indexed kinds (exact Div, runtime Where, TopK, ru
       }
     });
   }
+
+  describe("dishonest traces (the driver's unsafe witness hook)", function () {
+    // The node's (first) output + 1 at two entries. The hook commits whatever witness the lie needs: for the
+    // integer Div (the quotient's limbs are committed) it yields a proof, which both verifiers must reject; for the
+    // others the prover's own IOPs are left with a false claim and refuse, so the lie that reaches a verifier is
+    // the statement's — the honest proof with that output entry changed — which both must reject.
+    for (const [name, proves] of [
+      ["one-node integer Div", true],
+      ["one-node runtime Where", false],
+      ["one-node TopK", false],
+      ["one-node runtime ScatterElements", false],
+    ] as const) {
+      it(`${name}: a dishonest output is ${proves ? "proved and rejected by both" : "refused by the prover; stated, rejected by both"}`, async function () {
+        const m = compiledCase(name)!;
+        const { statement, proof } = m.proved;
+        const node = m.proved.model.graph.nodes[0].name;
+        for (const at of [1, 4]) {
+          const trace = tamperedOutput(m.proved.trace, node, at, (v) => v + 1);
+          const run = () => proveInference({ setup: m.proved.setup, model: m.proved.model, srs: graphSrs(), trace, prover: PROVER, unsafeDishonest: true });
+          if (proves) {
+            const bad = run();
+            expect(await verdicts(m, bad.statement, bad.proof), `entry ${at}`).to.deep.equal([false, false]);
+            continue;
+          }
+          expect(run).to.throw(/claim is false|not the sum over the hypercube|linear combination/);
+          const output = statement.output.slice();
+          const view = new DataView(output.buffer);
+          view.setInt32(4 * at, view.getInt32(4 * at, false) + 1, false);
+          expect(await verdicts(m, { ...statement, output }, proof), `entry ${at}`).to.deep.equal([false, false]);
+        }
+      });
+    }
+  });
 
   describe("each check's custom error, by name", function () {
     const named: [string, RegExp, string][] = [

@@ -58,11 +58,20 @@ library ProofStream {
         if (s.cursor != s.end) revert ProofTrailingBytes(s.end - s.cursor);
     }
 
+    /// @notice The byte offset in the proof of calldata offset `at` (for error reports).
+    /// @dev Modulo 2^256: a stream over the proof's tail has its start moved back by the bytes before the tail
+    /// (ModelVerifierPcs.opening), which may lie below the tail's calldata offset in that frame.
+    function offsetOf(Stream memory s, uint256 at) internal pure returns (uint256) {
+        unchecked {
+            return at - s.start;
+        }
+    }
+
     /// @notice Takes the next `words` 32-byte words; returns their calldata offset.
     function take(Stream memory s, uint256 words) internal pure returns (uint256 at) {
         at = s.cursor;
         uint256 size = words << 5;
-        if (s.end - at < size) revert ProofTruncated(at - s.start, size);
+        if (s.end - at < size) revert ProofTruncated(offsetOf(s, at), size);
         s.cursor = at + size;
     }
 
@@ -107,7 +116,7 @@ library ProofStream {
         if (!(x == 0 && y == 0)) {
             uint256 p = P_MODULUS;
             if (x >= p || y >= p || mulmod(y, y, p) != addmod(mulmod(mulmod(x, x, p), x, p), CURVE_B, p)) {
-                revert ProofPointInvalid(at - s.start);
+                revert ProofPointInvalid(offsetOf(s, at));
             }
         }
         absorbWords(s, label, at, 2);
@@ -194,7 +203,7 @@ library ProofStream {
     /// @dev Reverts naming the first non-canonical word of the run (cold path).
     function _nameNonCanonical(Stream memory s, uint256 at, uint256 n) private pure {
         for (uint256 i; i < n; ++i) {
-            if (word(at, i) >= R_MODULUS) revert ProofScalarNotCanonical(at + (i << 5) - s.start);
+            if (word(at, i) >= R_MODULUS) revert ProofScalarNotCanonical(offsetOf(s, at + (i << 5)));
         }
     }
 }
