@@ -9,6 +9,8 @@ import {IntMatmulStep} from "./layers/IntMatmulStep.sol";
 import {IntGatherStep} from "./layers/IntGatherStep.sol";
 import {IntOneHotStep} from "./layers/IntOneHotStep.sol";
 import {IntEqualStep} from "./layers/IntEqualStep.sol";
+import {IntGatherFormsStep} from "./layers/IntGatherFormsStep.sol";
+import {IntConcatStep} from "./layers/IntConcatStep.sol";
 
 /// @title ModelVerifierTree — the extension library of the tree models' integer kinds
 /// @notice Runs, for the interpreter's EXT instruction (Extension.sol's ABI), one step of an integer node of the
@@ -20,6 +22,10 @@ import {IntEqualStep} from "./layers/IntEqualStep.sol";
 ///   ROWS    2  IntGatherStep.sol  the one-hot rows IOP of a runtime gather that owns its H (`int-gather`)
 ///   ONEHOT  3  IntOneHotStep.sol  OneHot at a runtime index (`int-onehot`)
 ///   EQUAL   4  IntEqualStep.sol   Equal as an exact zero test (`int-equal`)
+///   SELECT  5  IntGatherFormsStep.sol  the selection sum-check of a wide GatherElements (`int-gather`, `elements`)
+///   ROWSC   6  IntGatherFormsStep.sol  the rows IOP of the wide GatherElements and GatherND forms (any K shape, C
+///                                      index components)
+///   CONCAT  7  IntConcatStep.sol  a Concat of integer tensors with carried constant inputs (`int-concat`)
 /// Every step reads its messages from the proof stream and returns the claims it hands on, which the program's
 /// next ROUTE sends to tensors and to openings of W and A.
 library ModelVerifierTree {
@@ -27,6 +33,9 @@ library ModelVerifierTree {
     uint256 internal constant OP_ROWS = 2;
     uint256 internal constant OP_ONEHOT = 3;
     uint256 internal constant OP_EQUAL = 4;
+    uint256 internal constant OP_SELECT = 5;
+    uint256 internal constant OP_ROWS_FORMS = 6;
+    uint256 internal constant OP_CONCAT = 7;
 
     /// @notice The section names an unknown sub-opcode (a generator bug).
     error TreeOpUnknown(uint256 op);
@@ -47,6 +56,9 @@ library ModelVerifierTree {
         else if (op == OP_ROWS) out = _rows(s, r, input);
         else if (op == OP_ONEHOT) out = IntOneHotStep.run(s, r, input);
         else if (op == OP_EQUAL) out = IntEqualStep.run(s, r, input);
+        else if (op == OP_SELECT) out = IntGatherFormsStep.select(s, r, input);
+        else if (op == OP_ROWS_FORMS) out = IntGatherFormsStep.rows(s, r, input);
+        else if (op == OP_CONCAT) out = IntConcatStep.run(s, r, input);
         else revert TreeOpUnknown(op);
         Program.finish(r);
         return Extension.close(s, out);

@@ -170,6 +170,11 @@ describe("native arithmetic copies (adx and portable)", function () {
         expect(msm(bases, points.map(() => 1n), { backend: "native" }).equals(naive(points, points.map(() => 1n)))).to.equal(true);
         const twice = G1Bases.fromPoints([points[0], points[0], points[1], points[1].negate()]);
         expect(msm(twice, [5n, 5n, 7n, 7n], { backend: "native", glv: false }).equals(points[0].multiply(10n))).to.equal(true);
+        // Each edge point twice with its own digit: every bucket doubles its affine point (squares of edge x).
+        const doubled = G1Bases.fromPoints([...points, ...points]);
+        const digits = [...points.map((_, i) => BigInt(i + 1)), ...points.map((_, i) => BigInt(i + 1))];
+        const sumDoubled = naive(points, points.map((_, i) => BigInt(2 * (i + 1))));
+        expect(msm(doubled, digits, { backend: "native", glv: false, windowBits: 16, threads: 1 }).equals(sumDoubled)).to.equal(true);
       });
 
       it("MSM on random points and scalars matches the portable (noble) backend; fixed-base and point checks", () => {
