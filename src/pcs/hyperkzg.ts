@@ -127,7 +127,9 @@ function openWith<V>(
 ): { value: bigint; proof: HyperKzgProof } {
   const { srs, transcript } = params;
   const l = point.length;
-  const f0 = params.evals instanceof Uint8Array ? k.fromWords(params.evals, 2 ** l) : k.fromBigints(params.evals, 2 ** l);
+  // Packed evaluations of exactly 2^l words are used as they are (no kernel writes into its input): at 2^25
+  // words a copy is 1 GB.
+  let f0: V | undefined = params.evals instanceof Uint8Array ? k.fromWords(params.evals, 2 ** l) : k.fromBigints(params.evals, 2 ** l);
 
   // 1. Fold: f_{j+1} = f_j with x_j bound to u_j; the last fold, f_l = f~(u), is the value.
   const polys: V[] = [f0];
@@ -143,11 +145,14 @@ function openWith<V>(
   const evals: bigint[] = [];
   for (const f of polys) evals.push(...k.evalPlusMinus(f, beta));
   evals.push(k.evalAt(f0, beta2));
+  f0 = undefined;
   transcript.absorbScalars(HYPERKZG_LABELS.evals, evals);
   const q = transcript.challengeScalar(HYPERKZG_LABELS.q);
 
   // 3. B = sum_j q^j f_j; W = [floor(B / Z)] with Z = (X^2 - beta^2)(X - beta^2) (the remainder is R).
   const b = k.linearCombination(polys, Fr.powers(q, l));
+  // The folds are not read again: drop them before the two largest MSMs (2^l words in all).
+  polys.length = 0;
   const quotient = k.divideBySquareTimesLinear(b, beta2);
   const w = k.commit(srs, quotient);
   transcript.absorbPoint(HYPERKZG_LABELS.w, w);

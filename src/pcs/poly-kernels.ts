@@ -25,7 +25,7 @@ export interface PolyKernels<V> {
   readonly backend: MsmBackendName;
   /** The values (canonical, not re-checked) zero-extended to `size` entries. */
   fromBigints(values: readonly bigint[], size: number): V;
-  /** Packed canonical words (32-byte little-endian, checked canonical) zero-extended to `size` entries. */
+  /** Packed canonical words (32-byte little-endian, checked canonical) zero-extended to `size` entries (an exact-size input may be returned as it is: vectors are never written in place). */
   fromWords(words: Uint8Array, size: number): V;
   toBigints(v: V): bigint[];
   length(v: V): number;
@@ -66,6 +66,8 @@ export function nativeKernels(native: NativeKernels): PolyKernels<Uint8Array> {
     fromBigints: (values, size) => native.frFromBigints(values, size),
     fromWords: (words, size) => {
       if (words.length > size * 32) throw new RangeError(`fromWords: ${words.length / 32} words exceed ${size}`);
+      // Vectors are never written in place, so an exact-size input is shared rather than copied.
+      if (words.length === size * 32) return words;
       const out = new Uint8Array(size * 32);
       out.set(words);
       // The native kernels check every word canonical on their first use of the vector.

@@ -50,6 +50,9 @@ describe("verifier (Solidity): the tree models' integer kinds (ModelVerifierTree
     { name: "built tree (every form)", handlers: ["int-gather", "int-onehot", "int-matmul", "int-equal"], sweep: true, prove: () => built() },
     { name: "decision_tree", handlers: ["int-gather", "int-matmul", "int-equal"], sweep: true, prove: () => proveCorpus("decision_tree") },
     { name: "linear_svc", handlers: ["int-gather"], sweep: false, prove: () => proveCorpus("linear_svc") },
+    // GatherND through an integer Concat with a constant (nd form, int-concat) and a wide GatherElements (elements form).
+    { name: "gather_nd", handlers: ["int-gather", "int-concat"], sweep: true, prove: () => proveCorpus("gather_nd") },
+    { name: "gather_elements", handlers: ["int-gather"], sweep: true, prove: () => proveCorpus("gather_elements") },
     ...extra.map((name) => ({ name, handlers: [], sweep: true, prove: () => proveCorpus(name) })),
   ];
 

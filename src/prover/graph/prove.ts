@@ -111,7 +111,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     progress("witness", k + 1, plan.nodes.length);
   });
 
-  const adviceTable = commitAdvice(plan, advice, srs, transcript, writer);
+  let adviceTable = commitAdvice(plan, advice, srs, transcript, writer);
   // A holds every advice value now; the per-slot arrays are not read again (their pointers alone are 8 bytes an
   // entry: 170 MB at 128 positions of stories260K).
   advice.clear();
@@ -124,6 +124,9 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   });
   const arena = proveArenaPacked({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
   writeArenaProof(arena.proof, writer);
+  // The columns' components (16 M small bigints at 128 positions) are not read after the arena.
+  columns.length = 0;
+  components.fill(undefined);
   progress("arena", 1, 1);
 
   const book = new ClaimBook(plan);
@@ -148,10 +151,13 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     tables.push(arena.polys.M, arena.polys.H);
     commitments.push(arena.claims.commitments.M, arena.claims.commitments.H);
   }
+  // From here `tables` is the only reference to A, M and H, so the opening can free them once G is formed.
+  adviceTable = null;
+  arena.polys = null;
   const claims = openingClaims(plan, book);
   // No opening claim at all (a model of pure re-indexing): nothing is committed per proof and W is unused.
   if (claims.length > 0) {
-    const opening = proveSlottedBatchOpening({ srs, tables, commitments, claims, transcript });
+    const opening = proveSlottedBatchOpening({ srs, tables, commitments, claims, transcript, onTablesRead: () => (tables.length = 0) });
     if (opening.sumcheck) writer.sumcheck(opening.sumcheck);
     writer.points(opening.opening.folds);
     writer.scalars(opening.opening.evals);
