@@ -1,7 +1,6 @@
 // One copy's kernel table (kernels.h): compiled once as the portable copy and once as the adx copy
 // (src/adx/kernels.cc), like every file it calls.
 #include "kernels.h"
-#include <cstring>
 #include "msm.h"
 
 namespace dp {

@@ -1,4 +1,6 @@
-// Montgomery multiplication for 4-limb moduli below 2^254 with the x86-64 BMI2/ADX carry chains.
+// Field arithmetic for 4-limb moduli below 2^254 with the x86-64 BMI2/ADX carry chains: Montgomery
+// multiplication (montMul) and squaring (montSqr), and modular addition and subtraction with cmov (modAdd,
+// modSub; baseline x86-64).
 //
 // `mulx` multiplies by rdx without touching the flags, and `adcx` / `adox` add with carry through CF and OF
 // respectively, so two independent carry chains run interleaved: the low halves of the products a_j·b_i go
@@ -8,13 +10,14 @@
 // both extensions (kernels.h checks CPUID); the assembler needs no special flags for inline asm.
 //
 // Algorithm: CIOS (Koç, Acar, Kaliski 1996) over 64-bit words, reduction interleaved per word of b:
-//   for i in 0..3:  t += a·b_i;  m = t_0·(−M^{-1}) mod 2^64;  t = (t + m·M) / 2^64
-// Bounds (M < 2^254, a, b < M, R = 2^256): by induction t < 2M after each step, since
-//   (t + a·b_i + m·M) / 2^64 < (2M + (2^64 − 1)·M + (2^64 − 1)·M) / 2^64 < 2M,
-// and before the division t + a·b_i + m·M < 2M + 2^65·M < 2^320: five words, never a sixth, so the running
+//   for i in 0..3:  t += a·b_i;  q = t_0·(−M^{-1}) mod 2^64;  t = (t + q·M) / 2^64
+// Bounds (M < 2^254, a, b < M, R = 2^256): t starts at 0 and stays below 2M after each step, since
+//   (t + a·b_i + q·M) / 2^64 < (2M + (2^64 − 1)·M + (2^64 − 1)·M) / 2^64 < 2M,
+// and before the division t + a·b_i + q·M < 2M + 2^65·M < 2^320: five words, never a sixth, so the running
 // value is kept in five registers t0..t4 whose roles rotate each step (the word shifted out is zero and is
-// reused as the next step's top word). The result is a·b·R^{-1} mod M in [0, 2M): the caller subtracts M once
-// if needed (a branch: the subtraction is rare, see Fe::mul).
+// reused as the next step's top word), and neither carry chain can carry out of the top word. The result is
+// a·b·R^{-1} mod M in [0, 2M): the caller subtracts M once if needed (a branch: the subtraction is rare, see
+// Fe::mul).
 #pragma once
 #include <cstdint>
 

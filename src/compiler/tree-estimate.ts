@@ -11,6 +11,8 @@
 import type { ExactNodeStep } from "../prover/graph/nodes/exact";
 import type { IntEqualNodeStep } from "../prover/graph/nodes/int-equal";
 import type { IntGatherNodeStep } from "../prover/graph/nodes/int-gather";
+import { rowsView } from "../prover/graph/nodes/int-gather-forms";
+import type { IntConcatNodeStep } from "../prover/graph/nodes/int-move";
 import type { IntMatMulNodeStep } from "../prover/graph/nodes/int-matmul";
 import type { IntOneHotNodeStep } from "../prover/graph/nodes/int-onehot";
 import type { LogicNodeStep } from "../prover/graph/nodes/logic";
@@ -29,6 +31,42 @@ function constantEntries(shape: readonly number[], c: CostSink): void {
 function rows(spec: IntGatherSpec, c: CostSink): void {
   c.sumcheck(intGatherGeometry(spec).jVars, 2);
   c.words(2);
+}
+
+/** The rows IOP of a form (EXT ROWSC): C index values, a κ′-round degree-2 sum-check, H~. */
+function formRows(step: IntGatherNodeStep, c: CostSink): void {
+  const bits = rowsView(step).componentBits;
+  c.sumcheck(bits.reduce((a, b) => a + b, 0), 2);
+  c.words(bits.length + 1);
+}
+
+/**
+ * A wide GatherElements (EXT SELECT: a (κ + m)-round degree-3 sum-check, H~ and E) or a GatherND (EXT MATMUL over
+ * the padded columns, a carried table evaluated as D′ [n′, R]), then EXT ROWSC.
+ */
+function gatherFormCost(s: IntGatherNodeStep, c: CostSink, isWeight: (name: string) => boolean): void {
+  c.extension(2);
+  if (s.elements) c.sumcheck(layoutOf([...s.spec.index, s.spec.n]).numVars, 3);
+  else c.sumcheck(layoutOf([s.spec.n]).numVars, 2);
+  c.words(2);
+  if (s.constant) constantEntries(s.elements ? s.spec.data : [s.spec.n, s.spec.r], c);
+  else if (isWeight(s.data)) c.weightClaims(1);
+  formRows(s, c);
+}
+
+/** An integer Concat (EXT CONCAT): each constant's MLE over Y, the sent parts, one selector per activation input. */
+function intConcatCost(s: IntConcatNodeStep, c: CostSink): void {
+  c.extension(1);
+  const activations = s.parts.flatMap((p, j) => ("tensor" in p ? [s.spec.inShapes[j]] : []));
+  c.words(activations.length - 1);
+  for (const p of s.parts) if ("constant" in p) constantEntries(s.out, c);
+  for (const shape of activations) {
+    // A selector sum-check, its value and ~4 entries per padded index of each axis (as attention-estimate counts).
+    const layout = layoutOf(shape);
+    c.sumcheck(layout.numVars, 2);
+    c.words(1);
+    c.entries(4 * layout.paddedShape.reduce((acc, d) => acc + d, 0));
+  }
 }
 
 /** True when an operand of `step` is a committed constant (an opening of W): named `<input>@<node>` by its compiler. */
@@ -80,6 +118,10 @@ export function treeStepCost(step: NodeStep, c: CostSink): boolean {
   switch (step.handler) {
     case "int-gather": {
       const s = step as IntGatherNodeStep;
+      if (s.elements || s.nd) {
+        gatherFormCost(s, c, isWeight);
+        return true;
+      }
       // The selection Y = H·D (EXT MATMUL): κ rounds, H~ and D~.
       c.extension(1);
       c.sumcheck(intGatherGeometry(s.spec).jVars, 2);
@@ -116,6 +158,9 @@ export function treeStepCost(step: NodeStep, c: CostSink): boolean {
       c.weightClaims(s.operands.filter((o) => isWeight(o.tensor)).length);
       return true;
     }
+    case "int-concat":
+      intConcatCost(step as IntConcatNodeStep, c);
+      return true;
     default:
       return exactStepCost(step, c);
   }

@@ -5,7 +5,6 @@ import { verifierPlan, type InferenceStatement, type NodeStep, type VerifierPlan
 import { modelProgram } from "../../src/compiler/program/model";
 import { EXT_OP } from "../../src/compiler/program/extension";
 import { TREE_OP } from "../../src/compiler/program/tree";
-import { ProgramError } from "../../src/compiler/program/writer";
 import type { IntGatherNodeStep } from "../../src/prover/graph/nodes/int-gather";
 import type { IntMatMulNodeStep } from "../../src/prover/graph/nodes/int-matmul";
 import { builtModel, proveCorpus, proveModel, rejection, type ProvedModel } from "../prover/graph-helpers";
@@ -18,7 +17,7 @@ import { TREE_GRAPH } from "./tree-graphs";
 
 /**
  * The tree models' integer kinds on-chain (contracts/verifier/ModelVerifierTree.sol: IntMatmulStep, IntGatherStep,
- * IntOneHotStep, IntEqualStep) against the TypeScript reference verifier (`executePlan`), on whole-model proofs of
+ * IntOneHotStep, IntEqualStep, IntGatherFormsStep, IntConcatStep) against the TypeScript reference verifier (`executePlan`), on whole-model proofs of
  * a built tree with every form of every step (./tree-graphs.ts) and of the corpus `decision_tree` (int-matmul,
  * int-equal, int-gather with a carried table) and `linear_svc` (a class lookup):
  * - the honest proof is accepted by both (gas printed);
@@ -26,8 +25,9 @@ import { TREE_GRAPH } from "./tree-graphs";
  *   tree and decision_tree); the Solidity verdicts are batched through contracts/test/SweepHarness.sol (./sweep.ts);
  * - each step's own check fails with its named custom error on a proof word that reaches it (located through the
  *   TypeScript verifier's reason), a program whose carried constant is not the proof's is rejected by both
- *   (IntMatmulConstantWrong for a MatMul's and a gathered table's), an unknown sub-opcode is TreeOpUnknown, and
- *   the GatherND / wide-GatherElements forms (no twin yet) are refused by the generator by name.
+ *   (IntMatmulConstantWrong for a MatMul's and a gathered table's), an unknown sub-opcode is TreeOpUnknown;
+ * - the corpus `gather_nd` (GatherND through an integer Concat with a constant) and `gather_elements` (a wide
+ *   GatherElements): honest proof and every word flipped (the forms' own checks: ./tree-forms.test.ts).
  * `S_TREE_MODELS=a,b` runs other corpus models (hummingbird_decision_tree, oh_decision_tree, xgboost_reg, …)
  * through the honest check and the sweep.
  */
@@ -132,17 +132,6 @@ describe("verifier (Solidity): the tree models' integer kinds (ModelVerifierTree
         await expect(call(modelProgram(plan), proof)).to.be.revertedWithCustomError(tree, "IntMatmulConstantWrong");
       });
     }
-
-    it("the GatherND and wide-GatherElements forms of int-gather → refused by the generator, naming the form", function () {
-      const gather = m.plan.nodes.find((s) => s.handler === "int-gather")!;
-      for (const [form, name] of [
-        [{ nd: { dims: [5] } }, /GatherND form of "int-gather"/],
-        [{ elements: { axis: 1 } }, /wide GatherElements form of "int-gather"/],
-      ] as const) {
-        const plan: VerifierPlan = { ...m.plan, nodes: m.plan.nodes.map((s) => (s === gather ? ({ ...s, ...form } as NodeStep) : s)) };
-        expect(() => modelProgram(plan)).to.throw(ProgramError, name);
-      }
-    });
 
     it("an unknown sub-opcode → TreeOpUnknown", async function () {
       const program = m.program.slice();

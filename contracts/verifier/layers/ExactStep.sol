@@ -8,6 +8,7 @@ import {ClaimList} from "./ClaimList.sol";
 import {Elementwise} from "./Elementwise.sol";
 import {LayerOps} from "./LayerOps.sol";
 import {Mle} from "./Mle.sol";
+import {IntConstant} from "./IntConstant.sol";
 
 /// @title ExactStep — exact integer Add / Sub / Mul of kind `exact`, claim by claim on the output y
 /// @notice Twin of `exactHandler.verify` (src/prover/graph/nodes/exact.ts; docs/prover.md "Exact arithmetic"):
@@ -115,39 +116,10 @@ library ExactStep {
         (out[0], out[1]) = Elementwise.hadamard(s, r, claim);
     }
 
-    /// @dev K~(point) for the constant the program lists next: Σ K_i·eq(i, point) over its non-zero entries.
-    function _constant(Program.Reader memory r, uint256[] memory point) private pure returns (uint256) {
-        uint256 n = Program.u8(r);
-        uint256 width = Program.u8(r);
-        uint256 count = Program.u16(r);
-        if (n != point.length || width == 0 || width > 31) revert ExactForm(FORM_MUL_CONSTANT);
-        uint256[] memory table = Mle.eqTable(point, 0, n);
-        (uint256 sum, bool ok) = _entries(table, Program.skip(r, count * (4 + width)), count, width);
+    /// @dev K~(point) for the constant the program lists next (IntConstant: the one evaluator of carried constants).
+    function _constant(Program.Reader memory r, uint256[] memory point) private pure returns (uint256 sum) {
+        bool ok;
+        (sum, ok) = IntConstant.tryEvaluate(r, point);
         if (!ok) revert ExactForm(FORM_MUL_CONSTANT);
-        return sum;
-    }
-
-    /// @dev Σ value·table[index] over `count` entries (u32 index, `width`-byte signed value) at memory `p`; ok is
-    /// false when an index is outside the table.
-    function _entries(uint256[] memory table, uint256 p, uint256 count, uint256 width)
-        private
-        pure
-        returns (uint256 sum, bool ok)
-    {
-        ok = true;
-        assembly ("memory-safe") {
-            let m := R_MODULUS
-            let size := mload(table)
-            let shift := shl(3, sub(32, width))
-            let end := add(p, mul(count, add(4, width)))
-            for {} lt(p, end) { p := add(p, add(4, width)) } {
-                let index := shr(224, mload(p))
-                ok := and(ok, lt(index, size))
-                let v := signextend(sub(width, 1), shr(shift, mload(add(p, 4))))
-                // A negative value v (two's complement in 256 bits) is r − |v| in the field (|v| < 2^247 < r).
-                if slt(v, 0) { v := sub(m, sub(0, v)) }
-                sum := addmod(sum, mulmod(v, mload(add(table, shl(5, add(index, 1)))), m), m)
-            }
-        }
     }
 }

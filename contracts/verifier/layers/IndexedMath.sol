@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {ProofStream} from "./ProofStream.sol";
 import {Program} from "./Program.sol";
 import {Mle} from "./Mle.sol";
+import {IntConstant} from "./IntConstant.sol";
 
 /// @title IndexedMath — the arithmetic the indexed steps share (ModelVerifierIndexed.sol)
 /// @notice Limb sums (Σ 2^(jL)·v_j, with a sign word), sub-points of a point whose axes are contiguous runs of
@@ -118,30 +119,11 @@ library IndexedMath {
         for (uint256 c = 1; c < n; ++c) acc = addmod(acc, mulmod(c, t[c], R_MODULUS), R_MODULUS);
     }
 
-    /// @notice K~(point) for the integer constant the program lists next (src/compiler/program/exact.ts
-    /// `writeConstant`): u8 variables, u8 byte width w (1 … 31), u16 count, then per non-zero entry a u32 index in
-    /// K's padded layout and a w-byte two's-complement value.
+    /// @notice K~(point) for the integer constant the program lists next (IntConstant's encoding, the bytes
+    /// src/compiler/program/exact.ts `writeConstant` writes).
     function constantAt(Program.Reader memory r, uint256[] memory point) internal pure returns (uint256 sum) {
-        uint256 n = Program.u8(r);
-        uint256 width = Program.u8(r);
-        uint256 count = Program.u16(r);
-        if (n != point.length || width == 0 || width > 31) revert ConstantMalformed();
-        uint256 p = Program.skip(r, count * (4 + width));
-        if (count == 0) return 0;
-        uint256[] memory table = Mle.eqTable(point, 0, n);
-        uint256 size = table.length;
-        for (uint256 i; i < count; ++i) {
-            uint256 index;
-            int256 v;
-            assembly ("memory-safe") {
-                let at := add(p, mul(i, add(4, width)))
-                index := shr(224, mload(at))
-                v := signextend(sub(width, 1), shr(shl(3, sub(32, width)), mload(add(at, 4))))
-            }
-            if (index > size - 1) revert ConstantMalformed();
-            // A negative v is r − |v| in the field (|v| < 2^247 < r).
-            uint256 f = v < 0 ? R_MODULUS - uint256(-v) : uint256(v);
-            sum = addmod(sum, mulmod(f, table[index], R_MODULUS), R_MODULUS);
-        }
+        bool ok;
+        (sum, ok) = IntConstant.tryEvaluate(r, point);
+        if (!ok) revert ConstantMalformed();
     }
 }

@@ -6,9 +6,10 @@ import {Mle} from "./Mle.sol";
 
 /// @title IntConstant — the MLE of an integer constant carried in the program, evaluated by the verifier
 /// @notice The tree kinds' constants (a MatMul's path matrix, a gathered table of child ids or class labels, an
-/// Equal's comparand) are not committed: the plan carries them (at most 4,096 entries, bound by the plan hash) and
-/// the verifier evaluates K~(point) = Σ_i K_i·eq(i, point) itself, over one eq table of K's padded layout.
-/// Program encoding (src/compiler/program/exact.ts `writeConstant`, the same bytes ExactStep reads): u8 variables
+/// Equal's comparand, a Concat's constant input) and the exact kinds' (ExactStep.sol) are not committed: the plan
+/// carries them (at most 4,096 entries, bound by the plan hash) and the verifier evaluates K~(point) =
+/// Σ_i K_i·eq(i, point) itself, over one eq table of K's padded layout.
+/// Program encoding (src/compiler/program/exact.ts `writeConstant`, the one writer): u8 variables
 /// n, u8 byte width w (1 … 31), u16 count, then per non-zero entry its u32 index in K's padded layout and a
 /// w-byte big-endian two's-complement value.
 library IntConstant {
@@ -20,13 +21,21 @@ library IntConstant {
 
     /// @notice K~(point) for the constant the program lists next (the reader moves past it).
     function evaluate(Program.Reader memory r, uint256[] memory point) internal pure returns (uint256 sum) {
+        bool ok;
+        (sum, ok) = tryEvaluate(r, point);
+        if (!ok) revert IntConstantMalformed();
+    }
+
+    /// @notice K~(point), or ok = false for an encoding that does not fit the point (the caller names the error:
+    /// ExactStep its ExactForm, the tree steps IntConstantMalformed).
+    function tryEvaluate(Program.Reader memory r, uint256[] memory point) internal pure returns (uint256 sum, bool ok) {
         uint256 n = Program.u8(r);
         uint256 width = Program.u8(r);
         uint256 count = Program.u16(r);
-        if (n != point.length || width == 0 || width > 31) revert IntConstantMalformed();
+        if (n != point.length || width == 0 || width > 31) return (0, false);
         uint256[] memory table = Mle.eqTable(point, 0, n);
         uint256 p = Program.skip(r, count * (4 + width));
-        bool ok = true;
+        ok = true;
         assembly ("memory-safe") {
             let m := R_MODULUS
             let size := mload(table)
@@ -39,10 +48,9 @@ library IntConstant {
                 let v := signextend(sub(width, 1), shr(shift, mload(add(p, 4))))
                 // A negative value v (two's complement in 256 bits) is r − |v| in the field (|v| < 2^247 < r).
                 if slt(v, 0) { v := sub(m, sub(0, v)) }
-                // An index outside the table reverts below; it is never read (no memory expansion).
+                // An index outside the table fails the evaluation; it is never read (no memory expansion).
                 if inside { sum := addmod(sum, mulmod(v, mload(add(table, shl(5, add(index, 1)))), m), m) }
             }
         }
-        if (!ok) revert IntConstantMalformed();
     }
 }

@@ -24,8 +24,8 @@ import {Mle} from "./Mle.sol";
 ///     degree 2, of 1_real(ρ_K) + Σ_c λ^{c+1}·t_c; absorb("int-gather.eval", [h]); h·(1 + Σ_c λ^{c+1}·J_c(ρ′))
 ///     must be its final claim (else OneHotRowsWrong), J_c the value of component c's bits (the first
 ///     component the most significant). Claims out: H at ρ′ ‖ ρ_K, then the index tensor at each component's point.
-///     Claims in: the arena's claim on H. Program: u8 κ′, u8 K variables, u8 C, C × u8 component bits, 1_real(ρ_K) as a Broadcast factor over the
-///     arena's point ρ, C gathers of the index points (pool: ρ ‖ 0 ‖ 1).
+///     Claims in: the arena's claim on H. Program: u8 κ′, u8 K variables, u8 C, C × u8 component bits,
+///     1_real(ρ_K) as a Broadcast factor over the arena's point ρ, C gathers of the index points (pool: ρ ‖ 0 ‖ 1).
 library IntGatherFormsStep {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     bytes32 internal constant LABEL_SELECT_CLAIM = "int-gather.select.claim";
@@ -56,7 +56,8 @@ library IntGatherFormsStep {
         uint256 jVars = Program.u8(r);
         if (Program.u8(r) != claim.point.length) revert GatherFormsProgram();
         ProofStream.absorbClaim(s, LABEL_SELECT_CLAIM, claim);
-        (uint256[] memory rho, uint256 expected) = ProofStream.sumcheck(s, claim.value, jVars + claim.point.length, SELECT_DEGREE);
+        (uint256[] memory rho, uint256 expected) =
+            ProofStream.sumcheck(s, claim.value, jVars + claim.point.length, SELECT_DEGREE);
         uint256 at = ProofStream.absorbScalars(s, LABEL_SELECT_EVALS, 2);
         uint256 h = ProofStream.word(at, 0);
         uint256 e = ProofStream.word(at, 1);

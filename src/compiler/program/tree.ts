@@ -1,13 +1,14 @@
 /**
  * Program fragments of the tree models' integer kinds — a Gather / GatherElements / GatherND at a runtime index
- * (`int-gather`, its three forms), an integer Concat with carried constants (`int-concat`), OneHot at a runtime index (`int-onehot`), the exact integer MatMul (`int-matmul`) and Equal
- * (`int-equal`) — run on-chain by the extension library `contracts/verifier/ModelVerifierTree.sol`. Each fragment
- * is the step's instructions (ModelVerifierOps.sol, through the {@link StepEmitter}) around EXT instructions whose
- * sections hold the parameters in the order the Solidity twins read them (NatSpec of contracts/verifier/layers/
- * {IntMatmul,IntGather,IntGatherForms,IntConcat,IntOneHot,IntEqual}Step.sol; docs/verifier-gen.md, "ModelVerifierTree"). The MatMul and
- * linear-combination IOPs inside the steps are LayerOps' MATMUL / LINEAR instruction bytes (./layers.ts), and a
- * constant carried in the plan is ExactStep's encoding (./exact.ts `writeConstant`), so each has one writer.
- * (The static ranges of `int-bounds.ts` are compile-time facts: nothing to verify on-chain.)
+ * (`int-gather`, its three forms), an integer Concat with carried constants (`int-concat`), OneHot at a runtime
+ * index (`int-onehot`), the exact integer MatMul (`int-matmul`) and Equal (`int-equal`) — run on-chain by the
+ * extension library `contracts/verifier/ModelVerifierTree.sol`. Each fragment is the step's instructions
+ * (ModelVerifierOps.sol, through the {@link StepEmitter}) around EXT instructions whose sections hold the parameters
+ * in the order the Solidity twins read them (NatSpec of contracts/verifier/layers/{IntMatmul,IntGather,
+ * IntGatherForms,IntConcat,IntOneHot,IntEqual}Step.sol; docs/verifier-gen.md, "ModelVerifierTree"). The MatMul,
+ * linear-combination and selector IOPs inside the steps are LayerOps' MATMUL / LINEAR / selector bytes
+ * (./layers.ts), and a constant carried in the plan is ExactStep's encoding (./exact.ts `writeConstant`), so each
+ * has one writer. (The static ranges of `int-bounds.ts` are compile-time facts: nothing to verify on-chain.)
  */
 import * as Fr from "../../field/fr";
 import type { IntEqualNodeStep } from "../../prover/graph/nodes/int-equal";

@@ -122,7 +122,9 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     if (!c) throw new RangeError(`arena column ${i} (${shape.label}) has no witness`);
     return { ...shape, components: c };
   });
-  const arena = proveArenaPacked({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
+  // polys kept apart from the rest of the result, so that dropping them frees M and H.
+  const { polys: arenaPolysOut, ...arena } = proveArenaPacked({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
+  let arenaPolys = arenaPolysOut;
   writeArenaProof(arena.proof, writer);
   // The columns' components (16 M small bigints at 128 positions) are not read after the arena.
   columns.length = 0;
@@ -147,13 +149,13 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     tables.push(adviceTable.table);
     commitments.push(adviceTable.commitment);
   }
-  if (arena.polys && arena.claims.commitments) {
-    tables.push(arena.polys.M, arena.polys.H);
+  if (arenaPolys && arena.claims.commitments) {
+    tables.push(arenaPolys.M, arenaPolys.H);
     commitments.push(arena.claims.commitments.M, arena.claims.commitments.H);
   }
   // From here `tables` is the only reference to A, M and H, so the opening can free them once G is formed.
   adviceTable = null;
-  arena.polys = null;
+  arenaPolys = null;
   const claims = openingClaims(plan, book);
   // No opening claim at all (a model of pure re-indexing): nothing is committed per proof and W is unused.
   if (claims.length > 0) {
