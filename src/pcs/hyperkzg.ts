@@ -150,10 +150,10 @@ function openWith<V>(
   const q = transcript.challengeScalar(HYPERKZG_LABELS.q);
 
   // 3. B = sum_j q^j f_j; W = [floor(B / Z)] with Z = (X^2 - beta^2)(X - beta^2) (the remainder is R).
-  const b = k.linearCombination(polys, Fr.powers(q, l));
+  let b: V | undefined = k.linearCombination(polys, Fr.powers(q, l));
   // The folds are not read again: drop them before the two largest MSMs (2^l words in all).
   polys.length = 0;
-  const quotient = k.divideBySquareTimesLinear(b, beta2);
+  let quotient: V | undefined = k.divideBySquareTimesLinear(b, beta2);
   const w = k.commit(srs, quotient);
   transcript.absorbPoint(HYPERKZG_LABELS.w, w);
   const z = transcript.challengeScalar(HYPERKZG_LABELS.z);
@@ -161,7 +161,10 @@ function openWith<V>(
   // 4. W' = [L / (X - z)] with L = B - R(z) - Z(z)·Q. The constant R(z) only changes the remainder of the
   //    division by (X - z), which is discarded, so L = B - Z(z)·Q gives the same quotient.
   const zAtZ = Fr.mul(Fr.mul(Fr.sub(z, beta), Fr.add(z, beta)), Fr.sub(z, beta2));
-  const qPrime = k.divideByLinear(k.linearCombination([b, quotient], [1n, Fr.neg(zAtZ)]), z);
+  const lPoly = k.linearCombination([b, quotient], [1n, Fr.neg(zAtZ)]);
+  // B and Q are not read again: released before W′'s division and MSM (2^l words each).
+  b = quotient = undefined;
+  const qPrime = k.divideByLinear(lPoly, z);
   const wPrime = k.commit(srs, qPrime);
   transcript.absorbPoint(HYPERKZG_LABELS.wPrime, wPrime);
   return { value, proof: { folds, evals, w, wPrime } };

@@ -28,7 +28,7 @@ library AffineStep {
         out = new ProofStream.Claim[](3);
         uint256 at = ProofStream.take(s, 1);
         uint256 beta = ProofStream.word(at, 0);
-        if (beta >= R_MODULUS) revert ProofStream.ProofScalarNotCanonical(at - s.start);
+        if (beta >= R_MODULUS) revert ProofStream.ProofScalarNotCanonical(ProofStream.offsetOf(s, at));
         out[0].point = Program.gather(r, claim.point);
         out[0].value = beta;
         ProofStream.Claim memory rest = ProofStream.Claim(claim.point, Mle.sub(claim.value, beta));

@@ -17,10 +17,14 @@ import {Program} from "./Program.sol";
 ///
 ///     [transcript state, proof offset, k, then per claim: n, point_0 … point_{n−1}, value]
 ///
-/// (the proof offset is the cursor as a byte offset into `proof`; the k claims are the register). `section` is
-/// the EXT instruction's own program bytes, which the library decodes and must fully consume; `proof` is the
-/// whole stream, so reverts name absolute byte offsets exactly as the interpreter's do. The frame returned is
-/// the state after the step's messages and the claims it hands on, which the interpreter's next instructions
+/// (the proof offset is the cursor as a byte offset into the whole proof; the k claims are the register).
+/// `section` is the EXT instruction's own program bytes, which the library decodes and must fully consume;
+/// `proof` is the unread tail of the stream — the whole proof's bytes from the frame's proof offset to its end,
+/// all a step can read — so the call copies only what is left, not the bytes already read. The library reads
+/// it as a stream based at that offset ({open}: ProofStream.openAt), so its cursor arithmetic and every
+/// revert's byte offset are the whole proof's, exactly as the interpreter's. The frame returned is the state
+/// after the step's messages (its proof offset again counted from the whole proof's first byte) and the claims
+/// it hands on, which the interpreter's next instructions
 /// route (ROUTE / ROUTEALL: to a tensor, or as openings of W or A). A library never touches the claim book,
 /// the slot tables or the opening records: a step is a claims-in → claims-out function of the transcript, which
 /// is what lets it live in its own contract.
@@ -36,7 +40,7 @@ library Extension {
     /// @notice The extension library called did not return a frame (not deployed or not linked).
     error ExtensionNoFrame();
 
-    /// @notice Runs `target.run(frame, section, proof)` (STATICCALL; a revert is re-thrown as is) for an EXT
+    /// @notice Runs `target.run(frame, section, tail)` (STATICCALL; a revert is re-thrown as is) for an EXT
     /// instruction whose parameters `r` is at (u32 length, then the section, which `r` skips): the frame is the
     /// stream `s` (state, cursor) and the register `claims`; `s` moves to the returned state and cursor and the
     /// claims handed on are returned.
@@ -70,12 +74,13 @@ library Extension {
     {
         assembly ("memory-safe") {
             // Calldata at the free pointer (scratch: the return data overwrites it): selector, the three argument
-            // offsets (relative to ptr + 4), then the frame, the section and the proof.
+            // offsets (relative to ptr + 4), then the frame, the section and the proof's unread tail.
             ptr := mload(0x40)
             mstore(ptr, shl(224, 0xdc280298))
             mstore(add(ptr, 4), 0x60)
-            // The frame: length word, state, offset (Stream: state, cursor, end, start), k, then per claim its
-            // point array (n, coordinates…; a Claim is (point pointer, value)) and value.
+            // The frame: length word, state, offset (Stream: state, cursor, end, start; the cursor's offset in
+            // the proof, modulo 2^256 as ProofStream.offsetOf), k, then per claim its point array (n,
+            // coordinates…; a Claim is (point pointer, value)) and value.
             at := add(ptr, 0x64)
             mstore(add(at, 0x20), mload(s))
             mstore(add(at, 0x40), sub(mload(add(s, 0x20)), mload(add(s, 0x60))))
@@ -100,9 +105,9 @@ library Extension {
             mstore(at, length)
             mcopy(add(at, 0x20), from, length)
             at := add(add(at, 0x20), and(add(length, 31), not(31)))
-            // The proof, straight from calldata.
+            // The proof's unread tail (cursor to end), straight from calldata; end ≥ cursor (ProofStream.take).
             mstore(add(ptr, 0x44), sub(at, add(ptr, 4)))
-            from := mload(add(s, 0x60))
+            from := mload(add(s, 0x20))
             length := sub(mload(add(s, 0x40)), from)
             mstore(at, length)
             calldatacopy(add(at, 0x20), from, length)
@@ -209,7 +214,10 @@ library Extension {
     /// @notice Frame words that do not parse (an extension library bug).
     error FrameMalformed();
 
-    /// @notice The stream over `proof` at the frame's cursor, continuing its transcript; and the register.
+    /// @notice The stream over `proof` — the proof's unread tail, starting at the frame's proof offset —
+    /// continuing the frame's transcript, its cursor at the tail's first byte; and the register.
+    /// @dev Offsets stay the whole proof's (ProofStream.openAt): a revert names the same byte as the interpreter's
+    /// would. Any offset is a valid base (the bytes before it are simply not here), so there is no range check.
     function open(uint256[] memory words, bytes calldata proof)
         internal
         pure
@@ -218,17 +226,16 @@ library Extension {
         bytes32 state;
         uint256 offset;
         (state, offset, claims) = unpack(words);
-        s = ProofStream.open(proof, state);
-        if (offset > proof.length) revert ProofStream.ProofTruncated(offset, 0);
-        s.cursor += offset;
+        s = ProofStream.openAt(proof, state, offset);
     }
 
-    /// @notice The frame after a step: the stream's state and cursor, and the claims handed on.
+    /// @notice The frame after a step: the stream's state and cursor (its offset in the whole proof), and the
+    /// claims handed on.
     function close(ProofStream.Stream memory s, ProofStream.Claim[] memory claims)
         internal
         pure
         returns (uint256[] memory)
     {
-        return pack(s.state, s.cursor - s.start, claims);
+        return pack(s.state, ProofStream.position(s), claims);
     }
 }

@@ -53,6 +53,25 @@ library ProofStream {
         s.end = at + proof.length;
     }
 
+    /// @notice A stream over `tail`, the proof's bytes from byte `base` on (the part of it a callee is sent),
+    /// continuing the transcript in `state`: the cursor is at `tail`'s first byte, and {offsetOf} and every
+    /// revert count from the whole proof's first byte, exactly as a stream over the whole proof would.
+    /// @dev The start is moved back by `base` modulo 2^256, and that underflow is intended: the proof's first
+    /// byte is not in this frame's calldata, and `base` may exceed `tail`'s calldata offset, so `start` is then a
+    /// wrapped, virtual offset. Only {offsetOf} reads it, and it subtracts modulo 2^256 too; `cursor` and `end`
+    /// stay real calldata offsets, so {take}'s checked `end − cursor` still guards every read.
+    function openAt(bytes calldata tail, bytes32 state, uint256 base) internal pure returns (Stream memory s) {
+        s = open(tail, state);
+        unchecked {
+            s.start -= base;
+        }
+    }
+
+    /// @notice The byte offset in the proof of the cursor (the next byte to read).
+    function position(Stream memory s) internal pure returns (uint256) {
+        return offsetOf(s, s.cursor);
+    }
+
     /// @notice Reverts unless every byte has been read.
     function close(Stream memory s) internal pure {
         if (s.cursor != s.end) revert ProofTrailingBytes(s.end - s.cursor);
@@ -60,7 +79,7 @@ library ProofStream {
 
     /// @notice The byte offset in the proof of calldata offset `at` (for error reports).
     /// @dev Modulo 2^256: a stream over the proof's tail has its start moved back by the bytes before the tail
-    /// (ModelVerifierPcs.opening), which may lie below the tail's calldata offset in that frame.
+    /// ({openAt}, ModelVerifierPcs.opening), which may lie below the tail's calldata offset in that frame.
     function offsetOf(Stream memory s, uint256 at) internal pure returns (uint256) {
         unchecked {
             return at - s.start;
