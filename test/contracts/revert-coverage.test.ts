@@ -35,7 +35,23 @@ const ALLOWED_UNTESTED: Readonly<Record<string, string>> = {
  * declared, not yet asserted by name. Not a judgement of reachability — their owners' tests are expected to name
  * them; an entry that a test names is simply ignored (no stale-entry failure), and should then be removed.
  */
-const IN_PROGRESS: Readonly<Record<string, string>> = {};
+const IN_PROGRESS: Readonly<Record<string, string>> = {
+  // TW1 in progress: ModelVerifierTree (EXT 0x34) and its steps.
+  TreeRowsClaims: "TW1 in progress (ModelVerifierTree.sol)",
+  IntConcatProgram: "TW1 in progress (IntConcatStep.sol)",
+  IntConstantMalformed: "TW1 in progress (IntConstant.sol)",
+  EqualProgram: "TW1 in progress (IntEqualStep.sol)",
+  OneHotRowsProgram: "TW1 in progress (IntGatherStep.sol)",
+  IntMatmulProgram: "TW1 in progress (IntMatmulStep.sol)",
+  IntOneHotClaims: "TW1 in progress (IntOneHotStep.sol)",
+  // TW2 in progress: ModelVerifierIndexed (EXT 0x35) and its steps.
+  ExactDivClaims: "TW2 in progress (ExactDivStep.sol)",
+  ExactDivProgram: "TW2 in progress (ExactDivStep.sol)",
+  ExactDivRelationWrong: "TW2 in progress (ExactDivStep.sol)",
+  ConstantMalformed: "TW2 in progress (IndexedMath.sol)",
+  ScatterProgram: "TW2 in progress (ScatterRuntimeStep.sol)",
+  TopkProgram: "TW2 in progress (TopKStep.sol)",
+};
 
 const ROOT = join(__dirname, "..", "..");
 
