@@ -34,7 +34,7 @@ export const GAS = {
   inputElement: 130,
   outputElement: 150,
   stepOverhead: 10_000,
-  /** One EXT instruction: packing the register, the STATICCALL with the proof as its calldata, the frame back. */
+  /** One EXT instruction: packing the register, the STATICCALL with the proof's unread tail as its calldata, the frame back. */
   extensionCall: 12_000,
   /** Lowered in session 5 by the requant claims' absorb assembled in place (≈ 4.6k per step on 3l_relu_conv_fc). */
   requantOverhead: 31_000,
