@@ -20,6 +20,8 @@ import { proveInference, verifierPlan } from "../../src/prover/graph";
 import { compileGraph } from "../../src/prover/graph/compile";
 import type { RuntimeWhereNodeStep } from "../../src/prover/graph/nodes/where-runtime";
 import { writeModel } from "../model/helpers/harness";
+import type { GraphSpec } from "../model/helpers/onnx-builder";
+import { SMALL_SCATTER, SMALL_TOPK, SMALL_WHERE, WHERE_GRAPH } from "./indexed-graphs";
 import { loadCorpusTrace } from "./corpus-helpers";
 import { builtModel, graphSrs, proveModel, PROVER, rejected, rejection, tamperedOutput, type ProvedModel } from "./graph-helpers";
 
@@ -44,28 +46,6 @@ const DIV_GRAPH = {
 /** Negative and positive dividends, exact multiples, zeros and the int32 extremes. */
 const DIV_INPUT = [-2147483648, -17, -9, -7, -1, 0, 1, 3, 6, 14, 20, 2147483647];
 
-/** y = Where(X < T, X, Y·2) with Y broadcast, then Where(X > 0, y, 0.5): runtime conditions, a rescaled input, a constant. */
-const WHERE_GRAPH = {
-  opset: 13,
-  inputs: [
-    { name: "X", dims: [2, 3, 4] },
-    { name: "Y", dims: [3, 1] },
-  ],
-  outputs: [{ name: "Z", dims: [2, 3, 4] }],
-  initializers: [
-    { name: "T", dims: [4], values: [-0.5, 0, 0.25, 1] },
-    { name: "Two", dims: [], values: [2] },
-    { name: "Zero", dims: [], values: [0] },
-    { name: "Half", dims: [], values: [0.5] },
-  ],
-  nodes: [
-    { op: "Less", inputs: ["X", "T"], outputs: ["C"] },
-    { op: "Mul", inputs: ["Y", "Two"], outputs: ["Y2"] },
-    { op: "Where", inputs: ["C", "X", "Y2"], outputs: ["W"] },
-    { op: "Greater", inputs: ["X", "Zero"], outputs: ["G"] },
-    { op: "Where", inputs: ["G", "W", "Half"], outputs: ["Z"] },
-  ],
-};
 
 /** ScatterND (rows 1 and 3 of X replaced by U) then ScatterElements (columns by a constant index tensor). */
 const SCATTER_GRAPH = {
@@ -86,43 +66,9 @@ const SCATTER_GRAPH = {
   ],
 };
 
-/**
- * One-node graphs for the word-flip sweeps (each verification costs a plan compile and a pairing: the sweeps stay
- * small). Integer or bool inputs only, so no requantization or table words dilute the step's own.
- */
-const SMALL_WHERE = {
-  opset: 13,
-  inputs: [
-    { name: "C", type: "bool" as const, dims: [2, 4] },
-    { name: "X", dims: [2, 4] },
-  ],
-  outputs: [{ name: "Z", dims: [2, 4] }],
-  initializers: [{ name: "Zero", dims: [], values: [0] }],
-  nodes: [{ op: "Where", inputs: ["C", "X", "Zero"], outputs: ["Z"] }],
-};
-const SMALL_SCATTER = {
-  opset: 16,
-  inputs: [
-    { name: "D", type: "int64" as const, dims: [2, 5] },
-    { name: "I", type: "int64" as const, dims: [2, 2] },
-    { name: "U", type: "int64" as const, dims: [2, 2] },
-  ],
-  outputs: [{ name: "Y", type: "int64" as const, dims: [2, 5] }],
-  nodes: [{ op: "ScatterElements", inputs: ["D", "I", "U"], outputs: ["Y"], attrs: { axis: 1 } }],
-};
-const SMALL_TOPK = {
-  opset: 13,
-  inputs: [{ name: "X", type: "int64" as const, dims: [2, 5] }],
-  outputs: [
-    { name: "V", type: "int64" as const, dims: [2, 3] },
-    { name: "I", type: "int64" as const, dims: [2, 3] },
-  ],
-  initializers: [{ name: "K", type: "int64" as const, dims: [1], values: [3] }],
-  nodes: [{ op: "TopK", inputs: ["X", "K"], outputs: ["V", "I"] }],
-};
 
 /** The proof of a small graph on fixed inputs (indices distinct per row; values with a tie). */
-function smallProof(spec: typeof SMALL_WHERE | typeof SMALL_SCATTER | typeof SMALL_TOPK, handler: string): ProvedModel {
+function smallProof(spec: GraphSpec, handler: string): ProvedModel {
   const graph = importOnnx(writeModel(spec));
   const fixed: Record<string, number[]> = { C: [1, 0, 0, 1, 1, 1, 0, 0], I: [4, 0, 2, 3], U: [7, -8, 9, -10], D: [1, -2, 3, -4, 5, -6, 7, -8, 9, -10] };
   const inputs: Tensor[] = graph.inputs.map((info) => {
