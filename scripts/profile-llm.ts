@@ -10,6 +10,11 @@
  * - `sumcheck_ms`: every `proveSumcheck` (and packed pair-product sum-check) call's time, per phase, and
  *   `sumcheck_by_shape` the calls of 100 ms or more by phase, variables, eq weighting and term count;
  * - `arena_zero_check_ms`: the arena's sized zero-check sum-check; `rss_mb_at_phase_end`: RSS as each phase ends;
+ * - `phases_cpu_ms`: CPU time (every thread) of each phase; `load_average`: the 1-minute load at start and end;
+ * - `opening_steps`: the batch opening by step (src/pcs/opening-steps.ts: pack, E_p, the pair sum-check, G, each
+ *   HyperKZG fold and its MSM, the evaluations, B, Q and its MSM, L's quotient and its MSM), each with wall and
+ *   CPU time and RSS before and after it, and the process's peak RSS when it ended (a step that raised the peak
+ *   shows it there); `opening_steps_summary` adds the folds and fold MSMs up;
  * - `prove_ms`, `prove_cpu_ms`, `peak_rss_mb`, proof bytes and its SHA-256 (equal hashes = identical proofs:
  *   the prover is deterministic), and whether the proof verifies.
  *
@@ -19,6 +24,7 @@
  *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|16] [--srs LOG2] [--no-verify] [--model FILE]
  */
 import { createHash } from "node:crypto";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadLlamaModel, promptIds } from "../src/model/gguf/generate";
@@ -27,6 +33,7 @@ import { runInteger } from "../src/model";
 import * as arenaSumcheckModule from "../src/lookup/arena-sumcheck";
 import * as msmModule from "../src/msm";
 import { HyperKZG } from "../src/pcs/hyperkzg";
+import { setOpeningStepObserver } from "../src/pcs/opening-steps";
 import { insecureDevSrs } from "../src/pcs/srs";
 import * as packedSumcheck from "../src/sumcheck/packed";
 import * as sumcheckProver from "../src/sumcheck/prover";
@@ -101,6 +108,53 @@ function wrap<T extends object, K extends keyof T>(obj: T, key: K, record: (ms: 
   (obj as Record<K, unknown>)[key] = timed;
 }
 
+/** One step of the batch opening as the profile reports it. */
+interface StepRecord {
+  step: string;
+  wall_ms: number;
+  cpu_ms: number;
+  rss_mb_before: number;
+  rss_mb_after: number;
+  peak_rss_mb: number;
+}
+
+/** Installs an observer of the batch opening's steps (src/pcs/opening-steps.ts) that records each. */
+function observeOpeningSteps(): { steps: StepRecord[]; summary: () => Record<string, { wall_ms: number; cpu_ms: number; count: number }> } {
+  const steps: StepRecord[] = [];
+  const open = new Map<string, { wall: number; cpu: NodeJS.CpuUsage; rss: number }>();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  setOpeningStepObserver({
+    begin: (step) => open.set(step, { wall: performance.now(), cpu: process.cpuUsage(), rss: process.memoryUsage.rss() }),
+    end: (step) => {
+      const start = open.get(step);
+      if (!start) return;
+      open.delete(step);
+      const cpu = process.cpuUsage(start.cpu);
+      steps.push({
+        step,
+        wall_ms: Math.round(performance.now() - start.wall),
+        cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+        rss_mb_before: mb(start.rss),
+        rss_mb_after: mb(process.memoryUsage.rss()),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      });
+    },
+  });
+  // fold[1], fold[2], … and fold_msm[1], … summed under "fold[*]" and "fold_msm[*]".
+  const summary = () => {
+    const out: Record<string, { wall_ms: number; cpu_ms: number; count: number }> = {};
+    for (const s of steps) {
+      const key = s.step.replace(/\[\d+\]$/, "[*]");
+      const e = (out[key] ??= { wall_ms: 0, cpu_ms: 0, count: 0 });
+      e.wall_ms += s.wall_ms;
+      e.cpu_ms += s.cpu_ms;
+      e.count++;
+    }
+    return out;
+  };
+  return { steps, summary };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
@@ -157,6 +211,10 @@ async function main(): Promise<void> {
   const arenaSumcheck = new Tally();
   wrap(arenaSumcheckModule, "proveSizedSumcheck", (ms) => arenaSumcheck.add("zero-check", ms));
   const rssByPhase: Record<string, number> = {};
+  const openingSteps = observeOpeningSteps();
+  const phaseCpu = new Tally();
+  let cpuMark = process.cpuUsage();
+  const load0 = loadavg()[0];
   const phases = new Tally();
   const walkByKind = new Tally();
   const steps = setup.graph.nodes;
@@ -174,6 +232,9 @@ async function main(): Promise<void> {
       if (stage === "walk") walkByKind.add(steps[done - 1].kind, now - mark);
       phases.add(stage, now - mark);
       mark = now;
+      const cpuNow = process.cpuUsage();
+      phaseCpu.add(stage, (cpuNow.user - cpuMark.user + cpuNow.system - cpuMark.system) / 1000);
+      cpuMark = cpuNow;
       if (done === total) rssByPhase[stage] = Math.round(process.memoryUsage.rss() / 2 ** 20);
       if (done === total) phase = ({ witness: "commit", commit: "arena", arena: "walk", walk: "opening", opening: "done" } as Record<string, string>)[stage] ?? stage;
     },
@@ -213,6 +274,8 @@ async function main(): Promise<void> {
     prove_ms: round(proveMs),
     prove_cpu_ms: round((cpu.user + cpu.system) / 1000),
     phases_ms: Object.fromEntries([...phases.ms].map(([k, v]) => [k, round(v)])),
+    phases_cpu_ms: Object.fromEntries([...phaseCpu.ms].map(([k, v]) => [k, round(v)])),
+    load_average: { start: load0, end: loadavg()[0] },
     walk_ms_by_kind: walkByKind.json(),
     opening_ms: {
       total: round(openingMs),
@@ -222,6 +285,8 @@ async function main(): Promise<void> {
       other: round(openingMs - sc - hk),
     },
     rss_mb_at_phase_end: rssByPhase,
+    opening_steps: openingSteps.steps,
+    opening_steps_summary: openingSteps.summary(),
     arena_zero_check_ms: round(arenaSumcheck.ms.get("zero-check") ?? 0),
     msm: msmTally.json(),
     sumcheck_ms: sumcheckTally.json(),

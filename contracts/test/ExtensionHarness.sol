@@ -10,7 +10,10 @@ import {ModelVerifierSteps} from "../verifier/ModelVerifierSteps.sol";
 /// @notice Measures one EXT call of the interpreter (Extension.invoke into ModelVerifierSteps) on a register of
 /// `claims` claims of `vars` coordinates and a proof of any length (test/verifier-sol/steps.test.ts).
 contract ExtensionHarness {
-    /// @notice Gas of Extension.invoke for the EXT parameters `code` (u32 length, section); returns it with the
+    /// @dev ModelVerifierOps.OP_EXT_STEPS (named in a mismatch revert).
+    uint256 private constant EXT_STEPS = 0x30;
+
+    /// @notice Gas of Extension.invoke for the EXT parameters `code` (u32 length, section, u32 proof bytes); returns it with the
     /// claims handed back and the reader's final position relative to the start.
     function measure(bytes calldata proof, bytes memory code, uint256 claims, uint256 vars)
         external
@@ -27,7 +30,7 @@ contract ExtensionHarness {
         }
         uint256 start = r.ptr;
         uint256 before = gasleft();
-        out = Extension.invoke(address(ModelVerifierSteps), s, r, regs);
+        out = Extension.invoke(address(ModelVerifierSteps), EXT_STEPS, s, r, regs);
         gasUsed = before - gasleft();
         read = r.ptr - start;
         state = s.state;

@@ -69,14 +69,14 @@ contract RevertNamesHarness {
     }
 
     /// @notice Extension.invoke of `target` (any address: one without code answers no frame) on an empty register,
-    /// with the EXT parameters `code` (u32 length, section) and `proof`; returns the claims handed back.
+    /// with the EXT parameters `code` (u32 length, section, u32 proof bytes) and `proof`; returns the claims handed back.
     function extension(address target, bytes calldata proof, bytes memory code)
         external
         view
         returns (ProofStream.Claim[] memory)
     {
         ProofStream.Stream memory s = ProofStream.open(proof, keccak256("revert-names"));
-        return Extension.invoke(target, s, Program.reader(code), new ProofStream.Claim[](0));
+        return Extension.invoke(target, 0x30, s, Program.reader(code), new ProofStream.Claim[](0));
     }
 
     /// @notice Mle.inverse (the modexp precompile) of `a`.

@@ -22,8 +22,8 @@ import {OpeningBatch} from "./layers/OpeningBatch.sol";
 /// @dev Deployed as an external library (its `public` function is DELEGATECALLed), so each model's contract is
 /// only its program and a few lines; the arena and the batch opening live in {ModelVerifierPcs} (code size).
 library ModelVerifier {
-    /// @dev Program version this interpreter runs.
-    uint256 internal constant PROGRAM_VERSION = 1;
+    /// @dev Program version this interpreter runs (2: EXT instructions and the arena carry their proof byte counts).
+    uint256 internal constant PROGRAM_VERSION = 2;
     bytes32 internal constant DOMAIN = "deepprove.inference";
     bytes32 internal constant LABEL_STATEMENT = "proof.statement";
     bytes32 internal constant LABEL_ADVICE = "proof.advice";
@@ -251,18 +251,32 @@ library ModelVerifier {
         _tableColumns(m, tables, tableValues);
     }
 
+    /// @notice The lookup arena, whose messages start at proof byte `offset`, read `read` bytes where the program
+    /// says `expected` (for a window too short: the bytes it needed). The plan fixes the count: a generator bug,
+    /// or a program made for another model.
+    error ArenaReadMismatch(uint256 offset, uint256 expected, uint256 read);
+
+    /// @dev Selectors of LookupArena.ArenaProofTruncated(uint256,uint256,uint256) and {ArenaReadMismatch}, for
+    /// assembly (the model test checks both).
+    uint256 private constant ARENA_TRUNCATED = 0x0c3a04a4;
+    uint256 private constant ARENA_MISMATCH = 0x262093e0;
+
     /// @dev ModelVerifierPcs.arena(state, section, proof, offset, polyM) encoded at the free pointer (scratch:
     /// selector, state, the two byte-string offsets, offset, polyM, then the section from program memory and the
-    /// whole proof); the stream moves to the returned state and cursor, M and H join the commitments. Returns the
-    /// number of opening records and their words (still in the return data).
+    /// proof up to the arena's end — its first `offset` bytes are only A's commitment, the rest the arena's
+    /// `expected` bytes, which the program gives: the library reads at `offset` of the bytes it is sent, so error
+    /// offsets stay the whole proof's); the stream moves to the returned state and cursor, which must have moved
+    /// by exactly `expected` ({ArenaReadMismatch}), and M and H join the commitments. Returns the number of
+    /// opening records and their words (still in the return data).
     function _arenaCall(Machine.State memory m, Commitments memory cs)
         private
         view
         returns (uint256 recordCount, uint256 recordWords)
     {
-        // The arena's section of the program: u32 length, then its shape (decoded by ModelVerifierPcs).
+        // The arena's section of the program: u32 length, its shape (decoded by ModelVerifierPcs), u32 proof bytes.
         uint256 length = Program.u32(m.r);
         uint256 from = Program.skip(m.r, length);
+        uint256 expected = Program.u32(m.r);
         uint256 polyM = cs.count;
         uint256[] memory words = cs.words;
         ProofStream.Stream memory s = m.s;
@@ -271,29 +285,51 @@ library ModelVerifier {
             let ptr := mload(0x40)
             let padded := and(add(length, 31), not(31))
             let start := mload(add(s, 0x60))
+            let offset := sub(mload(add(s, 0x20)), start)
             mstore(ptr, shl(224, ARENA_SELECTOR))
             mstore(add(ptr, 0x04), mload(s))
             mstore(add(ptr, 0x24), 0xa0)
             mstore(add(ptr, 0x44), add(0xc0, padded))
-            mstore(add(ptr, 0x64), sub(mload(add(s, 0x20)), start))
+            mstore(add(ptr, 0x64), offset)
             mstore(add(ptr, 0x84), polyM)
             mstore(add(ptr, 0xa4), length)
             mcopy(add(ptr, 0xc4), from, length)
             let at := add(add(ptr, 0xc4), padded)
+            // The proof's first offset + expected bytes (all of it when it ends first).
             length := sub(mload(add(s, 0x40)), start)
+            let cut := lt(add(offset, expected), length)
+            if cut { length := add(offset, expected) }
             mstore(at, length)
             calldatacopy(add(at, 0x20), start, length)
             at := add(add(at, 0x20), and(add(length, 31), not(31)))
             if iszero(staticcall(gas(), lib, ptr, sub(at, ptr), 0, 0)) {
                 returndatacopy(ptr, 0, returndatasize())
+                // ArenaProofTruncated(offset, needed, length) out of a window the program's count cut short: the
+                // count is wrong, not the proof (the arena checks its length before reading anything).
+                if and(cut, and(eq(returndatasize(), 0x64), eq(shr(224, mload(ptr)), ARENA_TRUNCATED))) {
+                    let needed := mload(add(ptr, 0x24))
+                    mstore(ptr, shl(224, ARENA_MISMATCH))
+                    mstore(add(ptr, 4), offset)
+                    mstore(add(ptr, 0x24), expected)
+                    mstore(add(ptr, 0x44), needed)
+                    revert(ptr, 0x64)
+                }
                 revert(ptr, returndatasize())
             }
             // No outcome (no code at `lib`): revert empty, as the compiler's own library calls do.
             if lt(returndatasize(), 0x140) { revert(0, 0) }
             // The returned bytes' words start at 0x40: state, next, M.x, M.y, H.x, H.y, records, record words.
             returndatacopy(ptr, 0x40, 0x100)
+            let next := mload(add(ptr, 0x20))
+            if iszero(eq(next, add(offset, expected))) {
+                mstore(ptr, shl(224, ARENA_MISMATCH))
+                mstore(add(ptr, 4), offset)
+                mstore(add(ptr, 0x24), expected)
+                mstore(add(ptr, 0x44), sub(next, offset))
+                revert(ptr, 0x64)
+            }
             mstore(s, mload(ptr))
-            mstore(add(s, 0x20), add(start, mload(add(ptr, 0x20))))
+            mstore(add(s, 0x20), add(start, next))
             mcopy(add(words, shl(5, add(shl(1, polyM), 1))), add(ptr, 0x40), 0x80)
             recordCount := mload(add(ptr, 0xc0))
             recordWords := mload(add(ptr, 0xe0))

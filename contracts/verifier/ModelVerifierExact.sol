@@ -26,7 +26,7 @@ library ModelVerifierExact {
     error ExactOpUnknown(uint256 op);
 
     /// @notice Extension.sol's entry point.
-    function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+    function run(uint256[] calldata frame, bytes memory section, bytes calldata proof)
         public
         view
         returns (uint256[] memory)

@@ -30,7 +30,7 @@ library ModelVerifierIndexed {
     error IndexedOpUnknown(uint256 op);
 
     /// @notice Extension.sol's entry point.
-    function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+    function run(uint256[] calldata frame, bytes memory section, bytes calldata proof)
         public
         view
         returns (uint256[] memory)

@@ -32,7 +32,7 @@ library ModelVerifierLlm {
     error LlmOpUnknown(uint256 op);
 
     /// @notice Extension.sol's entry point.
-    function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+    function run(uint256[] calldata frame, bytes memory section, bytes calldata proof)
         public
         view
         returns (uint256[] memory)

@@ -35,9 +35,10 @@ import {ModelVerifierIndexed} from "./ModelVerifierIndexed.sol";
 ///   MERGEMANY  u8 n                                     several claims → one (MergeStep); one claim is kept
 ///   INPUT      u16 tensor, u32 byte offset, shape       every claim on a graph input checked against the bytes
 ///   ARENA      u16 column, u8 component, dest           the arena's claim on a witness column's component → dest
-///   EXT_*      u32 length, section                      register = an extension library's step on the register
+///   EXT_*      u32 length, section, u32 proof bytes     register = an extension library's step on the register
 ///              (one opcode per library, 0x30 + its index: EXT_STEPS ModelVerifierSteps, EXT_ATTENTION
-///              ModelVerifierAttention, EXT_LLM ModelVerifierLlm)
+///              ModelVerifierAttention, EXT_LLM ModelVerifierLlm, …); the library is sent only the step's
+///              `proof bytes` of the stream and must read exactly them (Extension.TAIL: the unread tail)
 ///   END
 /// A dest is u8 kind (Machine.DEST_*) and u16 id; a shape is u8 rank and u32 per axis.
 library ModelVerifierOps {
@@ -92,14 +93,14 @@ library ModelVerifierOps {
             else if (op == OP_OUTPUT) _output(m);
             else if (op == OP_CONSTOUT) _constantOutput(m);
             else if (op == OP_INPUT) _input(m);
-            else if (op == OP_EXT_STEPS) m.regs = Extension.invoke(address(ModelVerifierSteps), m.s, m.r, m.regs);
+            else if (op == OP_EXT_STEPS) m.regs = Extension.invoke(address(ModelVerifierSteps), op, m.s, m.r, m.regs);
             else if (op == OP_EXT_ATTENTION) {
-                m.regs = Extension.invoke(address(ModelVerifierAttention), m.s, m.r, m.regs);
+                m.regs = Extension.invoke(address(ModelVerifierAttention), op, m.s, m.r, m.regs);
             }
-            else if (op == OP_EXT_LLM) m.regs = Extension.invoke(address(ModelVerifierLlm), m.s, m.r, m.regs);
-            else if (op == OP_EXT_EXACT) m.regs = Extension.invoke(address(ModelVerifierExact), m.s, m.r, m.regs);
-            else if (op == OP_EXT_TREE) m.regs = Extension.invoke(address(ModelVerifierTree), m.s, m.r, m.regs);
-            else if (op == OP_EXT_INDEXED) m.regs = Extension.invoke(address(ModelVerifierIndexed), m.s, m.r, m.regs);
+            else if (op == OP_EXT_LLM) m.regs = Extension.invoke(address(ModelVerifierLlm), op, m.s, m.r, m.regs);
+            else if (op == OP_EXT_EXACT) m.regs = Extension.invoke(address(ModelVerifierExact), op, m.s, m.r, m.regs);
+            else if (op == OP_EXT_TREE) m.regs = Extension.invoke(address(ModelVerifierTree), op, m.s, m.r, m.regs);
+            else if (op == OP_EXT_INDEXED) m.regs = Extension.invoke(address(ModelVerifierIndexed), op, m.s, m.r, m.regs);
             else if (op == OP_ARENA) _arena(m);
             else revert ProgramOpUnknown(op);
         }

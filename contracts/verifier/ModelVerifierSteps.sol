@@ -33,7 +33,7 @@ library ModelVerifierSteps {
     error StepUnknown(uint256 step);
 
     /// @notice Extension.sol's entry point.
-    function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+    function run(uint256[] calldata frame, bytes memory section, bytes calldata proof)
         public
         view
         returns (uint256[] memory)

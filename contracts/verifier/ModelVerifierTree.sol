@@ -43,7 +43,7 @@ library ModelVerifierTree {
     error TreeRowsClaims(uint256 count);
 
     /// @notice Extension.sol's entry point.
-    function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+    function run(uint256[] calldata frame, bytes memory section, bytes calldata proof)
         public
         view
         returns (uint256[] memory)

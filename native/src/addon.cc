@@ -10,10 +10,12 @@
 #include <exception>
 #include <string>
 #include <vector>
+#include "arena_addon.h"
 #include "frvec.h"
 #include "glv.h"
 #include "kernels.h"
 #include "msm.h"
+#include "opening_napi.h"
 
 using namespace dp;
 
@@ -147,11 +149,11 @@ void writeCanonical(const Affine& a, u64* out) {
 }
 
 /**
- * msm(basesMont, scalars, threads, windowBits = 0..16 (0 = automatic), glv = 0 automatic | 1 on | 2 off)
- * -> canonical affine point (64 bytes).
+ * msm(basesMont, scalars, threads, windowBits = 0..16 (0 = automatic), glv = 0 automatic | 1 on | 2 off,
+ * buckets = 0 automatic | 1 affine | 2 XYZZ) -> canonical affine point (64 bytes).
  */
 napi_value Msm(napi_env env, napi_callback_info info) {
-  auto argv = args(env, info, 3, 5);
+  auto argv = args(env, info, 3, 6);
   Bytes bases = readBytes(env, argv[0], "bases");
   const size_t nBases = pointCount(bases, "bases");
   std::vector<u64> scalars = readScalars(env, argv[1]);
@@ -160,12 +162,15 @@ napi_value Msm(napi_env env, napi_callback_info info) {
   if (windowBits < 0 || windowBits > 16) throw JsError{JsError::Range, "windowBits must be in 0..16"};
   const int glv = argv.size() > 4 ? readInt(env, argv[4], "glv") : 0;
   if (glv < 0 || glv > 2) throw JsError{JsError::Range, "glv must be 0 (automatic), 1 (on) or 2 (off)"};
+  const int buckets = argv.size() > 5 ? readInt(env, argv[5], "buckets") : 0;
+  if (buckets < 0 || buckets > 2) throw JsError{JsError::Range, "buckets must be 0 (automatic), 1 (affine) or 2 (XYZZ)"};
   const size_t n = scalars.size() / 4;
   if (n > nBases) {
     throw JsError{JsError::Range, std::to_string(n) + " scalars but only " + std::to_string(nBases) + " bases"};
   }
   u64 out[8];
-  kernels().msm(reinterpret_cast<const u64*>(bases.data), scalars.data(), n, threads, windowBits, glv, out);
+  kernels().msm(reinterpret_cast<const u64*>(bases.data), scalars.data(), n, threads, windowBits, glv, buckets,
+                out);
   return bufferOf(env, out, sizeof(out));
 }
 
@@ -234,7 +239,10 @@ napi_value FrPowers(napi_env env, napi_callback_info info) {
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
-/** msmPlan(n, bits, threads = 1) -> { glv, windowBits }: how an MSM of n points of `bits`-bit scalars runs. */
+/**
+ * msmPlan(n, bits, threads = 1) -> { glv, windowBits, affine }: how an MSM of n points of `bits`-bit scalars
+ * runs (affine: batch-affine buckets rather than XYZZ).
+ */
 napi_value MsmPlanOf(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 2, 3);
   const int n = readInt(env, argv[0], "n");
@@ -244,12 +252,14 @@ napi_value MsmPlanOf(napi_env env, napi_callback_info info) {
   if (bits < 0 || bits > 254) throw JsError{JsError::Range, "bits must be in 0..254"};
   if (threads < 1) throw JsError{JsError::Range, "threads must be >= 1"};
   const MsmPlan plan = msmPlan(size_t(n), bits, threads);
-  napi_value out, glv, windowBits;
+  napi_value out, glv, windowBits, affine;
   NAPI_OK(napi_create_object(env, &out));
   NAPI_OK(napi_get_boolean(env, plan.glv, &glv));
   NAPI_OK(napi_create_int32(env, plan.windowBits, &windowBits));
+  NAPI_OK(napi_get_boolean(env, plan.affine, &affine));
   NAPI_OK(napi_set_named_property(env, out, "glv", glv));
   NAPI_OK(napi_set_named_property(env, out, "windowBits", windowBits));
+  NAPI_OK(napi_set_named_property(env, out, "affine", affine));
   return out;
 }
 
@@ -657,6 +667,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adxSupported", nullptr, guarded<AdxSupported>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  registerArena(env, exports);
+  registerOpeningKernels(env, exports);
   return exports;
 }
 

@@ -11,9 +11,9 @@ namespace {
 #define DP_STRINGIFY(x) DP_STRINGIFY_(x)
 
 void msmCanonical(const u64* basesMont, const u64* scalars, size_t n, int threads, int windowBits, int glv,
-                  u64* out) {
-  const Affine result = toAffine(
-      msm(reinterpret_cast<const Affine*>(basesMont), scalars, n, threads, windowBits, GlvMode(glv)));
+                  int buckets, u64* out) {
+  const Affine result = toAffine(msm(reinterpret_cast<const Affine*>(basesMont), scalars, n, threads, windowBits,
+                                     GlvMode(glv), BucketMode(buckets)));
   result.x.toCanonical(out);
   result.y.toCanonical(out + 4);
 }

@@ -16,10 +16,11 @@ struct Kernels {
   const char* name;
   /**
    * sum_i s_i·P_i over n Montgomery affine bases (8 words each) and canonical scalars (4 words each), written
-   * to out as the canonical affine point (8 words). windowBits 0 = automatic; glv 0 automatic, 1 on, 2 off.
+   * to out as the canonical affine point (8 words). windowBits 0 = automatic; glv 0 automatic, 1 on, 2 off;
+   * buckets 0 automatic, 1 affine (batched inversions), 2 XYZZ.
    */
   void (*msm)(const uint64_t* basesMont, const uint64_t* scalars, size_t n, int threads, int windowBits, int glv,
-              uint64_t* outCanonical);
+              int buckets, uint64_t* outCanonical);
   /** s_i·G for the standard generator G = (1, 2), as n Montgomery affine points (8 words each). */
   void (*fixedBaseG1)(const uint64_t* scalars, size_t n, uint64_t* outMont, int threads);
   /** tau^0 .. tau^(n-1) in Fr, canonical (4 words each); tau is canonical. */

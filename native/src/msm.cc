@@ -6,13 +6,17 @@
 // the largest scalar actually present, so MSMs over small integers touch one or two windows only. When the
 // scalars are wide, each is split instead as k1 + k2·λ (glv.h) and the MSM runs over 2n "virtual points"
 // (P_i with k1_i, then φ(P_i) with k2_i) of at most 126 bits: half the windows over twice the points, so the
-// point additions stay the same and the bucket reductions and doublings halve.
+// point additions stay the same and the bucket reductions and doublings halve. Buckets are XYZZ points (one
+// mixed addition per point) or, where the cost model says they pay, affine points filled by batches of
+// additions that share one inversion (batch_affine.h).
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <system_error>
 #include <thread>
 #include <vector>
+#include "batch_affine.h"
 #include "glv.h"
 #include "msm.h"
 
@@ -40,6 +44,14 @@ constexpr size_t MIN_POINTS_PER_THREAD = 512;
  */
 constexpr double BUCKET_COST = 3.0;
 constexpr double GLV_SPLIT_COST = 0.3;
+/**
+ * The same for affine buckets (batch_affine.h), fitted to CPU times at 2^12..2^20 (docs/msm.md, Figures): an
+ * addition costs 0.86 of a mixed addition (5M + 1S against 8M + 2S, but two passes over the bucket and the
+ * batch arrays), one field inversion 25, a bucket in the reduction 2.4 (one mixed addition, one full).
+ */
+constexpr double AFFINE_ADD_COST = 0.86;
+constexpr double INVERSION_COST = 25.0;
+constexpr double AFFINE_BUCKET_COST = 2.4;
 
 /** c bits of a little-endian integer of `limbs` limbs starting at bit `pos` (bits beyond read as zero). */
 inline u64 bitsAt(const u64* s, int limbs, int pos, int c) {
@@ -49,13 +61,6 @@ inline u64 bitsAt(const u64* s, int limbs, int pos, int c) {
   if (shift + c > 64 && limb + 1 < limbs) v |= s[limb + 1] << (64 - shift);
   return v & ((1ULL << c) - 1);
 }
-
-/** Scalars in signed-reduced form, the per-point sign, and the largest bit length. */
-struct Prepared {
-  std::vector<u64> mag;        // 4 limbs per point: |s| with s taken in (-r/2, r/2]
-  std::vector<uint8_t> negate;  // 1 when the point is to be subtracted
-  int bits = 0;
-};
 
 /** Calls body(begin, end, t) for `parts` contiguous ranges t of [0, n), each on its own thread. */
 template <class Body>
@@ -75,34 +80,37 @@ void forRanges(size_t n, size_t parts, Body body) {
   for (auto& th : pool) th.join();
 }
 
-/** The signed-reduced scalars, split over `parts` threads (a pass over every scalar and base). */
-Prepared prepare(const Affine* bases, const u64* scalars, size_t n, size_t parts) {
-  Prepared p;
-  p.mag.resize(4 * n);
-  p.negate.resize(n);
+/**
+ * The signed-reduced magnitude of a non-zero scalar s into m: s itself when s <= (r-1)/2, else r - s (and
+ * then the point is negated; the return value).
+ */
+inline bool signedReduce(const u64* s, u64* m) {
+  if (Limbs::geq(HALF_R, s)) {
+    std::memcpy(m, s, 32);
+    return false;
+  }
+  Limbs::sub(m, FR_MOD.m, s);
+  return true;
+}
+
+/**
+ * The largest bit length of the signed-reduced scalars whose base is finite (0: every term vanishes), one
+ * pass split over `parts` threads. Nothing is stored: the digits are recoded from the scalars later.
+ */
+int maxBits(const Affine* bases, const u64* scalars, size_t n, size_t parts) {
   std::vector<int> bits(parts, 0);
-  const u64* R = FR_MOD.m;
   forRanges(n, parts, [&](size_t begin, size_t end, size_t t) {
     int localBits = 0;
     for (size_t i = begin; i < end; i++) {
       const u64* s = scalars + 4 * i;
-      u64* m = p.mag.data() + 4 * i;
-      if (bases[i].isInfinity() || Limbs::isZero(s)) {
-        std::memset(m, 0, 32);
-        continue;
-      }
-      if (Limbs::geq(HALF_R, s)) {
-        std::memcpy(m, s, 32);
-      } else {
-        Limbs::sub(m, R, s);
-        p.negate[i] = 1;
-      }
+      if (bases[i].isInfinity() || Limbs::isZero(s)) continue;
+      u64 m[4];
+      signedReduce(s, m);
       localBits = std::max(localBits, Limbs::bitLength(m));
     }
     bits[t] = localBits;
   });
-  p.bits = *std::max_element(bits.begin(), bits.end());
-  return p;
+  return *std::max_element(bits.begin(), bits.end());
 }
 
 /**
@@ -141,9 +149,22 @@ inline void recode(const u64* m, int limbs, bool negate, int c, int windows, Dig
   }
 }
 
-/** Digits of points [begin, end) from their signed-reduced magnitudes (window-major, n per window). */
-void computeDigits(const Prepared& p, size_t n, size_t begin, size_t end, int c, int windows, Digit* digits) {
-  for (size_t i = begin; i < end; i++) recode(p.mag.data() + 4 * i, 4, p.negate[i] != 0, c, windows, digits + i, n);
+/**
+ * Digits of points [begin, end) from their signed-reduced scalars (window-major, n per window); a zero
+ * scalar or an infinite base gives zero digits.
+ */
+void computeDigits(const Affine* bases, const u64* scalars, size_t n, size_t begin, size_t end, int c, int windows,
+                   Digit* digits) {
+  for (size_t i = begin; i < end; i++) {
+    const u64* s = scalars + 4 * i;
+    if (bases[i].isInfinity() || Limbs::isZero(s)) {
+      for (int w = 0; w < windows; w++) digits[size_t(w) * n + i] = 0;
+      continue;
+    }
+    u64 m[4];
+    const bool negate = signedReduce(s, m);
+    recode(m, 4, negate, c, windows, digits + i, n);
+  }
 }
 
 /**
@@ -171,13 +192,22 @@ void computeGlvDigits(const Affine* bases, const u64* scalars, size_t n, size_t 
   }
 }
 
+/** The XYZZ buckets as accumulate()'s target: each addition is done at once (madd-2008-s). */
+struct XyzzBuckets {
+  Xyzz* buckets;
+  inline void prefetch(size_t b) const { __builtin_prefetch(&buckets[b], 1); }
+  inline void add(size_t b, const Fp& x, const Fp& y) const { addAffineInto(buckets[b], x, y); }
+};
+
 /**
  * Adds ±(x_j, y_j) into bucket |d_j| - 1 for j in [begin, end), where x_j = xs[j·xStride] and
  * y_j = ys[j·yStride] (strides in field elements): the bases themselves, or the φ-bases' separate x column
- * with the bases' y. Returns the largest |d_j| seen (the buckets above it are empty).
+ * with the bases' y. `Buckets` is XyzzBuckets or AffineBuckets (batch_affine.h). Returns the largest |d_j|
+ * seen (the buckets above it are empty).
  */
+template <class Buckets>
 size_t accumulate(const Fp* xs, size_t xStride, const Fp* ys, size_t yStride, const Digit* digits, size_t begin,
-                  size_t end, Xyzz* buckets) {
+                  size_t end, Buckets& buckets) {
   size_t top = 0;
   for (size_t j = begin; j < end; j++) {
     const int32_t d = digits[j];
@@ -185,7 +215,7 @@ size_t accumulate(const Fp* xs, size_t xStride, const Fp* ys, size_t yStride, co
     // (measured: about 15 % faster at 2^18).
     if (j + PREFETCH_DISTANCE < end) {
       const int32_t next = digits[j + PREFETCH_DISTANCE];
-      if (next != 0) __builtin_prefetch(&buckets[size_t(next > 0 ? next : -next) - 1], 1);
+      if (next != 0) buckets.prefetch(size_t(next > 0 ? next : -next) - 1);
       __builtin_prefetch(&xs[(j + PREFETCH_DISTANCE) * xStride]);
       __builtin_prefetch(&ys[(j + PREFETCH_DISTANCE) * yStride]);
     }
@@ -193,27 +223,39 @@ size_t accumulate(const Fp* xs, size_t xStride, const Fp* ys, size_t yStride, co
     const size_t magnitude = size_t(d > 0 ? d : -d);
     top = std::max(top, magnitude);
     const Fp& y = ys[j * yStride];
-    addAffineInto(buckets[magnitude - 1], xs[j * xStride], d > 0 ? y : Fp::neg(y));
+    buckets.add(magnitude - 1, xs[j * xStride], d > 0 ? y : Fp::neg(y));
   }
   return top;
 }
 
 /**
- * One window over virtual points [begin, end) (those below n are the bases, those from n on the φ-bases
- * when phiX is given): bucket accumulation, then the running-sum reduction over the buckets in use.
+ * Accumulates one window over virtual points [begin, end) (those below n are the bases, those from n on the
+ * φ-bases when phiX is given) into `buckets`; returns the largest digit magnitude seen.
  */
-Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin, size_t end,
-               int c, std::vector<Xyzz>& buckets) {
-  const size_t count = size_t(1) << (c - 1);
-  std::fill(buckets.begin(), buckets.begin() + count, Xyzz::infinity());
+template <class Buckets>
+size_t accumulateWindow(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin,
+                        size_t end, Buckets& buckets) {
   size_t top = 0;
   const Fp* baseX = &bases[0].x;
   const Fp* baseY = &bases[0].y;
-  if (begin < n) top = accumulate(baseX, 2, baseY, 2, digits, begin, std::min(end, n), buckets.data());
+  if (begin < n) top = accumulate(baseX, 2, baseY, 2, digits, begin, std::min(end, n), buckets);
   if (end > n) {
     const size_t from = std::max(begin, n);
-    top = std::max(top, accumulate(phiX, 1, baseY, 2, digits + n, from - n, end - n, buckets.data()));
+    top = std::max(top, accumulate(phiX, 1, baseY, 2, digits + n, from - n, end - n, buckets));
   }
+  return top;
+}
+
+/**
+ * One window of `count` XYZZ buckets (digits up to count in magnitude): accumulation, then the running-sum
+ * reduction over the buckets in use.
+ */
+Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin, size_t end,
+               size_t count, std::vector<Xyzz>& buckets) {
+  if (buckets.size() < count) buckets.resize(count);
+  std::fill(buckets.begin(), buckets.begin() + count, Xyzz::infinity());
+  XyzzBuckets sink{buckets.data()};
+  const size_t top = accumulateWindow(bases, phiX, n, digits, begin, end, sink);
   // sum_k (k+1)·bucket[k] = sum over k of the running suffix sums.
   Xyzz running = Xyzz::infinity(), total = Xyzz::infinity();
   for (size_t k = top; k-- > 0;) {
@@ -223,28 +265,60 @@ Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digit
   return total;
 }
 
+/** One window of `count` affine buckets filled by batched additions (batch_affine.h), then the reduction. */
+Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin, size_t end,
+               size_t count, AffineBuckets& buckets) {
+  buckets.reset(count);
+  const size_t top = accumulateWindow(bases, phiX, n, digits, begin, end, buckets);
+  buckets.finish();
+  return buckets.reduce(top);
+}
+
+/** Modelled cost of one addition into a window of `count` affine buckets: its own work and its inversion share. */
+inline double affineAddCost(size_t count) {
+  return AFFINE_ADD_COST + INVERSION_COST / double(AffineBuckets::batchFor(count));
+}
+
+/**
+ * Whether a window of `count` buckets is cheaper in affine buckets than in XYZZ ones: few buckets mean small
+ * batches (many inversions) and many deferrals — the top window of a plan often has only a handful.
+ */
+inline bool affinePays(size_t count) { return affineAddCost(count) < 1.0; }
+
 /** Tasks per window: the points are split too when the windows do not divide evenly among the threads. */
 inline size_t chunksFor(int windows, int threads) {
   return threads > 1 && windows % threads != 0 ? size_t(threads) : 1;
 }
 
 /**
- * Modelled cost, in mixed additions, of `points` points of `bits`-bit scalars at window width c: one
- * addition per point per window, BUCKET_COST per bucket reduced (every task reduces its own buckets).
+ * Modelled cost, in mixed additions, of `points` points of `bits`-bit scalars at window width c: per point
+ * per window one addition (XYZZ) or AFFINE_ADD_COST plus its share of the batch's inversion (affine), and per
+ * bucket reduced BUCKET_COST or AFFINE_BUCKET_COST (every task reduces its own buckets and, affine, inverts
+ * at least once).
  */
-double windowCost(size_t points, int bits, int c, int threads) {
+double windowCost(size_t points, int bits, int c, int threads, bool affine) {
   const int windows = windowCount(bits, c);
   const double chunks = double(chunksFor(windows, threads));
-  const double buckets = double(windows - 1) * double(size_t(1) << (c - 1)) + double(topWindowBuckets(bits, c));
-  return double(windows) * double(points) + BUCKET_COST * buckets * chunks;
+  const size_t full = size_t(1) << (c - 1), top = topWindowBuckets(bits, c);
+  const double buckets = double(windows - 1) * double(full) + double(top);
+  if (!affine) return double(windows) * double(points) + BUCKET_COST * buckets * chunks;
+  // Each window in affine buckets if they pay for its bucket count (see affinePays), else in XYZZ ones.
+  double cost = 0;
+  for (int w = 0; w < windows; w++) {
+    const size_t count = w + 1 < windows ? full : top;
+    cost += affinePays(count) ? affineAddCost(count) * double(points) +
+                                    (AFFINE_BUCKET_COST * double(count) + INVERSION_COST) * chunks
+                              : double(points) + BUCKET_COST * double(count) * chunks;
+  }
+  return cost;
 }
 
-/** The cheapest window width for `points` points of `bits`-bit scalars, and its cost. */
-std::pair<int, double> bestWindow(size_t points, int bits, int threads) {
+/** The cheapest window width for `points` points of `bits`-bit scalars in one kind of bucket, and its cost. */
+std::pair<int, double> bestWindow(size_t points, int bits, int threads, bool affine) {
   int best = 1;
-  double bestCost = windowCost(points, bits, 1, threads);
+  double bestCost = windowCost(points, bits, 1, threads, affine);
   for (int c = 2; c <= MAX_WINDOW_BITS; c++) {
-    const double cost = windowCost(points, bits, c, threads);
+    const double cost = windowCost(points, bits, c, threads, affine);
     if (cost < bestCost) {
       best = c;
       bestCost = cost;
@@ -253,18 +327,30 @@ std::pair<int, double> bestWindow(size_t points, int bits, int threads) {
   return {best, bestCost};
 }
 
-/** Runs every (window, chunk) task of the accumulation on `threads` threads; returns the partial sums. */
+/**
+ * Runs every (window, chunk) task of the accumulation on `threads` threads; returns the partial sums. `mode`:
+ * Xyzz buckets, Affine buckets in every window (forced), or Auto: affine in the windows where they pay.
+ */
 std::vector<Xyzz> accumulateWindows(const Affine* bases, const Fp* phiX, size_t n, size_t points,
-                                    const Digit* digits, int c, int windows, size_t chunks, int threads) {
+                                    const Digit* digits, int bits, int c, size_t chunks, int threads,
+                                    BucketMode mode) {
+  const int windows = windowCount(bits, c);
+  const size_t full = size_t(1) << (c - 1), top = topWindowBuckets(bits, c);
   const size_t tasks = size_t(windows) * chunks;
   std::vector<Xyzz> partial(tasks, Xyzz::infinity());
   std::atomic<size_t> next{0};
   auto worker = [&]() {
-    std::vector<Xyzz> buckets(size_t(1) << (c - 1));
+    std::vector<Xyzz> xyzz;  // sized on first use
+    std::unique_ptr<AffineBuckets> affineBuckets;
+    const bool everyWindow = mode == BucketMode::Affine;
+    if (everyWindow || (mode == BucketMode::Auto && affinePays(full))) affineBuckets = std::make_unique<AffineBuckets>(full);
     for (size_t t; (t = next.fetch_add(1)) < tasks;) {
       const size_t w = t / chunks, k = t % chunks;
       const size_t begin = points * k / chunks, end = points * (k + 1) / chunks;
-      partial[t] = windowSum(bases, phiX, n, digits + w * points, begin, end, c, buckets);
+      const size_t count = w + 1 < size_t(windows) ? full : top;
+      const Digit* d = digits + w * points;
+      partial[t] = affineBuckets && (everyWindow || affinePays(count)) ? windowSum(bases, phiX, n, d, begin, end, count, *affineBuckets)
+                                                      : windowSum(bases, phiX, n, d, begin, end, count, xyzz);
     }
   };
   if (threads == 1) {
@@ -300,51 +386,65 @@ const Fp& betaMont() {
 
 }  // namespace
 
-MsmPlan msmPlan(size_t n, int bits, int threads, int windowBits, GlvMode glvMode) {
-  if (bits <= 0) return MsmPlan{false, 1};
+MsmPlan msmPlan(size_t n, int bits, int threads, int windowBits, GlvMode glvMode, BucketMode bucketMode) {
+  if (bits <= 0) return MsmPlan{false, 1, false};
   const int forced = windowBits > 0 ? std::min(windowBits, MAX_WINDOW_BITS) : 0;
-  const auto plain = bestWindow(n, bits, threads);
-  const auto split = bestWindow(2 * n, glv::GLV_BITS, threads);
-  bool glv = glvMode == GlvMode::On;
-  if (glvMode == GlvMode::Auto) {
-    const double plainCost = forced ? windowCost(n, bits, forced, threads) : plain.second;
-    const double splitCost = (forced ? windowCost(2 * n, glv::GLV_BITS, forced, threads) : split.second) +
-                             GLV_SPLIT_COST * double(n);
-    glv = splitCost < plainCost;
+  MsmPlan best{false, 1, false};
+  double bestCost = 0;
+  for (const bool glv : {false, true}) {
+    if ((glvMode == GlvMode::On && !glv) || (glvMode == GlvMode::Off && glv)) continue;
+    for (const bool affine : {false, true}) {
+      if ((bucketMode == BucketMode::Affine && !affine) || (bucketMode == BucketMode::Xyzz && affine)) continue;
+      const size_t points = glv ? 2 * n : n;
+      const int shapeBits = glv ? glv::GLV_BITS : bits;
+      auto [c, cost] = forced ? std::make_pair(forced, windowCost(points, shapeBits, forced, threads, affine))
+                              : bestWindow(points, shapeBits, threads, affine);
+      if (glv) cost += GLV_SPLIT_COST * double(n);
+      if (bestCost == 0 || cost < bestCost) {
+        best = MsmPlan{glv, c, affine};
+        bestCost = cost;
+      }
+    }
   }
-  return MsmPlan{glv, forced ? forced : glv ? split.first : plain.first};
+  return best;
 }
 
-int msmWindowBits(size_t n, int bits, int threads) { return msmPlan(n, bits, threads, 0, GlvMode::Off).windowBits; }
+int msmWindowBits(size_t n, int bits, int threads) {
+  return msmPlan(n, bits, threads, 0, GlvMode::Off, BucketMode::Xyzz).windowBits;
+}
 
-Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int windowBits, GlvMode glvMode) {
+Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int windowBits, GlvMode glvMode,
+         BucketMode bucketMode) {
   if (n == 0) return Xyzz::infinity();
   threads = int(std::max<size_t>(1, std::min<size_t>(size_t(std::max(threads, 1)), n / MIN_POINTS_PER_THREAD)));
-  Prepared p = prepare(bases, scalars, n, size_t(threads));
-  if (p.bits == 0) return Xyzz::infinity();
-  const MsmPlan plan = msmPlan(n, p.bits, threads, windowBits, glvMode);
+  const int bits = maxBits(bases, scalars, n, size_t(threads));
+  if (bits == 0) return Xyzz::infinity();
+  const MsmPlan plan = msmPlan(n, bits, threads, windowBits, glvMode, bucketMode);
   const int c = plan.windowBits;
+  const BucketMode windowMode = !plan.affine ? BucketMode::Xyzz : bucketMode == BucketMode::Affine ? BucketMode::Affine
+                                                                                                   : BucketMode::Auto;
   // Split windows over threads when they divide evenly; otherwise split the points too, so no core idles.
   if (!plan.glv) {
-    const int windows = windowCount(p.bits, c);
-    std::vector<Digit> digits(size_t(windows) * n);
+    const int windows = windowCount(bits, c);
+    // Every digit is written by its thread below: no zero-filling pass on the calling thread first.
+    std::unique_ptr<Digit[]> digits(new Digit[size_t(windows) * n]);
     forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
-      computeDigits(p, n, begin, end, c, windows, digits.data());
+      computeDigits(bases, scalars, n, begin, end, c, windows, digits.get());
     });
     const size_t chunks = chunksFor(windows, threads);
-    return combineWindows(accumulateWindows(bases, nullptr, n, n, digits.data(), c, windows, chunks, threads), c,
-                          windows, chunks);
+    return combineWindows(accumulateWindows(bases, nullptr, n, n, digits.get(), bits, c, chunks, threads, windowMode),
+                          c, windows, chunks);
   }
-  p = Prepared{};  // the GLV digits come from the scalars themselves
   const int windows = windowCount(glv::GLV_BITS, c);
-  std::vector<Fp> phiX(n);
-  std::vector<Digit> digits(size_t(windows) * 2 * n);
+  std::unique_ptr<Fp[]> phiX(new Fp[n]);
+  std::unique_ptr<Digit[]> digits(new Digit[size_t(windows) * 2 * n]);
   const Fp& beta = betaMont();
   forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
-    computeGlvDigits(bases, scalars, n, begin, end, c, windows, beta, phiX.data(), digits.data());
+    computeGlvDigits(bases, scalars, n, begin, end, c, windows, beta, phiX.get(), digits.get());
   });
   const size_t chunks = chunksFor(windows, threads);
-  return combineWindows(accumulateWindows(bases, phiX.data(), n, 2 * n, digits.data(), c, windows, chunks, threads),
+  return combineWindows(accumulateWindows(bases, phiX.get(), n, 2 * n, digits.get(), glv::GLV_BITS, c, chunks,
+                                          threads, windowMode),
                         c, windows, chunks);
 }
 

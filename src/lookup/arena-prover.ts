@@ -7,14 +7,16 @@
  * caller's batch opening.
  */
 import * as Fr from "../field/fr";
-import { loadNative, selectedBackend, type NativeKernels } from "../msm";
+import { threadCount } from "../msm";
 import { HyperKZG } from "../pcs/hyperkzg";
 import { commitCoefficients } from "../pcs/kzg";
-import { packedSlotTable } from "../pcs/packed-table";
 import { evaluateMle } from "../poly/mle";
 import { slotTable } from "../poly/slots";
 import type { ProductTerm } from "../sumcheck";
-import { proveSizedSumcheck, type SizedGroup } from "./arena-sumcheck";
+import { loadArenaKernels, type NativeArenaKernels } from "./arena-native";
+import { packedColumnEvals, packedHelpers, packedZeroCheckGroups, type PackedIndex } from "./arena-packed";
+import { provePackedZeroCheck } from "./arena-packed-sumcheck";
+import { proveSizedSumcheck, type SizedGroup, type SizedSumcheckResult } from "./arena-sumcheck";
 import { HALF } from "./protocol";
 import {
   absorbArenaShape,
@@ -36,6 +38,7 @@ import {
   ARENA_LABELS,
   ArenaError,
   type ArenaColumn,
+  type ArenaLookupTable,
   type ArenaProof,
   type ArenaShape,
   type ArenaTable,
@@ -71,7 +74,7 @@ export function proveArena(params: ProveArenaParameters): ProveArenaResult {
 /** The arena's committed tables with H packed (see {@link proveArenaPacked}). */
 export interface PackedArenaPolys {
   readonly M: readonly bigint[];
-  /** Packed words when the native kernels are loaded, else bigints. */
+  /** Packed words when the native arena kernels are loaded, else bigints. */
   readonly H: readonly bigint[] | Uint8Array;
 }
 
@@ -79,15 +82,15 @@ export interface PackedArenaPolys {
 export type PackedArenaResult = Omit<ProveArenaResult, "polys"> & { readonly polys: PackedArenaPolys | null };
 
 /**
- * {@link proveArena} — the same proof — with H built, committed and returned as packed Fr words when the native
- * kernels are loaded (src/pcs/packed-table.ts): the whole-model prover's path, where H reaches 2^25 entries and
- * goes on packed into the batch opening.
+ * {@link proveArena} — the same proof — with the helpers, H and the zero-check on packed Fr vectors in the native
+ * kernels when they are loaded (src/lookup/arena-packed.ts): the whole-model prover's path, where H reaches 2^25
+ * entries and goes on packed into the batch opening. Without them it is {@link proveArena}.
  */
 export function proveArenaPacked(params: ProveArenaParameters): PackedArenaResult {
-  return proveArenaWith(params, selectedBackend() === "native" ? loadNative() : undefined);
+  return proveArenaWith(params, loadArenaKernels());
 }
 
-function proveArenaWith(params: ProveArenaParameters, native: NativeKernels | undefined): PackedArenaResult {
+function proveArenaWith(params: ProveArenaParameters, kernels: NativeArenaKernels | undefined): PackedArenaResult {
   const { srs, tables, columns, transcript } = params;
   const ctx = arenaContext(arenaShape(tables, columns));
   if (columns.length === 0) return { proof: null, claims: SKIPPED_ARENA_CLAIMS, polys: null };
@@ -104,6 +107,36 @@ function proveArenaWith(params: ProveArenaParameters, native: NativeKernels | un
   // F_i = α_t − Σ_c β^c f_{i,c}, G_t = α_t − Σ_c β^c t_{t,c}; h_i = 1/F_i, g_t = −m_t/G_t = m_t/(t_t − α_t).
   const betas = Fr.powers(beta, ctx.maxArity);
   const alphas = shiftedAlphas(ctx, alpha, beta);
+  const inputs: BodyInputs = { ctx, params, tableCols, m, alpha, beta, alphas, betas };
+  const { H, hCommitment, sc, proofBody } = kernels ? packedBody(kernels, inputs) : bigintBody(inputs);
+  transcript.absorbScalars(ARENA_LABELS.evals, arenaEvalWords(proofBody));
+  const proof: ArenaProof = { multiplicities: mCommitment, helpers: hCommitment, sumcheck: sc.proof, ...proofBody };
+  return { proof, claims: arenaClaims(ctx, proof, sc.point), polys: { M, H } };
+}
+
+/** What both bodies share: the validated inputs and the fingerprint challenges. */
+interface BodyInputs {
+  readonly ctx: ArenaContext;
+  readonly params: ProveArenaParameters;
+  readonly tableCols: readonly bigint[][][];
+  readonly m: bigint[][];
+  readonly alpha: bigint;
+  readonly beta: bigint;
+  readonly alphas: readonly bigint[];
+  readonly betas: readonly bigint[];
+}
+
+/** H committed and absorbed, the zero-check proved, the evaluations at ρ (not yet absorbed). */
+interface Body {
+  readonly H: readonly bigint[] | Uint8Array;
+  readonly hCommitment: ArenaProof["helpers"];
+  readonly sc: SizedSumcheckResult;
+  readonly proofBody: Omit<ArenaProof, "multiplicities" | "helpers" | "sumcheck">;
+}
+
+/** The bigint path: every vector a bigint[] (small arenas, and every arena without the native kernels). */
+function bigintBody({ ctx, params, tableCols, m, alpha, beta, alphas, betas }: BodyInputs): Body {
+  const { srs, tables, columns, transcript } = params;
   const F = columns.map((c, i) => shifted(alphas[ctx.columnTable[i]], c.components, betas));
   const G = tableCols.map((cols, t) => shifted(alphas[t], cols, betas));
   const h = F.map(invert);
@@ -112,39 +145,82 @@ function proveArenaWith(params: ProveArenaParameters, native: NativeKernels | un
     const i = columns.findIndex((_, j) => arenaSlotNames.witnessHelper(j) === name);
     return i >= 0 ? h[i] : g[tables.findIndex((t) => arenaSlotNames.tableHelper(t.id) === name)];
   };
-  const H = native ? packedSlotTable(native, ctx.hLayout, helperOf) : slotTable(ctx.hLayout, helperOf);
-  const hCommitment = H instanceof Uint8Array ? commitCoefficients(srs, H) : HyperKZG.commit(srs, H);
+  const H = slotTable(ctx.hLayout, helperOf);
+  const hCommitment = HyperKZG.commit(srs, H);
   transcript.absorbPoint(ARENA_LABELS.helpers, hCommitment);
 
   const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
   const check = arenaZeroCheck(ctx, { alpha, beta, gamma, tau });
   const zc = zeroCheckGroups(ctx, gamma, tau, { h, F, g, G, m });
-  // The sum-check binds h, F, g, G and m in place: none is read again (H holds its own copy of h and g), and at
-  // 2^25 entries a copy of h and F would be 2.3 GB of heap.
+  // The sum-check binds h, F, g, G and m in place: none is read again (H holds its own copy of h and g).
   const sc = proveSizedSumcheck({ numVars: ctx.numVars, degree: ARENA_DEGREE, groups: zc.groups, transcript, inPlace: true });
-  // An honest prover's sum is the claim; a test cheater's is not (and the verifier rejects it).
-  if (!params.unsafeMultiplicities && sc.claim !== check.claim) {
-    throw new ArenaError("arena: the zero-check sum is not its claim (internal error or an alpha collision)");
-  }
+  assertClaim(params, sc.claim, check.claim);
   const rho = sc.point;
   const at = (where: { group: number; table: number }) => sc.finalEvaluations[where.group][where.table];
-  const proofBody: Omit<ArenaProof, "multiplicities" | "helpers" | "sumcheck"> = {
-    columnEvals: columns.map((c, i) => ({
-      helper: at(zc.h[i]),
-      components: c.components.map((comp) => evaluateMle(comp, rho.slice(0, c.numVars))),
-    })),
-    tableEvals: tables.map((t, j) => {
-      const low = rho.slice(0, t.table.numVars);
-      return {
-        helper: at(zc.g[j]),
-        multiplicity: at(zc.m[j]),
-        external: t.table.columns.flatMap((c, col) => (c.kind === "external" ? [evaluateMle(tableCols[j][col], low)] : [])),
-      };
-    }),
+  return {
+    H,
+    hCommitment,
+    sc,
+    proofBody: {
+      columnEvals: columns.map((c, i) => ({
+        helper: at(zc.h[i]),
+        components: c.components.map((comp) => evaluateMle(comp, rho.slice(0, c.numVars))),
+      })),
+      tableEvals: tableEvals(params.tables, tableCols, rho, (j) => ({ helper: at(zc.g[j]), multiplicity: at(zc.m[j]) })),
+    },
   };
-  transcript.absorbScalars(ARENA_LABELS.evals, arenaEvalWords(proofBody));
-  const proof: ArenaProof = { multiplicities: mCommitment, helpers: hCommitment, sumcheck: sc.proof, ...proofBody };
-  return { proof, claims: arenaClaims(ctx, proof, rho), polys: { M, H } };
+}
+
+/**
+ * The packed path (src/lookup/arena-packed.ts): helpers written into packed H by the native kernels, H committed as
+ * it is, the zero-check on packed vectors on every core; the same field elements, so the same proof.
+ */
+function packedBody(kernels: NativeArenaKernels, { ctx, params, tableCols, m, alpha, beta, alphas, betas }: BodyInputs): Body {
+  const { srs, columns, transcript } = params;
+  const threads = threadCount();
+  const helpers = packedHelpers(kernels, ctx, columns, tableCols, m, alphas, betas, threads);
+  const hCommitment = commitCoefficients(srs, helpers.H);
+  transcript.absorbPoint(ARENA_LABELS.helpers, hCommitment);
+
+  const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
+  const check = arenaZeroCheck(ctx, { alpha, beta, gamma, tau });
+  const zc = packedZeroCheckGroups(kernels, ctx, helpers, m, gamma, threads);
+  const sc = provePackedZeroCheck({ numVars: ctx.numVars, tau, groups: zc.groups, transcript, kernels, threads });
+  assertClaim(params, sc.claim, check.claim);
+  const at = (where: PackedIndex) => sc.finalEvaluations[where.group][where.table];
+  const components = packedColumnEvals(ctx, zc, sc.finalEvaluations, alphas, betas, gamma);
+  return {
+    H: helpers.H,
+    hCommitment,
+    sc,
+    proofBody: {
+      columnEvals: columns.map((_, i) => ({ helper: at(zc.h[i]), components: components[i] })),
+      tableEvals: tableEvals(params.tables, tableCols, sc.point, (j) => ({ helper: at(zc.g[j]), multiplicity: at(zc.m[j]) })),
+    },
+  };
+}
+
+/** An honest prover's sum is the claim; a test cheater's is not (and the verifier rejects it). */
+function assertClaim(params: ProveArenaParameters, sum: bigint, claim: bigint): void {
+  if (!params.unsafeMultiplicities && sum !== claim) {
+    throw new ArenaError("arena: the zero-check sum is not its claim (internal error or an alpha collision)");
+  }
+}
+
+/** Per table: g_t(ρ) and m_t(ρ) from the zero-check, and each external column at ρ_<n_t. */
+function tableEvals(
+  tables: readonly ArenaTable[],
+  tableCols: readonly bigint[][][],
+  rho: readonly bigint[],
+  bound: (j: number) => { helper: bigint; multiplicity: bigint },
+): ArenaProof["tableEvals"] {
+  return tables.map((t, j) => {
+    const low = rho.slice(0, t.table.numVars);
+    return {
+      ...bound(j),
+      external: t.table.columns.flatMap((c, col) => (c.kind === "external" ? [evaluateMle(tableCols[j][col], low)] : [])),
+    };
+  });
 }
 
 /** The 2^n_t values of every column of a table (range columns generated, external ones checked). */
@@ -189,16 +265,12 @@ function multiplicities(
   columns: readonly ArenaColumn[],
   unsafe: ProveArenaParameters["unsafeMultiplicities"],
 ): bigint[][] {
-  const rowIndex = tableCols.map((cols) => {
-    const index = new Map<string, number>();
-    for (let y = cols[0].length - 1; y >= 0; y--) index.set(rowKey(cols, y), y);
-    return index;
-  });
+  const rowOf = tableCols.map((cols, t) => rowFinder(cols, ctx.shape.tables[t].table.columns));
   const counts = tableCols.map((cols) => new Array<number>(cols[0].length).fill(0));
   columns.forEach((col, i) => {
     const t = ctx.columnTable[i];
     for (let x = 0; x < 2 ** col.numVars; x++) {
-      const y = rowIndex[t].get(rowKey(col.components, x));
+      const y = rowOf[t](col.components, x);
       if (y !== undefined) counts[t][y]++;
       else if (!unsafe) {
         const tuple = col.components.map((c) => c[x].toString()).join(", ");
@@ -216,9 +288,39 @@ function multiplicities(
   });
 }
 
-function rowKey(components: readonly (readonly bigint[])[], x: number): string {
-  if (components.length === 1) return components[0][x].toString(16);
-  return components.map((c) => c[x].toString(16)).join(":");
+/**
+ * The first row of a table equal to entry x of `components`, or undefined. With a range column [lo, lo + 2^n) the
+ * row is fixed by that component alone (y = v − lo mod r; range values are distinct, so no tuple is in two rows)
+ * and the others are compared at y; otherwise the rows sharing component 0 are tried in order. No string keys:
+ * at 2^24 witness entries they cost seconds.
+ */
+function rowFinder(
+  cols: readonly (readonly bigint[])[],
+  kinds: ArenaLookupTable["columns"],
+): (components: readonly (readonly bigint[])[], x: number) => number | undefined {
+  const size = BigInt(cols[0].length);
+  const matchesAt = (components: readonly (readonly bigint[])[], x: number, y: number, skip: number) => {
+    for (let c = 0; c < cols.length; c++) if (c !== skip && components[c][x] !== cols[c][y]) return false;
+    return true;
+  };
+  const r = kinds.findIndex((c) => c.kind === "range");
+  if (r >= 0) {
+    const lo = (kinds[r] as { lo: bigint }).lo;
+    return (components, x) => {
+      let d = components[r][x] - lo;
+      if (d < 0n) d += Fr.MODULUS;
+      if (d >= size) return undefined;
+      const y = Number(d);
+      return matchesAt(components, x, y, r) ? y : undefined;
+    };
+  }
+  const byFirst = new Map<bigint, number[]>();
+  cols[0].forEach((v, y) => {
+    const rows = byFirst.get(v);
+    if (rows) rows.push(y);
+    else byFirst.set(v, [y]);
+  });
+  return (components, x) => byFirst.get(components[0][x])?.find((y) => matchesAt(components, x, y, 0));
 }
 
 /** α_t − Σ_c β^c·components[c][x] for every x. */

@@ -2,7 +2,7 @@
  * Multi-scalar multiplication over BN254 G1: sum_i s_i · P_i, the cost centre of every commitment and opening.
  *
  * One small interface, {@link msm}, over bases prepared once ({@link G1Bases}). Two backends give identical
- * results: `native` (C++ Pippenger with signed digits, XYZZ buckets, every core; built from `native/` at
+ * results: `native` (C++ Pippenger with signed digits, batch-affine or XYZZ buckets, every core; built from `native/` at
  * install) and `portable` (@noble/curves, no build needed). The choice is automatic; see ./backend.ts for
  * the environment overrides and docs/msm.md for the algorithm and byte layouts.
  */
@@ -20,6 +20,10 @@ export { loadNative, nativeLoadError, type NativeKernels } from "./native";
 const GLV_AUTO = 0;
 const GLV_ON = 1;
 const GLV_OFF = 2;
+/** The native `buckets` argument: let the cost model choose, force affine (batched inversions), force XYZZ. */
+const BUCKETS_AUTO = 0;
+const BUCKETS_AFFINE = 1;
+const BUCKETS_XYZZ = 2;
 
 /** Per-call overrides of {@link msm}. */
 export interface MsmOptions {
@@ -34,6 +38,11 @@ export interface MsmOptions {
    * the cost model chooses (on for wide scalars). The result is the same point either way.
    */
   readonly glv?: boolean;
+  /**
+   * Native buckets forced affine, filled by batches of additions sharing one inversion (true), or XYZZ, one
+   * mixed addition each (false); default: the cost model chooses (affine for large MSMs). Same point either way.
+   */
+  readonly batchAffine?: boolean;
 }
 
 /**
@@ -57,7 +66,10 @@ export function msm(bases: G1Bases, scalars: readonly bigint[] | Uint8Array, opt
     let out: Uint8Array;
     try {
       const glv = options.glv === undefined ? GLV_AUTO : options.glv ? GLV_ON : GLV_OFF;
-      out = native.msm(bases.montgomeryBytes(), scalars, options.threads ?? threadCount(), options.windowBits ?? 0, glv);
+      const buckets =
+        options.batchAffine === undefined ? BUCKETS_AUTO : options.batchAffine ? BUCKETS_AFFINE : BUCKETS_XYZZ;
+      const threads = options.threads ?? threadCount();
+      out = native.msm(bases.montgomeryBytes(), scalars, threads, options.windowBits ?? 0, glv, buckets);
     } catch (error) {
       if (error instanceof TypeError) throw new TypeError(`msm: ${error.message}`);
       throw error instanceof Error ? new RangeError(`msm: ${error.message}`) : error;

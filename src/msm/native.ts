@@ -15,7 +15,8 @@ export interface NativeKernels {
   /**
    * sum_i s_i·P_i over Montgomery affine bases; returns the canonical affine result (64 bytes).
    * `windowBits` (1..16) forces the Pippenger window width; 0 or absent chooses it by size. `glv` forces the
-   * GLV endomorphism split on (1) or off (2); 0 or absent lets the cost model choose.
+   * GLV endomorphism split on (1) or off (2), `buckets` affine buckets with batched inversions (1) or XYZZ
+   * buckets (2); 0 or absent lets the cost model choose.
    */
   msm(
     basesMont: Uint8Array,
@@ -23,6 +24,7 @@ export interface NativeKernels {
     threads: number,
     windowBits?: number,
     glv?: 0 | 1 | 2,
+    buckets?: 0 | 1 | 2,
   ): Uint8Array;
   /** Canonical affine points to Montgomery form; throws RangeError on a coordinate >= p. */
   pointsToMontgomery(canonical: Uint8Array): Uint8Array;
@@ -36,9 +38,10 @@ export interface NativeKernels {
   frPowers(tau: bigint, n: number): Uint8Array;
   /**
    * How the MSM runs n points whose largest signed-reduced scalar has `bits` bits on `threads` threads
-   * (default 1): with the GLV split or not, and the Pippenger window width (docs/msm.md, "Plan").
+   * (default 1): with the GLV split or not, the Pippenger window width, and affine (batch-affine) or XYZZ
+   * buckets (docs/msm.md, "Plan").
    */
-  msmPlan(n: number, bits: number, threads?: number): { glv: boolean; windowBits: number };
+  msmPlan(n: number, bits: number, threads?: number): { glv: boolean; windowBits: number; affine: boolean };
   /** The GLV split of each scalar: k1_0, k2_0, k1_1, k2_1, … (signed, k ≡ k1 + k2·λ mod r, |k1|, |k2| < 2^126). */
   glvSplit(scalars: readonly bigint[] | Uint8Array): bigint[];
 

@@ -24,6 +24,7 @@ import { MODULUS } from "../field/fr";
 import { G1Bases, msm, type MsmBackendName } from "../msm";
 import type { Transcript } from "../transcript";
 import { commitCoefficients } from "./kzg";
+import { openingStep } from "./opening-steps";
 import { polyKernels, type PolyKernels } from "./poly-kernels";
 import type { Srs } from "./srs";
 
@@ -88,6 +89,11 @@ export interface OpenParameters {
   readonly evals: readonly bigint[] | Uint8Array;
   readonly point: readonly bigint[];
   readonly transcript: Transcript;
+  /**
+   * Packed evaluations the caller hands over (the batch opening's G): with the native in-place kernels, B is
+   * formed over them and both quotients are computed in their words, so they hold garbage afterwards.
+   */
+  readonly consumeEvals?: boolean;
   /** The commitment, if the caller has it (saves one MSM); must equal commit(srs, evals). */
   readonly commitment?: G1Point;
   /**
@@ -133,39 +139,60 @@ function openWith<V>(
 
   // 1. Fold: f_{j+1} = f_j with x_j bound to u_j; the last fold, f_l = f~(u), is the value.
   const polys: V[] = [f0];
-  for (let j = 0; j + 1 < l; j++) polys.push(k.fold(polys[j], point[j]));
+  for (let j = 0; j + 1 < l; j++) polys.push(openingStep(`fold[${j + 1}]`, () => k.fold(polys[j], point[j])));
   const value = k.toBigints(k.fold(polys[l - 1], point[l - 1]))[0];
   absorbClaim(transcript, commitment, point, value);
-  const folds = polys.slice(1).map((f) => k.commit(srs, f));
+  const folds = polys.slice(1).map((f, j) => openingStep(`fold_msm[${j + 1}]`, () => k.commit(srs, f)));
   transcript.absorbPoints(HYPERKZG_LABELS.folds, folds);
   const beta = transcript.challengeScalar(HYPERKZG_LABELS.beta);
 
   // 2. Evaluations at beta, -beta (every f_j) and beta^2 (f_0 only).
   const beta2 = Fr.mul(beta, beta);
   const evals: bigint[] = [];
-  for (const f of polys) evals.push(...k.evalPlusMinus(f, beta));
-  evals.push(k.evalAt(f0, beta2));
+  openingStep("evals", () => {
+    for (const f of polys) evals.push(...k.evalPlusMinus(f, beta));
+    evals.push(k.evalAt(f0!, beta2));
+  });
   f0 = undefined;
   transcript.absorbScalars(HYPERKZG_LABELS.evals, evals);
   const q = transcript.challengeScalar(HYPERKZG_LABELS.q);
 
   // 3. B = sum_j q^j f_j; W = [floor(B / Z)] with Z = (X^2 - beta^2)(X - beta^2) (the remainder is R).
-  let b: V | undefined = k.linearCombination(polys, Fr.powers(q, l));
-  // The folds are not read again: drop them before the two largest MSMs (2^l words in all).
-  polys.length = 0;
-  let quotient: V | undefined = k.divideBySquareTimesLinear(b, beta2);
-  const w = k.commit(srs, quotient);
-  transcript.absorbPoint(HYPERKZG_LABELS.w, w);
-  const z = transcript.challengeScalar(HYPERKZG_LABELS.z);
-
   // 4. W' = [L / (X - z)] with L = B - R(z) - Z(z)·Q. The constant R(z) only changes the remainder of the
   //    division by (X - z), which is discarded, so L = B - Z(z)·Q gives the same quotient.
-  const zAtZ = Fr.mul(Fr.mul(Fr.sub(z, beta), Fr.add(z, beta)), Fr.sub(z, beta2));
-  const lPoly = k.linearCombination([b, quotient], [1n, Fr.neg(zAtZ)]);
-  // B and Q are not read again: released before W′'s division and MSM (2^l words each).
-  b = quotient = undefined;
-  const qPrime = k.divideByLinear(lPoly, z);
-  const wPrime = k.commit(srs, qPrime);
+  const powers = Fr.powers(q, l);
+  const zAt = (z: bigint) => Fr.mul(Fr.mul(Fr.sub(z, beta), Fr.add(z, beta)), Fr.sub(z, beta2));
+  let w: G1Point;
+  let wPrime: G1Point;
+  const inPlace = k.inPlace;
+  if (inPlace) {
+    // One 2^l-word buffer from here on: B over f_0's words when they are ours (handed over, or the copy
+    // fromWords/fromBigints made), Q in B's words (B = Q·Z + R keeps R's three words in place), Q' in Q's,
+    // L never formed. The folds die with B; nothing else of 2^l words is alive during the two largest MSMs.
+    const ownsF0 = params.consumeEvals === true || (polys[0] as unknown) !== params.evals;
+    const b = ownsF0 ? polys[0] : inPlace.zeros(2 ** l);
+    openingStep("b", () => inPlace.combineInto(b, polys, powers));
+    polys.length = 0;
+    const quotient = openingStep("q", () => inPlace.quotientZ(b, beta2));
+    w = openingStep("q_msm", () => k.commit(srs, quotient));
+    transcript.absorbPoint(HYPERKZG_LABELS.w, w);
+    const z = transcript.challengeScalar(HYPERKZG_LABELS.z);
+    const qPrime = openingStep("l_quotient", () => inPlace.quotientL(b, beta2, zAt(z), z));
+    wPrime = openingStep("l_msm", () => k.commit(srs, qPrime));
+  } else {
+    let b: V | undefined = openingStep("b", () => k.linearCombination(polys, powers));
+    // The folds are not read again: drop them before the two largest MSMs (2^l words in all).
+    polys.length = 0;
+    let quotient: V | undefined = openingStep("q", () => k.divideBySquareTimesLinear(b!, beta2));
+    w = openingStep("q_msm", () => k.commit(srs, quotient!));
+    transcript.absorbPoint(HYPERKZG_LABELS.w, w);
+    const z = transcript.challengeScalar(HYPERKZG_LABELS.z);
+    const lPoly = openingStep("l", () => k.linearCombination([b!, quotient!], [1n, Fr.neg(zAt(z))]));
+    // B and Q are not read again: released before W′'s division and MSM (2^l words each).
+    b = quotient = undefined;
+    const qPrime = openingStep("l_quotient", () => k.divideByLinear(lPoly, z));
+    wPrime = openingStep("l_msm", () => k.commit(srs, qPrime));
+  }
   transcript.absorbPoint(HYPERKZG_LABELS.wPrime, wPrime);
   return { value, proof: { folds, evals, w, wPrime } };
 }

@@ -17,6 +17,7 @@ import { MODULUS } from "../field/fr";
 import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../msm";
 import { readWordLE } from "../msm/layout";
 import { bindFirstVariable } from "../poly/mle";
+import { openingKernels } from "./opening-kernels";
 import { commitCoefficients, divideByLinear, divideBySquareTimesLinear, evaluateAtPlusMinusWithPowers } from "./kzg";
 import type { Srs } from "./srs";
 
@@ -43,6 +44,23 @@ export interface PolyKernels<V> {
   divideBySquareTimesLinear(v: V, s: bigint): V;
   /** [v(tau)]_1 by one MSM. */
   commit(srs: Srs, v: V): G1Point;
+  /** In-place steps of an opening's tail (native, with an addon that has ./opening-kernels.ts); absent: copy. */
+  readonly inPlace?: InPlaceKernels<V>;
+}
+
+/**
+ * HyperKZG's tail in one buffer: B formed over a vector the opening owns, then Q and Q' computed in its words
+ * (the same field elements as `divideBySquareTimesLinear` and `divideByLinear` of B − Z(z)·Q).
+ */
+export interface InPlaceKernels<V> {
+  /** A zero vector of `size` entries. */
+  zeros(size: number): V;
+  /** dst = Σ_j coeffs[j]·vs[j] (dst as long as the longest; dst may be one of the vectors). */
+  combineInto(dst: V, vs: readonly V[], coeffs: readonly bigint[]): void;
+  /** b becomes b_0, b_1, b_2, Q; returns the view of Q = ⌊B / ((X^2 − s)(X − s))⌋ (length(b) − 3 entries, or none). */
+  quotientZ(b: V, s: bigint): V;
+  /** After {@link quotientZ}: returns the view of Q′ = ⌊(B − zAtZ·Q) / (X − z)⌋ (length(b) − 1 entries) in b's words. */
+  quotientL(b: V, s: bigint, zAtZ: bigint, z: bigint): V;
 }
 
 /**
@@ -61,6 +79,8 @@ export function polyKernels(backend: MsmBackendName = selectedBackend()): PolyKe
 /** Packed words (`native/src/frvec.h`); the element-wise kernels use {@link threadCount} threads. */
 export function nativeKernels(native: NativeKernels): PolyKernels<Uint8Array> {
   const threads = threadCount();
+  // With the in-place kernels, results are written into buffers allocated here (no copy out of C++).
+  const into = openingKernels(native);
   return {
     backend: "native",
     fromBigints: (values, size) => native.frFromBigints(values, size),
@@ -75,16 +95,38 @@ export function nativeKernels(native: NativeKernels): PolyKernels<Uint8Array> {
     },
     toBigints: (v) => native.frToBigints(v),
     length: (v) => v.length / 32,
-    fold: (v, u) => native.frFold(v, u, threads),
+    fold: (v, u) => {
+      if (!into || v.length % 64 !== 0) return native.frFold(v, u, threads);
+      const out = new Uint8Array(v.length / 2);
+      into.frFoldInto(v, out, u, threads);
+      return out;
+    },
     evalPlusMinus: (v, x) => {
       const out = native.frEvalPlusMinus(v, x, threads);
       return [readWordLE(out, 0), readWordLE(out, 32)];
     },
     evalAt: (v, x) => readWordLE(native.frEval(v, x, threads), 0),
-    linearCombination: (vs, coeffs) => native.frLinearCombination(vs, coeffs, threads),
+    linearCombination: (vs, coeffs) => {
+      if (!into) return native.frLinearCombination(vs, coeffs, threads);
+      const out = new Uint8Array(Math.max(0, ...vs.map((v) => v.length)));
+      into.frLinearCombinationInto(out, vs, coeffs, threads);
+      return out;
+    },
     divideByLinear: (v, x) => native.frDivideByLinear(v, x),
     divideBySquareTimesLinear: (v, s) => native.frDivideBySquareTimesLinear(v, s),
     commit: (srs, v) => commitCoefficients(srs, v),
+    inPlace: into && {
+      zeros: (size) => new Uint8Array(size * 32),
+      combineInto: (dst, vs, coeffs) => into.frLinearCombinationInto(dst, vs, coeffs, threads),
+      quotientZ: (b, s) => {
+        into.openingQuotientZ(b, s);
+        return b.subarray(Math.min(b.length, 3 * 32));
+      },
+      quotientL: (b, s, zAtZ, z) => {
+        into.openingQuotientL(b, s, zAtZ, z);
+        return b.subarray(Math.min(b.length, 32));
+      },
+    },
   };
 }
 

@@ -149,14 +149,8 @@ function readCache(native: NativeKernels, tau: bigint, size: number): Uint8Array
   }
   for (const { file, n } of candidates) {
     try {
-      const raw = readWhole(join(dir, file));
-      const head = CACHE_MAGIC.length + CACHE_DIGEST_BYTES;
-      if (raw.length !== head + n * POINT_BYTES || raw.subarray(0, CACHE_MAGIC.length).toString("latin1") !== CACHE_MAGIC) {
-        continue;
-      }
-      const digest = sha256InPieces(raw.subarray(head));
-      if (!digest.equals(raw.subarray(CACHE_MAGIC.length, head))) continue;
-      const bytes = new Uint8Array(raw.buffer, raw.byteOffset + head, size * POINT_BYTES);
+      const bytes = readCachedPoints(join(dir, file), n, size);
+      if (!bytes) continue;
       if (native.checkPoints(bytes) !== -1) continue;
       const probe = [1, size - 1].map((i) => Fr.pow(tau, BigInt(i)));
       const expected = native.fixedBaseG1(probe, 1);
@@ -172,17 +166,40 @@ function readCache(native: NativeKernels, tau: bigint, size: number): Uint8Array
   return undefined;
 }
 
-/** A file's bytes, read in pieces (readFileSync refuses files of 2 GiB or more: a 2^25-point SRS is one). */
-function readWhole(path: string): Buffer {
+/**
+ * The first `size` of a cache file's `n` points, in a buffer of their own starting at byte 0, or undefined when
+ * the magic, the length or the SHA-256 of all n points is wrong. Read in pieces (readFileSync refuses files of
+ * 2 GiB or more: a 2^25-point SRS is one), hashed as they arrive; points past `size` go through one scratch piece.
+ *
+ * Why a buffer of their own: the points follow a 41-byte header, so a view into the whole file starts off the
+ * 8-byte grid, and the native MSM copies misaligned bases before every call — the whole SRS (2 GB at 2^25, and
+ * ≈ 0.37 s CPU at 2^23) per MSM, fold commitments of a few words included. And the rest of a larger file is not kept.
+ */
+function readCachedPoints(path: string, n: number, size: number): Uint8Array | undefined {
   const fd = openSync(path, "r");
   try {
-    const out = Buffer.allocUnsafe(fstatSync(fd).size);
-    for (let at = 0; at < out.length; ) {
-      const n = readSync(fd, out, at, Math.min(CACHE_WRITE_BYTES, out.length - at), at);
-      if (n <= 0) throw new RangeError(`${path}: short read`);
-      at += n;
+    const head = CACHE_MAGIC.length + CACHE_DIGEST_BYTES;
+    const total = n * POINT_BYTES;
+    if (fstatSync(fd).size !== head + total) return undefined;
+    const header = Buffer.alloc(head);
+    if (readSync(fd, header, 0, head, 0) !== head || header.subarray(0, CACHE_MAGIC.length).toString("latin1") !== CACHE_MAGIC) return undefined;
+    const out = new Uint8Array(size * POINT_BYTES);
+    const hash = createHash("sha256");
+    let scratch: Uint8Array | undefined;
+    for (let at = 0; at < total; ) {
+      const length = Math.min(CACHE_WRITE_BYTES, total - at);
+      // Pieces start at multiples of CACHE_WRITE_BYTES (a multiple of 64): one lies across `out`'s end at most.
+      const into = at + length <= out.length ? out.subarray(at, at + length) : (scratch ??= new Uint8Array(CACHE_WRITE_BYTES)).subarray(0, length);
+      for (let got = 0; got < length; ) {
+        const k = readSync(fd, into, got, length - got, head + at + got);
+        if (k <= 0) throw new RangeError(`${path}: short read`);
+        got += k;
+      }
+      hash.update(into);
+      if (into.buffer === scratch?.buffer && at < out.length) out.set(into.subarray(0, out.length - at), at);
+      at += length;
     }
-    return out;
+    return hash.digest().equals(header.subarray(CACHE_MAGIC.length)) ? out : undefined;
   } finally {
     closeSync(fd);
   }

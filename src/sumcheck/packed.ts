@@ -6,12 +6,15 @@
  * It is `proveSumcheck` with `terms = [{ coeff: 1, factors: [2k, 2k+1] }]` and degree 2 — the same claim check,
  * the same transcript operations, the same round messages (c_0, c_2) with c_1 from the running claim — so the
  * proof is identical (test/sumcheck/packed.test.ts compares them). The batch opening of a whole-model proof
- * (src/prover/graph/opening.ts) runs it over tables of up to 2^23 entries, where bigint arithmetic would cost
- * tens of seconds.
+ * (src/prover/graph/opening.ts) runs it over tables of up to 2^25 entries, where bigint arithmetic would cost
+ * minutes. With the in-place kernels (src/pcs/opening-kernels.ts) every round after the first is one pass of
+ * `openingPairFoldSums`: the pairs bound to the last challenge and the next round's sums taken over the bound
+ * words, on both cores — half the memory traffic of a fold pass then a sums pass, and no vector copied.
  */
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
 import type { NativeKernels } from "../msm";
+import { openingKernels } from "../pcs/opening-kernels";
 import { readWordLE } from "../msm/layout";
 import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
 import type { Transcript } from "../transcript";
@@ -35,6 +38,11 @@ export interface PairProductSumcheckParameters {
   readonly transcript: Transcript;
   /** Threads of the native kernels. */
   readonly threads: number;
+  /**
+   * The b vectors are the caller's scratch (the batch opening's E_p): they are bound in place, so no half-size
+   * copy is made, and hold garbage afterwards. The a vectors are never written.
+   */
+  readonly bindInPlace?: boolean;
 }
 
 /**
@@ -60,38 +68,62 @@ export function provePairProductSumcheck(params: PairProductSumcheckParameters):
   }
   let as = params.pairs.map((p) => p[0]);
   let bs = params.pairs.map((p) => p[1]);
+  const fused = openingKernels(native);
+  /** Bound-out pairs (one word) add a'·b' at 0 and to the differences. */
+  const boundOutSums = (s: bigint[]): void => {
+    as.forEach((a, k) => {
+      if (a.length !== 32) return;
+      const ab = Fr.mul(readWordLE(a, 0), readWordLE(bs[k], 0));
+      s[0] += ab;
+      s[2] += ab;
+    });
+  };
   const sums = (): [bigint, bigint, bigint] => {
-    let s0 = 0n;
-    let s1 = 0n;
-    let s2 = 0n;
-    // Pairs of one length go to the kernel together; bound-out pairs (one word) add a'·b' at 0 and to the differences.
-    const byLength = new Map<number, number[]>();
-    as.forEach((a, k) => byLength.set(a.length, [...(byLength.get(a.length) ?? []), k]));
-    for (const [length, ks] of byLength) {
+    const s = [0n, 0n, 0n];
+    // Pairs of one length go to the kernel together.
+    for (const [length, ks] of byLength(as)) {
+      if (length === 32) continue;
+      const out = native.frPairProducts(ks.map((k) => as[k]), ks.map((k) => bs[k]), threads);
+      for (let i = 0; i < 3; i++) s[i] += readWordLE(out, 32 * i);
+    }
+    boundOutSums(s);
+    return [s[0] % MODULUS, s[1] % MODULUS, s[2] % MODULUS];
+  };
+  const bindWord = (v: Uint8Array, r: bigint): Uint8Array => native.frFromBigints([Fr.mul(readWordLE(v, 0), Fr.sub(1n, r))], 1);
+  const fold = (v: Uint8Array, r: bigint): Uint8Array => (v.length === 32 ? bindWord(v, r) : native.frFold(v, r, threads));
+  // The fused kernel binds and takes the next round's sums in one pass: a_k into a vector of its own at the first
+  // binding (the caller's tables survive), then in place; b_k in place from the start when the caller hands them over.
+  const ownA = as.map(() => false);
+  const ownB = bs.map(() => params.bindInPlace === true);
+  const bindAndSum = (r: bigint): [bigint, bigint, bigint] => {
+    const s = [0n, 0n, 0n];
+    for (const [length, ks] of byLength(as)) {
       if (length === 32) {
-        for (const k of ks) {
-          const ab = Fr.mul(readWordLE(as[k], 0), readWordLE(bs[k], 0));
-          s0 += ab;
-          s2 += ab;
-        }
+        for (const k of ks) [as[k], bs[k]] = [bindWord(as[k], r), bindWord(bs[k], r)];
         continue;
       }
-      const out = native.frPairProducts(ks.map((k) => as[k]), ks.map((k) => bs[k]), threads);
-      s0 += readWordLE(out, 0);
-      s1 += readWordLE(out, 32);
-      s2 += readWordLE(out, 64);
+      const half = length / 2;
+      const dstA = ks.map((k) => (ownA[k] ? as[k] : new Uint8Array(half)));
+      const dstB = ks.map((k) => (ownB[k] ? bs[k] : new Uint8Array(half)));
+      const out = fused!.openingPairFoldSums(ks.map((k) => as[k]), ks.map((k) => bs[k]), dstA, dstB, length / 32, r, threads);
+      for (let i = 0; i < 3; i++) s[i] += readWordLE(out, 32 * i);
+      ks.forEach((k, i) => {
+        as[k] = dstA[i].subarray(0, half);
+        bs[k] = dstB[i].subarray(0, half);
+        ownA[k] = ownB[k] = true;
+      });
     }
-    return [s0 % MODULUS, s1 % MODULUS, s2 % MODULUS];
+    boundOutSums(s);
+    return [s[0] % MODULUS, s[1] % MODULUS, s[2] % MODULUS];
   };
-  const fold = (v: Uint8Array, r: bigint): Uint8Array => (v.length === 32 ? native.frFromBigints([Fr.mul(readWordLE(v, 0), Fr.sub(1n, r))], 1) : native.frFold(v, r, threads));
-  let first: [bigint, bigint, bigint] | undefined;
+  let next: [bigint, bigint, bigint] | undefined;
   let claim: bigint;
   if (numVars === 0) {
     // One point: the sum is Σ a_k[0]·b_k[0].
     claim = as.reduce((acc, a, k) => Fr.add(acc, Fr.mul(readWordLE(a, 0), readWordLE(bs[k], 0))), 0n);
   } else {
-    first = sums();
-    claim = Fr.add(first[0], first[1]);
+    next = sums();
+    claim = Fr.add(next[0], next[1]);
   }
   if (params.claim !== undefined && params.claim !== claim) {
     throw new RangeError("proveSumcheck: the given claim is not the sum over the hypercube");
@@ -101,7 +133,7 @@ export function provePairProductSumcheck(params: PairProductSumcheckParameters):
   const point: bigint[] = [];
   let running = claim;
   for (let j = 0; j < numVars; j++) {
-    const [c0, , c2] = j === 0 ? first! : sums();
+    const [c0, , c2] = next!;
     // h(0) + h(1) = 2 c_0 + c_1 + c_2 = running claim
     const c1 = Fr.reduce(running - 2n * c0 - c2);
     const coeffs = [c0, c1, c2];
@@ -111,10 +143,28 @@ export function provePairProductSumcheck(params: PairProductSumcheckParameters):
     const r = transcript.challengeScalar(SUMCHECK_LABELS.challenge);
     point.push(r);
     running = (((c2 * r + c1) % MODULUS) * r + c0) % MODULUS;
-    as = as.map((a) => fold(a, r));
-    bs = bs.map((b) => fold(b, r));
+    // After the last round nothing is bound: the proof needs no final evaluations.
+    if (j + 1 === numVars) break;
+    if (fused) {
+      next = bindAndSum(r);
+    } else {
+      as = as.map((a) => fold(a, r));
+      bs = bs.map((b) => fold(b, r));
+      next = sums();
+    }
   }
   return { proof: { rounds }, claim, point };
+}
+
+/** Indices of the vectors by byte length. */
+function byLength(vs: readonly Uint8Array[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  vs.forEach((v, k) => {
+    const ks = out.get(v.length);
+    if (ks) ks.push(k);
+    else out.set(v.length, [k]);
+  });
+  return out;
 }
 
 /**

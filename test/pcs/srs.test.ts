@@ -107,5 +107,19 @@ describe("insecureDevSrs", () => {
       const rewritten = readFileSync(path);
       expect(rewritten.subarray(head).equals(Buffer.from(fresh.g1Powers.montgomeryBytes()))).to.equal(true);
     });
+
+    it("serves the points from a buffer of their own on the 8-byte grid (the MSM copies misaligned bases), a smaller size from a larger file", () => {
+      const large = insecureDevSrs(2 * CACHE_MIN_SIZE, "aligned test");
+      const small = insecureDevSrs(CACHE_MIN_SIZE, "aligned test");
+      const again = insecureDevSrs(2 * CACHE_MIN_SIZE, "aligned test");
+      for (const srs of [small, again]) {
+        const bytes = srs.g1Powers.montgomeryBytes();
+        expect(bytes.byteOffset % 8).to.equal(0);
+        expect(bytes.buffer.byteLength).to.equal(bytes.length); // not a view into the whole file
+      }
+      expect(small.g1Powers.length).to.equal(CACHE_MIN_SIZE);
+      expect(Buffer.from(small.g1Powers.montgomeryBytes()).equals(Buffer.from(large.g1Powers.montgomeryBytes().subarray(0, CACHE_MIN_SIZE * 64)))).to.equal(true);
+      expect(Buffer.from(again.g1Powers.montgomeryBytes()).equals(Buffer.from(large.g1Powers.montgomeryBytes()))).to.equal(true);
+    });
   });
 });

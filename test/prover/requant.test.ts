@@ -1,6 +1,6 @@
 /**
- * The requant IOP of the arena design (src/prover/layers/requant.ts): a LIST of claims on y becomes one claim
- * on acc and the advice values at one point. Completeness over several shifts, saturation, s = 0, negative
+ * The requant IOP of the arena design (src/prover/layers/requant.ts): a LIST of claims on y and the arena's limb
+ * values become one claim on acc and ONE claim on the group slot (p, q and every limb in one table of A). Completeness over several shifts, saturation, s = 0, negative
  * multipliers and single elements; every handed-on value checked against the true tables; soundness of the
  * IOP itself (false claims, every tampered message, dishonest saturation flags). Clamp bounds narrower than
  * [qmin, qmax] (a fused ReLU / Clip) and narrow limbs (L = 6). Membership of the limbs in RANGE is the arena's
@@ -10,7 +10,7 @@ import { expect } from "chai";
 import * as Fr from "../../src/field/fr";
 import { evaluateMle } from "../../src/poly/mle";
 import { LayerProofError, type Claim } from "../../src/prover/claims";
-import { boundClaims, flatEvals, proveRequant, requantRangeColumns, requantRangeWidths, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof } from "../../src/prover/layers/requant";
+import { boundClaims, flatEvals, proveRequant, requantGroupCount, requantGroupShapes, requantGroupTables, requantGroupVars, requantLimbCount, requantRangeColumns, requantRangeWidths, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof, type RequantTables } from "../../src/prover/layers/requant";
 import { reducedFixedPoint, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../src/prover/layers/requant-spec";
 import { evaluateTensor, layoutOf, LayoutError, type IntTensor } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
@@ -30,20 +30,30 @@ function claimOn(shape: readonly number[], values: ArrayLike<number>, seed: stri
   return { point, value: evaluateTensor(layout, values, point) };
 }
 
+/** The committed limbs' values (rem…, e…, u…, ū…) at the last claim's point: what the arena hands the step. */
+function arenaValues(tables: RequantTables, claims: readonly Claim[]): bigint[] {
+  const rho = claims[claims.length - 1].point;
+  return [...tables.rem, ...tables.e, ...tables.u, ...tables.uc].map((t) => evaluateMle(t, rho));
+}
+
 function setup(spec: RequantSpec, acc: IntTensor, claimCount = 2) {
   const w = requantWitness(spec, acc);
   const tables = requantTables(spec, w);
   const y = w.y.map(Number);
   const claims = Array.from({ length: claimCount }, (_, k) => claimOn(spec.shape, y, `claim-${k}`));
-  const proved = proveRequant({ spec, acc, tables, claims, transcript: new Transcript("requant-test") });
-  return { w, tables, claims, proved };
+  const arena = arenaValues(tables, claims);
+  const proved = proveRequant({ spec, acc, tables, claims, arena, transcript: new Transcript("requant-test") });
+  return { w, tables, claims, arena, proved };
 }
 
-/** Verifies and checks every handed-on value against the true acc and advice tables. */
-function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], proof: RequantProof, tables: ReturnType<typeof requantTables>): boolean {
+/**
+ * Verifies and checks every handed-on value against the true acc and advice tables, the group claim against the
+ * group slot's table (`arena`: the true limb values at the last claim's point unless given).
+ */
+function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], proof: RequantProof, tables: RequantTables, arena = arenaValues(tables, claims)): boolean {
   let v;
   try {
-    v = verifyRequant({ spec, claims, proof, transcript: new Transcript("requant-test") });
+    v = verifyRequant({ spec, claims, arena, proof, transcript: new Transcript("requant-test") });
   } catch (e) {
     if (e instanceof LayerProofError) return false;
     throw e;
@@ -58,6 +68,7 @@ function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], p
     same(tables.e, v.evals.e) &&
     same(tables.u, v.evals.u) &&
     same(tables.uc, v.evals.uc) &&
+    requantGroupTables(geo, tables).every((t, g) => evaluateMle(t, v.groups[g].point) === v.groups[g].value) &&
     geo.uLimbs > 0
   );
 }
@@ -66,7 +77,7 @@ function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], p
 function proveWitness(spec: RequantSpec, acc: IntTensor, w: RequantWitness) {
   const tables = requantTables(spec, w);
   const claims = [claimOn(spec.shape, w.y.map(Number), "w0"), claimOn(spec.shape, w.y.map(Number), "w1")];
-  return () => proveRequant({ spec, acc, tables, claims, transcript: new Transcript("requant-test") });
+  return () => proveRequant({ spec, acc, tables, claims, arena: arenaValues(tables, claims), transcript: new Transcript("requant-test") });
 }
 
 describe("prover: requant IOP (arena form)", () => {
@@ -126,15 +137,15 @@ describe("prover: requant IOP (arena form)", () => {
 
   it("refuses a false claim (prover and verifier), an acc beyond the bound, and specs that could wrap", () => {
     const s = spec(1_400_000_000n, 40);
-    const { tables, claims, proved } = setup(s, acc, 2);
+    const { tables, claims, arena, proved } = setup(s, acc, 2);
     const wrong = [claims[0], { ...claims[1], value: Fr.add(claims[1].value, 1n) }];
-    expect(() => proveRequant({ spec: s, acc, tables, claims: wrong, transcript: new Transcript("requant-test") })).to.throw(LayerProofError, "false");
+    expect(() => proveRequant({ spec: s, acc, tables, claims: wrong, arena, transcript: new Transcript("requant-test") })).to.throw(LayerProofError, "false");
     expect(resolves(s, acc, wrong, proved.proof, tables)).to.equal(false);
     const moved = [claims[0], { ...claims[1], point: [...claims[1].point].reverse() }];
     expect(resolves(s, acc, moved, proved.proof, tables)).to.equal(false);
     expect(() => requantWitness({ ...s, accBound: 10n }, acc)).to.throw(LayoutError, "exceeds the bound");
     expect(() => requantGeometry({ ...s, accBound: 2n ** 230n })).to.throw(LayoutError, "wrap");
-    expect(() => verifyRequant({ spec: s, claims: [], proof: proved.proof, transcript: new Transcript("t") })).to.throw(LayerProofError, "no claims");
+    expect(() => verifyRequant({ spec: s, claims: [], arena, proof: proved.proof, transcript: new Transcript("t") })).to.throw(LayerProofError, "no claims");
   });
 
   it("a wrong y compensated in rem passes this IOP only with rem outside its limbs' range (caught by the arena)", () => {
@@ -144,7 +155,7 @@ describe("prover: requant IOP (arena form)", () => {
     const bad = { ...w, y: w.y.map((y, i) => (i === k ? y - 1n : y)), rem: w.rem.map((r, i) => (i === k ? r + 2n ** 40n : r)) };
     const tables = requantTables(s, bad);
     const claims = [claimOn(shape, bad.y.map(Number), "bad")];
-    const proved = proveRequant({ spec: s, acc, tables, claims, transcript: new Transcript("requant-test") });
+    const proved = proveRequant({ spec: s, acc, tables, claims, arena: arenaValues(tables, claims), transcript: new Transcript("requant-test") });
     expect(resolves(s, acc, claims, proved.proof, tables)).to.equal(true);
     // rem's top limb (4 bits at s = 40) holds the extra 2^40: outside its table [0, 2^4).
     expect(inRange(requantGeometry(s), requantRangeColumns(requantGeometry(s), tables))).to.equal(false);
@@ -166,6 +177,53 @@ describe("prover: requant IOP (arena form)", () => {
     variants.push({ ...p, evals: { ...p.evals, u: [] } });
     for (const v of variants) expect(resolves(s, acc, claims, v, tables)).to.equal(false);
     expect(variants.length).to.be.greaterThan(20);
+  });
+
+  it("the arena's limb values are claims of the sum-check: each one bumped is rejected, a wrong count refused", () => {
+    for (const [lo, hi, L] of [[-2048n, 2047n, 12], [0n, 2047n, 6], [-5n, 9n, 12]] as const) {
+      const s: RequantSpec = { ...spec(2_000_000_000n, 45), lo, hi, limbBits: L };
+      const geo = requantGeometry(s);
+      const { tables, claims, arena, proved } = setup(s, acc, 2);
+      expect(arena.length).to.equal(requantLimbCount(geo));
+      expect(resolves(s, acc, claims, proved.proof, tables, arena)).to.equal(true);
+      arena.forEach((_, i) => {
+        const bad = arena.map((v, k) => (k === i ? Fr.add(v, 1n) : v));
+        expect(resolves(s, acc, claims, proved.proof, tables, bad), `limb ${i}, [${lo}, ${hi}]`).to.equal(false);
+      });
+      expect(() => verifyRequant({ spec: s, claims, arena: arena.slice(1), proof: proved.proof, transcript: new Transcript("t") })).to.throw(LayerProofError, "arena limb values");
+      // The prover refuses false limb values like any false claim.
+      const bad = arena.map((v, k) => (k === 0 ? Fr.add(v, 1n) : v));
+      expect(() => proveRequant({ spec: s, acc, tables, claims, arena: bad, transcript: new Transcript("t") })).to.throw(LayerProofError, "false");
+    }
+  });
+
+  it("the group slots: k's binary decomposition, 2^(m_g) tables each at sub-offsets j·2^n, one claim each at (ρ′ ‖ r_col[0 … m_g))", () => {
+    const seen = new Set<string>();
+    for (const [lo, hi, L, sh] of [[-2048n, 2047n, 12, 40], [0n, 2047n, 6, 45], [-5n, 9n, 12, 0], [-2048n, 2047n, 12, 0], [0n, 2047n, 12, 16]] as const) {
+      const s: RequantSpec = { ...spec(sh === 0 ? 1n : 1_400_000_000n, sh), lo, hi, limbBits: L };
+      const geo = requantGeometry(s);
+      const { tables, proved } = setup(s, acc, 2);
+      const k = requantGroupCount(geo);
+      const ms = requantGroupVars(geo);
+      const n = geo.layout.numVars;
+      seen.add(ms.join(","));
+      expect(k).to.equal(2 + geo.remLimbs + geo.eLimbs + geo.uLimbs + geo.ucLimbs);
+      expect(ms.reduce((a, m) => a + 2 ** m, 0), `k = ${k}`).to.equal(k);
+      ms.forEach((m, g) => g > 0 && expect(m).to.be.lessThan(ms[g - 1]));
+      expect(requantGroupShapes(geo).map((sh) => layoutOf(sh).numVars)).to.deep.equal(ms.map((m) => n + m));
+      const groups = requantGroupTables(geo, tables);
+      const parts = [tables.p, tables.q, ...tables.rem, ...tables.e, ...tables.u, ...tables.uc];
+      let at = 0;
+      groups.forEach((t, g) => {
+        expect(t.length).to.equal(2 ** (n + ms[g]));
+        for (let j = 0; j < 2 ** ms[g]; j++, at++) expect(t.slice(j << n, (j + 1) << n)).to.deep.equal(parts[at]);
+        const c = proved.claims.groups[g];
+        expect(c.point.slice(0, n)).to.deep.equal(proved.claims.point);
+        expect(c.point.slice(n)).to.deep.equal(proved.claims.groups[0].point.slice(n, n + ms[g]));
+        expect(evaluateMle(t, c.point)).to.equal(c.value);
+      });
+    }
+    expect(seen.size, "several decompositions").to.be.greaterThan(2);
   });
 
   it("clamp bounds [0, qmax] (a fused ReLU) and [−5, 9] (a Clip), limbs of 6 bits: complete, y = clamp(t, lo, hi)", () => {

@@ -174,6 +174,11 @@ describe("verifier (Solidity): layer IOPs replay the TypeScript verifiers", () =
       { name: "3l_relu_conv_fc conv1 shape, 5x5", spec: { x: [1, 1, 28, 28], w: [4, 1, 5, 5], strides: [2, 2], dilations: [1, 1], padsBegin: [0, 0], outSpatial: [12, 12], bias: [4] } },
       { name: "1-D stride 3 pad 2", spec: { x: [1, 5, 11], w: [6, 5, 4], strides: [3], dilations: [1], padsBegin: [2], outSpatial: [4] } },
       { name: "grouped G = 2, bias", spec: { x: [1, 4, 6, 5], w: [6, 2, 3, 3], strides: [1, 2], dilations: [1, 1], padsBegin: [1, 1], outSpatial: [6, 3], group: 2, bias: [6] } },
+      // SelectorStep's affine sums: dilation > 1 with windows clipped at both ends, a kernel longer than the output
+      // (no outer/inner swap), and 1-wide axes (sources of one element).
+      { name: "dilations 2 and 3, stride 2, pads clipping both ends", spec: { x: [1, 2, 9, 8], w: [3, 2, 3, 2], strides: [2, 1], dilations: [2, 3], padsBegin: [2, 1], outSpatial: [5, 7] } },
+      { name: "1-D kernel 6 over 3 outputs, pad 1", spec: { x: [1, 2, 7], w: [2, 2, 6], strides: [1], dilations: [1], padsBegin: [1], outSpatial: [3] } },
+      { name: "1-wide axes (kernel 1, one output row)", spec: { x: [1, 3, 1, 6], w: [2, 3, 1, 1], strides: [1, 1], dilations: [1, 1], padsBegin: [0, 0], outSpatial: [1, 6] } },
     ];
     for (const { name, spec } of cases) {
       it(`${name}: same state and claims; every scalar tampered rejected by both`, async () => {

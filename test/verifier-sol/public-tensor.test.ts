@@ -63,6 +63,22 @@ describe("verifier (Solidity): PublicTensor", () => {
     });
   }
 
+  // The telescoped lane coefficients (PublicTensor._coefficients): every lane of a word at an int32 extreme
+  // (the shifted words y_l then carry the largest higher lanes), rows ending mid-word, on a word boundary and
+  // one past it, with the tensor surrounded by 0xff bytes that the zero coefficients must cancel.
+  for (const shape of [[3, 9], [2, 8], [5, 7], [1, 17], [2, 2, 15]]) {
+    it(`evaluate [${shape.join(", ")}] with every value at ±2^31 boundaries = evaluateTensor`, async () => {
+      const layout = layoutOf(shape);
+      const size = shape.reduce((p, d) => p * d, 1);
+      const extremes = [2147483647, -2147483648, -2147483647, 2147483646, -1, 0];
+      for (const [k, pick] of [(i: number) => extremes[i % extremes.length], () => -2147483648, () => 2147483647].entries()) {
+        const data = Array.from({ length: size }, (_, i) => pick(i));
+        const point = randomFrs(layout.numVars, `public-tensor-extremes:${shape.join("x")}:${k}`);
+        expect(await pcs.publicTensor(packed(data), 8, shape, point)).to.equal(evaluateTensor(layout, data, point));
+      }
+    });
+  }
+
   it("evaluate of a tensor with no elements is 0", async () => {
     expect(await pcs.publicTensor(packed([]), 8, [3, 0, 2], randomFrs(layoutOf([3, 0, 2]).numVars, "empty"))).to.equal(0n);
   });

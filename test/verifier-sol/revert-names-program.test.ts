@@ -132,7 +132,7 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
   }
 
   it("ExtensionNoFrame: an EXT call to an address without code (no frame comes back)", async () => {
-    const section = Uint8Array.from([0, 0, 0, 1, 1]);
+    const section = Uint8Array.from([0, 0, 0, 1, 1, 0, 0, 0, 0]);
     const codeless = ethers.Wallet.createRandom().address;
     // Extension.sol reverts with it from assembly, so only the library's own ABI declares it.
     const extension = await ethers.getContractAt("Extension", await harness.getAddress());

@@ -8,6 +8,7 @@ import { ErrorFragment, Interface } from "ethers";
 import { artifacts, ethers } from "hardhat";
 import { executePlan, ProofRejectedError, type InferenceStatement, type VerifierPlan } from "../../src/prover/graph";
 import { stepName } from "../../src/prover/graph/walk";
+import { PROGRAM_VERSION } from "../../src/compiler/program/model";
 import type { RevertNamesHarness } from "../../typechain-types";
 import { deployInterpreter } from "./interpreter";
 
@@ -89,7 +90,7 @@ export async function deployLibraries(names: readonly string[], deployed: Record
 
 /**
  * Byte length of a verifier program's header (docs/verifier-gen.md, "The program": version … arena), i.e. where
- * its instructions start. @throws {RangeError} on a version other than 1.
+ * its instructions start. @throws {RangeError} on a version other than PROGRAM_VERSION.
  */
 export function programHeaderLength(program: Uint8Array): number {
   let at = 0;
@@ -99,7 +100,7 @@ export function programHeaderLength(program: Uint8Array): number {
     at += size;
     return v;
   };
-  if (u(1) !== 1) throw new RangeError("program header: version is not 1");
+  if (u(1) !== PROGRAM_VERSION) throw new RangeError(`program header: version is not ${PROGRAM_VERSION}`);
   at += 32 + 64 + 256 + 4 + 4; // digest, W commitment, SRS G2 elements, statement sizes
   const ranges = u(1);
   at += 16 * ranges; // input ranges (`at += 16 * u(1)` would add to the value `at` had before the read)
@@ -122,7 +123,7 @@ export function programHeaderLength(program: Uint8Array): number {
       columns += n;
       at += 33 * n + 8;
     }
-    at = section + length + 2 * columns; // the section, then each table column's W slot (u16)
+    at = section + length + 4 + 2 * columns; // the section, the arena's proof bytes (u32), each table column's W slot (u16)
   }
   return at;
 }

@@ -65,7 +65,8 @@ describe("verifier (Solidity): extension steps (ModelVerifierSteps) vs executePl
     // INDEX: coordinates (1, 0, const 1, 2 … 5) of each claim's point ‖ (0, 1).
     const gather = [1, 0, vars + 1, 2, 3, 4, 5];
     const section = Uint8Array.from([STEP_OP.index, gather.length, ...gather]);
-    const code = Uint8Array.from([0, 0, 0, section.length, ...section]);
+    // u32 length, the section, u32 proof bytes (INDEX reads none).
+    const code = Uint8Array.from([0, 0, 0, section.length, ...section, 0, 0, 0, 0]);
     const proof = new Uint8Array(32 * 100);
     for (const claims of [0, 1, 3]) {
       const [gas, out, read] = await ext.measure(proof, code, claims, vars);
@@ -79,9 +80,9 @@ describe("verifier (Solidity): extension steps (ModelVerifierSteps) vs executePl
       console.log(`      one EXT call (INDEX, ${claims} claims of ${vars} coordinates, proof ${proof.length} bytes): ${gas} gas`);
     }
     // A revert inside the library surfaces unchanged; so does a section it does not consume exactly.
-    const unknown = Uint8Array.from([0, 0, 0, 1, 99]);
+    const unknown = Uint8Array.from([0, 0, 0, 1, 99, 0, 0, 0, 0]);
     await expect(ext.measure(proof, unknown, 1, vars)).to.be.revertedWithCustomError(steps, "StepUnknown").withArgs(99);
-    const trailing = Uint8Array.from([0, 0, 0, section.length + 1, ...section, 0]);
+    const trailing = Uint8Array.from([0, 0, 0, section.length + 1, ...section, 0, 0, 0, 0, 0]);
     await expect(ext.measure(proof, trailing, 1, vars)).to.be.revertedWithCustomError(steps, "ProgramTrailingBytes");
   });
 

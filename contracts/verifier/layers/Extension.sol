@@ -10,7 +10,7 @@ import {Program} from "./Program.sol";
 /// "Extension libraries") with STATICCALL — a library's view functions may be called directly, and a step needs
 /// nothing of the caller's context. Every extension library exposes exactly
 ///
-///     function run(uint256[] memory frame, bytes memory section, bytes calldata proof)
+///     function run(uint256[] calldata frame, bytes memory section, bytes calldata proof)
 ///         public view returns (uint256[] memory frame)
 ///
 /// The *frame* is the interpreter state a step reads and changes, as flat words:
@@ -19,10 +19,12 @@ import {Program} from "./Program.sol";
 ///
 /// (the proof offset is the cursor as a byte offset into the whole proof; the k claims are the register).
 /// `section` is the EXT instruction's own program bytes, which the library decodes and must fully consume;
-/// `proof` is the unread tail of the stream — the whole proof's bytes from the frame's proof offset to its end,
-/// all a step can read — so the call copies only what is left, not the bytes already read. The library reads
-/// it as a stream based at that offset ({open}: ProofStream.openAt), so its cursor arithmetic and every
-/// revert's byte offset are the whole proof's, exactly as the interpreter's. The frame returned is the state
+/// `proof` is the step's *window* of the stream — the whole proof's bytes from the frame's proof offset on, as many
+/// as the program says the step reads (its count is fixed by the model: sum-check rounds, message lengths) — so
+/// the call copies only what the step reads, neither the bytes already read nor those of later steps; the
+/// interpreter checks that the cursor came back exactly that far ({ExtensionReadMismatch}). The library reads it
+/// as a stream based at that offset ({open}: ProofStream.openAt), so its cursor arithmetic and every revert's
+/// byte offset are the whole proof's, exactly as the interpreter's. The frame returned is the state
 /// after the step's messages (its proof offset again counted from the whole proof's first byte) and the claims
 /// it hands on, which the interpreter's next instructions
 /// route (ROUTE / ROUTEALL: to a tensor, or as openings of W or A). A library never touches the claim book,
@@ -37,44 +39,82 @@ library Extension {
     /// extension test checks both).
     bytes4 internal constant RUN_SELECTOR = 0xdc280298;
 
+    /// @dev The program's proof byte count meaning "the stream's whole unread tail" (a step whose reads the
+    /// program does not bound; the generator writes an exact count for every step it knows).
+    uint256 internal constant TAIL = 0xffffffff;
+    /// @dev Selectors of ProofStream.ProofTruncated(uint256,uint256) and {ExtensionReadMismatch}, for assembly
+    /// (the extension test checks both).
+    uint256 private constant PROOF_TRUNCATED = 0x6ee6d10f;
+    uint256 private constant READ_MISMATCH = 0xf6f2aa9c;
+
     /// @notice The extension library called did not return a frame (not deployed or not linked).
     error ExtensionNoFrame();
 
-    /// @notice Runs `target.run(frame, section, tail)` (STATICCALL; a revert is re-thrown as is) for an EXT
-    /// instruction whose parameters `r` is at (u32 length, then the section, which `r` skips): the frame is the
-    /// stream `s` (state, cursor) and the register `claims`; `s` moves to the returned state and cursor and the
-    /// claims handed on are returned.
-    /// @dev A section running past the program's end is caught by the interpreter's final Program.finish.
+    /// @notice The extension step `step` (the section's sub-opcode) of the library of EXT opcode `op` (0x30 + i),
+    /// whose messages start at proof byte `offset`, read `read` bytes where the program says `expected` (for a
+    /// window too short: `read` is where the library's first read past it would have ended). Honest proofs read
+    /// exactly the program's count, which the plan fixes: a generator bug, or a program made for another model.
+    error ExtensionReadMismatch(uint256 op, uint256 step, uint256 offset, uint256 expected, uint256 read);
+
+    /// @notice Runs `target.run(frame, section, window)` (STATICCALL; a revert is re-thrown as is) for EXT instruction
+    /// `op` whose parameters `r` is at (u32 length, the section, u32 proof bytes; `r` skips them): the frame is the
+    /// stream `s` (state, cursor) and the register `claims`, the window is the next `proof bytes` of the stream
+    /// (fewer when the proof ends first; the whole unread tail for {TAIL}). `s` moves to the returned state and
+    /// cursor, which must have advanced by exactly the window ({ExtensionReadMismatch}: also when the library ran
+    /// past a window the program cut short), and the claims handed on are returned.
+    /// @dev A section running past the program's end is caught by the interpreter's final Program.finish. Why a
+    /// window: the call's calldata and its memory are paid per byte, and a step reads a number of bytes fixed by
+    /// the model (its sum-checks' rounds, its messages' lengths) — the tail was tens of kB per call.
     function invoke(
         address target,
+        uint256 op,
         ProofStream.Stream memory s,
         Program.Reader memory r,
         ProofStream.Claim[] memory claims
     )
         internal
         view
-        returns (ProofStream.Claim[] memory)
+        returns (ProofStream.Claim[] memory out)
     {
-        (uint256 ptr, uint256 end) = _encode(s, r, claims);
+        uint256 cursor = s.cursor;
+        (uint256 ptr, uint256 end, uint256 expected, uint256 step) = _encode(s, r, claims);
         assembly ("memory-safe") {
             if iszero(staticcall(gas(), target, ptr, sub(end, ptr), 0, 0)) {
                 returndatacopy(ptr, 0, returndatasize())
+                // ProofTruncated(offset, needed) out of a window the program's count cut short of the proof's end:
+                // the count is wrong, not the proof (every read before the cut was the honest one).
+                let cut := lt(expected, sub(mload(add(s, 0x40)), cursor))
+                if and(cut, and(eq(returndatasize(), 0x44), eq(shr(224, mload(ptr)), PROOF_TRUNCATED))) {
+                    let offset := sub(cursor, mload(add(s, 0x60)))
+                    let read := sub(add(mload(add(ptr, 4)), mload(add(ptr, 0x24))), offset)
+                    mstore(ptr, shl(224, READ_MISMATCH))
+                    mstore(add(ptr, 4), op)
+                    mstore(add(ptr, 0x24), step)
+                    mstore(add(ptr, 0x44), offset)
+                    mstore(add(ptr, 0x64), expected)
+                    mstore(add(ptr, 0x84), read)
+                    revert(ptr, 0xa4)
+                }
                 revert(ptr, returndatasize())
             }
         }
-        return _decode(s, ptr);
+        out = _decode(s, ptr);
+        if (expected != TAIL && s.cursor - cursor != expected) {
+            revert ExtensionReadMismatch(op, step, ProofStream.offsetOf(s, cursor), expected, s.cursor - cursor);
+        }
     }
 
-    /// @dev The calldata of `run(frame, section, proof)` at the free pointer (scratch, not allocated: the return
-    /// data overwrites it); `r` skips the section. Returns where it starts and ends.
+    /// @dev The calldata of `run(frame, section, window)` at the free pointer (scratch, not allocated: the return
+    /// data overwrites it); `r` skips the section and the proof byte count. Returns where the calldata starts and
+    /// ends, the program's proof byte count and the step (the section's first byte, its sub-opcode).
     function _encode(ProofStream.Stream memory s, Program.Reader memory r, ProofStream.Claim[] memory claims)
         private
         pure
-        returns (uint256 ptr, uint256 at)
+        returns (uint256 ptr, uint256 at, uint256 expected, uint256 step)
     {
         assembly ("memory-safe") {
             // Calldata at the free pointer (scratch: the return data overwrites it): selector, the three argument
-            // offsets (relative to ptr + 4), then the frame, the section and the proof's unread tail.
+            // offsets (relative to ptr + 4), then the frame, the section and the proof's window.
             ptr := mload(0x40)
             mstore(ptr, shl(224, 0xdc280298))
             mstore(add(ptr, 4), 0x60)
@@ -96,19 +136,24 @@ library Extension {
                 at := add(at, 0x20)
             }
             mstore(add(ptr, 0x64), sub(shr(5, sub(at, add(ptr, 0x64))), 1))
-            // The section, from program memory (Reader: ptr, end): u32 length, then the bytes; `r` skips it.
+            // The section, from program memory (Reader: ptr, end): u32 length, the bytes, then the u32 proof byte
+            // count; `r` skips all three.
             mstore(add(ptr, 0x24), sub(at, add(ptr, 4)))
             let from := mload(r)
             let length := shr(224, mload(from))
             from := add(from, 4)
-            mstore(r, add(from, length))
+            step := byte(0, mload(from))
+            expected := shr(224, mload(add(from, length)))
+            mstore(r, add(add(from, length), 4))
             mstore(at, length)
             mcopy(add(at, 0x20), from, length)
             at := add(add(at, 0x20), and(add(length, 31), not(31)))
-            // The proof's unread tail (cursor to end), straight from calldata; end ≥ cursor (ProofStream.take).
+            // The proof's window (cursor to cursor + expected, or to the end when the proof ends first or the
+            // program asks for the tail), straight from calldata; end ≥ cursor (ProofStream.take).
             mstore(add(ptr, 0x44), sub(at, add(ptr, 4)))
             from := mload(add(s, 0x20))
             length := sub(mload(add(s, 0x40)), from)
+            if lt(expected, length) { length := expected }
             mstore(at, length)
             calldatacopy(add(at, 0x20), from, length)
             at := add(add(at, 0x20), and(add(length, 31), not(31)))
@@ -214,28 +259,51 @@ library Extension {
     /// @notice Frame words that do not parse (an extension library bug).
     error FrameMalformed();
 
-    /// @notice The stream over `proof` — the proof's unread tail, starting at the frame's proof offset —
-    /// continuing the frame's transcript, its cursor at the tail's first byte; and the register.
+    /// @notice The stream over `proof` — the step's window of the proof, starting at the frame's proof offset —
+    /// continuing the frame's transcript, its cursor at the window's first byte; and the register.
     /// @dev Offsets stay the whole proof's (ProofStream.openAt): a revert names the same byte as the interpreter's
     /// would. Any offset is a valid base (the bytes before it are simply not here), so there is no range check.
-    function open(uint256[] memory words, bytes calldata proof)
+    /// The frame is taken as calldata and copied into memory with one CALLDATACOPY (the ABI decoder of a
+    /// `uint256[] memory` argument copies it word by word, with a bounds check each).
+    function open(uint256[] calldata frame, bytes calldata proof)
         internal
         pure
         returns (ProofStream.Stream memory s, ProofStream.Claim[] memory claims)
     {
+        uint256[] memory words;
+        assembly ("memory-safe") {
+            words := mload(0x40)
+            let size := shl(5, frame.length)
+            mstore(words, frame.length)
+            calldatacopy(add(words, 0x20), frame.offset, size)
+            mstore(0x40, add(add(words, 0x20), size))
+        }
         bytes32 state;
         uint256 offset;
         (state, offset, claims) = unpack(words);
         s = ProofStream.openAt(proof, state, offset);
     }
 
-    /// @notice The frame after a step: the stream's state and cursor (its offset in the whole proof), and the
-    /// claims handed on.
+    /// @notice Ends the library's `run` with the frame after a step — the stream's state and cursor (its offset in
+    /// the whole proof) and the claims handed on — as its return data (abi.encode of the frame words).
+    /// @dev Returns from assembly where the words lie, behind an offset word allocated in front of them: the ABI
+    /// encoder would copy every word once more. Only an extension library's external `run` may call this.
     function close(ProofStream.Stream memory s, ProofStream.Claim[] memory claims)
         internal
         pure
-        returns (uint256[] memory)
+        returns (uint256[] memory words)
     {
-        return pack(s.state, ProofStream.position(s), claims);
+        bytes32 state = s.state;
+        uint256 offset = ProofStream.position(s);
+        assembly ("memory-safe") {
+            let head := mload(0x40)
+            mstore(head, 0x20)
+            mstore(0x40, add(head, 0x20))
+        }
+        // pack allocates at the free pointer: the words start right after the offset word.
+        words = pack(state, offset, claims);
+        assembly ("memory-safe") {
+            return(sub(words, 0x20), shl(5, add(mload(words), 2)))
+        }
     }
 }

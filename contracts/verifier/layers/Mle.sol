@@ -10,21 +10,22 @@ library Mle {
     /// @notice The modexp precompile failed (out of gas).
     error ModexpFailed();
 
-    /// @notice eq(x, y[offset … offset + |x|)), O(|x|).
+    /// @notice eq(x, y[offset … offset + |x|)), O(|x|), for canonical coordinates (< r: every point a verifier
+    /// holds is made of transcript challenges).
+    /// @dev Per coordinate the factor a·b + (1 − a)(1 − b) = 2ab + 1 + (2r − a − b), left unreduced (< 3r + 1
+    /// < 2^256 for canonical a, b: 2ab mod r < r, a + b < 2r) for the MULMOD that takes it: one MULMOD for 2ab
+    /// (2b < 2^255 needs no reduction) and one for the product.
     function eqAt(uint256[] memory x, uint256[] memory y, uint256 offset) internal pure returns (uint256 acc) {
-        uint256 n = x.length;
         assembly ("memory-safe") {
             acc := 1
             let m := R_MODULUS
-            let px := add(x, 0x20)
+            let twoM := shl(1, m)
             let py := add(add(y, 0x20), shl(5, offset))
-            for { let j := 0 } lt(j, n) { j := add(j, 1) } {
-                let a := mload(add(px, shl(5, j)))
-                let b := mload(add(py, shl(5, j)))
-                // a·b + (1 − a)(1 − b) = 2ab − a − b + 1
-                let ab := mulmod(a, b, m)
-                let t := addmod(addmod(ab, ab, m), sub(m, addmod(a, b, m)), m)
-                acc := mulmod(acc, addmod(t, 1, m), m)
+            for { let px := add(x, 0x20) let end := add(px, shl(5, mload(x))) } lt(px, end) { px := add(px, 0x20) } {
+                let a := mload(px)
+                let b := mload(py)
+                acc := mulmod(acc, add(add(mulmod(a, add(b, b), m), 1), sub(twoM, add(a, b))), m)
+                py := add(py, 0x20)
             }
         }
     }
@@ -34,36 +35,65 @@ library Mle {
         return eqAt(x, y, 0);
     }
 
-    /// @notice The table eq(b, point[offset … offset + n)) over b ∈ {0,1}^n: 2^n entries, one mulmod each.
+    /// @notice The table eq(b, point[offset … offset + n)) over b ∈ {0,1}^n: 2^n entries, two MULMODs each.
     function eqTable(uint256[] memory point, uint256 offset, uint256 n) internal pure returns (uint256[] memory t) {
         t = new uint256[](1 << n);
+        uint256 dst;
+        uint256 coords;
+        assembly ("memory-safe") {
+            dst := add(t, 0x20)
+            coords := add(add(point, 0x20), shl(5, offset))
+        }
+        eqInto(dst, coords, n);
+    }
+
+    /// @notice Writes the eq table of the n coordinates at memory address `coords` (eq(b, c) over b ∈ {0,1}^n,
+    /// variable j = bit j) at memory address `dst`: 2^n words, which must not overlap the coordinates. The first
+    /// coordinate writes (1 − c, c); each later one splits every entry v into v·(1 − c) (in place) and v·c (h bytes
+    /// further on) — the second coordinate unrolled, then four entries per iteration.
+    function eqInto(uint256 dst, uint256 coords, uint256 n) internal pure {
         assembly ("memory-safe") {
             // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
             let m := R_MODULUS
-            let base := add(t, 0x20)
-            mstore(base, 1)
-            let pp := add(add(point, 0x20), shl(5, offset))
-            // The first variable writes (1 − p_0, p_0); every later one doubles the table two entries per
-            // iteration (the table has an even number of entries from then on).
+            mstore(dst, 1)
+            let end := add(coords, shl(5, n))
             if n {
-                let r := mload(pp)
-                mstore(add(base, 0x20), r)
-                mstore(base, addmod(1, sub(m, r), m))
+                let c := mload(coords)
+                mstore(add(dst, 0x20), c)
+                mstore(dst, addmod(1, sub(m, c), m))
             }
-            let half := 0x40
-            for { let j := 1 } lt(j, n) { j := add(j, 1) } {
-                let r := mload(add(pp, shl(5, j)))
-                for { let slot := base let end := add(base, half) } lt(slot, end) { slot := add(slot, 0x40) } {
+            if gt(n, 1) {
+                let c := mload(add(coords, 0x20))
+                let cc := addmod(1, sub(m, c), m)
+                let v := mload(dst)
+                mstore(add(dst, 0x40), mulmod(v, c, m))
+                mstore(dst, mulmod(v, cc, m))
+                v := mload(add(dst, 0x20))
+                mstore(add(dst, 0x60), mulmod(v, c, m))
+                mstore(add(dst, 0x20), mulmod(v, cc, m))
+            }
+            let h := 0x80
+            for { coords := add(coords, 0x40) } lt(coords, end) { coords := add(coords, 0x20) } {
+                let c := mload(coords)
+                let cc := addmod(1, sub(m, c), m)
+                for { let slot := dst let half := add(dst, h) } lt(slot, half) { slot := add(slot, 0x80) } {
                     let v := mload(slot)
-                    let hi := mulmod(v, r, m)
-                    mstore(add(slot, half), hi)
-                    mstore(slot, addmod(v, sub(m, hi), m))
-                    v := mload(add(slot, 0x20))
-                    hi := mulmod(v, r, m)
-                    mstore(add(add(slot, 0x20), half), hi)
-                    mstore(add(slot, 0x20), addmod(v, sub(m, hi), m))
+                    mstore(add(slot, h), mulmod(v, c, m))
+                    mstore(slot, mulmod(v, cc, m))
+                    let at := add(slot, 0x20)
+                    v := mload(at)
+                    mstore(add(at, h), mulmod(v, c, m))
+                    mstore(at, mulmod(v, cc, m))
+                    at := add(slot, 0x40)
+                    v := mload(at)
+                    mstore(add(at, h), mulmod(v, c, m))
+                    mstore(at, mulmod(v, cc, m))
+                    at := add(slot, 0x60)
+                    v := mload(at)
+                    mstore(add(at, h), mulmod(v, c, m))
+                    mstore(at, mulmod(v, cc, m))
                 }
-                half := shl(1, half)
+                h := shl(1, h)
             }
         }
     }
@@ -95,8 +125,18 @@ library Mle {
     }
 
     /// @notice a − b mod r for canonical a, b.
-    function sub(uint256 a, uint256 b) internal pure returns (uint256) {
-        return addmod(a, R_MODULUS - b, R_MODULUS);
+    /// @dev In assembly: the literal modulus is loaded once (Solidity's expression loads it twice, each a
+    /// CODECOPY sequence at the optimizer's runs 200). b > r panics with 0x11 as the checked `r − b` did.
+    function sub(uint256 a, uint256 b) internal pure returns (uint256 d) {
+        assembly ("memory-safe") {
+            let m := R_MODULUS
+            if gt(b, m) {
+                mstore(0, shl(224, 0x4e487b71))
+                mstore(4, 0x11)
+                revert(0, 0x24)
+            }
+            d := addmod(a, sub(m, b), m)
+        }
     }
 
     /// @notice a⁻¹ mod r through the modexp precompile (a ≠ 0; a = 0 returns 0).

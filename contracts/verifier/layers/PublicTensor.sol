@@ -23,6 +23,8 @@ library PublicTensor {
     uint256 private constant LANE_ONES = 0x0000000100000001000000010000000100000001000000010000000100000001;
     uint256 private constant LOW_31 = 0x7fffffff;
     uint256 private constant LANE_MASK = 0xffffffff;
+    /// @dev 2^32: one lane's weight relative to the next ({_coefficients}).
+    uint256 private constant LANE_SPAN = 0x100000000;
 
     /// @notice T~(point) for the tensor of `shape` whose elements start at calldata offset `at`.
     /// @dev The caller checks that the bytes are there (the statement's length is fixed by the model).
@@ -34,17 +36,32 @@ library PublicTensor {
         if (rank == 0) return _element(at, 0);
         uint256 lastDim = shape[rank - 1];
         uint256 lastBits = _bits(lastDim);
-        uint256[] memory low = _padded(Mle.eqTable(point, 0, lastBits), lastDim);
-        return _dot(at, lastDim, low, _rowWeights(shape, point, lastBits));
+        (uint256[] memory coefs, uint256 lowSum) = _coefficients(Mle.eqTable(point, 0, lastBits), lastDim);
+        return _dot(at, lastDim, coefs, lowSum, _rowWeights(shape, point, lastBits));
     }
 
-    /// @dev The first `d` entries of `table` followed by zeros up to a multiple of 8 entries: a row's last
-    /// calldata word may then be read whole — the lanes past the row (the next row's values, or whatever follows
-    /// the tensor) meet a zero entry.
-    function _padded(uint256[] memory table, uint256 d) private pure returns (uint256[] memory out) {
+    /// @dev The per-lane coefficients {_dot} multiplies the shifted words by, and Σ_{c<d} e[c] (e = `table`).
+    /// Per word of 8 lanes (lane 0 the most significant), {_dot} multiplies y_l = x >> 32·(7 − l) — lane l with
+    /// the lanes before it above it, y_l = Σ_{m≤l} u_m·2^{32(l−m)} — by c_l, with no mask per lane. Choosing
+    /// c_l = e_l − 2^32·e_{l+1} (c_7 = e_7) telescopes: Σ_l y_l·c_l = Σ_m u_m·Σ_{l≥m} 2^{32(l−m)}·c_l = Σ_m u_m·e_m.
+    /// The entries past `d` are zero up to a multiple of 8 (a row's last word is read whole: the lanes past the
+    /// row meet zero coefficients, and so does the lane before them: c_{d−1} = e_{d−1}).
+    function _coefficients(uint256[] memory table, uint256 d) private pure returns (uint256[] memory out, uint256 sum) {
         out = new uint256[]((d + 7) & ~uint256(7));
         assembly ("memory-safe") {
-            mcopy(add(out, 0x20), add(table, 0x20), shl(5, d))
+            let r := R_MODULUS
+            let k := LANE_SPAN
+            let dst := add(out, 0x20)
+            mcopy(dst, add(table, 0x20), shl(5, d))
+            for { let p := dst let end := add(dst, shl(5, d)) } lt(p, end) { p := add(p, 0x20) } {
+                sum := addmod(sum, mload(p), r)
+            }
+            // In place, ascending (entry l + 1 is still e_{l+1} when entry l is rewritten); lane 7 keeps e_7.
+            for { let g := dst let end := add(dst, shl(5, mload(out))) } lt(g, end) { g := add(g, 0x100) } {
+                for { let p := g let last := add(g, 0xe0) } lt(p, last) { p := add(p, 0x20) } {
+                    mstore(p, addmod(mload(p), sub(r, mulmod(k, mload(add(p, 0x20)), r)), r))
+                }
+            }
         }
     }
 
@@ -99,11 +116,12 @@ library PublicTensor {
         }
     }
 
-    /// @dev Σ_row w[row]·Σ_{c<lastDim} v[row, c]·low[c], the rows consecutive from calldata offset `at`, `low`
-    /// zero-padded to whole words ({_padded}). Eight values per calldata word (one load, one XOR with LANE_TOP,
-    /// then a shift and a mask each); four products (each < r) are summed with ADD before one ADDMOD
-    /// (4r < 2^256).
-    function _dot(uint256 at, uint256 lastDim, uint256[] memory low, uint256[] memory w)
+    /// @dev Σ_row w[row]·Σ_{c<lastDim} v[row, c]·e[c], the rows consecutive from calldata offset `at`, through the
+    /// telescoped coefficients of {_coefficients} (`coefs`, zero-padded to whole words; `lowSum` = Σ_c e[c]).
+    /// Eight values per calldata word: one load and one XOR with LANE_TOP (every lane read as v + 2^31, unsigned;
+    /// the bias 2^31·Σ_rows w·Σ_c e[c] is subtracted once at the end), then per lane one shift, one table read and
+    /// one MULMOD; four products (each < r) are summed with ADD before one ADDMOD (4r < 2^256).
+    function _dot(uint256 at, uint256 lastDim, uint256[] memory coefs, uint256 lowSum, uint256[] memory w)
         private
         pure
         returns (uint256 result)
@@ -112,54 +130,41 @@ library PublicTensor {
             // Constants on the stack (as literals the optimizer loads each with a CODECOPY at every use).
             let r := R_MODULUS
             let top := LANE_TOP
-            let table := add(low, 0x20)
+            let table := add(coefs, 0x20)
+            let tableEnd := add(table, shl(5, mload(coefs)))
+            let rowBytes := shl(2, lastDim)
             let wsum := 0
-            let wp := add(w, 0x20)
-            for { let wEnd := add(wp, shl(5, mload(w))) } lt(wp, wEnd) { wp := add(wp, 0x20) } {
+            for { let wp := add(w, 0x20) let wEnd := add(wp, shl(5, mload(w))) } lt(wp, wEnd) { wp := add(wp, 0x20) } {
                 let sum := 0
-                let i := 0
-                for { } lt(i, lastDim) { i := add(i, 8) } {
-                    let x := xor(calldataload(add(at, shl(2, i))), top)
-                    let t := add(table, shl(5, i))
+                let p := at
+                for { let t := table } lt(t, tableEnd) { t := add(t, 0x100) } {
+                    let x := xor(calldataload(p), top)
+                    // lanes 0 … 3: y_0 = x >> 224 … y_3 = x >> 128
                     sum := addmod(
                         sum,
                         add(
-                            add(
-                                mulmod(shr(224, x), mload(t), r),
-                                mulmod(and(shr(192, x), LANE_MASK), mload(add(t, 0x20)), r)
-                            ),
-                            add(
-                                mulmod(and(shr(160, x), LANE_MASK), mload(add(t, 0x40)), r),
-                                mulmod(and(shr(128, x), LANE_MASK), mload(add(t, 0x60)), r)
-                            )
+                            add(mulmod(shr(224, x), mload(t), r), mulmod(shr(192, x), mload(add(t, 0x20)), r)),
+                            add(mulmod(shr(160, x), mload(add(t, 0x40)), r), mulmod(shr(128, x), mload(add(t, 0x60)), r))
                         ),
                         r
                     )
+                    // lanes 4 … 7: y_4 = x >> 96 … y_7 = x
                     sum := addmod(
                         sum,
                         add(
-                            add(
-                                mulmod(and(shr(96, x), LANE_MASK), mload(add(t, 0x80)), r),
-                                mulmod(and(shr(64, x), LANE_MASK), mload(add(t, 0xa0)), r)
-                            ),
-                            add(
-                                mulmod(and(shr(32, x), LANE_MASK), mload(add(t, 0xc0)), r),
-                                mulmod(and(x, LANE_MASK), mload(add(t, 0xe0)), r)
-                            )
+                            add(mulmod(shr(96, x), mload(add(t, 0x80)), r), mulmod(shr(64, x), mload(add(t, 0xa0)), r)),
+                            add(mulmod(shr(32, x), mload(add(t, 0xc0)), r), mulmod(x, mload(add(t, 0xe0)), r))
                         ),
                         r
                     )
+                    p := add(p, 0x20)
                 }
                 let x := mload(wp)
                 result := addmod(result, mulmod(x, sum, r), r)
                 wsum := addmod(wsum, x, r)
-                at := add(at, shl(2, lastDim))
+                at := add(at, rowBytes)
             }
-            // Every value was read as v + 2^31: subtract 2^31·Σ_rows w·Σ_c low[c].
-            let lowSum := 0
-            for { let i := 0 } lt(i, lastDim) { i := add(i, 1) } {
-                lowSum := addmod(lowSum, mload(add(table, shl(5, i))), r)
-            }
+            // Every value was read as v + 2^31: subtract 2^31·Σ_rows w·Σ_c e[c].
             result := addmod(result, sub(r, mulmod(mulmod(BIAS, lowSum, r), wsum, r)), r)
         }
     }

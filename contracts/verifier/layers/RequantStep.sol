@@ -11,30 +11,34 @@ import {Mle} from "./Mle.sol";
 /// @title RequantStep — one requantization of the whole-model proof
 /// @notice Twin of `verifyRequantStep` (src/prover/graph/nodes/requant-step.ts) and `verifyRequant`
 /// (src/prover/layers/requant.ts), spec in docs/prover.md ("Requantization"):
-///   the RANGE columns give the rem, e, u and ū limbs at the arena point ρ_a (openings of A; by the ū mode: no ū
-///   column (u alone on [0, hi − lo]), the derived column (hi − lo) − u, never in A, whose value is checked
-///   instead, or committed ū limbs); every claim on y (r_k, v_k) — the collected ones, then
-///   y = lo + Σ_j 2^(Lj) u_j and, for committed ū, y = hi − Σ_j 2^(Lj) ū_j (lo ≤ 0 ≤ hi; u = −lo, ū = hi in the
-///   padding) — is absorbed as ONE message "requant.claims", c = challenge("requant.coeff"), a sum-check of
-///   2^s·Σ_k c^k v_k over n rounds of degree 3, absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…])
-///   and the check (K claims)
+///   the RANGE columns give the rem, e, u and ū limbs a_i at the arena point ρ_a (by the ū mode: no ū column
+///   (u alone on [0, hi − lo]), the derived column (hi − lo) − u, never in A, whose value is checked instead, or
+///   committed ū limbs); every claim on y (r_k, v_k) — the collected ones, then y = lo + Σ_j 2^(Lj) u_j and, for
+///   committed ū, y = hi − Σ_j 2^(Lj) ū_j (lo ≤ 0 ≤ hi; u = −lo, ū = hi in the padding) — is absorbed as ONE
+///   message "requant.claims", c = challenge("requant.coeff"), a sum-check of
+///   2^s·Σ_k c^k v_k + Σ_i c^(K+4+i)·a_i over n rounds of degree 3,
+///   absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]) and the check (K claims, ℓ_i the limbs)
 ///   (Σ_k c^k eq(r_k, ρ′))·(M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li) rem_i − 2^s·(p − q)·Σ_j 2^(Lj) e_j)
-///   + eq(ρ_a, ρ′)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q))   (the flags' zero-check)
-///   = the final claim (ū at ρ′: (hi − lo) − u when derived).
-/// Out: the register holds the claim on acc at ρ′; the advice values at ρ′ are openings of A.
+///   + eq(ρ_a, ρ′)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q) + Σ_i c^(K+4+i)·ℓ_i)
+///   = the final claim (ū at ρ′: (hi − lo) − u when derived). Then r_col = m_0 × challenge("requant.column") and
+///   ONE opening per group slot g of A (p, q, rem…, e…, u…, ū… across the groups, 2^(m_g) tables each at
+///   sub-offsets j·2^n; m_g = its variables − n, k's binary decomposition) at (ρ′ ‖ r_col[0 … m_g)) with value
+///   Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j).
+/// Out: the register holds the claim on acc at ρ′.
 /// Program: u16 y, u8 n, indicator factor (Broadcast format, over every axis), word M, word 2^s, word 2^(s−1)
-/// (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs, u8 uLimbs, u8 ū mode (UC_*), u16 A slots p, q, rem…,
-/// e…, u…, ū… (ū's only in UC_COMMITTED mode), word lo, word hi (Fr), u8 range columns, u16 each.
+/// (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs, u8 uLimbs, u8 ū mode (UC_*), u8 group slots, u16 each
+/// (slots of A), word lo, word hi (Fr), u8 range columns, u16 each.
 library RequantStep {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     bytes32 internal constant LABEL_CLAIMS = "requant.claims";
     bytes32 internal constant LABEL_COEFF = "requant.coeff";
     bytes32 internal constant LABEL_EVALS = "requant.evals";
+    bytes32 internal constant LABEL_COLUMN = "requant.column";
 
     /// @notice The derived column ū is not (hi − lo) − u.
     error RequantDerivedBound();
-    /// @notice The identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem or the flags' zero-check fails at the
-    /// sum-check point.
+    /// @notice The identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem, the flags' zero-check or the arena's
+    /// limb claims fail at the sum-check point.
     error RequantCheckFailed();
 
     uint256 private constant DEGREE = 3;
@@ -60,7 +64,10 @@ library RequantStep {
         uint256 ucMode;
         /// Committed ū limbs: nU in UC_COMMITTED mode, else 0.
         uint256 nUc;
-        uint256[] slots;
+        /// Committed limb tables: nRem + nE + nU + nUc (the arena's values a_i, and the group's tables after p, q).
+        uint256 nLimbs;
+        /// The group slots of A (k's binary decomposition, the largest first).
+        uint256[] groups;
         uint256 lo;
         uint256 hi;
     }
@@ -68,7 +75,7 @@ library RequantStep {
     /// @notice Runs one requantization; the register ends holding the claim on acc.
     function run(Machine.State memory m) internal pure {
         Params memory p = _params(m.r);
-        ProofStream.Claim[] memory claims = _collect(m, p);
+        (ProofStream.Claim[] memory claims, uint256[] memory limbs) = _collect(m, p);
         uint256 c = _absorbClaims(m.s, claims);
         uint256 target;
         uint256 power = 1;
@@ -76,31 +83,53 @@ library RequantStep {
             target = addmod(target, mulmod(power, claims[k].value, R_MODULUS), R_MODULUS);
             power = mulmod(power, c, R_MODULUS);
         }
-        (uint256[] memory rho, uint256 expected) =
-            ProofStream.sumcheck(m.s, mulmod(p.twoS, target, R_MODULUS), p.numVars, DEGREE);
-        // acc, then one value per A slot (p, q, rem, e, u, ū).
-        uint256 count = 1 + p.slots.length;
+        // 2^s·Σ_k c^k v_k + Σ_i c^(K+4+i)·a_i (power = c^K).
+        target = addmod(mulmod(p.twoS, target, R_MODULUS), _limbClaims(limbs, 0, p.nLimbs, c, power), R_MODULUS);
+        (uint256[] memory rho, uint256 expected) = ProofStream.sumcheck(m.s, target, p.numVars, DEGREE);
+        // acc, then the group's values (p, q, rem, e, u, ū).
+        uint256 count = 3 + p.nLimbs;
         uint256 at = ProofStream.absorbScalars(m.s, LABEL_EVALS, count);
         uint256[] memory ev = new uint256[](count);
         assembly ("memory-safe") {
             calldatacopy(add(ev, 32), at, shl(5, count))
         }
         _check(m, p, claims, c, rho, ev, expected);
-        _open(m, p.slots, 0, rho, ev, 1, count - 1);
+        _openGroups(m, p, rho, ev);
         m.regs = Machine.single(ProofStream.Claim(rho, ev[0]));
     }
 
-    /// @dev Opens A at slots[slotAt + i] with vals[valAt + i] for i < count.
-    function _open(
-        Machine.State memory m,
-        uint256[] memory slots,
-        uint256 slotAt,
-        uint256[] memory point,
-        uint256[] memory vals,
-        uint256 valAt,
-        uint256 count
-    ) private pure {
-        ClaimBook.openSlots(m.book, m.a, slots, slotAt, point, vals, valAt, count);
+    /// @dev r_col = m_0 × challenge("requant.column") and one record per group slot g at (ρ′ ‖ r_col[0 … m_g)) with
+    /// value Σ_j eq(r_col[0 … m_g), j)·ev[start_g + j] (m_g = the slot's variables − n; the groups hold p, q, rem…,
+    /// e…, u…, ū… in order, 2^(m_g) tables each, m_0 the largest).
+    function _openGroups(Machine.State memory m, Params memory p, uint256[] memory rho, uint256[] memory ev)
+        private
+        pure
+    {
+        uint256 n = p.numVars;
+        uint256 full = m.a.numVars[p.groups[0]];
+        uint256[] memory point = new uint256[](full);
+        assembly ("memory-safe") {
+            mcopy(add(point, 0x20), add(rho, 0x20), shl(5, n))
+        }
+        for (uint256 j = n; j < full; ++j) point[j] = ProofStream.challenge(m.s, LABEL_COLUMN);
+        uint256 at = 1;
+        for (uint256 g; g < p.groups.length; ++g) {
+            uint256 slot = p.groups[g];
+            uint256 vars = m.a.numVars[slot];
+            uint256[] memory eqCol = Mle.eqTable(point, n, vars - n);
+            uint256 value;
+            for (uint256 j; j < eqCol.length; ++j) value = addmod(value, mulmod(eqCol[j], ev[at + j], R_MODULUS), R_MODULUS);
+            at += eqCol.length;
+            // The record takes (ρ′ ‖ r_col[0 … m_g)): the point viewed with its first `vars` coordinates (its length
+            // word set for the call, which copies them, and restored after).
+            assembly ("memory-safe") {
+                mstore(point, vars)
+            }
+            ClaimBook.open(m.book, m.a, slot, point, value);
+            assembly ("memory-safe") {
+                mstore(point, full)
+            }
+        }
     }
 
     function _params(Program.Reader memory r) private pure returns (Params memory p) {
@@ -118,16 +147,23 @@ library RequantStep {
         p.nU = Program.u8(r);
         p.ucMode = Program.u8(r);
         p.nUc = p.ucMode == UC_COMMITTED ? p.nU : 0;
-        p.slots = new uint256[](2 + p.nRem + p.nE + p.nU + p.nUc);
-        for (uint256 i; i < p.slots.length; ++i) p.slots[i] = Program.u16(r);
+        p.nLimbs = p.nRem + p.nE + p.nU + p.nUc;
+        p.groups = new uint256[](Program.u8(r));
+        for (uint256 g; g < p.groups.length; ++g) p.groups[g] = Program.u16(r);
         p.lo = Program.word(r);
         p.hi = Program.word(r);
     }
 
-    /// @dev The arena's RANGE claims (every limb → A at ρ_a), then every claim on y: the collected ones, then
-    /// y = lo + u and (committed ū only) y = hi − ū at ρ_a.
-    function _collect(Machine.State memory m, Params memory p) private pure returns (ProofStream.Claim[] memory out) {
-        (uint256[] memory point, uint256[] memory values, uint256 at) = _ranges(m, p);
+    /// @dev The arena's RANGE values (the committed limbs first: rem…, e…, u…, ū…; the derived ū, checked, after),
+    /// then every claim on y: the collected ones, then y = lo + u and (committed ū only) y = hi − ū at ρ_a.
+    function _collect(Machine.State memory m, Params memory p)
+        private
+        pure
+        returns (ProofStream.Claim[] memory out, uint256[] memory values)
+    {
+        uint256[] memory point;
+        (point, values) = _ranges(m, p);
+        uint256 at = p.nRem + p.nE;
         ProofStream.Claim[] memory taken = ClaimBook.take(m.book, p.y);
         out = new ProofStream.Claim[](taken.length + (p.ucMode == UC_COMMITTED ? 2 : 1));
         for (uint256 k; k < taken.length; ++k) out[k] = taken[k];
@@ -139,11 +175,11 @@ library RequantStep {
     }
 
     /// @dev The RANGE columns' values at ρ_a — rem…, e…, u…, then the committed ū limbs, the derived ū (checked) or
-    /// nothing — each committed limb opened in A; `at` is the index of u's first limb among the values.
+    /// nothing. The committed limbs' values become claims of the requant sum-check (no opening of A at ρ_a).
     function _ranges(Machine.State memory m, Params memory p)
         private
         pure
-        returns (uint256[] memory point, uint256[] memory values, uint256 at)
+        returns (uint256[] memory point, uint256[] memory values)
     {
         values = new uint256[](Program.u8(m.r));
         for (uint256 k; k < values.length; ++k) {
@@ -151,12 +187,26 @@ library RequantStep {
             if (k == 0) point = col.point;
             values[k] = col.value;
         }
-        at = p.nRem + p.nE;
+        uint256 at = p.nRem + p.nE;
         // A derived ū (u is one limb) follows u: (hi − lo) − u, which holds on the padding too (u = −lo, ū = hi).
         if (p.ucMode == UC_DERIVED && values[at + 1] != Mle.sub(Mle.sub(p.hi, p.lo), values[at])) {
             revert RequantDerivedBound();
         }
-        _open(m, p.slots, 2, point, values, 0, at + p.nU + p.nUc);
+    }
+
+    /// @dev Σ_i c^(K+4+i)·vals[at + i] for i < count (cK = c^K): the arena's limb claims' part of the claim (vals =
+    /// a) or of the final check (vals = the limbs at ρ′).
+    function _limbClaims(uint256[] memory vals, uint256 at, uint256 count, uint256 c, uint256 cK)
+        private
+        pure
+        returns (uint256 sum)
+    {
+        uint256 rMod = R_MODULUS;
+        uint256 w = mulmod(cK, mulmod(mulmod(c, c, rMod), mulmod(c, c, rMod), rMod), rMod);
+        for (uint256 i; i < count; ++i) {
+            sum = addmod(sum, mulmod(w, vals[at + i], rMod), rMod);
+            w = mulmod(w, c, rMod);
+        }
     }
 
     /// @dev "requant.claims": [r_k…, v_k] for every k in one message; then c. The message is assembled where it
@@ -210,8 +260,13 @@ library RequantStep {
         }
         uint256 total = mulmod(weight, _identity(m, p, rho, ev), R_MODULUS);
         // power = c^K; the last claim's point is ρ_a, so eqLast = eq(ρ_a, ρ′).
-        total = addmod(total, mulmod(eqLast, _flagTerms(p, ev, 3 + p.nRem + p.nE, c, power), R_MODULUS), R_MODULUS);
+        total = addmod(total, mulmod(eqLast, _atArenaPoint(p, ev, c, power), R_MODULUS), R_MODULUS);
         if (total != expected) revert RequantCheckFailed();
+    }
+
+    /// @dev The terms weighted by eq(ρ_a, ρ′): the flags' zero-check and the arena's limb claims (cK = c^K).
+    function _atArenaPoint(Params memory p, uint256[] memory ev, uint256 c, uint256 cK) private pure returns (uint256) {
+        return addmod(_flagTerms(p, ev, 3 + p.nRem + p.nE, c, cK), _limbClaims(ev, 3, p.nLimbs, c, cK), R_MODULUS);
     }
 
     /// @dev M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li) rem_i − 2^s·(p − q)·Σ_j 2^(Lj) e_j at ρ′.

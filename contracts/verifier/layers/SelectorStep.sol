@@ -61,7 +61,7 @@ library SelectorStep {
             uint256 bits = Program.u8(r);
             uint256 t;
             if (kind == KIND_IDENTITY) t = _identity(r, rho, lo, bits, pool);
-            else if (kind == KIND_AFFINE) t = _affine(r, Mle.eqTable(rho, lo, bits), pool);
+            else if (kind == KIND_AFFINE) t = _affine(r, rho, lo, bits, pool);
             else if (kind == KIND_EXPLICIT) t = _explicit(r, Mle.eqTable(rho, lo, bits), pool);
             else revert SelectorKindUnknown(kind);
             acc = mulmod(acc, t, R_MODULUS);
@@ -119,85 +119,190 @@ library SelectorStep {
         }
     }
 
-    /// @dev The two sources of an affine group (a one-source group has a second source of size 1,
-    /// coefficient 0, summed plainly).
-    struct Affine {
-        uint256 inSize;
-        uint256 offset;
-        uint256 outerSize;
-        uint256 outerCoef;
-        uint256 outerTable;
-        uint256 innerSize;
-        uint256 innerCoef;
-        uint256 innerTable;
-    }
-
-    /// @dev Σ_{o, k} eq(p_o, o)·eq(p_k, k)·eq(ρ_g, offset + c_o·o + c_k·k) over the in-range indices.
-    function _affine(Program.Reader memory r, uint256[] memory eqRho, uint256[] memory pool)
+    /// @dev Σ_{o, k} eq(p_o, o)·eq(p_k, k)·eq(ρ_g, offset + c_o·o + c_k·k) over the indices in [0, inSize): the
+    /// window sums of a convolution's spatial axis, a pooling window, a strided slice. One assembly pass: the
+    /// program fields are read in place (no point is gathered into an array), the three eq tables are built in
+    /// scratch memory past the free memory pointer (never allocated: nothing allocates while they are in use,
+    /// so every affine group reuses the same words and memory grows once), then the double sum runs by pointer.
+    /// Scratch layout from the free memory pointer F:
+    ///   F + 0x00 … 0xff  the geometry: inBytes (32·inSize), offset, then per source (outer, inner) its size,
+    ///                    coefficient and table address (the longer source inner, see below)
+    ///   F + 0x100 …      E = eq(ρ_g, ·), 2^bits words
+    ///   then per source  its gathered coordinates and their eq table (pointed), or `size` ones (summed plainly);
+    ///                    a one-source group gets a second source of size 1, coefficient 0, table [1].
+    function _affine(Program.Reader memory r, uint256[] memory rho, uint256 lo, uint256 bits, uint256[] memory pool)
         private
         pure
         returns (uint256 sum)
     {
-        Affine memory a;
-        a.inSize = Program.u32(r);
-        a.offset = uint256(Program.i32(r));
-        uint256 sources = Program.u8(r);
-        (a.outerSize, a.outerCoef, a.outerTable) = _affineSource(r, pool);
-        if (sources == 2) (a.innerSize, a.innerCoef, a.innerTable) = _affineSource(r, pool);
-        else a.innerSize = 1;
-        sum = _affineSum(a, eqRho);
-    }
-
-    /// @dev One affine source: size, coefficient (two's complement) and its eq table's first-entry address
-    /// (0 when summed plainly).
-    function _affineSource(Program.Reader memory r, uint256[] memory pool)
-        private
-        pure
-        returns (uint256 size, uint256 coef, uint256 table)
-    {
-        size = Program.u32(r);
-        coef = uint256(Program.i32(r));
-        if (Program.u8(r) != 0) table = _tableOf(r, pool);
-    }
-
-    /// @dev Σ_o [outer eq]·Σ_k [inner eq]·eqRho[offset + c_o·o + c_k·k] in one assembly pass: indices as addresses
-    /// into eqRho (rhoBase + 32·index, wrapping like the index: an index is in [0, inSize) iff its address minus
-    /// rhoBase is below 32·inSize, so a negative one is skipped too) and the inner table advance by pointer (no
-    /// multiplication per term); a plainly summed inner source has its own loop without the table's
-    /// multiplication.
-    function _affineSum(Affine memory a, uint256[] memory eqRho) private pure returns (uint256 sum) {
         assembly ("memory-safe") {
-            let rMod := R_MODULUS
-            let rhoBase := add(eqRho, 0x20)
-            let inBytes := shl(5, mload(a))
-            let innerSize := mload(add(a, 0xa0))
-            let step := shl(5, mload(add(a, 0xc0)))
-            let innerTable := mload(add(a, 0xe0))
-            let base := add(rhoBase, shl(5, mload(add(a, 0x20))))
-            for { let o := 0 } lt(o, mload(add(a, 0x40))) { o := add(o, 1) } {
-                let inner := 0
-                let idx := base
-                switch innerTable
-                case 0 {
-                    for { let k := 0 } lt(k, innerSize) { k := add(k, 1) } {
-                        if lt(sub(idx, rhoBase), inBytes) { inner := addmod(inner, mload(idx), rMod) }
-                        idx := add(idx, step)
+            // Writes eq(b, c) over b ∈ {0,1}^n (variable j = bit j) for the n coordinates at `coords` at `dst`:
+            // 2^n words. The first coordinate writes (1 − c, c); each later one splits every entry v into
+            // v·(1 − c) (in place) and v·c (h bytes further on), the second one unrolled, then four per iteration.
+            function eqInto(dst, coords, n, m) {
+                mstore(dst, 1)
+                let end := add(coords, shl(5, n))
+                if n {
+                    let c := mload(coords)
+                    mstore(add(dst, 0x20), c)
+                    mstore(dst, addmod(1, sub(m, c), m))
+                }
+                if gt(n, 1) {
+                    let c := mload(add(coords, 0x20))
+                    let cc := addmod(1, sub(m, c), m)
+                    let v := mload(dst)
+                    mstore(add(dst, 0x40), mulmod(v, c, m))
+                    mstore(dst, mulmod(v, cc, m))
+                    v := mload(add(dst, 0x20))
+                    mstore(add(dst, 0x60), mulmod(v, c, m))
+                    mstore(add(dst, 0x20), mulmod(v, cc, m))
+                }
+                // From the third coordinate on the table has 4k entries: four per iteration.
+                let h := 0x80
+                for { coords := add(coords, 0x40) } lt(coords, end) { coords := add(coords, 0x20) } {
+                    let c := mload(coords)
+                    let cc := addmod(1, sub(m, c), m)
+                    for { let slot := dst let half := add(dst, h) } lt(slot, half) { slot := add(slot, 0x80) } {
+                        let v := mload(slot)
+                        mstore(add(slot, h), mulmod(v, c, m))
+                        mstore(slot, mulmod(v, cc, m))
+                        let at := add(slot, 0x20)
+                        v := mload(at)
+                        mstore(add(at, h), mulmod(v, c, m))
+                        mstore(at, mulmod(v, cc, m))
+                        at := add(slot, 0x40)
+                        v := mload(at)
+                        mstore(add(at, h), mulmod(v, c, m))
+                        mstore(at, mulmod(v, cc, m))
+                        at := add(slot, 0x60)
+                        v := mload(at)
+                        mstore(add(at, h), mulmod(v, c, m))
+                        mstore(at, mulmod(v, cc, m))
                     }
+                    h := shl(1, h)
+                }
+            }
+
+            // Reverts with Program.ProgramTruncated() (selector 0x3130541e): a gather past the program's end or
+            // outside the pool (a generator bug).
+            function truncated() {
+                mstore(0, shl(224, 0x3130541e))
+                revert(0, 4)
+            }
+
+            // Reads one source at program byte `p` (u32 size, i32 coefficient, u8 pointed, [u8 count, count
+            // indices into `coords`, the pool]) into the three geometry words at `geo`, writing its table at
+            // `free`. Returns the next program byte and the next free word.
+            function source(p, end, coords, free, geo) -> q, next {
+                mstore(geo, shr(224, mload(p)))
+                mstore(add(geo, 0x20), signextend(3, shr(224, mload(add(p, 4)))))
+                q := add(p, 9)
+                switch byte(0, mload(add(p, 8)))
+                case 0 {
+                    // Summed plainly: a table of `size` ones.
+                    mstore(add(geo, 0x40), free)
+                    next := add(free, shl(5, mload(geo)))
+                    for { } lt(free, next) { free := add(free, 0x20) } { mstore(free, 1) }
                 }
                 default {
-                    let end := add(innerTable, shl(5, innerSize))
-                    for { let t := innerTable } lt(t, end) { t := add(t, 0x20) } {
-                        if lt(sub(idx, rhoBase), inBytes) {
-                            inner := addmod(inner, mulmod(mload(idx), mload(t), rMod), rMod)
+                    // The coordinates pool[index] at `free`, their table right after.
+                    let n := byte(0, mload(q))
+                    let table := add(free, shl(5, n))
+                    q := add(q, 1)
+                    if gt(add(q, n), end) { truncated() }
+                    for { } lt(free, table) { free := add(free, 0x20) q := add(q, 1) } {
+                        let k := byte(0, mload(q))
+                        if iszero(lt(k, mload(coords))) { truncated() }
+                        mstore(free, mload(add(add(coords, 0x20), shl(5, k))))
+                    }
+                    eqInto(table, sub(table, shl(5, n)), n, 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001)
+                    mstore(add(geo, 0x40), table)
+                    next := add(table, shl(5, shl(n, 1)))
+                }
+            }
+
+            // Σ_o A[o]·Σ_k B[k]·E[offset + c_o·o + c_k·k] over the in-range indices (A the outer table, B the
+            // inner, E at geo + 0x100). An index is an address into E (E + 32·index, wrapping like the index:
+            // in range iff the address minus E is below 32·inSize, a negative index included). Per outer row
+            // the window's two ends are tested: both in range (an unclipped window — every window of an
+            // unpadded convolution) runs two terms per iteration with no test (two products < r summed with
+            // ADD: 2r < 2^256); a clipped one tests every term.
+            function affineSum(geo, m) -> acc {
+                let e := add(geo, 0x100)
+                let inBytes := mload(geo)
+                let step := shl(5, mload(add(geo, 0xc0)))
+                let bTable := mload(add(geo, 0xe0))
+                let bEnd := add(bTable, shl(5, mload(add(geo, 0xa0))))
+                let row := add(e, shl(5, mload(add(geo, 0x20))))
+                let aTable := mload(add(geo, 0x80))
+                // Per-row constants back into the geometry words (no stack slot left for them): the outer
+                // table's end, the row step in bytes, the window's last address minus its first (wrapping).
+                mstore(add(geo, 0x40), add(aTable, shl(5, mload(add(geo, 0x40)))))
+                mstore(add(geo, 0x60), shl(5, mload(add(geo, 0x60))))
+                mstore(add(geo, 0xa0), mul(step, sub(mload(add(geo, 0xa0)), 1)))
+                for { } lt(aTable, mload(add(geo, 0x40))) { aTable := add(aTable, 0x20) } {
+                    let inner := 0
+                    let idx := row
+                    let t := bTable
+                    switch and(lt(sub(row, e), inBytes), lt(sub(add(row, mload(add(geo, 0xa0))), e), inBytes))
+                    case 1 {
+                        for { } lt(add(t, 0x20), bEnd) { t := add(t, 0x40) } {
+                            inner := addmod(
+                                inner,
+                                add(mulmod(mload(t), mload(idx), m), mulmod(mload(add(t, 0x20)), mload(add(idx, step)), m)),
+                                m
+                            )
+                            idx := add(idx, shl(1, step))
                         }
-                        idx := add(idx, step)
+                        if lt(t, bEnd) { inner := addmod(inner, mulmod(mload(t), mload(idx), m), m) }
+                    }
+                    default {
+                        for { } lt(t, bEnd) { t := add(t, 0x20) } {
+                            if lt(sub(idx, e), inBytes) { inner := addmod(inner, mulmod(mload(t), mload(idx), m), m) }
+                            idx := add(idx, step)
+                        }
+                    }
+                    // A[o]·(the row's inner sum).
+                    acc := addmod(acc, mulmod(inner, mload(aTable), m), m)
+                    row := add(row, mload(add(geo, 0x60)))
+                }
+            }
+
+            // The group: geometry, E = eq(ρ_g, ·), the sources' tables, then the sum.
+            function affine(reader, rhoAt, n, coords) -> acc {
+                let m := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001
+                let geo := mload(0x40)
+                let p := mload(reader)
+                // Header: u32 inSize (kept as 32·inSize), i32 offset, u8 sources (parked in the inner size's
+                // word until the inner source is read).
+                mstore(geo, shl(5, shr(224, mload(p))))
+                mstore(add(geo, 0x20), signextend(3, shr(224, mload(add(p, 4)))))
+                mstore(add(geo, 0xa0), byte(0, mload(add(p, 8))))
+                eqInto(add(geo, 0x100), rhoAt, n, m)
+                let free := add(add(geo, 0x100), shl(5, shl(n, 1)))
+                p, free := source(add(p, 9), mload(add(reader, 0x20)), coords, free, add(geo, 0x40))
+                switch eq(mload(add(geo, 0xa0)), 2)
+                case 1 { p, free := source(p, mload(add(reader, 0x20)), coords, free, add(geo, 0xa0)) }
+                default {
+                    mstore(add(geo, 0xa0), 1)
+                    mstore(add(geo, 0xc0), 0)
+                    mstore(add(geo, 0xe0), free)
+                    mstore(free, 1)
+                }
+                if gt(p, mload(add(reader, 0x20))) { truncated() }
+                mstore(reader, p)
+                // The longer source inner (fewer rows, each with more terms).
+                if lt(mload(add(geo, 0xa0)), mload(add(geo, 0x40))) {
+                    for { let i := 0x40 } lt(i, 0xa0) { i := add(i, 0x20) } {
+                        let w := mload(add(geo, i))
+                        mstore(add(geo, i), mload(add(geo, add(i, 0x60))))
+                        mstore(add(geo, add(i, 0x60)), w)
                     }
                 }
-                // The outer table (its entry o), unless the outer source is summed plainly.
-                if mload(add(a, 0x80)) { inner := mulmod(inner, mload(add(mload(add(a, 0x80)), shl(5, o))), rMod) }
-                sum := addmod(sum, inner, rMod)
-                base := add(base, shl(5, mload(add(a, 0x60))))
+                acc := affineSum(geo, m)
             }
+
+            sum := affine(r, add(add(rho, 0x20), shl(5, lo)), bits, pool)
         }
     }
 

@@ -31,10 +31,11 @@ import { reduceSelector } from "../../prover/layers/reduce";
 import { selectTapSelector } from "../../prover/layers/select";
 import { rowPoint, SOFTMAX_LIMB_BITS, softmaxGeometry, type SoftmaxGeometry, type SoftmaxSpec } from "../../prover/layers/softmax";
 import { layoutOf } from "../../prover/tensor";
-import { reindexProgram, writeBroadcastGather, writeFactor, writeSelector } from "./layers";
-import { affineProgram } from "./steps";
+import { reindexProgram, reindexWords, writeBroadcastGather, writeFactor, writeSelector } from "./layers";
+import { affineProgram, affineWords } from "./steps";
 import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
+import { selectorWords, sumcheckWords } from "./proof-words";
 
 /** Sub-opcodes of the attention extension library (ModelVerifierAttention.sol). */
 export const ATTENTION_OP = {
@@ -98,16 +99,18 @@ function rowGeometry(w: ProgramWriter, spec: SoftmaxSpec, geo: SoftmaxGeometry):
   indicatorFactor(w, spec.x, allAxes(spec.x));
 }
 
-/** The row sum S → e (RowReduce.sum): its selector on the row point. */
-function rowSum(w: ProgramWriter, geo: SoftmaxGeometry): void {
-  writeSelector(w, reduceSelector(geo.reduce, symbols(0, geo.rowLayout.numVars)), "row sum");
+/** The row sum S → e (RowReduce.sum): its selector on the row point. Returns the proof words it reads. */
+function rowSum(w: ProgramWriter, geo: SoftmaxGeometry): number {
+  const selector = reduceSelector(geo.reduce, symbols(0, geo.rowLayout.numVars));
+  writeSelector(w, selector, "row sum");
+  return selectorWords(selector);
 }
 
 /**
  * The row max's parameters (RowReduce.max); returns its handed-on claims' dests after x. The select spec must be
  * a reduction (every tap of a real output in bounds), which softmaxGeometry guarantees and this checks.
  */
-function rowMax(w: ProgramWriter, geo: SoftmaxGeometry): void {
+function rowMax(w: ProgramWriter, geo: SoftmaxGeometry): number {
   const sel = geo.select;
   const reduction = sel.x.every((d, a) => sel.strides[a] === 1 && sel.dilations[a] === 1 && sel.padsBegin[a] === 0 && sel.out[a] * sel.kernel[a] === d && (sel.out[a] === 1 || sel.kernel[a] === 1));
   if (!reduction || sel.mode !== "max") throw new ProgramError("row max: the select spec is not a row reduction");
@@ -115,7 +118,10 @@ function rowMax(w: ProgramWriter, geo: SoftmaxGeometry): void {
   w.word(Fr.fromSigned(-(2n ** BigInt(sel.bits - 1))), "qmin").u8(layoutOf(sel.kernel).numVars, "kappa");
   indicatorFactor(w, tapShape, allAxes(sel.out));
   indicatorFactor(w, tapShape, allAxes(tapShape));
-  writeSelector(w, selectTapSelector(sel, symbols(0, layoutOf(tapShape).numVars)), "row max");
+  const selector = selectTapSelector(sel, symbols(0, layoutOf(tapShape).numVars));
+  writeSelector(w, selector, "row max");
+  // y~(ρ_o), then the tap selector.
+  return 1 + selectorWords(selector);
 }
 
 /** Dests of RowReduce.max's claims: x, every claim on m and (ρ_o, y) → m, two openings of the choice. */
@@ -134,9 +140,10 @@ function softmaxInstructions(step: SoftmaxNodeStep, e: StepEmitter, w: ProgramWr
   section.u8(geo.layout.numVars, "softmax variables").u8(geo.limbs, "softmax limbs").u8(SOFTMAX_LIMB_BITS, "limb bits");
   section.word(Fr.fromSigned(spec.expOne), "EXP[0]").word(Fr.fromSigned(2 * spec.qmax), "2·qmax");
   rowGeometry(section, spec, geo);
-  rowSum(section, geo);
-  rowMax(section, geo);
-  e.extension(w, "attention", section.bytes());
+  // S~ and m~ at the arena's row point, the division's zero-check and its evaluations (e, S, y, rem limbs), the
+  // row sum and the row max.
+  const words = 2 + sumcheckWords(geo.layout.numVars, 3) + 3 + geo.limbs + rowSum(section, geo) + rowMax(section, geo);
+  e.extension(w, "attention", section.bytes(), words);
   e.route(w, [
     A(a.e), A(a.y), ...a.rem.map(A), ...a.t.map(A), A(a.sum), { value: step.x }, ...new Array<Dest>(onY).fill(A(a.y)),
     A(a.e), A(a.sum), A(a.y), ...a.rem.map(A),
@@ -158,7 +165,8 @@ function logSoftmaxInstructions(step: LogSoftmaxNodeStep, e: StepEmitter, w: Pro
   first.word(Fr.fromSigned(spec.expOne), "EXP[0]").word(Fr.fromSigned(step.log[0]), "LOG[0]");
   rowGeometry(first, spec, geo);
   indicatorFactor(first, geo.rowShape, allAxes(geo.rowShape));
-  e.extension(w, "attention", first.bytes());
+  // m~ and S~ at the arena's point.
+  e.extension(w, "attention", first.bytes(), 2);
   e.route(w, [A(a.e), { value: step.x }, A(a.v), A(a.log), A(a.f), A(a.fc), A(a.sum), { value: carry }, { value: carry }]);
   e.requant(w, step.requant);
   e.routeAll(w, carry, 1);
@@ -171,9 +179,9 @@ function logSoftmaxInstructions(step: LogSoftmaxNodeStep, e: StepEmitter, w: Pro
     rest.gather(poolIndices(rowPoint(spec, geo, symbols(0, geo.layout.numVars)), "row point"), "row point");
     indicatorFactor(rest, spec.x, spec.axes);
   }
-  rowSum(rest, geo);
-  rowMax(rest, geo);
-  e.extension(w, "attention", rest.bytes());
+  // m~ (and log~ per row), the row sum, the row max.
+  const words = (step.reduce ? 1 : 2) + rowSum(rest, geo) + rowMax(rest, geo);
+  e.extension(w, "attention", rest.bytes(), words);
   e.route(w, [...(step.reduce ? [] : [{ value: step.x }]), A(a.log), A(a.e), ...rowMaxDests(step.x, a, 2)]);
 }
 
@@ -188,7 +196,8 @@ function causalInstructions(step: CausalSoftmaxNodeStep, e: StepEmitter, w: Prog
   const section = new ProgramWriter().u8(LLM_OP.causalMask, "llm op").u8(layout.numVars, "causal variables");
   section.word(Fr.reduce(2n ** BigInt(inner.spec.bits) - 1n), "G").u32(shape[0], "heads").u32(shape[1], "positions");
   section.u8(layout.axes[2].count, "position bits").u8(layout.axes[0].count, "head bits");
-  e.extension(w, "llm", section.bytes());
+  // A degree-3 sum-check over x's variables, then two evaluations.
+  e.extension(w, "llm", section.bytes(), sumcheckWords(layout.numVars, 3) + 2);
   e.route(w, [{ value: step.x }, A(inner.advice.m)]);
 }
 
@@ -201,7 +210,11 @@ function rmsNormInstructions(step: RmsNormNodeStep, e: StepEmitter, w: ProgramWr
   const section = new ProgramWriter().u8(LLM_OP.rmsnorm, "llm op").u8(geo.numVars, "rmsnorm variables").u8(geo.colVars, "column variables");
   section.u8(geo.rLimbs, "r limbs").u8(geo.slackLimbs, "slack limbs").u8(REQUANT_LIMB_BITS, "limb bits");
   section.word(Fr.reduce(geo.k), "K").word(Fr.reduce(BigInt(step.spec.epsInt)), "epsilon").u32(step.spec.x[0], "rows");
-  e.extension(w, "llm", section.bytes());
+  // The squares' sum-check and x²; the product's sum-check and its evaluations (x, r limbs, g); the root's
+  // sum-check over the rows and its evaluations (Σx², r limbs, slack limbs of both bounds).
+  const words =
+    sumcheckWords(geo.numVars, 3) + 1 + sumcheckWords(geo.numVars, 4) + 2 + geo.rLimbs + sumcheckWords(geo.numVars - geo.colVars, 4) + 1 + geo.rLimbs + 2 * geo.slackLimbs;
+  e.extension(w, "llm", section.bytes(), words);
   const a = step.advice;
   e.route(w, [{ value: step.x }, { value: step.x }, { value: step.gain }, ...a.r.map(A), ...a.r.map(A), ...a.lo.map(A), ...a.hi.map(A)]);
 }
@@ -211,7 +224,8 @@ function ropeInstructions(step: RopeNodeStep, e: StepEmitter, w: ProgramWriter):
   e.requant(w, step.requant);
   const geo = ropeGeometry(step.spec);
   const section = new ProgramWriter().u8(LLM_OP.rope, "llm op").u8(geo.numVars, "rope variables").u8(geo.colVars, "column variables").u8(geo.pairVars, "pair variables");
-  e.extension(w, "llm", section.bytes());
+  // A degree-3 sum-check over y's variables, then x~, cos~, sin~.
+  e.extension(w, "llm", section.bytes(), sumcheckWords(geo.numVars, 3) + 3);
   e.route(w, [{ value: step.cosSlot }, { value: step.sinSlot }, { value: step.x }]);
 }
 
@@ -223,7 +237,7 @@ function embeddingInstructions(step: EmbeddingNodeStep, e: StepEmitter, w: Progr
   if (table.paddedShape[1] !== layout.paddedShape[1]) throw new ProgramError("embedding: the table's D axis is not the output's");
   const section = new ProgramWriter().u8(LLM_OP.embedding, "llm op").u8(layout.axes[1].count, "D variables").u32(step.shape[0], "positions");
   section.word(Fr.inv(BigInt(table.paddedShape[1])), "row stride inverse").word(Fr.reduce(BigInt(table.paddedSize)), "pad key");
-  e.extension(w, "llm", section.bytes());
+  e.extension(w, "llm", section.bytes(), 0);
   e.route(w, [A(step.y), ...new Array<Dest>(onY).fill(A(step.y)), { value: step.indices }]);
 }
 
@@ -245,15 +259,15 @@ function normInstructions(step: NormNodeStep, e: StepEmitter, w: ProgramWriter):
   arena.u8(geo.limbs.mu, "u limbs").u8(geo.limbs.rem, "remainder limbs").u8(geo.limbs.variance, "V limbs").u8(spec.limbBits, "limb bits");
   arena.word(Fr.reduce(BigInt(geo.n)), "n").word(Fr.reduce(geo.muOffset), "2^(b-1)").word(Fr.reduce(step.rsqrtPad), "RSQRT pad");
   indicatorFactor(arena, geo.rowShape, allAxes(geo.rowShape));
-  e.extension(w, "attention", arena.bytes());
+  e.extension(w, "attention", arena.bytes(), 0);
   e.route(w, [...NORM_FAMILIES.flatMap((f) => a[f].map(A)), A(a.r), { value: step.v.y }, { value: carry }, { value: carry }]);
   e.requant(w, step.requant);
-  e.extension(w, "steps", affineProgram(step.affine));
+  e.extension(w, "steps", affineProgram(step.affine), affineWords(step.affine));
   e.route(w, [{ value: step.affine.beta }, { value: step.affine.x }, { value: step.affine.gamma }]);
   if (step.reshape) {
     for (const v of [step.reshape.gamma, step.reshape.beta]) {
       if (e.take(w, v.tensor) !== 1) throw new ProgramError(`norm: expected one claim on "${v.tensor}"`);
-      e.extension(w, "attention", new ProgramWriter().u8(ATTENTION_OP.reshape, "attention op").append(reindexProgram(v.layer)).bytes());
+      e.extension(w, "attention", new ProgramWriter().u8(ATTENTION_OP.reshape, "attention op").append(reindexProgram(v.layer)).bytes(), reindexWords(v.layer));
       e.route(w, [{ value: v.weight }]);
     }
   }
@@ -268,7 +282,8 @@ function normInstructions(step: NormNodeStep, e: StepEmitter, w: ProgramWriter):
   indicatorFactor(sums, geo.rowShape, allAxes(geo.rowShape));
   // 1_inner on x's point: the group axes (from `axis` on) of x's layout.
   indicatorFactor(sums, spec.x, spec.x.map((_, i) => i).filter((i) => i >= spec.axis));
-  e.extension(w, "attention", sums.bytes());
+  // A degree-3 sum-check over x's variables and its evaluations (x, r, u limbs), then V's limbs but the top one.
+  e.extension(w, "attention", sums.bytes(), sumcheckWords(geo.layout.numVars, 3) + 2 + geo.limbs.mu + geo.limbs.variance - 1);
   e.route(w, [...a.variance.map(A), { value: step.x }, A(a.r), ...a.mu.map(A)]);
 }
 
@@ -287,7 +302,8 @@ function divInstructions(step: DivNodeStep, e: StepEmitter, w: ProgramWriter): v
   writeBroadcastGather(section, spec.out, spec.b, 0, "div b point");
   writeFactor(section, spec.out, spec.b);
   indicatorFactor(section, spec.out, allAxes(spec.out));
-  e.extension(w, "attention", section.bytes());
+  // A degree-3 zero-check over the output's variables, then its evaluations (a, b, sign, q, rem and t limbs).
+  e.extension(w, "attention", section.bytes(), sumcheckWords(geo.layout.numVars, 3) + 4 + 2 * geo.limbs);
   e.route(w, [{ value: step.a }, { value: step.b }, A(a.sign), A(a.quotient), ...a.rem.map(A), ...a.t.map(A)]);
 }
 
@@ -308,7 +324,9 @@ function maskWhereInstructions(step: MaskWhereNodeStep, e: StepEmitter, w: Progr
       else writeBroadcastGather(section.u8(0, "sent"), step.out, d.shape, 0, `where input ${j} point`);
       writeFactor(section, step.out, d.shape);
     });
-    e.extension(body, "attention", section.bytes());
+    // A degree-3 sum-check over y's variables, then the mask's and each sent input's evaluation.
+    const sent = step.data.filter((d) => d.fill === null).length;
+    e.extension(body, "attention", section.bytes(), sumcheckWords(n, 3) + 1 + sent);
     e.route(body, [{ value: step.mask.tensor }, ...step.data.filter((d) => d.fill === null).map((d): Dest => ({ value: d.tensor }))]);
   });
   for (const input of step.data) {
@@ -324,8 +342,14 @@ function whereInstructions(step: WhereNodeStep, e: StepEmitter, w: ProgramWriter
   e.guarded(w, step.outputs[0], (body) => {
     e.mergeMany(body, n);
     const section = new ProgramWriter().u8(ATTENTION_OP.where, "attention op").u8(step.inputs.length, "where inputs");
-    step.inputs.forEach((input, j) => writeSelector(section, gatherSelector(input.spec, symbols(0, layoutOf(input.spec.out).numVars)), `where input ${j}`));
-    e.extension(body, "attention", section.bytes());
+    // The parts but the last, then one selector per input.
+    let words = step.inputs.length - 1;
+    step.inputs.forEach((input, j) => {
+      const selector = gatherSelector(input.spec, symbols(0, layoutOf(input.spec.out).numVars));
+      writeSelector(section, selector, `where input ${j}`);
+      words += selectorWords(selector);
+    });
+    e.extension(body, "attention", section.bytes(), words);
     e.route(body, step.inputs.map((input) => ({ value: input.tensor })));
   });
   for (const input of step.inputs) {
@@ -342,7 +366,8 @@ function argmaxInstructions(step: ArgmaxNodeStep, e: StepEmitter, w: ProgramWrit
   const section = new ProgramWriter().u8(LLM_OP.argmax, "llm op").u8(geo.numVars, "argmax variables").u8(geo.colVars, "column variables");
   section.u8(geo.limbs, "gap limbs").u8(REQUANT_LIMB_BITS, "limb bits").u32(step.spec.rows, "rows").u32(step.spec.vocab, "vocabulary");
   section.word(Fr.fromSigned(geo.qmin), "qmin").word(Fr.inv(2n ** BigInt(geo.colVars)), "2^-colVars");
-  e.extension(w, "llm", section.bytes());
+  // The gap limbs' and the one-hot's evaluations, a degree-3 sum-check over the logits' variables, two finals.
+  e.extension(w, "llm", section.bytes(), geo.limbs + 2 + sumcheckWords(geo.numVars, 3) + 2);
   const limbs = step.advice.limbs.map(A);
   e.route(w, [...limbs, { value: step.x }, { value: step.x }, ...limbs, A(step.advice.onehot)]);
 }
@@ -358,12 +383,12 @@ function splitInstructions(step: SplitNodeStep, e: StepEmitter, w: ProgramWriter
       if (part.slice === null) {
         const point = alignedPoint(step, part, symbols(0, n));
         const indices = point.map((x) => (x === 0n ? n : x === 1n ? n + 1 : poolIndices([x], "split point")[0]));
-        e.extension(body, "attention", new ProgramWriter().u8(ATTENTION_OP.points, "attention op").gather(indices, "split point").bytes());
+        e.extension(body, "attention", new ProgramWriter().u8(ATTENTION_OP.points, "attention op").gather(indices, "split point").bytes(), 0);
         e.routeAll(body, step.x, taken);
         return;
       }
       e.mergeMany(body, n);
-      e.extension(body, "attention", new ProgramWriter().u8(ATTENTION_OP.reshape, "attention op").append(reindexProgram(part.slice)).bytes());
+      e.extension(body, "attention", new ProgramWriter().u8(ATTENTION_OP.reshape, "attention op").append(reindexProgram(part.slice)).bytes(), reindexWords(part.slice));
       e.route(body, [{ value: step.x }]);
     });
   });

@@ -17,6 +17,7 @@ import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
 import { hadamardProgram, linearProgram, writeBroadcastGather, writeFactor } from "./layers";
 import { loadRegister } from "./steps";
 import { ProgramError, ProgramWriter } from "./writer";
+import { hadamardWords, linearWords } from "./proof-words";
 
 /** Sub-opcodes of ModelVerifierExact.sol (the section's first byte). */
 export const EXACT_OP = { compare: 1, logic: 2, exact: 3 } as const;
@@ -87,7 +88,7 @@ function compareInstructions(step: CompareNodeStep, e: StepEmitter, w: ProgramWr
     { shape: spec.b, coeff: Fr.fromSigned(spec.cb) },
   ];
   s.append(linearProgram(spec.out, operands));
-  e.extension(w, "exact", s.bytes());
+  e.extension(w, "exact", s.bytes(), linearWords(operands.length));
   e.route(w, [...new Array<Dest>(onC).fill(A(advice.g)), ...advice.u.map(A), A(advice.g), { value: step.a }, { value: step.b }]);
 }
 
@@ -103,14 +104,15 @@ function logicInstructions(step: LogicNodeStep, e: StepEmitter, w: ProgramWriter
   const s = new ProgramWriter().u8(EXACT_OP.logic, "exact op").u8(LOGIC_FORM[step.form], "logic form");
   if (step.form === "not") {
     writeRealIndicator(s, step.out);
-    e.extension(w, "exact", s.bytes());
+    e.extension(w, "exact", s.bytes(), 0);
     e.route(w, perClaim([{ value: a.tensor }], count));
     return;
   }
   const operands: Dest[] = [{ value: a.tensor }, { value: b.tensor }];
   if (step.form !== "and") s.word(Fr.inv(Fr.fromSigned(LOGIC_PRODUCT_COEFF[step.form])), "k inverse");
   s.append(hadamardProgram(step.out, a.shape, b.shape));
-  e.extension(w, "exact", s.bytes());
+  // Per claim: (a, b) for or / xor, then the Hadamard.
+  e.extension(w, "exact", s.bytes(), count * ((step.form === "and" ? 0 : 2) + hadamardWords(layoutOf(step.out).numVars)));
   e.route(w, perClaim(step.form === "and" ? operands : [...operands, ...operands], count));
 }
 
@@ -121,6 +123,8 @@ function exactInstructions(step: ExactNodeStep, e: StepEmitter, w: ProgramWriter
   const { linear, constant } = step;
   const s = new ProgramWriter().u8(EXACT_OP.exact, "exact op");
   let dests: Dest[];
+  // Proof words per claim: the linear combination's values, or the Hadamard's sum-check and evaluations.
+  const words = linear.iop === "lincomb" ? linearWords(linear.operands.length) : hadamardWords(layoutOf(step.out).numVars);
   if (linear.iop === "lincomb" && !constant) {
     s.u8(EXACT_FORM.linear, "exact form").append(linearProgram(step.out, linear.operands));
     dests = linear.operands.map((o) => ({ value: o.tensor }));
@@ -141,7 +145,7 @@ function exactInstructions(step: ExactNodeStep, e: StepEmitter, w: ProgramWriter
   } else {
     throw new ProgramError(`${what}: exact linear part "${linear.iop}" is not an exact step`);
   }
-  e.extension(w, "exact", s.bytes());
+  e.extension(w, "exact", s.bytes(), count * words);
   e.route(w, perClaim(dests, count));
 }
 

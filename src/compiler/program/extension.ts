@@ -24,6 +24,13 @@ export const EXT_OP = {
   indexed: 0x35,
 } as const;
 
+/**
+ * The proof byte count of an EXT instruction that sends the library the stream's whole unread tail
+ * (Extension.TAIL): for a step whose reads the program does not bound. Every step the compiler emits today has an
+ * exact count (./proof-words.ts); the value stays part of the format for hand-written programs and tests.
+ */
+export const EXT_TAIL = 0xffffffff;
+
 /** An extension library (a key of {@link EXT_OP}). */
 export type ExtensionLibrary = keyof typeof EXT_OP;
 
@@ -44,8 +51,11 @@ export interface StepEmitter {
   routeAll(w: ProgramWriter, tensor: string, count: number): void;
   /** ROUTE: claim i of the register → dests[i]. */
   route(w: ProgramWriter, dests: readonly Dest[]): void;
-  /** EXT: the library's step on the register; `section` is the step's bytes (the library's sub-opcode first). */
-  extension(w: ProgramWriter, library: ExtensionLibrary, section: Uint8Array): void;
+  /**
+   * EXT: the library's step on the register; `section` is the step's bytes (the library's sub-opcode first) and
+   * `words` the proof words the step reads (./proof-words.ts): the library is sent only those.
+   */
+  extension(w: ProgramWriter, library: ExtensionLibrary, section: Uint8Array, words: number): void;
   /** REQUANT for `r`: every claim on r.y is consumed, the register then holds the claim on acc. */
   requant(w: ProgramWriter, r: PlanRequant): void;
   /**

@@ -22,6 +22,7 @@ import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
 import { hadamardProgram, linearProgram, writeFactor } from "./layers";
 import { loadRegister } from "./steps";
 import { ProgramWriter } from "./writer";
+import { hadamardWords, sumcheckWords } from "./proof-words";
 
 /** Sub-opcodes of ModelVerifierIndexed.sol (the section's first byte). */
 export const INDEXED_OP = { exactDiv: 1, whereRuntime: 2, topk: 3, scatter: 4 } as const;
@@ -60,7 +61,8 @@ function exactDivInstructions(step: ExactDivNodeStep, e: StepEmitter, w: Program
   const s = section(INDEXED_OP.exactDiv).u8(geo.signLimbs, "sign limbs").u8(geo.remLimbs, "remainder limbs").u8(spec.limbBits, "limb bits");
   s.u8(spec.divisor < 0n ? 1 : 0, "negative").word(Fr.fromSigned(geo.absDivisor), "D");
   writeFactor(s, spec.shape, []);
-  e.extension(w, "indexed", s.bytes());
+  // Per claim on y: the quotient's sign limbs and h.
+  e.extension(w, "indexed", s.bytes(), onY * (geo.signLimbs + 1));
   const quotient = [...step.advice.uq, ...step.advice.h].map(A);
   e.route(w, [...perClaim(quotient, onY), ...groups.flatMap((g) => step.advice[g]).map(A), value(step.x)]);
 }
@@ -73,7 +75,8 @@ function whereRuntimeInstructions(step: RuntimeWhereNodeStep, e: StepEmitter, w:
     e.mergeMany(body, layoutOf(step.out).numVars);
     const s = section(INDEXED_OP.whereRuntime).append(linearProgram(step.out, [{ shape: b.shape, coeff: 1n }]));
     s.append(hadamardProgram(step.out, c.shape, a.shape)).append(hadamardProgram(step.out, c.shape, b.shape));
-    e.extension(body, "indexed", s.bytes());
+    // The two products' values, then their Hadamards (the linear part of one operand sends nothing).
+    e.extension(body, "indexed", s.bytes(), 2 + 2 * hadamardWords(layoutOf(step.out).numVars));
     e.route(body, [b.tensor, c.tensor, a.tensor, c.tensor, b.tensor].map(value));
   });
   rescales(e, w, step.data);
@@ -101,7 +104,9 @@ function topkInstructions(step: TopkNodeStep, e: StepEmitter, w: ProgramWriter):
   const s = section(INDEXED_OP.topk).u32(spec.rows, "rows").u32(spec.k, "k").u32(spec.cols, "columns");
   s.u8(r, "row bits").u8(k, "k bits").u8(c, "column bits").u8(geo.limbs, "limbs").u8(spec.limbBits, "limb bits");
   s.word(Fr.fromSigned(spec.largest ? geo.keyBase : -geo.keyBase), "σN").word(Fr.inv(Fr.fromSigned(1n << BigInt(c))), "2^-cb");
-  e.extension(w, "indexed", s.bytes());
+  // δ's three values; the selection's two values, sum-check over (c, r) and two evaluations; the one-hot's
+  // zero-check over the cube and its evaluation.
+  e.extension(w, "indexed", s.bytes(), 3 + 2 + sumcheckWords(c + r, 3) + 2 + sumcheckWords(c + k + r, 3) + 1);
   const x = value(step.x);
   e.route(w, [...advice.u.map(A), A(advice.g), x, x, A(advice.values), A(advice.values), A(advice.indices), A(advice.indices), A(advice.onehot), A(advice.onehot), A(advice.g)]);
 }
@@ -141,7 +146,10 @@ function scatterInstructions(step: RuntimeScatterNodeStep, e: StepEmitter, w: Pr
     dests.push(...data, A(advice.hit), ...data, A(advice.onehot), ...updates);
   }
   dests.push(A(advice.hit), A(advice.onehot), A(advice.onehot), value(step.indices));
-  e.extension(w, "indexed", s.bytes());
+  // With y: the three parts, the Hadamard over the data, the updates' sum-check over the cube and two evaluations;
+  // always: the hit and index values, the rows' sum-check over (c, r) and its evaluation.
+  const output = taken > 0 ? 3 + hadamardWords(layoutOf([spec.rows, spec.cols]).numVars) + sumcheckWords(c + m + r, 3) + 2 : 0;
+  e.extension(w, "indexed", s.bytes(), output + 2 + sumcheckWords(c + r, 3) + 1);
   e.route(w, dests);
   rescales(e, w, [step.data, step.updates].map((op) => (op.kind === "tensor" ? op : null)));
 }

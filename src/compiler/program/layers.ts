@@ -16,6 +16,7 @@ import type { LinearOperand } from "../../prover/layers/elementwise";
 import { broadcastPoint, joinPoint, layoutOf, splitPoint, type TensorLayout } from "../../prover/tensor";
 import { LAYER_OP, PRODUCT_FAMILY } from "./opcodes";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
+import { selectorWords, sumcheckWords } from "./proof-words";
 
 /** Index width (bytes) of a selector group whose ρ_g table has 2^bits entries; all ones marks padding. */
 function indexWidth(bits: number): 2 | 4 {
@@ -129,6 +130,12 @@ function im2colSelector(spec: ConvSpec, k: TensorLayout, outParts: readonly bigi
   return { inShape: spec.x, groups: list };
 }
 
+/** The proof words MATMUL reads on one claim (ProductStep.verify): [the bias], the sum-check, (X~, W~). */
+export function matmulWords(spec: MatMulSpec): number {
+  const g = matmulGeometry(spec);
+  return (g.bias ? 1 : 0) + sumcheckWords(g.kVars + g.batch.numVars, g.batchAxes > 0 ? 3 : 2) + 2;
+}
+
 /** REINDEX: window sum, Pad, Slice or Reshape (claim out: X). */
 export function reindexProgram(layer: ReindexSpec): Uint8Array {
   const outShape = reindexOutShape(layer);
@@ -148,6 +155,11 @@ export function reindexProgram(layer: ReindexSpec): Uint8Array {
   }
   writeSelector(w, reindexSelector(layer, claim), layer.op);
   return w.bytes();
+}
+
+/** The proof words REINDEX reads on one claim (Reindex.single): its selector's sum-check and X~. */
+export function reindexWords(layer: ReindexSpec): number {
+  return selectorWords(reindexSelector(layer, symbols(0, layoutOf(reindexOutShape(layer)).numVars)));
 }
 
 /** CONCAT: claims out, one per input in order. */

@@ -6,7 +6,8 @@
  * batch opening follows implicitly). Format: docs/verifier-gen.md; instruction semantics: ModelVerifierOps.sol.
  */
 import { keccak_256 } from "@noble/hashes/sha3";
-import { arenaVerifierShape } from "../../lookup/arena-encoding";
+import { WORD_BYTES } from "../../curve/bn254";
+import { arenaProofWords, arenaVerifierShape } from "../../lookup/arena-encoding";
 import * as Fr from "../../field/fr";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, PlanSlottedPoly, RequantNodeStep, TableNodeStep, VerifierPlan } from "../../prover/graph/plan";
 import { requantGeometry } from "../../prover/layers/requant-spec";
@@ -14,14 +15,17 @@ import { layoutOf, reshapePoint, transposePoint } from "../../prover/tensor";
 import { concatProgram, convProgram, hadamardProgram, linearProgram, matmulProgram, reindexProgram } from "./layers";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
 import { EXT_OP, type Dest, type ExtensionLibrary, type ExtensionStepCompiler, type StepEmitter } from "./extension";
-import { affineProgram, indexSection, STEP_COMPILERS } from "./steps";
+import { affineProgram, affineWords, indexSection, STEP_COMPILERS } from "./steps";
 import { ATTENTION_STEPS } from "./attention";
 import { EXACT_STEPS } from "./exact";
 import { INDEXED_STEPS } from "./indexed";
 import { TREE_STEPS } from "./tree";
 
-/** Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). */
-export const PROGRAM_VERSION = 1;
+/**
+ * Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). 2 since session 6: every EXT
+ * instruction and the arena carry the proof bytes they read (docs/verifier-gen.md, "Proof byte counts").
+ */
+export const PROGRAM_VERSION = 2;
 
 /** Instruction codes (ModelVerifierOps.sol). */
 export const MODEL_OP = {
@@ -180,6 +184,8 @@ class ModelCompiler implements StepEmitter {
     for (const c of shape.columns) w.u8(c.table, "column table").u8(c.numVars, "column variables").u32(c.hSlot, "column H slot");
     const section = w.bytes();
     this.w.u32(section.length, "arena section").append(section);
+    // The arena's proof bytes (fixed by its shape): ModelVerifier._arenaCall sends the library only those.
+    this.w.u32(WORD_BYTES * arenaProofWords(this.plan.arena), "arena proof bytes");
     this.plan.tableSlots.forEach((cols, t) =>
       cols.forEach((slot, c) => {
         if (slot === null) {
@@ -277,18 +283,18 @@ class ModelCompiler implements StepEmitter {
   /** REQUANT (RequantStep.sol); the register then holds the claim on acc. */
   requant(w: ProgramWriter, r: PlanRequant): void {
     const geo = requantGeometry({ shape: r.shape, multiplier: r.multiplier, shift: r.shift, bits: r.bits, accBound: r.accBound, lo: r.lo, hi: r.hi, limbBits: r.limbBits });
-    const a = r.advice;
     w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u8(r.numVars, "variables");
-    // rem, e, u, committed ū at the arena's point; p, q, rem, e, u, committed ū at ρ′; every claim on y is consumed.
-    const limbs = a.rem.length + a.e.length + a.u.length + a.uc.length;
-    this.adviceOpens(2 * limbs + 2);
+    // One opening per group slot (p, q, rem…, e…, u…, committed ū… across them) at (ρ′ ‖ r_col); every claim on y
+    // is consumed.
+    this.adviceOpens(r.advice.length);
     this.takeAll(r.y);
     indicator(w, r.shape);
     const two = (k: number) => Fr.pow(2n, BigInt(k));
     w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");
-    w.u8(r.limbBits, "limb bits").u8(a.rem.length, "rem limbs").u8(a.e.length, "e limbs").u8(a.u.length, "u limbs");
+    w.u8(r.limbBits, "limb bits").u8(geo.remLimbs, "rem limbs").u8(geo.eLimbs, "e limbs").u8(geo.uLimbs, "u limbs");
     w.u8(UC_MODE[geo.ucMode], "ū mode");
-    for (const s of [a.p, a.q, ...a.rem, ...a.e, ...a.u, ...a.uc]) w.u16(this.adviceSlot(s), "advice slot");
+    w.u8(r.advice.length, "group slots");
+    r.advice.forEach((g) => w.u16(this.adviceSlot(g), "group slot"));
     w.word(Fr.fromSigned(r.lo), "clamp lo").word(Fr.fromSigned(r.hi), "clamp hi");
     w.u8(r.rangeColumns.length, "range columns");
     r.rangeColumns.forEach((c) => w.u16(c, "range column"));
@@ -326,7 +332,7 @@ class ModelCompiler implements StepEmitter {
         route([linear.x]);
         return;
       case "affine":
-        this.extension(w, "steps", affineProgram(linear));
+        this.extension(w, "steps", affineProgram(linear), affineWords(linear));
         route([linear.beta, linear.x, linear.gamma]);
         return;
       default:
@@ -356,8 +362,8 @@ class ModelCompiler implements StepEmitter {
     dests.forEach((d) => this.to(w, d));
   }
 
-  extension(w: ProgramWriter, library: ExtensionLibrary, section: Uint8Array): void {
-    w.u8(EXT_OP[library], "op").u32(section.length, "section length").append(section);
+  extension(w: ProgramWriter, library: ExtensionLibrary, section: Uint8Array, words: number): void {
+    w.u8(EXT_OP[library], "op").u32(section.length, "section length").append(section).u32(WORD_BYTES * words, "proof bytes");
   }
 
   guarded(w: ProgramWriter, tensor: string, body: (w: ProgramWriter, taken: number) => void): void {
@@ -418,7 +424,7 @@ class ModelCompiler implements StepEmitter {
       }
     };
     if (map.kind === "point" && map.op === "index") {
-      this.extension(body, "steps", indexSection(map, step.outShape, what));
+      this.extension(body, "steps", indexSection(map, step.outShape, what), 0);
       body.u8(MODEL_OP.routeAll, "op");
       counted(() => this.dest(body, source(0), taken));
     } else if (map.kind === "point") {

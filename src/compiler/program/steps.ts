@@ -27,6 +27,7 @@ import { layoutOf, reshapePoint, splitPoint } from "../../prover/tensor";
 import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
 import { writeBroadcastGather, writeFactor, writeSelector } from "./layers";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
+import { hadamardWords, selectorWords, sumcheckWords } from "./proof-words";
 
 /** Sub-opcodes of ModelVerifierSteps.sol (the section's first byte). */
 export const STEP_OP = {
@@ -72,23 +73,23 @@ function copySection(label: string, selector: Selector, what: string): Uint8Arra
   return w.bytes();
 }
 
-/** A copy step (gather, nearest Resize): TAKE, and when there are claims MERGEMANY, EXT, ROUTE to x. */
-function copyStep(e: StepEmitter, w: ProgramWriter, step: { outputs: readonly string[]; x: string }, out: readonly number[], sectionBytes: Uint8Array): void {
+/** A copy step (gather, nearest Resize): TAKE, and when there are claims MERGEMANY, EXT (the selector), ROUTE to x. */
+function copyStep(e: StepEmitter, w: ProgramWriter, step: { outputs: readonly string[]; x: string }, out: readonly number[], label: string, selector: Selector, what: string): void {
   e.guarded(w, step.outputs[0], (body) => {
     e.mergeMany(body, layoutOf(out).numVars);
-    e.extension(body, "steps", sectionBytes);
+    e.extension(body, "steps", copySection(label, selector, what), selectorWords(selector));
     e.route(body, [{ value: step.x }]);
   });
 }
 
 function gatherStep(step: GatherNodeStep, e: StepEmitter, w: ProgramWriter, what: string): void {
   const claim = symbols(0, layoutOf(step.spec.out).numVars);
-  copyStep(e, w, step, step.spec.out, copySection(GATHER_LABELS.claim, gatherSelector(step.spec, claim), what));
+  copyStep(e, w, step, step.spec.out, GATHER_LABELS.claim, gatherSelector(step.spec, claim), what);
 }
 
 function resizeStep(step: ResizeNodeStep, e: StepEmitter, w: ProgramWriter, what: string): void {
   const claim = symbols(0, layoutOf(step.spec.out).numVars);
-  copyStep(e, w, step, step.spec.out, copySection(RESIZE_LABELS.claim, resizeSelector(step.spec, claim), what));
+  copyStep(e, w, step, step.spec.out, RESIZE_LABELS.claim, resizeSelector(step.spec, claim), what);
 }
 
 /**
@@ -121,25 +122,33 @@ function maxMinStep(step: SelectNodeStep, e: StepEmitter, w: ProgramWriter, what
   const axes = step.spec.out.map((d, a) => ({ d, ...tap.axes[a] })).filter((x) => 2 ** x.count !== x.d);
   s.u8(axes.length, "real axes");
   for (const x of axes) s.u32(x.d, "real dim").u8(x.start, "real start").u8(x.count, "real bits");
-  writeSelector(s, selectTapSelector(step.spec, rho), what);
-  e.extension(w, "steps", s.bytes());
+  const tapSelector = selectTapSelector(step.spec, rho);
+  writeSelector(s, tapSelector, what);
+  // y~(ρ_o), then the tap selector.
+  e.extension(w, "steps", s.bytes(), 1 + selectorWords(tapSelector));
   const y: Dest = { advice: step.advice.y };
   const sa: Dest = { advice: step.advice.s };
   e.route(w, [{ value: step.x }, ...new Array<Dest>(count + 1).fill(y), sa, sa]);
 }
 
-/** REDUCE (ReduceStep.sol): the term, then the reduction's selector on the accumulator claim's point. */
-function reduceSection(spec: ReduceSumNodeStep["spec"], what: string): Uint8Array {
+/**
+ * REDUCE (ReduceStep.sol): the term, then the reduction's selector on the accumulator claim's point; and the proof
+ * words it reads (values: the selector's sum-check and X~; squares: a degree-3 sum-check over x's variables and X~).
+ */
+function reduceSection(spec: ReduceSumNodeStep["spec"], what: string): { section: Uint8Array; words: number } {
   const claim = symbols(0, layoutOf(reduceOutShape(spec)).numVars);
   const s = section(STEP_OP.reduce).u8(spec.term === "square" ? REDUCE_TERM.square : REDUCE_TERM.value, "term");
-  writeSelector(s, reduceSelector(spec, claim), what);
-  return s.bytes();
+  const selector = reduceSelector(spec, claim);
+  writeSelector(s, selector, what);
+  const words = spec.term === "square" ? sumcheckWords(layoutOf(selector.inShape).numVars, 3) + 1 : selectorWords(selector);
+  return { section: s.bytes(), words };
 }
 
 /** reduce-sum: REQUANT, EXT; the claim goes to x, or (ReduceL1) to |x| in A with the arena's claims after it. */
 function reduceSumStep(step: ReduceSumNodeStep, e: StepEmitter, w: ProgramWriter, what: string): void {
   e.requant(w, step.requant);
-  e.extension(w, "steps", reduceSection(step.spec, what));
+  const reduce = reduceSection(step.spec, what);
+  e.extension(w, "steps", reduce.section, reduce.words);
   if (!step.abs) {
     e.route(w, [{ value: step.x }]);
     return;
@@ -153,7 +162,8 @@ function reduceSumStep(step: ReduceSumNodeStep, e: StepEmitter, w: ProgramWriter
 function reduceL2Step(step: ReduceL2NodeStep, e: StepEmitter, w: ProgramWriter, what: string): void {
   e.table(w, { column: step.column, y: step.y, outputs: step.outputs, padOffset: step.padOffset, shape: step.shape, x: step.requant.y });
   e.requant(w, step.requant);
-  e.extension(w, "steps", reduceSection(step.spec, what));
+  const reduce = reduceSection(step.spec, what);
+  e.extension(w, "steps", reduce.section, reduce.words);
   e.route(w, [{ value: step.x }]);
 }
 
@@ -171,6 +181,11 @@ export function affineProgram(linear: Extract<PlanLinear, { iop: "affine" }>): U
   return s.bytes();
 }
 
+/** The proof words AFFINE reads: β~, then the Hadamard's sum-check and evaluations. */
+export function affineWords(linear: Extract<PlanLinear, { iop: "affine" }>): number {
+  return 1 + hadamardWords(layoutOf(linear.outShape).numVars);
+}
+
 /** CONVT (ConvTransposeStep.sol): REQUANT, EXT, ROUTE x, W, [bias]. */
 function convTransposeStep(step: ConvTransposeNodeStep, e: StepEmitter, w: ProgramWriter, what: string): void {
   const g = convTransposeGeometry(step.spec);
@@ -183,9 +198,11 @@ function convTransposeStep(step: ConvTransposeNodeStep, e: StepEmitter, w: Progr
     writeFactor(s, g.out.shape, g.biasShape);
   }
   s.gather(poolIndices(convTransposeWPoint(g, parts, rho), `${what}: W point`), `${what}: W point`);
-  writeSelector(s, convTransposeSelector(step.spec, g, parts, rho), `${what}: gather`);
+  const selector = convTransposeSelector(step.spec, g, parts, rho);
+  writeSelector(s, selector, `${what}: gather`);
   e.requant(w, step.requant);
-  e.extension(w, "steps", s.bytes());
+  // [the bias], the degree-2 sum-check over the kernel, (u, W~), then the gather selector.
+  e.extension(w, "steps", s.bytes(), (g.biasShape ? 1 : 0) + sumcheckWords(g.k.numVars, 2) + 2 + selectorWords(selector));
   e.route(w, [{ value: step.x }, { value: step.w }, ...(step.bias ? [{ value: step.bias }] : [])]);
 }
 

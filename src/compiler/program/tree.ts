@@ -25,7 +25,8 @@ import type { MatMulSpec } from "../../prover/layers/matmul";
 import { forEachIndex, layoutOf, reshapePoint } from "../../prover/tensor";
 import { writeConstant } from "./exact";
 import type { Dest, ExtensionStepCompiler, StepEmitter } from "./extension";
-import { linearProgram, matmulProgram, writeBroadcastGather, writeFactor, writeSelector } from "./layers";
+import { linearProgram, matmulProgram, matmulWords, writeBroadcastGather, writeFactor, writeSelector } from "./layers";
+import { linearWords, selectorWords, sumcheckWords } from "./proof-words";
 import { loadRegister } from "./steps";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
 
@@ -49,6 +50,11 @@ function matmulSection(spec: MatMulSpec, constant: { shape: readonly number[]; d
   const s = section(TREE_OP.matmul).append(matmulProgram(spec)).u8(constant ? 1 : 0, "constant");
   if (constant) writeConstant(s, constant.shape, constant.data, `${what}: constant`);
   return s.bytes();
+}
+
+/** The proof words of the rows IOP (IntGatherStep.rows): the index value, a degree-2 sum-check over J, H~. */
+function rowsWords(spec: IntGatherSpec): number {
+  return 2 + sumcheckWords(intGatherGeometry(spec).jVars, 2);
 }
 
 /**
@@ -76,7 +82,8 @@ function intGatherInstructions(step: IntGatherNodeStep, e: StepEmitter, w: Progr
   const constant = step.constant ? { shape: spec.data, data: step.constant.data } : undefined;
   e.guarded(w, step.outputs[0], (body) => {
     e.mergeMany(body, layoutOf(spec.out).numVars);
-    e.extension(body, "tree", matmulSection({ x: [spec.k, spec.n], w: [spec.n, spec.r] }, constant, what));
+    const selection = { x: [spec.k, spec.n], w: [spec.n, spec.r] };
+    e.extension(body, "tree", matmulSection(selection, constant, what), matmulWords(selection));
     e.route(body, [A(step.onehot), ...(constant ? [] : [{ value: step.data }])]);
   });
   if (step.column === null) return;
@@ -85,7 +92,7 @@ function intGatherInstructions(step: IntGatherNodeStep, e: StepEmitter, w: Progr
   e.take(w, scratch);
   const s = section(TREE_OP.rows);
   writeRows(s, spec, what);
-  e.extension(w, "tree", s.bytes());
+  e.extension(w, "tree", s.bytes(), rowsWords(spec));
   e.route(w, [A(step.onehot), A(step.onehot), { value: step.index }]);
 }
 
@@ -115,10 +122,12 @@ function gatherFormInstructions(step: IntGatherNodeStep, e: StepEmitter, w: Prog
       s.gather(constantPool(embedPoint(elementsSpec(step), rho), rho.length, `${what}: data point`), `${what}: data point`);
       s.u8(step.constant ? 1 : 0, "constant");
       if (step.constant) writeConstant(s, spec.data, step.constant.data, `${what}: constant`);
-      e.extension(body, "tree", s.bytes());
+      // A degree-3 sum-check over (J, the merged claim's variables), then H~ and D~.
+      e.extension(body, "tree", s.bytes(), sumcheckWords(g.jVars + layoutOf(spec.out).numVars, 3) + 2);
     } else {
       const constant = step.constant ? { shape: [spec.n, spec.r], data: paddedColumns(ndGeometry(step), step.constant.data) } : undefined;
-      e.extension(body, "tree", matmulSection({ x: [spec.k, spec.n], w: [spec.n, spec.r] }, constant, what));
+      const selection = { x: [spec.k, spec.n], w: [spec.n, spec.r] };
+      e.extension(body, "tree", matmulSection(selection, constant, what), matmulWords(selection));
     }
     e.route(body, [A(step.onehot), ...(step.constant ? [] : [{ value: step.data }])]);
   });
@@ -136,7 +145,8 @@ function gatherFormInstructions(step: IntGatherNodeStep, e: StepEmitter, w: Prog
   for (const ax of real) s.u32(ax.d, "axis size").u8(ax.start, "axis start").u8(ax.bits, "axis bits");
   const points = indexPoints(step, symbols(colVars, k.numVars));
   for (const p of points) s.gather(constantPool(p, colVars + k.numVars, `${what}: index point`), `${what}: index point`);
-  e.extension(w, "tree", s.bytes());
+  // One index value per component, a degree-2 sum-check over the one-hot's columns, H~.
+  e.extension(w, "tree", s.bytes(), view.componentBits.length + sumcheckWords(colVars, 2) + 1);
   e.route(w, [A(step.onehot), A(step.onehot), ...points.map(() => ({ value: step.index }))]);
 }
 
@@ -154,8 +164,14 @@ function intConcatInstructions(step: IntConcatNodeStep, e: StepEmitter, w: Progr
     for (const j of constants) writeConstant(s, step.out, spreadConstant(step, j), `${what}: constant input ${j}`);
     s.u8(activations.length, "activation inputs");
     const claim = symbols(0, vars);
-    for (const { j } of activations) writeSelector(s, concatSelector(step.spec, j, claim), `${what}: concat input ${j}`);
-    e.extension(body, "tree", s.bytes());
+    // The activation parts but the last, then one selector per activation input.
+    let words = activations.length - 1;
+    for (const { j } of activations) {
+      const selector = concatSelector(step.spec, j, claim);
+      writeSelector(s, selector, `${what}: concat input ${j}`);
+      words += selectorWords(selector);
+    }
+    e.extension(body, "tree", s.bytes(), words);
     e.route(body, activations.map(({ tensor }) => ({ value: tensor })));
   });
 }
@@ -193,7 +209,7 @@ function intOneHotInstructions(step: IntOneHotNodeStep, e: StepEmitter, w: Progr
   s.gather(poolIndices(point, `${what}: one-hot point`), `${what}: one-hot point`);
   writeRealIndicator(s, hShape);
   writeRows(s, step.spec, what);
-  e.extension(w, "tree", s.bytes());
+  e.extension(w, "tree", s.bytes(), rowsWords(step.spec));
   e.route(w, [...new Array<Dest>(count + 2).fill(A(step.onehot)), { value: step.index }]);
 }
 
@@ -202,7 +218,7 @@ function intMatMulInstructions(step: IntMatMulNodeStep, e: StepEmitter, w: Progr
   const count = e.take(w, step.outputs[0]);
   if (count === 0) return;
   const constant = step.constant ? { shape: step.spec.w, data: step.constant.data } : undefined;
-  e.extension(w, "tree", matmulSection(step.spec, constant, what));
+  e.extension(w, "tree", matmulSection(step.spec, constant, what), count * matmulWords(step.spec));
   const dests: Dest[] = [{ value: step.x }, ...(constant ? [] : [{ value: step.w }])];
   e.route(w, Array.from({ length: count }, () => dests).flat());
 }
@@ -224,7 +240,8 @@ function intEqualInstructions(step: IntEqualNodeStep, e: StepEmitter, w: Program
     writeConstant(s, k.shape, k.data, `${what}: constant`);
   }
   s.append(linearProgram(step.out, step.operands));
-  e.extension(w, "tree", s.bytes());
+  // The zero test's degree-3 sum-check and (c, inv, d), then the linear combination's values.
+  e.extension(w, "tree", s.bytes(), sumcheckWords(layoutOf(step.out).numVars, 3) + 3 + linearWords(step.operands.length));
   e.route(w, [...new Array<Dest>(count + 1).fill(A(step.advice.c)), A(step.advice.inv), ...step.operands.map((o) => ({ value: o.tensor }))]);
 }
 

@@ -9,7 +9,7 @@ import { isFloatType, type TensorInfo } from "../../model/ir";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { canonicalJson } from "../canonical";
 import { MIN_LIMB_BITS, reducedFixedPoint, REQUANT_LIMB_BITS, requantGeometry } from "../layers/requant-spec";
-import { requantDegree, requantRangeWidths } from "../layers/requant";
+import { requantDegree, requantGroupShapes, requantRangeWidths } from "../layers/requant";
 import { layoutOf } from "../tensor";
 import { UnsupportedNodeError } from "./errors";
 import { KIND_COMPILERS, unsupportedReason } from "./nodes";
@@ -149,7 +149,6 @@ function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<
     ctx.table(rangeTableDef(bits));
     return ctx.arenaColumn(rangeTableId(bits), n, `${ctx.node.name}:${tag}range${i}`);
   });
-  const limbs = (name: string, count: number) => Array.from({ length: count }, (_, i) => ctx.advice(`${tag}${name}${i}`, args.shape));
   return {
     y: args.y,
     shape: [...args.shape],
@@ -166,14 +165,8 @@ function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<
     eLimbs: geo.eLimbs,
     uLimbs: geo.uLimbs,
     degree: requantDegree(geo),
-    advice: {
-      p: ctx.advice(`${tag}p`, args.shape),
-      q: ctx.advice(`${tag}q`, args.shape),
-      rem: limbs("rem", geo.remLimbs),
-      e: limbs("e", geo.eLimbs),
-      u: limbs("u", geo.uLimbs),
-      uc: limbs("uc", geo.ucLimbs),
-    },
+    // p, q and every limb in popcount(k) slots of A: one opening record per group.
+    advice: requantGroupShapes(geo).map((s, g) => ctx.advice(`${tag}requant${g}`, s)),
     rangeColumns,
   };
 }

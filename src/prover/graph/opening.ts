@@ -15,13 +15,20 @@
  *   elements, hence the same proof, without bigint arithmetic over 2^n entries (test/prover/opening.test.ts
  *   compares both paths);
  * - each polynomial is packed at its own size, not lifted to 2^n: W (2^19) and M (2^17) beside A and H (2^25)
- *   at 128 positions of stories260K would otherwise cost 4 GB of zeros for them and their E_p.
+ *   at 128 positions of stories260K would otherwise cost 4 GB of zeros for them and their E_p;
+ * - with the in-place kernels (src/pcs/opening-kernels.ts; an older addon falls back to the copying ones) no
+ *   2^n-word vector is copied or held twice: E_p is written into its buffer by both threads, bound in place by
+ *   the fused fold-and-sum rounds, and dropped after the sum-check; G is written into its buffer and handed to
+ *   HyperKZG, which forms B over it and both quotients in its words (docs/hyperkzg.md "Prover implementation").
+ *   Each step is reported to src/pcs/opening-steps.ts (`scripts/profile-llm.ts` times it).
  */
 import type { G1Point } from "../../curve/bn254";
 import * as Fr from "../../field/fr";
 import { BATCH_LABELS, type BatchOpeningProof, type OpeningClaim } from "../../pcs/batch";
 import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../../msm";
 import { HyperKZG, linearCombination } from "../../pcs/hyperkzg";
+import { openingKernels } from "../../pcs/opening-kernels";
+import { openingStep } from "../../pcs/opening-steps";
 import { tableBigints, tableLength } from "../../pcs/packed-table";
 import type { Srs } from "../../pcs/srs";
 import { eqEval, eqTable } from "../../poly/mle";
@@ -100,29 +107,39 @@ function provePacked(
   // Each polynomial at its own size (W and M are far smaller than A and H): the sum-check reads a short pair as
   // zero-extended, which it is, and so are its claims' lifted points (trailing zeros).
   const varsOf = new Map(used.map((p) => [p, ownVars(tableLength(tables[p]), claims, p)]));
-  const packed = new Map(used.map((p) => [p, packAt(native, tables[p], 2 ** varsOf.get(p)!)]));
+  const packed = openingStep("pack", () => new Map(used.map((p) => [p, packAt(native, tables[p], 2 ** varsOf.get(p)!)])));
 
   let point: readonly bigint[];
   let sumcheck = null;
   if (distinct === 1) {
     point = lifted[0];
   } else {
-    const pairs = used.map((p) => {
+    let pairs: (readonly [Uint8Array, Uint8Array])[] | undefined = openingStep("eq_tables", () => used.map((p) => {
       const k = varsOf.get(p)!;
-      return [packed.get(p)!, eqSum(native, 2 ** k, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i].slice(0, k), scale: alphas[i] }] : [])))] as const;
-    });
+      return [packed.get(p)!, eqSum(native, 2 ** k, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i].slice(0, k), scale: alphas[i] }] : [])), threads)] as const;
+    }));
     const claim = claims.reduce((acc, c, i) => Fr.add(acc, Fr.mul(alphas[i], c.value)), 0n);
-    const sc = provePairProductSumcheck({ native, pairs, numVars: n, claim, transcript, threads, zeroExtended: true });
+    // The E_p are this function's own: bound in place, then dropped with `pairs` before G is formed.
+    const sc = openingStep("pair_sumcheck", () => provePairProductSumcheck({ native, pairs: pairs!, numVars: n, claim, transcript, threads, zeroExtended: true, bindInPlace: true }));
+    pairs = undefined;
     sumcheck = sc.proof;
     point = sc.point;
   }
   const weights = claimWeights(tables.length, claims, lifted, alphas, distinct === 1 ? null : point);
   const live = used.filter((p) => weights[p] !== 0n);
   const g = new Uint8Array(size * 32);
-  if (live.length > 0) g.set(native.frLinearCombination(live.map((p) => packed.get(p)!), live.map((p) => weights[p]), threads));
+  const into = openingKernels(native);
+  if (live.length > 0) {
+    openingStep("g", () => {
+      const vectors = live.map((p) => packed.get(p)!);
+      if (into) into.frLinearCombinationInto(g, vectors, live.map((p) => weights[p]), threads);
+      else g.set(native.frLinearCombination(vectors, live.map((p) => weights[p]), threads));
+    });
+  }
   packed.clear();
   params.onTablesRead?.();
-  const opening = HyperKZG.open({ srs, evals: g, point, transcript, commitment: linearCombination(commitments, weights), kernels: "native" });
+  // G is this function's own: HyperKZG forms B over it and both quotients in B's words.
+  const opening = HyperKZG.open({ srs, evals: g, consumeEvals: true, point, transcript, commitment: linearCombination(commitments, weights), kernels: "native" });
   return { sumcheck, opening: opening.proof };
 }
 
@@ -192,7 +209,7 @@ function claimWeights(count: number, claims: readonly OpeningClaim[], lifted: re
  * (as {@link addEq}); terms with the same head and sub-cube are merged first (their scales added), so each
  * distinct eq table is built once.
  */
-function eqSum(native: NativeKernels, size: number, terms: readonly { point: readonly bigint[]; scale: bigint }[]): Uint8Array {
+function eqSum(native: NativeKernels, size: number, terms: readonly { point: readonly bigint[]; scale: bigint }[], threads: number): Uint8Array {
   const merged = new Map<string, { offset: number; head: readonly bigint[]; scale: bigint }>();
   for (const { point, scale } of terms) {
     const { offset, head } = subCube(point);
@@ -202,7 +219,12 @@ function eqSum(native: NativeKernels, size: number, terms: readonly { point: rea
     else merged.set(key, { offset, head, scale });
   }
   const entries = [...merged.values()];
-  return native.frEqSum(size, entries.map((e) => e.offset), entries.map((e) => e.head), entries.map((e) => e.scale));
+  const into = openingKernels(native);
+  if (!into) return native.frEqSum(size, entries.map((e) => e.offset), entries.map((e) => e.head), entries.map((e) => e.scale));
+  // Built into its own buffer (no copy out of C++), split over the threads by output block.
+  const out = new Uint8Array(size * 32);
+  into.openingEqSumInto(out, entries.map((e) => e.offset), entries.map((e) => e.head), entries.map((e) => e.scale), threads);
+  return out;
 }
 
 /** A point's leading free coordinates and the offset of the sub-cube its trailing 0/1 coordinates select. */

@@ -84,15 +84,12 @@ export interface PlanRequant {
   /** Limbs of u = y − lo and of ū = hi − y each. */
   readonly uLimbs: number;
   readonly degree: number;
-  /** A slots: the saturation flags p, q, rem limbs, e limbs, u limbs, ū limbs (each low first). */
-  readonly advice: {
-    readonly p: string;
-    readonly q: string;
-    readonly rem: readonly string[];
-    readonly e: readonly string[];
-    readonly u: readonly string[];
-    readonly uc: readonly string[];
-  };
+  /**
+   * The step's A slots, the groups of its advice tables (`requantGroupShapes`: [2^(m_g), ...shape], m_0 > m_1 > …,
+   * k's binary decomposition): the saturation flags p, q, rem limbs, e limbs, u limbs, committed ū limbs (each low
+   * first) in that order across the groups, a group's table j at j·2^n.
+   */
+  readonly advice: readonly string[];
   /** Arena column indices (RANGE; widths `requantRangeWidths`): rem limbs, e limbs, u limbs, ū limbs or the derived ū. */
   readonly rangeColumns: readonly number[];
 }

@@ -2,26 +2,33 @@
  * The requantization step on the proof-wide lookup arena (spec: docs/prover.md, "Requantization"). Per step:
  *
  * - witness phase (before any challenge): the advice p, q, rem limbs, e limbs, u limbs and — only when u needs
- *   several limbs — ū limbs (each a table over the output layout) go into the advice polynomial A; the arena gets
- *   one RANGE column per rem limb (table [0, 2^L), the top one [0, 2^τ)), per e limb, per u limb (u's one limb
- *   on [0, hi − lo] when that is [0, 2^w): then no ū at all), per committed ū limb, or the one derived column
+ *   several limbs — ū limbs (k tables over the output layout) go into A as popcount(k) GROUP slots (k's binary
+ *   decomposition, largest first: group g holds 2^(m_g) consecutive tables, table j at sub-offset j·2^n, so A
+ *   holds exactly the k tables and no padding); the arena gets one RANGE
+ *   column per rem limb (table [0, 2^L), the top one [0, 2^τ)), per e limb, per u limb (u's one limb on
+ *   [0, hi − lo] when that is [0, 2^w): then no ū at all), per committed ū limb, or the one derived column
  *   ū = (hi − lo) − u (never committed);
  * - IOP phase (backward walk): a LIST of claims on y (the consumers', the output step's and the arena's bound
- *   claims at the arena point ρ_a, LAST: y = lo + u, and y = hi − ū when ū is committed) becomes ONE claim on acc
- *   at a fresh point ρ′ plus the advice values at ρ′ (openings of A), by one sum-check with
- *   w(x) = Σ_k c^k·eq(r_k, x), K claims:
+ *   claims at the arena point ρ_a, LAST: y = lo + u, and y = hi − ū when ū is committed) and the arena's values
+ *   a_i of the committed limb columns at ρ_a become ONE claim on acc at a fresh point ρ′ plus the group's values
+ *   at ρ′, by one sum-check with w(x) = Σ_k c^k·eq(r_k, x), K claims, limb tables ℓ_i (rem…, e…, u…, ū…):
  *
- *     2^s·Σ_k c^k v_k = Σ_x w(x)·(M·acc + 2^(s−1)·1_real − Σ_i 2^(L·i)·rem_i − 2^s·(p − q)·Σ_j 2^(L·j)·e_j)
- *                     + Σ_x eq(ρ_a, x)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q))
+ *     2^s·Σ_k c^k v_k + Σ_i c^(K+4+i)·a_i
+ *         = Σ_x w(x)·(M·acc + 2^(s−1)·1_real − Σ_i 2^(L·i)·rem_i − 2^s·(p − q)·Σ_j 2^(L·j)·e_j)
+ *         + Σ_x eq(ρ_a, x)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q) + Σ_i c^(K+4+i)·ℓ_i)
  *
- *   (u = Σ_j 2^(L·j) u_j; ū likewise, or (hi − lo) − u when derived; the second line is the flags' zero-check).
- *   ρ_a is the last claim's point (a challenge drawn after A is committed).
+ *   (u = Σ_j 2^(L·j) u_j; ū likewise, or (hi − lo) − u when derived; the second line is the flags' zero-check and
+ *   the arena's limb claims, which thus need no opening of their own). ρ_a is the last claim's point (a challenge
+ *   drawn after A is committed). The k values at ρ′ are then ONE opening per group slot: r_col (m_0 fresh
+ *   challenges) and G_g(ρ′ ‖ r_col[0 … m_g)) = Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j).
  *
- * y itself is never committed: every claim on it is reduced to acc and the advice.
+ * y itself is never committed: every claim on y is reduced to acc and the advice.
  * Transcript: absorb("requant.claims", [r_k…, v_k] for each k) | c = challenge("requant.coeff") | sum-check
- * (n rounds, degree 3) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]).
+ * (n rounds, degree 3) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]) |
+ * r_col = m_0 × challenge("requant.column").
  */
 import * as Fr from "../../field/fr";
+import { eqTable } from "../../poly/mle";
 import { combineTerms, proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
@@ -29,7 +36,7 @@ import { paddedTable, prefixIndicator, splitPoint, type IntTensor, type TensorLa
 import { limbsOf, paddedBigTable, requantGeometry, type RequantGeometry, type RequantSpec, type RequantWitness } from "./requant-spec";
 
 /** Transcript labels of the requant step. */
-export const REQUANT_LABELS = { claims: "requant.claims", coeff: "requant.coeff", evals: "requant.evals" } as const;
+export const REQUANT_LABELS = { claims: "requant.claims", coeff: "requant.coeff", evals: "requant.evals", column: "requant.column" } as const;
 
 /** Every requant sum-check has degree 3 (eq·p·e, eq·p·ū, eq·p²). */
 const REQUANT_DEGREE = 3;
@@ -64,11 +71,13 @@ export interface RequantTables {
   readonly uc: bigint[][];
 }
 
-/** What the IOP phase hands on: the acc claim and the advice values at the same point ρ′ (claims on A). */
+/** What the IOP phase hands on: the acc claim, the advice values at ρ′ and one claim per group slot. */
 export interface RequantClaims {
   readonly acc: Claim;
   readonly point: readonly bigint[];
   readonly evals: RequantEvals;
+  /** Per group slot g of A ({@link requantGroupVars}): (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col, j)·v_(start_g + j). */
+  readonly groups: readonly Claim[];
 }
 
 /** The witness (honest from `requantWitness`, or a test's dishonest one) as padded tables. */
@@ -178,8 +187,13 @@ export interface ProveRequantParameters {
   readonly acc: IntTensor;
   /** The witness tables (committed in A before any challenge). */
   readonly tables: RequantTables;
-  /** Every claim on y, in the driver's order; the last one's point carries the flags' zero-check. */
+  /** Every claim on y, in the driver's order; the last one's point (ρ_a) carries the flags' zero-check. */
   readonly claims: readonly Claim[];
+  /**
+   * The arena's values of the committed limb columns at the last claim's point ρ_a (rem…, e…, u…, committed ū…;
+   * {@link requantLimbCount} of them): folded into the sum-check, so they need no opening of A at ρ_a.
+   */
+  readonly arena: readonly bigint[];
   readonly transcript: Transcript;
   /**
    * Test hook (a dishonest prover): prove the sum-check of whatever the witness sums to, even when the claims
@@ -188,13 +202,13 @@ export interface ProveRequantParameters {
   readonly unsafe?: boolean;
 }
 
-/** Proves every claim on y = requant(acc) down to one acc claim and the advice values at ρ′. */
+/** Proves every claim on y = requant(acc) down to one acc claim and one claim per group slot at ρ′. */
 export function proveRequant(params: ProveRequantParameters): { proof: RequantProof; claims: RequantClaims } {
   const { spec, acc, tables, claims, transcript } = params;
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
   const c = absorbClaims(transcript, claims, n);
-  const stmt = combinedStatement(spec, geo, claims, c);
+  const stmt = combinedStatement(spec, geo, claims, checkArena(geo, params.arena), c);
   const accTable = paddedTable(geo.layout, acc.data, "requant acc");
   const indicator = paddedTable(geo.layout, new Array<number>(acc.data.length).fill(1));
   const sc = provingTrueClaim("requant", () =>
@@ -203,11 +217,15 @@ export function proveRequant(params: ProveRequantParameters): { proof: RequantPr
   const at = sc.finalEvaluations;
   const evals = unflatten(geo, [at[0], ...at.slice(2)]);
   transcript.absorbScalars(REQUANT_LABELS.evals, flatEvals(evals));
-  return { proof: { sumcheck: sc.proof, evals }, claims: { acc: { point: sc.point, value: evals.acc }, point: sc.point, evals } };
+  const groups = groupClaims(geo, sc.point, evals, transcript);
+  return { proof: { sumcheck: sc.proof, evals }, claims: { acc: { point: sc.point, value: evals.acc }, point: sc.point, evals, groups } };
 }
 
-/** Checks a requant proof down to claims (acc at ρ′, advice values at ρ′). @throws {LayerProofError} */
-export function verifyRequant(params: { spec: RequantSpec; claims: readonly Claim[]; proof: RequantProof; transcript: Transcript }): RequantClaims {
+/**
+ * Checks a requant proof down to claims (acc at ρ′, the group slots at (ρ′ ‖ r_col)); `arena` as in
+ * {@link ProveRequantParameters}. @throws {LayerProofError}
+ */
+export function verifyRequant(params: { spec: RequantSpec; claims: readonly Claim[]; arena: readonly bigint[]; proof: RequantProof; transcript: Transcript }): RequantClaims {
   const { spec, claims, proof, transcript } = params;
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
@@ -215,8 +233,9 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
   if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.ucLimbs) {
     throw new LayerProofError(`requant proof: ${flatEvals(ev).length} evaluations, expected ${requantEvalCount(geo)}`);
   }
+  const arena = checkArena(geo, params.arena);
   const c = absorbClaims(transcript, claims, n);
-  const stmt = combinedStatement(spec, geo, claims, c);
+  const stmt = combinedStatement(spec, geo, claims, arena, c);
   let sub;
   try {
     sub = verifySumcheck({ claim: stmt.claim, numVars: n, degree: stmt.degree, proof: proof.sumcheck, transcript });
@@ -228,9 +247,79 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
   transcript.absorbScalars(REQUANT_LABELS.evals, flat);
   const indicator = realIndicator(geo.layout, sub.point);
   if (combineTerms(stmt.terms, [flat[0], indicator, ...flat.slice(1)], sub.point) !== sub.expectedEvaluation) {
-    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem or the flags' zero-check fails at the sum-check point");
+    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem, the flags' zero-check or the arena's limb claims fail at the sum-check point");
   }
-  return { acc: { point: sub.point, value: ev.acc }, point: sub.point, evals: ev };
+  const groups = groupClaims(geo, sub.point, ev, transcript);
+  return { acc: { point: sub.point, value: ev.acc }, point: sub.point, evals: ev, groups };
+}
+
+/** Committed limb tables of a step (rem…, e…, u…, committed ū…): the arena columns that are openings of A. */
+export function requantLimbCount(geo: RequantGeometry): number {
+  return geo.remLimbs + geo.eLimbs + geo.uLimbs + geo.ucLimbs;
+}
+
+/** Advice tables of a step, in group order: p, q, rem…, e…, u…, committed ū… (k of them). */
+export function requantGroupCount(geo: RequantGeometry): number {
+  return 2 + requantLimbCount(geo);
+}
+
+/**
+ * How the k advice tables are grouped into slots of A: k's binary decomposition, largest first — group g holds
+ * 2^(m_g) consecutive tables (m_0 > m_1 > …), so A holds exactly the k tables it held one slot each (no padding)
+ * and a step has popcount(k) opening records instead of one per table and point. Returns the m_g.
+ */
+export function requantGroupVars(geo: RequantGeometry): number[] {
+  const k = requantGroupCount(geo);
+  const out: number[] = [];
+  for (let m = Math.floor(Math.log2(k)); m >= 0; m--) if ((k >> m) & 1) out.push(m);
+  return out;
+}
+
+/**
+ * The shapes of a step's group slots: [2^(m_g), ...shape] (the layout puts the table index on the m_g HIGH
+ * variables: the group's table j at sub-offset j·2^n).
+ */
+export function requantGroupShapes(geo: RequantGeometry): number[][] {
+  return requantGroupVars(geo).map((m) => [2 ** m, ...geo.layout.shape]);
+}
+
+/** The group slots' tables (2^(n+m_g) entries each): the group's tables at sub-offsets j·2^n, in group order. */
+export function requantGroupTables(geo: RequantGeometry, t: RequantTables): bigint[][] {
+  const size = geo.layout.paddedSize;
+  const parts = [t.p, t.q, ...t.rem, ...t.e, ...t.u, ...t.uc];
+  let at = 0;
+  return requantGroupVars(geo).map((m) => {
+    const out = new Array<bigint>(size << m);
+    for (let j = 0; j < 2 ** m; j++, at++) {
+      const table = parts[at];
+      if (table.length !== size) throw new RangeError(`requant group: table ${at} has ${table.length} entries, expected ${size}`);
+      for (let x = 0; x < size; x++) out[j * size + x] = table[x];
+    }
+    return out;
+  });
+}
+
+/**
+ * After "requant.evals": r_col = m_0 × challenge("requant.column") and one claim per group slot g at
+ * (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j) over the group's advice values (the
+ * group's MLE in its high variables).
+ */
+function groupClaims(geo: RequantGeometry, point: readonly bigint[], ev: RequantEvals, transcript: Transcript): Claim[] {
+  const ms = requantGroupVars(geo);
+  const rCol = transcript.challengeScalars(REQUANT_LABELS.column, ms[0]);
+  const values = flatEvals(ev).slice(1);
+  let at = 0;
+  return ms.map((m) => {
+    const r = rCol.slice(0, m);
+    const value = eqTable(r).reduce((acc, w) => Fr.add(acc, Fr.mul(w, values[at++])), 0n);
+    return { point: [...point, ...r], value };
+  });
+}
+
+/** The arena's limb values, checked: {@link requantLimbCount} canonical scalars. */
+function checkArena(geo: RequantGeometry, arena: readonly bigint[]): readonly bigint[] {
+  if (arena.length !== requantLimbCount(geo)) throw new LayerProofError(`requant: ${arena.length} arena limb values, expected ${requantLimbCount(geo)}`);
+  return arena.map((v, i) => checkScalar(v, `requant: arena limb value ${i}`));
 }
 
 /** The sum-check degree of a step: 3 ((p − q)·e·eq, p·ū·eq, p²·eq). */
@@ -266,7 +355,7 @@ function absorbClaims(transcript: Transcript, claims: readonly Claim[], n: numbe
  * The one sum-check both sides run (see the module comment). Table order: acc, 1_real, p, q, rem limbs,
  * e limbs, u limbs, committed ū limbs.
  */
-function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: readonly Claim[], c: bigint) {
+function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: readonly Claim[], arena: readonly bigint[], c: bigint) {
   const L = geo.limbBits;
   const two = (k: number) => Fr.pow(2n, BigInt(k));
   const twoS = two(spec.shift);
@@ -307,7 +396,15 @@ function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: read
   }
   terms.push({ coeff: w3, factors: [P, P], eqPoint }, { coeff: Fr.neg(w3), factors: [P], eqPoint });
   terms.push({ coeff: w4, factors: [Q, Q], eqPoint }, { coeff: Fr.neg(w4), factors: [Q], eqPoint });
-  return { terms, degree: requantDegree(geo), claim: Fr.mul(twoS, claim) };
+  // The arena's limb claims at ρ_a: Σ_x eq(ρ_a, x)·ℓ_i(x) = a_i, weights c^(K+4+i).
+  let total = Fr.mul(twoS, claim);
+  let wi = w4;
+  arena.forEach((a, i) => {
+    wi = Fr.mul(wi, c);
+    terms.push({ coeff: wi, factors: [rem0 + i], eqPoint });
+    total = Fr.add(total, Fr.mul(wi, a));
+  });
+  return { terms, degree: requantDegree(geo), claim: total };
 }
 
 /** 1_real at a point: Π_a prefixIndicator(d_a, point_a). */

@@ -1,12 +1,12 @@
 /**
- * One requantization inside the graph driver (plan: `PlanRequant`): witness → advice p, q, limbs into A and
- * the RANGE columns into the arena; walk → the arena's claims on those columns (the limbs: openings of A; u and
- * ū: two more claims on y, y = lo + u and y = hi − ū, last), then every claim on y through `layers/requant.ts`
- * to one claim on acc, whose advice values at ρ′ become openings of A. Stream: the requant sum-check, then acc,
- * p, q, rem…, e…, u…, ū… at ρ′.
+ * One requantization inside the graph driver (plan: `PlanRequant`): witness → p, q and the limbs into A as
+ * popcount(k) group slots and the RANGE columns into the arena; walk → the arena's claims on those columns (the limbs: folded
+ * into the requant sum-check; u and ū: two more claims on y, y = lo + u and y = hi − ū, last), then every claim on
+ * y through `layers/requant.ts` to one claim on acc and ONE opening per group slot at (ρ′ ‖ r_col). Stream: the
+ * requant sum-check, then acc, p, q, rem…, e…, u…, ū… at ρ′.
  */
 import type { Claim } from "../../claims";
-import { boundClaims, flatEvals, proveRequant, requantEvalCount, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantEvals, type RequantProof, type RequantTables } from "../../layers/requant";
+import { boundClaims, flatEvals, proveRequant, requantEvalCount, requantGroupTables, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof, type RequantTables } from "../../layers/requant";
 import { clampWitness, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../layers/requant-spec";
 import type { IntTensor } from "../../tensor";
 import { ProverInputError } from "../errors";
@@ -39,12 +39,9 @@ export function witnessRequant(plan: PlanRequant, acc: IntTensor, y: IntTensor, 
     w = dishonestWitness(spec, w, y);
   }
   const tables = requantTables(spec, w);
-  const a = plan.advice;
-  ctx.setAdvice(a.p, tables.p);
-  ctx.setAdvice(a.q, tables.q);
-  const limbs: [readonly string[], bigint[][]][] = [[a.rem, tables.rem], [a.e, tables.e], [a.u, tables.u], [a.uc, tables.uc]];
-  for (const [slots, values] of limbs) slots.forEach((slot, i) => ctx.setAdvice(slot, values[i]));
-  requantRangeColumns(requantGeometry(spec), tables).forEach((col, k) => ctx.setColumn(plan.rangeColumns[k], [col]));
+  const geo = requantGeometry(spec);
+  requantGroupTables(geo, tables).forEach((t, g) => ctx.setAdvice(plan.advice[g], t));
+  requantRangeColumns(geo, tables).forEach((col, k) => ctx.setColumn(plan.rangeColumns[k], [col]));
   ctx.scratch.set(scratchKey(plan), { acc, tables, unsafe: ctx.unsafe } satisfies RequantScratch);
 }
 
@@ -52,49 +49,38 @@ export function witnessRequant(plan: PlanRequant, acc: IntTensor, y: IntTensor, 
 export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
   const s = ctx.scratch.get(scratchKey(plan)) as RequantScratch | undefined;
   if (!s) throw new RangeError(`requant of "${plan.y}": no witness (the witness phase did not run)`);
-  const claims = collectClaims(plan, ctx);
-  const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, transcript: ctx.transcript, unsafe: s.unsafe });
+  const { claims, arena } = collectClaims(plan, ctx);
+  const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, arena, transcript: ctx.transcript, unsafe: s.unsafe });
   ctx.writer.sumcheck(proof.sumcheck);
   ctx.writer.scalars(flatEvals(proof.evals));
-  routeEvals(plan, out.point, out.evals, ctx);
+  out.groups.forEach((c, g) => ctx.claimAdvice(plan.advice[g], c));
   return out.acc;
 }
 
 /** Verify phase: the same claims from the proof stream. */
 export function verifyRequantStep(plan: PlanRequant, ctx: VerifyContext): Claim {
-  const claims = collectClaims(plan, ctx);
+  const { claims, arena } = collectClaims(plan, ctx);
   const geo = requantGeometry(requantSpec(plan));
   const sumcheck = ctx.reader.sumcheck(plan.numVars, plan.degree, `requant of "${plan.y}"`);
   const flat = ctx.reader.scalars(requantEvalCount(geo), `requant of "${plan.y}": evaluations`);
   const proof: RequantProof = { sumcheck, evals: unflatten(geo, flat) };
-  const out = verifyRequant({ spec: requantSpec(plan), claims, proof, transcript: ctx.transcript });
-  routeEvals(plan, out.point, out.evals, ctx);
+  const out = verifyRequant({ spec: requantSpec(plan), claims, arena, proof, transcript: ctx.transcript });
+  out.groups.forEach((c, g) => ctx.claimAdvice(plan.advice[g], c));
   return out.acc;
 }
 
 /**
- * The arena's claims on the step's RANGE columns (every limb → A at the arena point ρ_a; the scaled top limb
- * checked) and the claims on y: every collected claim, then y = lo + u and y = hi − ū at ρ_a (last: the flags'
- * zero-check runs at the last claim's point).
+ * The arena's claims on the step's RANGE columns (the derived ū checked) and the claims on y: every collected
+ * claim, then y = lo + u and y = hi − ū at the arena point ρ_a (last: the flags' zero-check and the limb claims run
+ * at the last claim's point); `arena`: the committed limbs' values at ρ_a (rem…, e…, u…, ū…), which the requant
+ * sum-check takes over (no opening of A at ρ_a).
  */
-function collectClaims(plan: PlanRequant, ctx: WalkContext): Claim[] {
+function collectClaims(plan: PlanRequant, ctx: WalkContext): { claims: Claim[]; arena: bigint[] } {
   const geo = requantGeometry(requantSpec(plan));
   const cols = plan.rangeColumns.map((i) => ctx.arenaColumn(i));
   const point = cols[0].point;
   const range = splitRangeClaims(geo, cols.map((c) => c.values[0]));
-  const a = plan.advice;
-  const pairs: [readonly string[], readonly bigint[]][] = [[a.rem, range.rem], [a.e, range.e], [a.u, range.u], [a.uc, range.uc]];
-  for (const [slots, values] of pairs) values.forEach((v, i) => ctx.claimAdvice(slots[i], { point, value: v }));
-  return [...ctx.take(plan.y), ...boundClaims(geo, point, range.u, range.uc)];
-}
-
-/** The advice values at ρ′ → openings of A (p, q, rem, e, u, ū). */
-function routeEvals(plan: PlanRequant, point: readonly bigint[], ev: RequantEvals, ctx: WalkContext): void {
-  const a = plan.advice;
-  ctx.claimAdvice(a.p, { point, value: ev.p });
-  ctx.claimAdvice(a.q, { point, value: ev.q });
-  const pairs: [readonly string[], readonly bigint[]][] = [[a.rem, ev.rem], [a.e, ev.e], [a.u, ev.u], [a.uc, ev.uc]];
-  for (const [slots, values] of pairs) values.forEach((v, i) => ctx.claimAdvice(slots[i], { point, value: v }));
+  return { claims: [...ctx.take(plan.y), ...boundClaims(geo, point, range.u, range.uc)], arena: [...range.rem, ...range.e, ...range.u, ...range.uc] };
 }
 
 function scratchKey(plan: PlanRequant): string {

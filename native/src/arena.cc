@@ -1,0 +1,221 @@
+// The arena kernels (arena.h). Element-wise kernels split their index range over threads; the round sums
+// split the pairs into contiguous ranges and, inside a range, walk blocks of pairs table by table (each table
+// read sequentially) accumulating per pair, so the eq weight multiplies a pair's sum once, not once per table.
+//
+// Arithmetic: the Montgomery product of two canonical integers a, b is a·b·R^{-1}. The round sums multiply
+// canonical values throughout and fix the accumulated powers of R^{-1} once at the end (as frvec.cc does);
+// the other kernels turn their few scalars into Montgomery form and multiply canonical values by them, which
+// gives canonical results directly.
+#include "arena.h"
+#include <algorithm>
+#include <cstring>
+#include <thread>
+#include <vector>
+#include "field.h"
+
+namespace dp {
+inline namespace DP_ARITH {  // arith.h
+namespace {
+
+/** Below this many elements per thread, starting a thread costs more than it saves. */
+constexpr size_t MIN_ELEMENTS_PER_THREAD = size_t(1) << 14;
+/** Pairs per block of the round sums: three accumulators of 32 bytes each per pair stay in L1/L2. */
+constexpr size_t ROUND_BLOCK = 256;
+
+inline Fr load(const u64* p) { return Fr{{p[0], p[1], p[2], p[3]}}; }
+inline void store(u64* p, const Fr& a) { std::memcpy(p, a.l, 32); }
+inline bool isOne(const u64* c) { return c[0] == 1 && c[1] == 0 && c[2] == 0 && c[3] == 0; }
+inline Fr r2() { return Fr{{FR_MOD.r2[0], FR_MOD.r2[1], FR_MOD.r2[2], FR_MOD.r2[3]}}; }
+
+/** Calls body(begin, end, chunk) on `chunks` contiguous ranges of [0, n), one thread each. */
+template <class Body>
+void parallelChunks(size_t n, size_t chunks, Body body) {
+  if (chunks <= 1) {
+    body(size_t(0), n, size_t(0));
+    return;
+  }
+  const size_t per = (n + chunks - 1) / chunks;
+  std::vector<std::thread> pool;
+  try {
+    for (size_t c = 1; c < chunks; c++) {
+      const size_t begin = std::min(n, c * per), end = std::min(n, begin + per);
+      pool.emplace_back([=, &body] { body(begin, end, c); });
+    }
+  } catch (...) {  // a thread could not start: wait for the started ones (their body references ours)
+    for (auto& t : pool) t.join();
+    throw;
+  }
+  body(0, std::min(n, per), 0);
+  for (auto& t : pool) t.join();
+}
+
+/** Threads (>= 1) for n units of work. */
+size_t chunksFor(size_t n, int threads) {
+  const size_t byWork = std::max<size_t>(1, n / MIN_ELEMENTS_PER_THREAD);
+  return std::min<size_t>(size_t(std::max(threads, 1)), byWork);
+}
+
+void shifted(const u64* const* comps, size_t arity, const u64* betas, const u64* alpha, size_t n, u64* out,
+             int threads) {
+  std::vector<Fr> betaMont(arity);
+  std::vector<uint8_t> one(arity);
+  for (size_t c = 0; c < arity; c++) {
+    one[c] = isOne(betas + 4 * c);
+    betaMont[c] = Fr::fromCanonical(betas + 4 * c);
+  }
+  const Fr a = load(alpha);
+  parallelChunks(n, chunksFor(n * std::max<size_t>(arity, 1), threads), [&](size_t begin, size_t end, size_t) {
+    for (size_t x = begin; x < end; x++) {
+      Fr acc = Fr::zero();
+      for (size_t c = 0; c < arity; c++) {
+        const Fr v = load(comps[c] + 4 * x);
+        // canonical v times β^c in Montgomery form: canonical v·β^c
+        acc = Fr::add(acc, one[c] ? v : Fr::mul(v, betaMont[c]));
+      }
+      store(out + 4 * x, Fr::sub(a, acc));
+    }
+  });
+}
+
+void scaledInverse(const u64* a, const u64* scales, size_t n, u64* out, int threads) {
+  parallelChunks(n, chunksFor(n, threads), [&](size_t begin, size_t end, size_t) {
+    if (begin >= end) return;
+    // Prefix products in Montgomery form; each inverse leaves it by one product: with the canonical scale
+    // (scale·a^{-1}, canonical) or with 1 (toCanonical). out holds a_i in Montgomery form in between, so each
+    // element enters Montgomery form once.
+    std::vector<Fr> prefix(end - begin);
+    Fr acc = Fr::one();
+    for (size_t i = begin; i < end; i++) {
+      prefix[i - begin] = acc;
+      const Fr ai = Fr::fromCanonical(a + 4 * i);
+      store(out + 4 * i, ai);
+      acc = Fr::mul(acc, ai);
+    }
+    Fr inv = Fr::inv(acc);
+    for (size_t i = end; i-- > begin;) {
+      const Fr ai = load(out + 4 * i);
+      const Fr invI = Fr::mul(inv, prefix[i - begin]);
+      if (scales) {
+        store(out + 4 * i, Fr::mul(load(scales + 4 * i), invI));
+      } else {
+        invI.toCanonical(out + 4 * i);
+      }
+      inv = Fr::mul(inv, ai);
+    }
+  });
+}
+
+void scale(u64* const* tables, const size_t* lens, size_t m, const u64* coeffs, int threads) {
+  for (size_t k = 0; k < m; k++) {
+    if (isOne(coeffs + 4 * k)) continue;
+    const Fr c = Fr::fromCanonical(coeffs + 4 * k);
+    u64* t = tables[k];
+    parallelChunks(lens[k], chunksFor(lens[k], threads), [&](size_t begin, size_t end, size_t) {
+      for (size_t x = begin; x < end; x++) store(t + 4 * x, Fr::mul(load(t + 4 * x), c));
+    });
+  }
+}
+
+void roundSums(const u64* const* as, const u64* const* bs, size_t pairs, const u64* const* singles,
+               const u64* singleCoeffs, size_t nSingles, const u64* const* halves, size_t nHalves, const u64* w,
+               size_t len, u64* out, int threads) {
+  const size_t half = len / 2;
+  const size_t work = half * (pairs + nSingles + nHalves + 1);
+  const size_t chunks = chunksFor(work, threads);
+  std::vector<Fr> partial(5 * chunks, Fr::zero());
+  parallelChunks(half, chunks, [&](size_t begin, size_t end, size_t c) {
+    // acc[3·p + X]: the pair's Σ_k a_k(X)·b_k(X) + Σ_s d_s·m_s(X), each product carrying R^{-1}.
+    std::vector<Fr> acc(3 * ROUND_BLOCK);
+    Fr tau[3] = {Fr::zero(), Fr::zero(), Fr::zero()};
+    Fr plain[2] = {Fr::zero(), Fr::zero()};
+    for (size_t b0 = begin; b0 < end; b0 += ROUND_BLOCK) {
+      const size_t b1 = std::min(end, b0 + ROUND_BLOCK);
+      std::fill(acc.begin(), acc.end(), Fr::zero());
+      for (size_t k = 0; k < pairs; k++) {
+        const u64* a = as[k];
+        const u64* b = bs[k];
+        for (size_t i = b0; i < b1; i++) {
+          const Fr a0 = load(a + 8 * i), a1 = load(a + 8 * i + 4);
+          const Fr c0 = load(b + 8 * i), c1 = load(b + 8 * i + 4);
+          const Fr a2 = Fr::add(a1, Fr::sub(a1, a0)), c2 = Fr::add(c1, Fr::sub(c1, c0));
+          Fr* p = &acc[3 * (i - b0)];
+          p[0] = Fr::add(p[0], Fr::mul(a0, c0));
+          p[1] = Fr::add(p[1], Fr::mul(a1, c1));
+          p[2] = Fr::add(p[2], Fr::mul(a2, c2));
+        }
+      }
+      for (size_t s = 0; s < nSingles; s++) {
+        const u64* m = singles[s];
+        const Fr d = load(singleCoeffs + 4 * s);  // canonical: d·m·R^{-1}, the pairs' scale
+        for (size_t i = b0; i < b1; i++) {
+          const Fr p0 = Fr::mul(load(m + 8 * i), d), p1 = Fr::mul(load(m + 8 * i + 4), d);
+          Fr* p = &acc[3 * (i - b0)];
+          p[0] = Fr::add(p[0], p0);
+          p[1] = Fr::add(p[1], p1);
+          p[2] = Fr::add(p[2], Fr::add(p1, Fr::sub(p1, p0)));  // linear: d·m(2) = 2·d·m(1) − d·m(0)
+        }
+      }
+      for (size_t i = b0; i < b1; i++) {
+        const Fr wi = load(w + 4 * i);
+        const Fr* p = &acc[3 * (i - b0)];
+        for (int x = 0; x < 3; x++) tau[x] = Fr::add(tau[x], Fr::mul(p[x], wi));  // now R^{-2}
+      }
+      for (size_t l = 0; l < nHalves; l++) {
+        const u64* u = halves[l];
+        for (size_t i = b0; i < b1; i++) {
+          plain[0] = Fr::add(plain[0], load(u + 8 * i));
+          plain[1] = Fr::add(plain[1], load(u + 8 * i + 4));
+        }
+      }
+    }
+    for (int x = 0; x < 3; x++) partial[5 * c + x] = tau[x];
+    partial[5 * c + 3] = plain[0];
+    partial[5 * c + 4] = plain[1];
+  });
+  const Fr fix = r2();
+  for (int s = 0; s < 5; s++) {
+    Fr total = Fr::zero();
+    for (size_t c = 0; c < chunks; c++) total = Fr::add(total, partial[5 * c + s]);
+    if (s < 3) total = Fr::mul(Fr::mul(total, fix), fix);  // R^{-2}·R·R: the canonical sum
+    store(out + 4 * s, total);
+  }
+}
+
+void bind(const u64* const* src, u64* const* dst, size_t m, size_t len, const u64* r, int threads) {
+  const size_t half = len / 2;
+  const Fr rMont = Fr::fromCanonical(r);
+  auto bindTable = [&](size_t k, size_t begin, size_t end) {
+    const u64* s = src[k];
+    u64* d = dst[k];
+    // In place (d == s) this is safe in increasing i: entry i is written after entries 2i and 2i + 1 >= i are read.
+    for (size_t i = begin; i < end; i++) {
+      const Fr lo = load(s + 8 * i), hi = load(s + 8 * i + 4);
+      store(d + 4 * i, Fr::add(lo, Fr::mul(Fr::sub(hi, lo), rMont)));
+    }
+  };
+  bool inPlace = true;
+  for (size_t k = 0; k < m; k++) inPlace = inPlace && src[k] == dst[k];
+  if (!inPlace) {  // out of place: any split of the entries is race-free
+    parallelChunks(half, chunksFor(half * std::max<size_t>(m, 1), threads), [&](size_t begin, size_t end, size_t) {
+      for (size_t k = 0; k < m; k++) bindTable(k, begin, end);
+    });
+    return;
+  }
+  // In place, a thread's writes would overwrite entries another thread has still to read: split the tables.
+  const size_t chunks = std::min(m, chunksFor(half * m, threads));
+  parallelChunks(chunks, chunks, [&](size_t c, size_t, size_t) {
+    for (size_t k = c; k < m; k += chunks) bindTable(k, 0, half);
+  });
+}
+
+#define DP_STRINGIFY_(x) #x
+#define DP_STRINGIFY(x) DP_STRINGIFY_(x)
+
+}  // namespace
+
+extern const ArenaKernels ARENA_KERNELS = {
+    DP_STRINGIFY(DP_ARITH), &shifted, &scaledInverse, &scale, &roundSums, &bind,
+};
+
+}  // namespace DP_ARITH
+}  // namespace dp

@@ -1,0 +1,230 @@
+// The batch opening's in-place kernels (opening.h). Same Montgomery trick as frvec.cc: a canonical integer
+// times a Montgomery-form element is the canonical product, so scalars are converted once and the vectors never.
+#include "opening.h"
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace dp {
+inline namespace DP_ARITH {  // arith.h
+namespace {
+
+/** Below this many words per thread, a thread costs more than it saves (as frvec.cc). */
+constexpr size_t MIN_WORDS_PER_THREAD = size_t(1) << 14;
+/** E_p's output is cut into at most this many blocks, handed to the threads as they come free. */
+constexpr size_t MAX_EQ_BLOCKS = 64;
+/** Smallest E_p output block (words). */
+constexpr size_t MIN_EQ_BLOCK = size_t(1) << 12;
+
+inline Fr load(const u64* p) { return Fr{{p[0], p[1], p[2], p[3]}}; }
+inline void store(u64* p, const Fr& a) { std::memcpy(p, a.l, 32); }
+inline Fr montgomery(const u64* canonical) { return Fr::fromCanonical(canonical); }
+inline Fr r2() { return Fr{{FR_MOD.r2[0], FR_MOD.r2[1], FR_MOD.r2[2], FR_MOD.r2[3]}}; }
+
+/** Runs body(worker) on `workers` threads (the caller's being one). */
+template <class Body>
+void onThreads(size_t workers, Body body) {
+  std::vector<std::thread> pool;
+  try {
+    for (size_t w = 1; w < workers; w++) pool.emplace_back([=, &body] { body(w); });
+  } catch (...) {  // a thread could not start: wait for the started ones (they reference body)
+    for (auto& t : pool) t.join();
+    throw;
+  }
+  body(0);
+  for (auto& t : pool) t.join();
+}
+
+size_t workersFor(size_t words, int threads) {
+  return std::min<size_t>(size_t(std::max(threads, 1)), std::max<size_t>(1, words / MIN_WORDS_PER_THREAD));
+}
+
+/**
+ * eq(·, p_0..p_{count−1}) by doubling, starting from `start`: table[i] = start·prod_j (bit_j(i) ? p_j : 1 − p_j).
+ * With `start` canonical the entries are canonical; with start = 1 in Montgomery form they are Montgomery.
+ */
+void eqTable(const u64* coords, size_t count, const Fr& start, std::vector<Fr>& table) {
+  table.assign(size_t(1) << count, Fr::zero());
+  table[0] = start;
+  for (size_t j = 0, filled = 1; j < count; j++, filled *= 2) {
+    const Fr pj = montgomery(coords + 4 * j);
+    for (size_t i = 0; i < filled; i++) {
+      const Fr hi = Fr::mul(table[i], pj);
+      table[i + filled] = hi;
+      table[i] = Fr::sub(table[i], hi);
+    }
+  }
+}
+
+/**
+ * dst[i] += scale·eq(i; p_0..p_{k−1}) for i < 2^k, as hi[i >> h]·lo[i mod 2^h]: lo the Montgomery eq table of
+ * the h = k/2 low coordinates, hi the canonical scale·eq of the others — one multiplication a word and
+ * O(2^(k/2)) scratch.
+ */
+void addScaledEq(u64* dst, const u64* coords, size_t k, const Fr& scale, std::vector<Fr>& lo, std::vector<Fr>& hi) {
+  const size_t h = k / 2;
+  eqTable(coords, h, Fr::one(), lo);
+  eqTable(coords + 4 * h, k - h, scale, hi);
+  const size_t loSize = size_t(1) << h;
+  for (size_t a = 0; a < hi.size(); a++) {
+    u64* row = dst + 4 * (a << h);
+    for (size_t b = 0; b < loSize; b++) store(row + 4 * b, Fr::add(load(row + 4 * b), Fr::mul(hi[a], lo[b])));
+  }
+}
+
+}  // namespace
+
+void eqSumInto(u64* out, size_t n, const size_t* offsets, const size_t* lens, const u64* coords, const u64* scales,
+               size_t count, int threads) {
+  if (n == 0 || count == 0) return;
+  std::vector<size_t> starts(count);
+  for (size_t e = 0, at = 0; e < count; e++) {
+    starts[e] = at;
+    at += 4 * lens[e];
+  }
+  // Power-of-two blocks: an entry (aligned to its own power-of-two size) lies inside one block or covers whole
+  // blocks, whose words share the entry's high coordinates' bits. Each block is written by one thread.
+  size_t blocks = 1;
+  while (blocks < MAX_EQ_BLOCKS && n / (2 * blocks) >= MIN_EQ_BLOCK) blocks *= 2;
+  const size_t block = n / blocks;
+  std::atomic<size_t> next{0};
+  const Fr one = Fr::one();
+  onThreads(std::min<size_t>(size_t(std::max(threads, 1)), blocks), [&](size_t) {
+    std::vector<Fr> lo, hi;
+    for (size_t blk; (blk = next.fetch_add(1)) < blocks;) {
+      const size_t begin = blk * block, end = begin + block;
+      for (size_t e = 0; e < count; e++) {
+        const size_t size = size_t(1) << lens[e], at = offsets[e];
+        if (at >= end || at + size <= begin) continue;
+        const size_t base = std::max(at, begin), span = std::min(at + size, end) - base;
+        size_t k = 0;
+        while ((size_t(1) << k) < span) k++;
+        // The coordinates above k are fixed on this block: fold their eq factors into the scale.
+        Fr scale = load(scales + 4 * e);
+        const u64* p = coords + starts[e];
+        for (size_t j = k; j < lens[e]; j++) {
+          const Fr pj = montgomery(p + 4 * j);
+          scale = Fr::mul(scale, ((base - at) >> j) & 1 ? pj : Fr::sub(one, pj));
+        }
+        addScaledEq(out + 4 * base, p, k, scale, lo, hi);
+      }
+    }
+  });
+}
+
+void pairFoldSums(const u64* const* srcA, const u64* const* srcB, u64* const* dstA, u64* const* dstB, size_t m,
+                  size_t len, const u64* r, u64* sums, int threads) {
+  const Fr rM = montgomery(r);
+  std::memset(sums, 0, 96);
+  if (len == 2) {  // one word each after binding: no next round inside the vectors
+    for (size_t k = 0; k < m; k++) {
+      for (int side = 0; side < 2; side++) {
+        const u64* s = side ? srcB[k] : srcA[k];
+        const Fr lo = load(s), hi = load(s + 4);
+        store(side ? dstB[k] : dstA[k], Fr::add(lo, Fr::mul(Fr::sub(hi, lo), rM)));
+      }
+    }
+    return;
+  }
+  // Quad q (source words 4q..4q+3) binds to words 2q, 2q+1 and adds their products to the sums. Worker c takes
+  // quads [c·per, (c+1)·per); in place it writes them from word 4·begin (inside its own source range, never
+  // past the quad it reads), moved down to 2·begin once every worker is done.
+  const size_t quads = len / 4;
+  const size_t workers = workersFor(quads * std::max<size_t>(m, 1), threads);
+  const size_t per = (quads + workers - 1) / workers;
+  std::vector<Fr> partial(3 * workers, Fr::zero());
+  onThreads(workers, [&](size_t c) {
+    const size_t begin = std::min(quads, c * per), end = std::min(quads, begin + per);
+    Fr s0 = Fr::zero(), s1 = Fr::zero(), s2 = Fr::zero();
+    for (size_t k = 0; k < m; k++) {
+      const u64* a = srcA[k];
+      const u64* b = srcB[k];
+      u64* da = dstA[k] + (dstA[k] == srcA[k] ? 8 * begin : 0);
+      u64* db = dstB[k] + (dstB[k] == srcB[k] ? 8 * begin : 0);
+      for (size_t q = begin; q < end; q++) {
+        const u64* x = a + 16 * q;
+        const u64* y = b + 16 * q;
+        const Fr a0 = load(x), a1 = load(x + 4), a2 = load(x + 8), a3 = load(x + 12);
+        const Fr b0 = load(y), b1 = load(y + 4), b2 = load(y + 8), b3 = load(y + 12);
+        const Fr fa0 = Fr::add(a0, Fr::mul(Fr::sub(a1, a0), rM)), fa1 = Fr::add(a2, Fr::mul(Fr::sub(a3, a2), rM));
+        const Fr fb0 = Fr::add(b0, Fr::mul(Fr::sub(b1, b0), rM)), fb1 = Fr::add(b2, Fr::mul(Fr::sub(b3, b2), rM));
+        store(da + 8 * q, fa0);
+        store(da + 8 * q + 4, fa1);
+        store(db + 8 * q, fb0);
+        store(db + 8 * q + 4, fb1);
+        // Montgomery products of canonical integers: a·b·R^{-1}, fixed up once below.
+        s0 = Fr::add(s0, Fr::mul(fa0, fb0));
+        s1 = Fr::add(s1, Fr::mul(fa1, fb1));
+        s2 = Fr::add(s2, Fr::mul(Fr::sub(fa1, fa0), Fr::sub(fb1, fb0)));
+      }
+    }
+    partial[3 * c] = s0;
+    partial[3 * c + 1] = s1;
+    partial[3 * c + 2] = s2;
+  });
+  for (size_t c = 1; c < workers; c++) {
+    const size_t begin = std::min(quads, c * per), end = std::min(quads, begin + per);
+    if (begin >= end) continue;
+    for (size_t k = 0; k < m; k++) {
+      if (dstA[k] == srcA[k]) std::memmove(dstA[k] + 8 * begin, dstA[k] + 16 * begin, 64 * (end - begin));
+      if (dstB[k] == srcB[k]) std::memmove(dstB[k] + 8 * begin, dstB[k] + 16 * begin, 64 * (end - begin));
+    }
+  }
+  for (int s = 0; s < 3; s++) {
+    Fr acc = Fr::zero();
+    for (size_t c = 0; c < workers; c++) acc = Fr::add(acc, partial[3 * c + s]);
+    store(sums + 4 * s, Fr::mul(acc, r2()));  // (sum a·b·R^{-1})·R^2·R^{-1} = sum a·b
+  }
+}
+
+void quotientBySquareTimesLinearInPlace(u64* a, size_t n, const u64* s) {
+  if (n <= 3) return;
+  const Fr sM = montgomery(s);
+  const Fr minusS2 = Fr::neg(Fr::mul(sM, sM));
+  Fr q1 = Fr::zero(), q2 = Fr::zero(), q3 = Fr::zero();  // q_{k+1}, q_{k+2}, q_{k+3}
+  for (size_t k = n - 3; k-- > 0;) {
+    // a[k + 3] is read, then overwritten by q_k: later steps read only lower words.
+    const Fr v = Fr::add(Fr::add(load(a + 4 * (k + 3)), Fr::mul(Fr::add(q1, q2), sM)), Fr::mul(q3, minusS2));
+    store(a + 4 * (k + 3), v);
+    q3 = q2;
+    q2 = q1;
+    q1 = v;
+  }
+}
+
+void quotientOfLInPlace(u64* a, size_t n, const u64* s, const u64* zAtZ, const u64* z) {
+  if (n <= 1) return;
+  const Fr sM = montgomery(s), zM = montgomery(z);
+  const Fr c0 = Fr::sub(Fr::mul(sM, sM), montgomery(zAtZ));  // s^2 − Z(z), Montgomery
+  // q_m lives at word m + 3 (m <= n − 4); w0, w1, w2 = q_i, q_{i−1}, q_{i−2}, carried down in registers because
+  // the words above i already hold Q'.
+  Fr w0 = Fr::zero(), w1 = Fr::zero(), w2 = Fr::zero(), carry = Fr::zero();
+  for (size_t i = n - 1; i >= 1; i--) {
+    Fr l;
+    Fr w3 = Fr::zero();
+    if (i >= 3) {
+      w3 = load(a + 4 * i);  // q_{i−3}
+      // l_i = b_i − Z(z)·q_i with b_i = (Q·Z)_i = q_{i−3} − s·(q_{i−2} + q_{i−1}) + s^2·q_i
+      l = Fr::add(Fr::sub(w3, Fr::mul(Fr::add(w1, w2), sM)), Fr::mul(w0, c0));
+    } else {
+      l = Fr::sub(load(a + 4 * i), Fr::mul(w0, montgomery(zAtZ)));  // b_i kept in place
+    }
+    carry = Fr::add(l, Fr::mul(carry, zM));
+    store(a + 4 * i, carry);  // q'_{i−1}
+    w0 = w1;
+    w1 = w2;
+    w2 = w3;
+  }
+}
+
+extern const OpeningKernels OPENING_KERNELS = {
+    &eqSumInto,
+    &pairFoldSums,
+    &quotientBySquareTimesLinearInPlace,
+    &quotientOfLInPlace,
+};
+
+}  // namespace DP_ARITH
+}  // namespace dp

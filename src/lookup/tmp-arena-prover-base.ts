@@ -1,0 +1,309 @@
+/**
+ * The arena prover (spec: docs/lookup.md, "The arena"). Message order:
+ *
+ *   [arena.shape] | M | β?, α | H | γ, τ | zero-check sum-check (N rounds, degree 3) | evaluations
+ *
+ * It returns the proof, the claims the verifier will derive (identical), and the tables of M and H for the
+ * caller's batch opening.
+ */
+import * as Fr from "../field/fr";
+import { loadNative, selectedBackend, type NativeKernels } from "../msm";
+import { HyperKZG } from "../pcs/hyperkzg";
+import { commitCoefficients } from "../pcs/kzg";
+import { packedSlotTable } from "../pcs/packed-table";
+import { evaluateMle } from "../poly/mle";
+import { slotTable } from "../poly/slots";
+import type { ProductTerm } from "../sumcheck";
+import { proveSizedSumcheck, type SizedGroup } from "./arena-sumcheck";
+import { HALF } from "./protocol";
+import {
+  absorbArenaShape,
+  arenaClaims,
+  arenaContext,
+  arenaEvalWords,
+  arenaSlotNames,
+  arenaZeroCheck,
+  ARENA_DEGREE,
+  assertCanonical,
+  columnName,
+  drawArenaAlphaBeta,
+  drawZeroCheckChallenges,
+  shiftedAlphas,
+  SKIPPED_ARENA_CLAIMS,
+  type ArenaContext,
+} from "./arena-protocol";
+import {
+  ARENA_LABELS,
+  ArenaError,
+  type ArenaColumn,
+  type ArenaProof,
+  type ArenaShape,
+  type ArenaTable,
+  type ProveArenaParameters,
+  type ProveArenaResult,
+} from "./arena-types";
+
+/** The verifier's view of prover inputs: external columns without values, components dropped. */
+export function arenaShape(tables: readonly ArenaTable[], columns: readonly ArenaColumn[]): ArenaShape {
+  return {
+    tables: tables.map((t) => ({
+      id: t.id,
+      table: {
+        numVars: t.table.numVars,
+        columns: t.table.columns.map((c) => (c.kind === "range" ? { kind: "range", lo: c.lo } : { kind: "external" })),
+      },
+    })),
+    columns: columns.map((c) => (c.label === undefined ? { table: c.table, numVars: c.numVars } : { table: c.table, numVars: c.numVars, label: c.label })),
+  };
+}
+
+/**
+ * Proves that every entry of every witness column is a row of its table, absorbing into `transcript` exactly
+ * what {@link verifyArena} absorbs. No witness columns: a skipped arena (nothing absorbed, `proof` null).
+ *
+ * @throws {ArenaError} on malformed tables or columns, an entry outside its table (named: column, entry, tuple),
+ *   or a challenge α hitting a fingerprint (probability <= entries/r: not a retry case)
+ */
+export function proveArena(params: ProveArenaParameters): ProveArenaResult {
+  return proveArenaWith(params, undefined) as ProveArenaResult;
+}
+
+/** The arena's committed tables with H packed (see {@link proveArenaPacked}). */
+export interface PackedArenaPolys {
+  readonly M: readonly bigint[];
+  /** Packed words when the native kernels are loaded, else bigints. */
+  readonly H: readonly bigint[] | Uint8Array;
+}
+
+/** {@link proveArena}'s result with {@link PackedArenaPolys}. */
+export type PackedArenaResult = Omit<ProveArenaResult, "polys"> & { readonly polys: PackedArenaPolys | null };
+
+/**
+ * {@link proveArena} — the same proof — with H built, committed and returned as packed Fr words when the native
+ * kernels are loaded (src/pcs/packed-table.ts): the whole-model prover's path, where H reaches 2^25 entries and
+ * goes on packed into the batch opening.
+ */
+export function proveArenaPacked(params: ProveArenaParameters): PackedArenaResult {
+  return proveArenaWith(params, selectedBackend() === "native" ? loadNative() : undefined);
+}
+
+function proveArenaWith(params: ProveArenaParameters, native: NativeKernels | undefined): PackedArenaResult {
+  const { srs, tables, columns, transcript } = params;
+  const ctx = arenaContext(arenaShape(tables, columns));
+  if (columns.length === 0) return { proof: null, claims: SKIPPED_ARENA_CLAIMS, polys: null };
+  const tableCols = tables.map((t) => tableValues(t));
+  checkColumns(ctx, columns);
+  const m = multiplicities(ctx, tableCols, columns, params.unsafeMultiplicities);
+
+  absorbArenaShape(transcript, ctx);
+  const M = slotTable(ctx.mLayout, (name) => m[tables.findIndex((t) => arenaSlotNames.multiplicity(t.id) === name)]);
+  const mCommitment = HyperKZG.commit(srs, M);
+  transcript.absorbPoint(ARENA_LABELS.multiplicities, mCommitment);
+  const { alpha, beta } = drawArenaAlphaBeta(transcript, ctx);
+
+  // F_i = α_t − Σ_c β^c f_{i,c}, G_t = α_t − Σ_c β^c t_{t,c}; h_i = 1/F_i, g_t = −m_t/G_t = m_t/(t_t − α_t).
+  const betas = Fr.powers(beta, ctx.maxArity);
+  const alphas = shiftedAlphas(ctx, alpha, beta);
+  const F = columns.map((c, i) => shifted(alphas[ctx.columnTable[i]], c.components, betas));
+  const G = tableCols.map((cols, t) => shifted(alphas[t], cols, betas));
+  const h = F.map(invert);
+  const g = G.map((Gt, t) => invert(Gt).map((x, y) => Fr.neg(Fr.mul(m[t][y], x))));
+  const helperOf = (name: string) => {
+    const i = columns.findIndex((_, j) => arenaSlotNames.witnessHelper(j) === name);
+    return i >= 0 ? h[i] : g[tables.findIndex((t) => arenaSlotNames.tableHelper(t.id) === name)];
+  };
+  const H = native ? packedSlotTable(native, ctx.hLayout, helperOf) : slotTable(ctx.hLayout, helperOf);
+  const hCommitment = H instanceof Uint8Array ? commitCoefficients(srs, H) : HyperKZG.commit(srs, H);
+  transcript.absorbPoint(ARENA_LABELS.helpers, hCommitment);
+
+  const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
+  const check = arenaZeroCheck(ctx, { alpha, beta, gamma, tau });
+  const zc = zeroCheckGroups(ctx, gamma, tau, { h, F, g, G, m });
+  // The sum-check binds h, F, g, G and m in place: none is read again (H holds its own copy of h and g), and at
+  // 2^25 entries a copy of h and F would be 2.3 GB of heap.
+  const sc = proveSizedSumcheck({ numVars: ctx.numVars, degree: ARENA_DEGREE, groups: zc.groups, transcript, inPlace: true });
+  // An honest prover's sum is the claim; a test cheater's is not (and the verifier rejects it).
+  if (!params.unsafeMultiplicities && sc.claim !== check.claim) {
+    throw new ArenaError("arena: the zero-check sum is not its claim (internal error or an alpha collision)");
+  }
+  const rho = sc.point;
+  const at = (where: { group: number; table: number }) => sc.finalEvaluations[where.group][where.table];
+  const proofBody: Omit<ArenaProof, "multiplicities" | "helpers" | "sumcheck"> = {
+    columnEvals: columns.map((c, i) => ({
+      helper: at(zc.h[i]),
+      components: c.components.map((comp) => evaluateMle(comp, rho.slice(0, c.numVars))),
+    })),
+    tableEvals: tables.map((t, j) => {
+      const low = rho.slice(0, t.table.numVars);
+      return {
+        helper: at(zc.g[j]),
+        multiplicity: at(zc.m[j]),
+        external: t.table.columns.flatMap((c, col) => (c.kind === "external" ? [evaluateMle(tableCols[j][col], low)] : [])),
+      };
+    }),
+  };
+  transcript.absorbScalars(ARENA_LABELS.evals, arenaEvalWords(proofBody));
+  const proof: ArenaProof = { multiplicities: mCommitment, helpers: hCommitment, sumcheck: sc.proof, ...proofBody };
+  return { proof, claims: arenaClaims(ctx, proof, rho), polys: { M, H } };
+}
+
+/** The 2^n_t values of every column of a table (range columns generated, external ones checked). */
+function tableValues(t: ArenaTable): bigint[][] {
+  const size = 2 ** t.table.numVars;
+  return t.table.columns.map((c, col) => {
+    if (c.kind === "range") return Array.from({ length: size }, (_, y) => Fr.reduce(c.lo + BigInt(y)));
+    if (!c.values) throw new ArenaError(`arena: table "${t.id}" column ${col} is external but has no values (prover side)`);
+    if (c.values.length !== size) {
+      throw new ArenaError(`arena: table "${t.id}" column ${col} has ${c.values.length} values, expected 2^${t.table.numVars}`);
+    }
+    c.values.forEach((v, y) => assertCanonical(v, `arena: table "${t.id}" column ${col}, row ${y}`));
+    return [...c.values];
+  });
+}
+
+/** Arity and length (2^numVars, every entry canonical) of every witness column. */
+function checkColumns(ctx: ArenaContext, columns: readonly ArenaColumn[]): void {
+  columns.forEach((col, i) => {
+    const arity = ctx.arity[ctx.columnTable[i]];
+    const name = columnName(ctx.shape, i);
+    if (col.components.length !== arity) {
+      throw new ArenaError(`arena: ${name} has ${col.components.length} components, table "${col.table}" has ${arity}`);
+    }
+    col.components.forEach((comp, c) => {
+      if (comp.length !== 2 ** col.numVars) {
+        throw new ArenaError(`arena: ${name} component ${c} has ${comp.length} entries, expected 2^${col.numVars}`);
+      }
+      comp.forEach((v, x) => assertCanonical(v, `arena: ${name}, component ${c}, entry ${x}`));
+    });
+  });
+}
+
+/**
+ * m_t(y) = number of witness entries (over all columns into t) equal to row y; a tuple in several rows counts on
+ * its first. Refuses an entry outside its table, by name — unless the test hook supplies multiplicities, in which
+ * case such entries are skipped and the hook's vectors replace the computed ones.
+ */
+function multiplicities(
+  ctx: ArenaContext,
+  tableCols: readonly (readonly bigint[][])[],
+  columns: readonly ArenaColumn[],
+  unsafe: ProveArenaParameters["unsafeMultiplicities"],
+): bigint[][] {
+  const rowIndex = tableCols.map((cols) => {
+    const index = new Map<string, number>();
+    for (let y = cols[0].length - 1; y >= 0; y--) index.set(rowKey(cols, y), y);
+    return index;
+  });
+  const counts = tableCols.map((cols) => new Array<number>(cols[0].length).fill(0));
+  columns.forEach((col, i) => {
+    const t = ctx.columnTable[i];
+    for (let x = 0; x < 2 ** col.numVars; x++) {
+      const y = rowIndex[t].get(rowKey(col.components, x));
+      if (y !== undefined) counts[t][y]++;
+      else if (!unsafe) {
+        const tuple = col.components.map((c) => c[x].toString()).join(", ");
+        throw new ArenaError(`arena: ${columnName(ctx.shape, i)}, entry ${x} = (${tuple}) is not a row of table "${col.table}"`);
+      }
+    }
+  });
+  return ctx.shape.tables.map((t, j) => {
+    const given = unsafe?.get(t.id);
+    if (!given) return counts[j].map(BigInt);
+    if (given.length !== 2 ** t.table.numVars) {
+      throw new ArenaError(`arena: ${given.length} multiplicities for table "${t.id}" of 2^${t.table.numVars} rows`);
+    }
+    return given.map((v, y) => assertCanonical(v, `arena: multiplicity ${y} of table "${t.id}"`));
+  });
+}
+
+function rowKey(components: readonly (readonly bigint[])[], x: number): string {
+  if (components.length === 1) return components[0][x].toString(16);
+  return components.map((c) => c[x].toString(16)).join(":");
+}
+
+/** α_t − Σ_c β^c·components[c][x] for every x. */
+function shifted(alphaT: bigint, components: readonly (readonly bigint[])[], betas: readonly bigint[]): bigint[] {
+  const size = components[0].length;
+  const out = new Array<bigint>(size);
+  for (let x = 0; x < size; x++) {
+    let acc = 0n;
+    for (let c = 0; c < components.length; c++) acc += betas[c] * components[c][x];
+    out[x] = Fr.sub(alphaT, Fr.reduce(acc));
+  }
+  return out;
+}
+
+/**
+ * 1/v for every entry (one batch inversion per vector: a single one over every column would hold the flattened,
+ * negated and prefix-product copies of all of them at once — 5 GB at 2^25 entries); a zero means α hit a
+ * fingerprint.
+ */
+function invert(vector: readonly bigint[]): bigint[] {
+  if (vector.includes(0n)) throw new ArenaError("arena: the challenge alpha equals a fingerprint (probability <= entries/r)");
+  return Fr.batchInvert(vector);
+}
+
+/** Where a table sits among the sum-check groups. */
+interface GroupIndex {
+  readonly group: number;
+  readonly table: number;
+}
+
+/**
+ * The zero-check of `arenaZeroCheck` split by size: tables of n variables form one group, stored at their own
+ * size (constant in the high variables). Per witness column: γ^i·eq(τ)·h_i·F_i and γ^{k+T}·2^{n_i}·eq(½)·h_i;
+ * per table: γ^{k+t}·eq(τ)·(g_t·G_t + m_t) and γ^{k+T}·2^{n_t}·eq(½)·g_t — the same polynomial as the terms of
+ * `arenaZeroCheck` (whose L_m and L_s tables are these sums).
+ */
+function zeroCheckGroups(
+  ctx: ArenaContext,
+  gamma: bigint,
+  tau: readonly bigint[],
+  p: { h: bigint[][]; F: bigint[][]; g: bigint[][]; G: bigint[][]; m: bigint[][] },
+): { groups: SizedGroup[]; h: GroupIndex[]; g: GroupIndex[]; m: GroupIndex[] } {
+  const k = p.h.length;
+  const T = p.g.length;
+  const gammas = Fr.powers(gamma, k + T + 1);
+  const half = new Array<bigint>(ctx.numVars).fill(HALF);
+  const bySize = new Map<number, { tables: bigint[][]; terms: ProductTerm[] }>();
+  const groupOf = (n: number) => {
+    let g = bySize.get(n);
+    if (!g) bySize.set(n, (g = { tables: [], terms: [] }));
+    return g;
+  };
+  const add = (n: number, table: bigint[]): GroupIndex => {
+    const g = groupOf(n);
+    g.tables.push(table);
+    return { group: n, table: g.tables.length - 1 };
+  };
+  const sumWeight = (n: number) => Fr.mul(gammas[k + T], 1n << BigInt(n));
+  const h = p.h.map((hi, i) => {
+    const n = ctx.shape.columns[i].numVars;
+    const at = add(n, hi);
+    const F = add(n, p.F[i]);
+    groupOf(n).terms.push(
+      { coeff: gammas[i], factors: [at.table, F.table], eqPoint: tau },
+      { coeff: sumWeight(n), factors: [at.table], eqPoint: half },
+    );
+    return at;
+  });
+  const g: GroupIndex[] = [];
+  const m = p.g.map((gt, t) => {
+    const n = ctx.shape.tables[t].table.numVars;
+    const gAt = add(n, gt);
+    const G = add(n, p.G[t]);
+    const mAt = add(n, p.m[t]);
+    groupOf(n).terms.push(
+      { coeff: gammas[k + t], factors: [gAt.table, G.table], eqPoint: tau },
+      { coeff: gammas[k + t], factors: [mAt.table], eqPoint: tau },
+      { coeff: sumWeight(n), factors: [gAt.table], eqPoint: half },
+    );
+    g.push(gAt);
+    return mAt;
+  });
+  const sizes = [...bySize.keys()];
+  const position = new Map(sizes.map((n, idx) => [n, idx]));
+  const groups = sizes.map((n) => ({ numVars: n, ...bySize.get(n)! }));
+  const place = (x: GroupIndex): GroupIndex => ({ group: position.get(x.group)!, table: x.table });
+  return { groups, h: h.map(place), g: g.map(place), m: m.map(place) };
+}
