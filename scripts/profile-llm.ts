@@ -21,7 +21,7 @@
  * Timing wraps the exported functions (module exports are looked up at call time under CommonJS), so the
  * prover itself carries no instrumentation. A script, not a test: minutes of CPU.
  *
- *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|16] [--srs LOG2] [--no-verify] [--model FILE]
+ *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|32|16] [--srs LOG2] [--no-verify] [--model FILE]
  */
 import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
@@ -45,8 +45,11 @@ const MODEL = join(__dirname, "..", "..", "shared", "models", "gguf", "stories26
 const PROMPT = "Once upon a time";
 const BITS = 12;
 const PROVER = "0x00000000000000000000000000000000000000a1";
-/** SRS powers (log2) by context: 2^23 held the 64-position proof before packing was tightened; A and H are 2^25 at 128. */
-const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 64: 23, 128: 25 };
+/**
+ * SRS powers (log2) by context: 2^23 held the 64-position proof before packing was tightened; A and H are 2^25 at
+ * 128; at 32 the opening is 2^22 but A is committed at 2^23.
+ */
+const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 32: 23, 64: 23, 128: 25 };
 
 interface Args {
   readonly model: string;

@@ -13,8 +13,8 @@ contract ExtensionHarness {
     /// @dev ModelVerifierOps.OP_EXT_STEPS (named in a mismatch revert).
     uint256 private constant EXT_STEPS = 0x30;
 
-    /// @notice Gas of Extension.invoke for the EXT parameters `code` (u32 length, section, u32 proof bytes); returns it with the
-    /// claims handed back and the reader's final position relative to the start.
+    /// @notice Gas of Extension.invoke for the EXT parameters `code` (u32 length, section, u32 proof bytes); returns
+    /// it with the claims handed back and the reader's final position relative to the start.
     function measure(bytes calldata proof, bytes memory code, uint256 claims, uint256 vars)
         external
         view

@@ -56,7 +56,8 @@ library ModelVerifier {
     ) public view returns (bool) {
         Machine.State memory m;
         m.r = Program.reader(program);
-        if (Program.u8(m.r) != PROGRAM_VERSION) revert ProgramVersion(program.length == 0 ? 0 : uint8(program[0]));
+        uint256 version = Program.u8(m.r);
+        if (version != PROGRAM_VERSION) revert ProgramVersion(version);
         uint256 digest = Program.word(m.r);
         Commitments memory cs;
         cs.words = new uint256[](4 * POINT_WORDS);

@@ -93,17 +93,23 @@ library ModelVerifierOps {
             else if (op == OP_OUTPUT) _output(m);
             else if (op == OP_CONSTOUT) _constantOutput(m);
             else if (op == OP_INPUT) _input(m);
-            else if (op == OP_EXT_STEPS) m.regs = Extension.invoke(address(ModelVerifierSteps), op, m.s, m.r, m.regs);
-            else if (op == OP_EXT_ATTENTION) {
-                m.regs = Extension.invoke(address(ModelVerifierAttention), op, m.s, m.r, m.regs);
+            else if (op >= OP_EXT_STEPS && op <= OP_EXT_INDEXED) {
+                m.regs = Extension.invoke(_library(op), op, m.s, m.r, m.regs);
             }
-            else if (op == OP_EXT_LLM) m.regs = Extension.invoke(address(ModelVerifierLlm), op, m.s, m.r, m.regs);
-            else if (op == OP_EXT_EXACT) m.regs = Extension.invoke(address(ModelVerifierExact), op, m.s, m.r, m.regs);
-            else if (op == OP_EXT_TREE) m.regs = Extension.invoke(address(ModelVerifierTree), op, m.s, m.r, m.regs);
-            else if (op == OP_EXT_INDEXED) m.regs = Extension.invoke(address(ModelVerifierIndexed), op, m.s, m.r, m.regs);
             else if (op == OP_ARENA) _arena(m);
             else revert ProgramOpUnknown(op);
         }
+    }
+
+    /// @dev The extension library of EXT opcode `op` (OP_EXT_STEPS … OP_EXT_INDEXED). One call site for every
+    /// library: each `Extension.invoke` call costs ModelVerifier code, which sits at the EIP-170 limit.
+    function _library(uint256 op) private pure returns (address) {
+        if (op == OP_EXT_STEPS) return address(ModelVerifierSteps);
+        if (op == OP_EXT_ATTENTION) return address(ModelVerifierAttention);
+        if (op == OP_EXT_LLM) return address(ModelVerifierLlm);
+        if (op == OP_EXT_EXACT) return address(ModelVerifierExact);
+        if (op == OP_EXT_TREE) return address(ModelVerifierTree);
+        return address(ModelVerifierIndexed);
     }
 
     function _route(Machine.State memory m) private pure {

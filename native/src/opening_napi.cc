@@ -264,6 +264,34 @@ napi_value LinearCombinationInto(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/**
+ * openingRelease(vectors) -> how many were released: detaches each view's ArrayBuffer, so its memory is freed
+ * now rather than at the next garbage collection (every view of that buffer becomes empty). For vectors only
+ * the caller references; a buffer that cannot be detached (a pooled Buffer, say) is left alone.
+ */
+napi_value Release(napi_env env, napi_callback_info info) {
+  auto argv = readArgs(env, info, 1);
+  const uint32_t m = arrayLength(env, argv[0], "vectors");
+  int32_t released = 0;
+  for (uint32_t j = 0; j < m; j++) {
+    napi_value item = element(env, argv[0], j);
+    bool typed = false;
+    OPENING_NAPI(napi_is_typedarray(env, item, &typed));
+    if (!typed) throw OpeningError{false, "vector " + std::to_string(j) + " must be a Uint8Array"};
+    napi_typedarray_type type;
+    size_t length = 0, offset = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    OPENING_NAPI(napi_get_typedarray_info(env, item, &type, &length, &data, &buffer, &offset));
+    bool detached = false;
+    OPENING_NAPI(napi_is_detached_arraybuffer(env, buffer, &detached));
+    if (!detached && napi_detach_arraybuffer(env, buffer) == napi_ok) released++;
+  }
+  napi_value out;
+  OPENING_NAPI(napi_create_int32(env, released, &out));
+  return out;
+}
+
 template <napi_value (*F)(napi_env, napi_callback_info)>
 napi_value guarded(napi_env env, napi_callback_info info) {
   try {
@@ -289,6 +317,7 @@ void registerOpeningKernels(napi_env env, napi_value exports) {
       {"openingQuotientL", nullptr, guarded<QuotientL>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frFoldInto", nullptr, guarded<FoldInto>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"frLinearCombinationInto", nullptr, guarded<LinearCombinationInto>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"openingRelease", nullptr, guarded<Release>, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -4,7 +4,10 @@
 
 namespace dp {
 
-/** Defines openingEqSumInto, openingPairFoldSums, openingQuotientZ, openingQuotientL, frFoldInto and frLinearCombinationInto on `exports`. */
+/**
+ * Defines openingEqSumInto, openingPairFoldSums, openingQuotientZ, openingQuotientL, frFoldInto,
+ * frLinearCombinationInto and openingRelease on `exports`.
+ */
 void registerOpeningKernels(napi_env env, napi_value exports);
 
 }  // namespace dp

@@ -37,8 +37,11 @@ export interface ArenaKernels {
     len: number,
     threads: number,
   ): Uint8Array;
-  /** New tables of len/2 words: t[2i] + r·(t[2i+1] − t[2i]) (the first variable bound to r). */
-  arenaBind(tables: readonly Uint8Array[], len: number, r: bigint, threads: number): Uint8Array[];
+  /**
+   * Binds the first variable to r: tables whose first len/2 words are t[2i] + r·(t[2i+1] − t[2i]) — the same
+   * Uint8Arrays when `inPlace` (the tables split over the threads), else new ones of len/2 words (the entries split).
+   */
+  arenaBind(tables: readonly Uint8Array[], len: number, r: bigint, threads: number, inPlace: boolean): Uint8Array[];
 }
 
 /** The addon with the arena's kernels. */

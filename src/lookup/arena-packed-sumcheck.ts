@@ -12,7 +12,8 @@
  * Round j < n: with q(X) = Σ_i E_j[i]·(Σ a·b + Σ d·m)(X) on pair i (E_j = eq(·, τ_{j+1..n−1}), from the native
  * eq table) and the plain sum p(X) = Σ_i Σ u(X), the round adds s_j^τ·eq1(X, τ_j)·q(X) and
  * c_half·s_j^½·eq1(X, ½)·2^{−(n−1−j)}·p(X) (eq(·, ½) over n−1−j variables is 2^{−(n−1−j)} everywhere) — the eq
- * kernel's factorization (src/sumcheck/eq-kernel.ts). Round j >= n: the group is bound, and adds
+ * kernel's factorization (src/sumcheck/eq-kernel.ts). After round j every table of the group is bound to r_j (in
+place from round 1 on; see {@link PackedZeroCheckGroup}). Round j >= n: the group is bound, and adds
  * s_j·eq1(X, P_j)·(its terms at the bound values), as in `proveSizedSumcheck`. Tables that are in no term
  * ("passive") are bound along, to be evaluated at ρ.
  */
@@ -29,7 +30,10 @@ import { HALF } from "./protocol";
 /** Tables of one size (packed words, 2^numVars each) and the zero-check's terms over them (indices into tables). */
 export interface PackedZeroCheckGroup {
   readonly numVars: number;
-  /** Given up to the prover: each is replaced by its bound half every round (views into other buffers are fine). */
+  /**
+   * Given up to the prover: replaced by new buffers of their bound halves after round 0 (so views into buffers the
+   * caller keeps are fine, and stay intact), then bound in place (a table's first 2^{n−j} words hold it in round j).
+   */
   readonly tables: Uint8Array[];
   readonly pairs: readonly (readonly [number, number])[];
   readonly singles: readonly { readonly table: number; readonly coeff: bigint }[];
@@ -128,8 +132,15 @@ export function provePackedZeroCheck(params: PackedZeroCheckParameters): SizedSu
       halfScale = Fr.mul(halfScale, eq1(r, HALF));
       for (const g of groups) {
         if (j >= g.numVars) continue;
-        const bound = kernels.arenaBind(g.tables, 2 ** (g.numVars - j), r, threads);
-        bound.forEach((t, k) => (g.tables[k] = t));
+        const len = 2 ** (g.numVars - j);
+        if (j === 0) {
+          // The given tables may be views of buffers the caller keeps (h and g live in H): the first binding
+          // writes new halves; from then on every table is the prover's own and is bound in place.
+          const bound = kernels.arenaBind(g.tables, len, r, threads, false);
+          bound.forEach((t, k) => (g.tables[k] = t));
+        } else {
+          kernels.arenaBind(g.tables, len, r, threads, true);
+        }
       }
     }
   }

@@ -91,7 +91,8 @@ export interface OpenParameters {
   readonly transcript: Transcript;
   /**
    * Packed evaluations the caller hands over (the batch opening's G): with the native in-place kernels, B is
-   * formed over them and both quotients are computed in their words, so they hold garbage afterwards.
+   * formed over them, both quotients are computed in their words, and their buffer is released at the end (every
+   * view of it empty).
    */
   readonly consumeEvals?: boolean;
   /** The commitment, if the caller has it (saves one MSM); must equal commit(srs, evals). */
@@ -172,6 +173,7 @@ function openWith<V>(
     const ownsF0 = params.consumeEvals === true || (polys[0] as unknown) !== params.evals;
     const b = ownsF0 ? polys[0] : inPlace.zeros(2 ** l);
     openingStep("b", () => inPlace.combineInto(b, polys, powers));
+    inPlace.release(polys.slice(1));
     polys.length = 0;
     const quotient = openingStep("q", () => inPlace.quotientZ(b, beta2));
     w = openingStep("q_msm", () => k.commit(srs, quotient));
@@ -179,6 +181,7 @@ function openWith<V>(
     const z = transcript.challengeScalar(HYPERKZG_LABELS.z);
     const qPrime = openingStep("l_quotient", () => inPlace.quotientL(b, beta2, zAt(z), z));
     wPrime = openingStep("l_msm", () => k.commit(srs, qPrime));
+    inPlace.release([b]);
   } else {
     let b: V | undefined = openingStep("b", () => k.linearCombination(polys, powers));
     // The folds are not read again: drop them before the two largest MSMs (2^l words in all).

@@ -33,6 +33,18 @@ export interface OpeningKernels {
   frFoldInto(src: Uint8Array, dst: Uint8Array, u: bigint, threads: number): void;
   /** dst[i] = Σ_j c_j·v_j[i] over dst's words (shorter vectors zero-extended); dst may be one of the vectors. */
   frLinearCombinationInto(dst: Uint8Array, vectors: readonly Uint8Array[], coeffs: readonly bigint[], threads: number): void;
+  /**
+   * Detaches each vector's ArrayBuffer: its memory is freed now, not at the next garbage collection (a dead
+   * 2^25-word vector is 1 GB until then). Every view of that buffer becomes empty: only for vectors nothing
+   * else reads. Returns how many were released (a buffer that cannot be detached is left alone). Absent from
+   * an addon built before it.
+   */
+  openingRelease?(vectors: readonly Uint8Array[]): number;
+}
+
+/** Frees the vectors' memory now when the addon can (see {@link OpeningKernels.openingRelease}); else leaves it to the GC. */
+export function releaseVectors(kernels: OpeningKernels | undefined, vectors: readonly Uint8Array[]): void {
+  if (typeof kernels?.openingRelease === "function") kernels.openingRelease(vectors);
 }
 
 /** The in-place kernels when the loaded addon has them (an addon built before them has not: callers fall back). */

@@ -17,7 +17,7 @@ import { MODULUS } from "../field/fr";
 import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../msm";
 import { readWordLE } from "../msm/layout";
 import { bindFirstVariable } from "../poly/mle";
-import { openingKernels } from "./opening-kernels";
+import { openingKernels, releaseVectors } from "./opening-kernels";
 import { commitCoefficients, divideByLinear, divideBySquareTimesLinear, evaluateAtPlusMinusWithPowers } from "./kzg";
 import type { Srs } from "./srs";
 
@@ -61,6 +61,8 @@ export interface InPlaceKernels<V> {
   quotientZ(b: V, s: bigint): V;
   /** After {@link quotientZ}: returns the view of Q′ = ⌊(B − zAtZ·Q) / (X − z)⌋ (length(b) − 1 entries) in b's words. */
   quotientL(b: V, s: bigint, zAtZ: bigint, z: bigint): V;
+  /** Frees dead vectors the opening owns now rather than at the next garbage collection (when the addon can). */
+  release(vs: readonly V[]): void;
 }
 
 /**
@@ -126,6 +128,7 @@ export function nativeKernels(native: NativeKernels): PolyKernels<Uint8Array> {
         into.openingQuotientL(b, s, zAtZ, z);
         return b.subarray(Math.min(b.length, 32));
       },
+      release: (vs) => releaseVectors(into, vs),
     },
   };
 }

@@ -14,7 +14,7 @@
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
 import type { NativeKernels } from "../msm";
-import { openingKernels } from "../pcs/opening-kernels";
+import { openingKernels, releaseVectors } from "../pcs/opening-kernels";
 import { readWordLE } from "../msm/layout";
 import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
 import type { Transcript } from "../transcript";
@@ -153,6 +153,9 @@ export function provePairProductSumcheck(params: PairProductSumcheckParameters):
       next = sums();
     }
   }
+  // The vectors the sum-check bound into (and, handed over, the b's) are dead: freed now rather than at the next
+  // garbage collection, before the caller's next 2^n-word vector (the batch opening's G).
+  if (fused) releaseVectors(fused, [...as.filter((_, k) => ownA[k]), ...bs.filter((_, k) => ownB[k])]);
   return { proof: { rounds }, claim, point };
 }
 

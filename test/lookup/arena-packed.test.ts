@@ -90,8 +90,13 @@ describe("lookup arena: packed prover (native kernels)", function () {
       expect(k.frToBigints(scaled)).to.deep.equal(b.map((v) => Fr.mul(v, c)));
 
       const r = quickFrs(1, "rr")[0];
-      const [bound] = k.arenaBind([words(k, a)], len, r, 2);
+      const [bound] = k.arenaBind([words(k, a)], len, r, 2, false);
       expect(k.frToBigints(bound)).to.deep.equal(bindFirstVariable(a, r));
+      // In place, over several tables split among the threads: the first len/2 words of each are bound.
+      const tables = [words(k, a), words(k, b), words(k, m)];
+      const same = k.arenaBind(tables, len, r, 2, true);
+      expect(same).to.equal(tables);
+      [a, b, m].forEach((t, i) => expect(k.frToBigints(tables[i].subarray(0, 16 * len))).to.deep.equal(bindFirstVariable(t, r)));
 
       const at = (t: readonly bigint[], i: number, x: bigint) => Fr.add(t[2 * i], Fr.mul(x, Fr.sub(t[2 * i + 1], t[2 * i])));
       const want = [0n, 0n, 0n, 0n, 0n];
@@ -110,8 +115,8 @@ describe("lookup arena: packed prover (native kernels)", function () {
       const again = k.arenaRoundSums([long], [words(k, b)], [words(k, m)], [d], [words(k, u)], words(k, w), len, 1);
       expect(k.frToBigints(again)).to.deep.equal(want);
       expect(() => k.arenaRoundSums([words(k, a)], [], [], [], [], words(k, w), len, 1)).to.throw(RangeError, "same number");
-      expect(() => k.arenaBind([words(k, a)], 2 * len, r, 1)).to.throw(RangeError, "expected at least");
-      expect(() => k.arenaBind([words(k, a)], 3, r, 1)).to.throw(RangeError, "even");
+      expect(() => k.arenaBind([words(k, a)], 2 * len, r, 1, false)).to.throw(RangeError, "expected at least");
+      expect(() => k.arenaBind([words(k, a)], 3, r, 1, true)).to.throw(RangeError, "even");
     });
   });
 

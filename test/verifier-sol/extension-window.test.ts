@@ -35,7 +35,6 @@ describe("verifier (Solidity): extension calls send only the step's proof window
   it("the selectors the interpreter hard-codes in assembly match the errors", () => {
     const extension = source("verifier", "layers", "Extension.sol");
     expect(extension).to.contain(selector("ProofTruncated(uint256,uint256)"));
-    expect(extension).to.contain(selector("ExtensionReadMismatch(uint256,uint256,uint256,uint256,uint256)"));
     const verifier = source("verifier", "ModelVerifier.sol");
     expect(verifier).to.contain(selector("ArenaProofTruncated(uint256,uint256,uint256)"));
     expect(verifier).to.contain(selector("ArenaReadMismatch(uint256,uint256,uint256)"));

@@ -107,7 +107,7 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
     const h = programHeaderLength(program);
     const body = program.subarray(h);
     // The model's first instruction: OUTPUT of its output on tensor t, a claim on 4 variables; POINTMAP then keeps
-    // its first coordinate only, and ROUTEALL opens A at an advice slot (every slot here has 4 variables) with it.
+    // its first coordinate only, and ROUTEALL opens A at an advice slot of other than 1 variable with it.
     expect([body[0], body[3]]).to.deep.equal([0x20, 4]);
     const t = (body[1] << 8) | body[2];
     const slot = adviceSlotNotOf(program, 1);
@@ -115,9 +115,19 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
     const claim = [...body.subarray(0, 9 + 4 * body[8]), OP.take, ...u16(t)];
     const routed = (gather: number[]) => Uint8Array.from([...program.subarray(0, h), ...claim, 0x28, gather.length, ...gather, OP.routeAll, 2, ...u16(slot)]);
     await expect(verify(routed([0]), proved)).to.be.revertedWithCustomError(lib, "SlotClaimShape").withArgs(anyValue, slot, 1);
-    // The claim with its 4 coordinates kept fits the slot (and the program then runs on, into other checks).
-    await expect(verify(routed([0, 1, 2, 3]), proved)).not.to.be.revertedWithCustomError(lib, "SlotClaimShape");
+    // A claim with as many coordinates as the slot has variables (the 4 re-gathered, repeated if needed) fits it
+    // (and the program then runs on, into other checks).
+    const fit = Array.from({ length: adviceSlotVars(program, slot) }, (_, j) => j % 4);
+    await expect(verify(routed(fit), proved)).not.to.be.revertedWithCustomError(lib, "SlotClaimShape");
   });
+
+  /** The variable count of advice slot `slot` of a program header. */
+  function adviceSlotVars(program: Uint8Array, slot: number): number {
+    let at = 1 + 32 + 64 + 256 + 8;
+    at += 1 + 16 * program[at] + 4 + 2; // input ranges, record words, tensors
+    at += 3 + 5 * ((program[at + 1] << 8) | program[at + 2]); // W slots
+    return program[at + 4 + 5 * slot];
+  }
 
   /** The index of the first advice slot of a program header whose variable count is not `n` (-1: none, no advice). */
   function adviceSlotNotOf(program: Uint8Array, n: number): number {

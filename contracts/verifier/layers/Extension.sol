@@ -42,10 +42,8 @@ library Extension {
     /// @dev The program's proof byte count meaning "the stream's whole unread tail" (a step whose reads the
     /// program does not bound; the generator writes an exact count for every step it knows).
     uint256 internal constant TAIL = 0xffffffff;
-    /// @dev Selectors of ProofStream.ProofTruncated(uint256,uint256) and {ExtensionReadMismatch}, for assembly
-    /// (the extension test checks both).
+    /// @dev The selector of ProofStream.ProofTruncated(uint256,uint256), for assembly (the extension test checks it).
     uint256 private constant PROOF_TRUNCATED = 0x6ee6d10f;
-    uint256 private constant READ_MISMATCH = 0xf6f2aa9c;
 
     /// @notice The extension library called did not return a frame (not deployed or not linked).
     error ExtensionNoFrame();
@@ -78,29 +76,26 @@ library Extension {
     {
         uint256 cursor = s.cursor;
         (uint256 ptr, uint256 end, uint256 expected, uint256 step) = _encode(s, r, claims);
+        // The bytes the step read; on a revert, only a ProofTruncated(at, needed) out of a window the program's
+        // count cut short of the proof's end gets here (read = at + needed − offset, past the window): the count is
+        // wrong, not the proof (every read before the cut was the honest one). Any other revert is re-thrown.
+        uint256 read;
         assembly ("memory-safe") {
             if iszero(staticcall(gas(), target, ptr, sub(end, ptr), 0, 0)) {
                 returndatacopy(ptr, 0, returndatasize())
-                // ProofTruncated(offset, needed) out of a window the program's count cut short of the proof's end:
-                // the count is wrong, not the proof (every read before the cut was the honest one).
                 let cut := lt(expected, sub(mload(add(s, 0x40)), cursor))
-                if and(cut, and(eq(returndatasize(), 0x44), eq(shr(224, mload(ptr)), PROOF_TRUNCATED))) {
-                    let offset := sub(cursor, mload(add(s, 0x60)))
-                    let read := sub(add(mload(add(ptr, 4)), mload(add(ptr, 0x24))), offset)
-                    mstore(ptr, shl(224, READ_MISMATCH))
-                    mstore(add(ptr, 4), op)
-                    mstore(add(ptr, 0x24), step)
-                    mstore(add(ptr, 0x44), offset)
-                    mstore(add(ptr, 0x64), expected)
-                    mstore(add(ptr, 0x84), read)
-                    revert(ptr, 0xa4)
+                if iszero(and(cut, and(eq(returndatasize(), 0x44), eq(shr(224, mload(ptr)), PROOF_TRUNCATED)))) {
+                    revert(ptr, returndatasize())
                 }
-                revert(ptr, returndatasize())
+                read := sub(add(mload(add(ptr, 4)), mload(add(ptr, 0x24))), sub(cursor, mload(add(s, 0x60))))
             }
         }
-        out = _decode(s, ptr);
-        if (expected != TAIL && s.cursor - cursor != expected) {
-            revert ExtensionReadMismatch(op, step, ProofStream.offsetOf(s, cursor), expected, s.cursor - cursor);
+        if (read == 0) {
+            out = _decode(s, ptr);
+            read = s.cursor - cursor;
+        }
+        if (expected != TAIL && read != expected) {
+            revert ExtensionReadMismatch(op, step, ProofStream.offsetOf(s, cursor), expected, read);
         }
     }
 

@@ -50,7 +50,7 @@ library Mle {
     /// @notice Writes the eq table of the n coordinates at memory address `coords` (eq(b, c) over b ∈ {0,1}^n,
     /// variable j = bit j) at memory address `dst`: 2^n words, which must not overlap the coordinates. The first
     /// coordinate writes (1 − c, c); each later one splits every entry v into v·(1 − c) (in place) and v·c (h bytes
-    /// further on) — the second coordinate unrolled, then four entries per iteration.
+    /// further on), two entries per iteration.
     function eqInto(uint256 dst, uint256 coords, uint256 n) internal pure {
         assembly ("memory-safe") {
             // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
@@ -62,33 +62,15 @@ library Mle {
                 mstore(add(dst, 0x20), c)
                 mstore(dst, addmod(1, sub(m, c), m))
             }
-            if gt(n, 1) {
-                let c := mload(add(coords, 0x20))
-                let cc := addmod(1, sub(m, c), m)
-                let v := mload(dst)
-                mstore(add(dst, 0x40), mulmod(v, c, m))
-                mstore(dst, mulmod(v, cc, m))
-                v := mload(add(dst, 0x20))
-                mstore(add(dst, 0x60), mulmod(v, c, m))
-                mstore(add(dst, 0x20), mulmod(v, cc, m))
-            }
-            let h := 0x80
-            for { coords := add(coords, 0x40) } lt(coords, end) { coords := add(coords, 0x20) } {
+            let h := 0x40
+            for { coords := add(coords, 0x20) } lt(coords, end) { coords := add(coords, 0x20) } {
                 let c := mload(coords)
                 let cc := addmod(1, sub(m, c), m)
-                for { let slot := dst let half := add(dst, h) } lt(slot, half) { slot := add(slot, 0x80) } {
+                for { let slot := dst let half := add(dst, h) } lt(slot, half) { slot := add(slot, 0x40) } {
                     let v := mload(slot)
                     mstore(add(slot, h), mulmod(v, c, m))
                     mstore(slot, mulmod(v, cc, m))
                     let at := add(slot, 0x20)
-                    v := mload(at)
-                    mstore(add(at, h), mulmod(v, c, m))
-                    mstore(at, mulmod(v, cc, m))
-                    at := add(slot, 0x40)
-                    v := mload(at)
-                    mstore(add(at, h), mulmod(v, c, m))
-                    mstore(at, mulmod(v, cc, m))
-                    at := add(slot, 0x60)
                     v := mload(at)
                     mstore(add(at, h), mulmod(v, c, m))
                     mstore(at, mulmod(v, cc, m))

@@ -36,28 +36,42 @@ library PublicTensor {
         if (rank == 0) return _element(at, 0);
         uint256 lastDim = shape[rank - 1];
         uint256 lastBits = _bits(lastDim);
-        (uint256[] memory coefs, uint256 lowSum) = _coefficients(Mle.eqTable(point, 0, lastBits), lastDim);
+        (uint256[] memory coefs, uint256 lowSum) = _coefficients(point, lastBits, lastDim);
         return _dot(at, lastDim, coefs, lowSum, _rowWeights(shape, point, lastBits));
     }
 
-    /// @dev The per-lane coefficients {_dot} multiplies the shifted words by, and Σ_{c<d} e[c] (e = `table`).
+    /// @dev The per-lane coefficients {_dot} multiplies the shifted words by, from e = the eq table of the last
+    /// axis' variables (point[0 … lastBits)), and Σ_{c<d} e[c] (the prefix indicator, O(lastBits)).
     /// Per word of 8 lanes (lane 0 the most significant), {_dot} multiplies y_l = x >> 32·(7 − l) — lane l with
     /// the lanes before it above it, y_l = Σ_{m≤l} u_m·2^{32(l−m)} — by c_l, with no mask per lane. Choosing
     /// c_l = e_l − 2^32·e_{l+1} (c_7 = e_7) telescopes: Σ_l y_l·c_l = Σ_m u_m·Σ_{l≥m} 2^{32(l−m)}·c_l = Σ_m u_m·e_m.
-    /// The entries past `d` are zero up to a multiple of 8 (a row's last word is read whole: the lanes past the
-    /// row meet zero coefficients, and so does the lane before them: c_{d−1} = e_{d−1}).
-    function _coefficients(uint256[] memory table, uint256 d) private pure returns (uint256[] memory out, uint256 sum) {
-        out = new uint256[]((d + 7) & ~uint256(7));
+    /// The entries from `d` on are zero up to a multiple of 8 (a row's last word is read whole: the lanes past the
+    /// row meet zero coefficients, and so does the lane before them: c_{d−1} = e_{d−1}). The table is built in
+    /// place in the returned array (capacity max(2^lastBits, padded), length the padded size).
+    function _coefficients(uint256[] memory point, uint256 lastBits, uint256 d)
+        private
+        pure
+        returns (uint256[] memory out, uint256 sum)
+    {
+        uint256 padded = (d + 7) & ~uint256(7);
+        uint256 entries = 1 << lastBits;
+        out = new uint256[](entries > padded ? entries : padded);
+        uint256 dst;
+        uint256 coords;
         assembly ("memory-safe") {
+            dst := add(out, 0x20)
+            coords := add(point, 0x20)
+        }
+        Mle.eqInto(dst, coords, lastBits);
+        sum = Mle.prefixIndicator(d, point, 0, lastBits);
+        assembly ("memory-safe") {
+            mstore(out, padded)
+            let end := add(dst, shl(5, padded))
+            for { let p := add(dst, shl(5, d)) } lt(p, end) { p := add(p, 0x20) } { mstore(p, 0) }
             let r := R_MODULUS
             let k := LANE_SPAN
-            let dst := add(out, 0x20)
-            mcopy(dst, add(table, 0x20), shl(5, d))
-            for { let p := dst let end := add(dst, shl(5, d)) } lt(p, end) { p := add(p, 0x20) } {
-                sum := addmod(sum, mload(p), r)
-            }
             // In place, ascending (entry l + 1 is still e_{l+1} when entry l is rewritten); lane 7 keeps e_7.
-            for { let g := dst let end := add(dst, shl(5, mload(out))) } lt(g, end) { g := add(g, 0x100) } {
+            for { let g := dst } lt(g, end) { g := add(g, 0x100) } {
                 for { let p := g let last := add(g, 0xe0) } lt(p, last) { p := add(p, 0x20) } {
                     mstore(p, addmod(mload(p), sub(r, mulmod(k, mload(add(p, 0x20)), r)), r))
                 }

@@ -118,7 +118,9 @@ library RequantStep {
             uint256 vars = m.a.numVars[slot];
             uint256[] memory eqCol = Mle.eqTable(point, n, vars - n);
             uint256 value;
-            for (uint256 j; j < eqCol.length; ++j) value = addmod(value, mulmod(eqCol[j], ev[at + j], R_MODULUS), R_MODULUS);
+            for (uint256 j; j < eqCol.length; ++j) {
+                value = addmod(value, mulmod(eqCol[j], ev[at + j], R_MODULUS), R_MODULUS);
+            }
             at += eqCol.length;
             // The record takes (ρ′ ‖ r_col[0 … m_g)): the point viewed with its first `vars` coordinates (its length
             // word set for the call, which copies them, and restored after).
@@ -195,17 +197,24 @@ library RequantStep {
     }
 
     /// @dev Σ_i c^(K+4+i)·vals[at + i] for i < count (cK = c^K): the arena's limb claims' part of the claim (vals =
-    /// a) or of the final check (vals = the limbs at ρ′).
+    /// a) or of the final check (vals = the limbs at ρ′). A pointer loop (a Solidity loop costs ≈ 75 opcodes a limb).
     function _limbClaims(uint256[] memory vals, uint256 at, uint256 count, uint256 c, uint256 cK)
         private
         pure
         returns (uint256 sum)
     {
-        uint256 rMod = R_MODULUS;
-        uint256 w = mulmod(cK, mulmod(mulmod(c, c, rMod), mulmod(c, c, rMod), rMod), rMod);
-        for (uint256 i; i < count; ++i) {
-            sum = addmod(sum, mulmod(w, vals[at + i], rMod), rMod);
-            w = mulmod(w, c, rMod);
+        if (count == 0) return 0;
+        // The last entry read here: an index past the end panics, as an element-wise loop would.
+        vals[at + count - 1];
+        assembly ("memory-safe") {
+            let m := R_MODULUS
+            let c2 := mulmod(c, c, m)
+            let w := mulmod(cK, mulmod(c2, c2, m), m)
+            let p := add(add(vals, 0x20), shl(5, at))
+            for { let end := add(p, shl(5, count)) } lt(p, end) { p := add(p, 0x20) } {
+                sum := addmod(sum, mulmod(w, mload(p), m), m)
+                w := mulmod(w, c, m)
+            }
         }
     }
 
@@ -305,12 +314,22 @@ library RequantStep {
     }
 
     /// @dev Σ_j 2^(Lj)·vals[at + j] for j < count.
-    function _limbSum(uint256[] memory vals, uint256 at, uint256 count, uint256 limbBits) private pure returns (uint256 sum) {
-        uint256 limb = 1;
-        uint256 rMod = R_MODULUS;
-        for (uint256 j; j < count; ++j) {
-            sum = addmod(sum, mulmod(limb, vals[at + j], rMod), rMod);
-            limb <<= limbBits;
+    function _limbSum(uint256[] memory vals, uint256 at, uint256 count, uint256 limbBits)
+        private
+        pure
+        returns (uint256 sum)
+    {
+        if (count == 0) return 0;
+        // The last entry read here: an index past the end panics, as an element-wise loop would.
+        vals[at + count - 1];
+        assembly ("memory-safe") {
+            let m := R_MODULUS
+            let limb := 1
+            let p := add(add(vals, 0x20), shl(5, at))
+            for { let end := add(p, shl(5, count)) } lt(p, end) { p := add(p, 0x20) } {
+                sum := addmod(sum, mulmod(limb, mload(p), m), m)
+                limb := shl(limbBits, limb)
+            }
         }
     }
 }

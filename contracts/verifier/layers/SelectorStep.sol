@@ -120,189 +120,156 @@ library SelectorStep {
     }
 
     /// @dev Σ_{o, k} eq(p_o, o)·eq(p_k, k)·eq(ρ_g, offset + c_o·o + c_k·k) over the indices in [0, inSize): the
-    /// window sums of a convolution's spatial axis, a pooling window, a strided slice. One assembly pass: the
-    /// program fields are read in place (no point is gathered into an array), the three eq tables are built in
-    /// scratch memory past the free memory pointer (never allocated: nothing allocates while they are in use,
-    /// so every affine group reuses the same words and memory grows once), then the double sum runs by pointer.
-    /// Scratch layout from the free memory pointer F:
-    ///   F + 0x00 … 0xff  the geometry: inBytes (32·inSize), offset, then per source (outer, inner) its size,
-    ///                    coefficient and table address (the longer source inner, see below)
+    /// window sums of a convolution's spatial axis, a pooling window, a strided slice. The program fields are read
+    /// in place (no point is gathered into an array), the three eq tables are built ({Mle.eqInto}) in scratch
+    /// memory past the free memory pointer, never allocated — nothing allocates while they are in use, so every
+    /// affine group reuses the same words and memory grows once — then the double sum runs by pointer
+    /// ({_affineSum}). Scratch layout from the free memory pointer F:
+    ///   F + 0x00 … 0xff  the geometry: 32·inSize, offset, then per source (outer, inner) its size, coefficient and
+    ///                    table address (the longer source inner: fewer rows, each with more terms)
     ///   F + 0x100 …      E = eq(ρ_g, ·), 2^bits words
     ///   then per source  its gathered coordinates and their eq table (pointed), or `size` ones (summed plainly);
     ///                    a one-source group gets a second source of size 1, coefficient 0, table [1].
     function _affine(Program.Reader memory r, uint256[] memory rho, uint256 lo, uint256 bits, uint256[] memory pool)
         private
         pure
-        returns (uint256 sum)
+        returns (uint256)
     {
+        uint256 geo;
+        uint256 sources;
         assembly ("memory-safe") {
-            // Writes eq(b, c) over b ∈ {0,1}^n (variable j = bit j) for the n coordinates at `coords` at `dst`:
-            // 2^n words. The first coordinate writes (1 − c, c); each later one splits every entry v into
-            // v·(1 − c) (in place) and v·c (h bytes further on), the second one unrolled, then four per iteration.
-            function eqInto(dst, coords, n, m) {
-                mstore(dst, 1)
-                let end := add(coords, shl(5, n))
-                if n {
-                    let c := mload(coords)
-                    mstore(add(dst, 0x20), c)
-                    mstore(dst, addmod(1, sub(m, c), m))
+            geo := mload(0x40)
+            // Header: u32 inSize (kept as 32·inSize), i32 offset, u8 sources.
+            let p := mload(r)
+            mstore(geo, shl(5, shr(224, mload(p))))
+            mstore(add(geo, 0x20), signextend(3, shr(224, mload(add(p, 4)))))
+            sources := byte(0, mload(add(p, 8)))
+            mstore(r, add(p, 9))
+        }
+        uint256 e = geo + 0x100;
+        Mle.eqInto(e, _coordinates(rho) + 32 * lo, bits);
+        uint256 free = _affineSource(r, pool, e + (32 << bits), geo + 0x40);
+        if (sources == 2) {
+            _affineSource(r, pool, free, geo + 0xa0);
+        } else {
+            assembly ("memory-safe") {
+                mstore(add(geo, 0xa0), 1)
+                mstore(add(geo, 0xc0), 0)
+                mstore(add(geo, 0xe0), free)
+                mstore(free, 1)
+            }
+        }
+        if (r.ptr > r.end) revert Program.ProgramTruncated();
+        return _affineSum(geo);
+    }
+
+    /// @dev Reads one affine source (u32 size, i32 coefficient, u8 pointed, [u8 count, count pool indices]) into
+    /// the three geometry words at `geo` (size, coefficient, table address), writing its table at `free`: a
+    /// pointed source's coordinates pool[index], then their eq table; a plainly summed one, `size` ones. Returns
+    /// the next free word.
+    function _affineSource(Program.Reader memory r, uint256[] memory pool, uint256 free, uint256 geo)
+        private
+        pure
+        returns (uint256 next)
+    {
+        uint256 n;
+        uint256 table;
+        bool ok = true;
+        assembly ("memory-safe") {
+            let p := mload(r)
+            mstore(geo, shr(224, mload(p)))
+            mstore(add(geo, 0x20), signextend(3, shr(224, mload(add(p, 4)))))
+            switch byte(0, mload(add(p, 8)))
+            case 0 {
+                mstore(r, add(p, 9))
+                mstore(add(geo, 0x40), free)
+                next := add(free, shl(5, mload(geo)))
+                for { } lt(free, next) { free := add(free, 0x20) } { mstore(free, 1) }
+            }
+            default {
+                n := byte(0, mload(add(p, 9)))
+                p := add(p, 10)
+                table := add(free, shl(5, n))
+                for { let q := free } lt(q, table) { q := add(q, 0x20) } {
+                    let k := byte(0, mload(p))
+                    ok := and(ok, lt(k, mload(pool)))
+                    mstore(q, mload(add(add(pool, 0x20), shl(5, k))))
+                    p := add(p, 1)
                 }
-                if gt(n, 1) {
-                    let c := mload(add(coords, 0x20))
-                    let cc := addmod(1, sub(m, c), m)
-                    let v := mload(dst)
-                    mstore(add(dst, 0x40), mulmod(v, c, m))
-                    mstore(dst, mulmod(v, cc, m))
-                    v := mload(add(dst, 0x20))
-                    mstore(add(dst, 0x60), mulmod(v, c, m))
-                    mstore(add(dst, 0x20), mulmod(v, cc, m))
+                ok := and(ok, iszero(gt(p, mload(add(r, 0x20)))))
+                mstore(r, p)
+                mstore(add(geo, 0x40), table)
+                next := add(table, shl(5, shl(n, 1)))
+            }
+        }
+        if (!ok) revert Program.ProgramTruncated();
+        if (table != 0) Mle.eqInto(table, free, n);
+    }
+
+    /// @dev The address of a point's first coordinate.
+    function _coordinates(uint256[] memory point) private pure returns (uint256 first) {
+        assembly ("memory-safe") {
+            first := add(point, 0x20)
+        }
+    }
+
+    /// @dev Σ_o A[o]·Σ_k B[k]·E[offset + c_o·o + c_k·k] over the in-range indices (A the outer table, B the inner,
+    /// E at geo + 0x100; the geometry words of {_affine}, the longer source made inner here). An index is an
+    /// address into E (E + 32·index, wrapping like the index: in range iff the address minus E is below 32·inSize,
+    /// a negative index included). Per outer row the window's two ends are tested: both in range (an unclipped
+    /// window — every window of an unpadded convolution) runs two terms per iteration with no test (two products
+    /// < r summed with ADD: 2r < 2^256); a clipped one tests every term.
+    function _affineSum(uint256 geo) private pure returns (uint256 acc) {
+        assembly ("memory-safe") {
+            // The longer source inner: swap the (size, coefficient, table) triples.
+            if lt(mload(add(geo, 0xa0)), mload(add(geo, 0x40))) {
+                for { let i := 0x40 } lt(i, 0xa0) { i := add(i, 0x20) } {
+                    let w := mload(add(geo, i))
+                    mstore(add(geo, i), mload(add(geo, add(i, 0x60))))
+                    mstore(add(geo, add(i, 0x60)), w)
                 }
-                // From the third coordinate on the table has 4k entries: four per iteration.
-                let h := 0x80
-                for { coords := add(coords, 0x40) } lt(coords, end) { coords := add(coords, 0x20) } {
-                    let c := mload(coords)
-                    let cc := addmod(1, sub(m, c), m)
-                    for { let slot := dst let half := add(dst, h) } lt(slot, half) { slot := add(slot, 0x80) } {
-                        let v := mload(slot)
-                        mstore(add(slot, h), mulmod(v, c, m))
-                        mstore(slot, mulmod(v, cc, m))
-                        let at := add(slot, 0x20)
-                        v := mload(at)
-                        mstore(add(at, h), mulmod(v, c, m))
-                        mstore(at, mulmod(v, cc, m))
-                        at := add(slot, 0x40)
-                        v := mload(at)
-                        mstore(add(at, h), mulmod(v, c, m))
-                        mstore(at, mulmod(v, cc, m))
-                        at := add(slot, 0x60)
-                        v := mload(at)
-                        mstore(add(at, h), mulmod(v, c, m))
-                        mstore(at, mulmod(v, cc, m))
+            }
+            let m := R_MODULUS
+            let e := add(geo, 0x100)
+            let inBytes := mload(geo)
+            let step := shl(5, mload(add(geo, 0xc0)))
+            let bTable := mload(add(geo, 0xe0))
+            let bEnd := add(bTable, shl(5, mload(add(geo, 0xa0))))
+            let row := add(e, shl(5, mload(add(geo, 0x20))))
+            let aTable := mload(add(geo, 0x80))
+            // Per-row constants back into the geometry words (no stack slot left for them): the outer table's
+            // end, the row step in bytes, the window's last address minus its first (wrapping).
+            mstore(add(geo, 0x40), add(aTable, shl(5, mload(add(geo, 0x40)))))
+            mstore(add(geo, 0x60), shl(5, mload(add(geo, 0x60))))
+            mstore(add(geo, 0xa0), mul(step, sub(mload(add(geo, 0xa0)), 1)))
+            for { } lt(aTable, mload(add(geo, 0x40))) { aTable := add(aTable, 0x20) } {
+                let inner := 0
+                let idx := row
+                let t := bTable
+                switch and(lt(sub(row, e), inBytes), lt(sub(add(row, mload(add(geo, 0xa0))), e), inBytes))
+                case 1 {
+                    // Unclipped: B[k]·E[idx] for every k, two per iteration.
+                    for { } lt(add(t, 0x20), bEnd) { t := add(t, 0x40) } {
+                        inner := addmod(
+                            inner,
+                            add(mulmod(mload(t), mload(idx), m), mulmod(mload(add(t, 0x20)), mload(add(idx, step)), m)),
+                            m
+                        )
+                        idx := add(idx, shl(1, step))
                     }
-                    h := shl(1, h)
-                }
-            }
-
-            // Reverts with Program.ProgramTruncated() (selector 0x3130541e): a gather past the program's end or
-            // outside the pool (a generator bug).
-            function truncated() {
-                mstore(0, shl(224, 0x3130541e))
-                revert(0, 4)
-            }
-
-            // Reads one source at program byte `p` (u32 size, i32 coefficient, u8 pointed, [u8 count, count
-            // indices into `coords`, the pool]) into the three geometry words at `geo`, writing its table at
-            // `free`. Returns the next program byte and the next free word.
-            function source(p, end, coords, free, geo) -> q, next {
-                mstore(geo, shr(224, mload(p)))
-                mstore(add(geo, 0x20), signextend(3, shr(224, mload(add(p, 4)))))
-                q := add(p, 9)
-                switch byte(0, mload(add(p, 8)))
-                case 0 {
-                    // Summed plainly: a table of `size` ones.
-                    mstore(add(geo, 0x40), free)
-                    next := add(free, shl(5, mload(geo)))
-                    for { } lt(free, next) { free := add(free, 0x20) } { mstore(free, 1) }
+                    if lt(t, bEnd) { inner := addmod(inner, mulmod(mload(t), mload(idx), m), m) }
                 }
                 default {
-                    // The coordinates pool[index] at `free`, their table right after.
-                    let n := byte(0, mload(q))
-                    let table := add(free, shl(5, n))
-                    q := add(q, 1)
-                    if gt(add(q, n), end) { truncated() }
-                    for { } lt(free, table) { free := add(free, 0x20) q := add(q, 1) } {
-                        let k := byte(0, mload(q))
-                        if iszero(lt(k, mload(coords))) { truncated() }
-                        mstore(free, mload(add(add(coords, 0x20), shl(5, k))))
+                    // Clipped: only the terms whose index is in [0, inSize).
+                    for { } lt(t, bEnd) { t := add(t, 0x20) } {
+                        if lt(sub(idx, e), inBytes) { inner := addmod(inner, mulmod(mload(t), mload(idx), m), m) }
+                        idx := add(idx, step)
                     }
-                    eqInto(table, sub(table, shl(5, n)), n, 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001)
-                    mstore(add(geo, 0x40), table)
-                    next := add(table, shl(5, shl(n, 1)))
                 }
+                // A[o]·(the row's inner sum).
+                acc := addmod(acc, mulmod(inner, mload(aTable), m), m)
+                row := add(row, mload(add(geo, 0x60)))
             }
-
-            // Σ_o A[o]·Σ_k B[k]·E[offset + c_o·o + c_k·k] over the in-range indices (A the outer table, B the
-            // inner, E at geo + 0x100). An index is an address into E (E + 32·index, wrapping like the index:
-            // in range iff the address minus E is below 32·inSize, a negative index included). Per outer row
-            // the window's two ends are tested: both in range (an unclipped window — every window of an
-            // unpadded convolution) runs two terms per iteration with no test (two products < r summed with
-            // ADD: 2r < 2^256); a clipped one tests every term.
-            function affineSum(geo, m) -> acc {
-                let e := add(geo, 0x100)
-                let inBytes := mload(geo)
-                let step := shl(5, mload(add(geo, 0xc0)))
-                let bTable := mload(add(geo, 0xe0))
-                let bEnd := add(bTable, shl(5, mload(add(geo, 0xa0))))
-                let row := add(e, shl(5, mload(add(geo, 0x20))))
-                let aTable := mload(add(geo, 0x80))
-                // Per-row constants back into the geometry words (no stack slot left for them): the outer
-                // table's end, the row step in bytes, the window's last address minus its first (wrapping).
-                mstore(add(geo, 0x40), add(aTable, shl(5, mload(add(geo, 0x40)))))
-                mstore(add(geo, 0x60), shl(5, mload(add(geo, 0x60))))
-                mstore(add(geo, 0xa0), mul(step, sub(mload(add(geo, 0xa0)), 1)))
-                for { } lt(aTable, mload(add(geo, 0x40))) { aTable := add(aTable, 0x20) } {
-                    let inner := 0
-                    let idx := row
-                    let t := bTable
-                    switch and(lt(sub(row, e), inBytes), lt(sub(add(row, mload(add(geo, 0xa0))), e), inBytes))
-                    case 1 {
-                        for { } lt(add(t, 0x20), bEnd) { t := add(t, 0x40) } {
-                            inner := addmod(
-                                inner,
-                                add(mulmod(mload(t), mload(idx), m), mulmod(mload(add(t, 0x20)), mload(add(idx, step)), m)),
-                                m
-                            )
-                            idx := add(idx, shl(1, step))
-                        }
-                        if lt(t, bEnd) { inner := addmod(inner, mulmod(mload(t), mload(idx), m), m) }
-                    }
-                    default {
-                        for { } lt(t, bEnd) { t := add(t, 0x20) } {
-                            if lt(sub(idx, e), inBytes) { inner := addmod(inner, mulmod(mload(t), mload(idx), m), m) }
-                            idx := add(idx, step)
-                        }
-                    }
-                    // A[o]·(the row's inner sum).
-                    acc := addmod(acc, mulmod(inner, mload(aTable), m), m)
-                    row := add(row, mload(add(geo, 0x60)))
-                }
-            }
-
-            // The group: geometry, E = eq(ρ_g, ·), the sources' tables, then the sum.
-            function affine(reader, rhoAt, n, coords) -> acc {
-                let m := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001
-                let geo := mload(0x40)
-                let p := mload(reader)
-                // Header: u32 inSize (kept as 32·inSize), i32 offset, u8 sources (parked in the inner size's
-                // word until the inner source is read).
-                mstore(geo, shl(5, shr(224, mload(p))))
-                mstore(add(geo, 0x20), signextend(3, shr(224, mload(add(p, 4)))))
-                mstore(add(geo, 0xa0), byte(0, mload(add(p, 8))))
-                eqInto(add(geo, 0x100), rhoAt, n, m)
-                let free := add(add(geo, 0x100), shl(5, shl(n, 1)))
-                p, free := source(add(p, 9), mload(add(reader, 0x20)), coords, free, add(geo, 0x40))
-                switch eq(mload(add(geo, 0xa0)), 2)
-                case 1 { p, free := source(p, mload(add(reader, 0x20)), coords, free, add(geo, 0xa0)) }
-                default {
-                    mstore(add(geo, 0xa0), 1)
-                    mstore(add(geo, 0xc0), 0)
-                    mstore(add(geo, 0xe0), free)
-                    mstore(free, 1)
-                }
-                if gt(p, mload(add(reader, 0x20))) { truncated() }
-                mstore(reader, p)
-                // The longer source inner (fewer rows, each with more terms).
-                if lt(mload(add(geo, 0xa0)), mload(add(geo, 0x40))) {
-                    for { let i := 0x40 } lt(i, 0xa0) { i := add(i, 0x20) } {
-                        let w := mload(add(geo, i))
-                        mstore(add(geo, i), mload(add(geo, add(i, 0x60))))
-                        mstore(add(geo, add(i, 0x60)), w)
-                    }
-                }
-                acc := affineSum(geo, m)
-            }
-
-            sum := affine(r, add(add(rho, 0x20), shl(5, lo)), bits, pool)
         }
     }
 
