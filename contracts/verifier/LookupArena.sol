@@ -534,12 +534,17 @@ library LookupArena {
                 mstore(rec, polyH)
                 mstore(add(rec, 0x20), hVars)
                 mcopy(add(rec, 0x40), rho, shl(5, n))
-                // The slot's selector bits, least significant first (a pointer loop).
+                // The slot's selector bits, least significant first, four words per iteration: the last one may
+                // write up to 3 words past the bits — the value (written next) and the next record's first two
+                // words, written after; a column's record is always followed by its table's records.
                 let slot := mload(add(column, 0x40))
                 let last := add(rec, shl(5, add(hVars, 2)))
-                for { let q := add(rec, shl(5, add(n, 2))) } lt(q, last) { q := add(q, 0x20) } {
+                for { let q := add(rec, shl(5, add(n, 2))) } lt(q, last) { q := add(q, 0x80) } {
                     mstore(q, and(slot, 1))
-                    slot := shr(1, slot)
+                    mstore(add(q, 0x20), and(shr(1, slot), 1))
+                    mstore(add(q, 0x40), and(shr(2, slot), 1))
+                    mstore(add(q, 0x60), and(shr(3, slot), 1))
+                    slot := shr(4, slot)
                 }
                 mstore(last, calldataload(ptr))
                 rec := add(last, 0x20)

@@ -42,9 +42,20 @@ export interface OpeningKernels {
   openingRelease?(vectors: readonly Uint8Array[]): number;
 }
 
-/** Frees the vectors' memory now when the addon can (see {@link OpeningKernels.openingRelease}); else leaves it to the GC. */
+/**
+ * Buffers below this size are left to the garbage collector: they do not matter for the peak, and Node's pooled
+ * Buffers (8 KiB slabs shared by many small Buffers) must never be detached.
+ */
+export const RELEASE_MIN_BYTES = 1 << 20;
+
+/**
+ * Frees the vectors' memory now when the addon can (see {@link OpeningKernels.openingRelease}) and their buffers
+ * are at least {@link RELEASE_MIN_BYTES}; else leaves it to the garbage collector.
+ */
 export function releaseVectors(kernels: OpeningKernels | undefined, vectors: readonly Uint8Array[]): void {
-  if (typeof kernels?.openingRelease === "function") kernels.openingRelease(vectors);
+  if (typeof kernels?.openingRelease !== "function") return;
+  const large = vectors.filter((v) => v.buffer.byteLength >= RELEASE_MIN_BYTES);
+  if (large.length > 0) kernels.openingRelease(large);
 }
 
 /** The in-place kernels when the loaded addon has them (an addon built before them has not: callers fall back). */

@@ -5,7 +5,7 @@ import { writeWordLE } from "../../src/msm/layout";
 import { proveBatchOpening, verifyBatchOpening, type OpeningClaim } from "../../src/pcs/batch";
 import { HyperKZG, verifierKey } from "../../src/pcs/hyperkzg";
 import { divideByLinear, divideBySquareTimesLinear } from "../../src/pcs/kzg";
-import { openingKernels, type OpeningKernels } from "../../src/pcs/opening-kernels";
+import { openingKernels, releaseVectors, RELEASE_MIN_BYTES, type OpeningKernels } from "../../src/pcs/opening-kernels";
 import { insecureDevSrs } from "../../src/pcs/srs";
 import { bindFirstVariable, eqTable, evaluateMle } from "../../src/poly/mle";
 import { proveSlottedBatchOpening } from "../../src/prover/graph/opening";
@@ -138,6 +138,30 @@ describe("batch opening in-place kernels (native/src/opening.cc) against their J
       });
     });
   }
+
+  it("openingRelease frees a vector's buffer now (every view of it empty), once", function () {
+    if (typeof kernels!.openingRelease !== "function") this.skip();
+    const v = words(vector(64, "release"));
+    const view = v.subarray(32);
+    const other = words(vector(4, "kept"));
+    expect(kernels!.openingRelease!([v])).to.equal(1);
+    expect(v.length).to.equal(0);
+    expect(view.length).to.equal(0);
+    expect(kernels!.openingRelease!([v])).to.equal(0);
+    expect(other.length).to.equal(4 * 32);
+    expect(() => kernels!.openingRelease!([[1n] as unknown as Uint8Array])).to.throw(TypeError, "vector 0 must be a Uint8Array");
+  });
+
+  it("releaseVectors frees buffers of RELEASE_MIN_BYTES or more and leaves smaller ones (Node's pooled Buffers) to the GC", function () {
+    if (typeof kernels!.openingRelease !== "function") this.skip();
+    const large = new Uint8Array(RELEASE_MIN_BYTES);
+    const small = Buffer.alloc(64);
+    releaseVectors(kernels, [large.subarray(32), small]);
+    expect(large.length).to.equal(0);
+    expect(small.length).to.equal(64);
+    releaseVectors(undefined, [small]); // without the kernels: nothing happens
+    expect(small.length).to.equal(64);
+  });
 
   it("refuses non-canonical words, misaligned and overlapping vectors and offsets off their grid, naming them", () => {
     const bad = words([1n, 2n, R, 3n]);

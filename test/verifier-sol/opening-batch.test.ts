@@ -170,6 +170,70 @@ describe("verifier (Solidity): the interpreter's batch opening (OpeningBatch) vs
     });
   });
 
+  // OpeningBatch._eqSums reuses the previous record's product outside a 4-coordinate window (where the previous
+  // record's trailing 0/1 run starts) when the words outside it are the same, and the last prefix's product
+  // otherwise: these batches put every kind of neighbour next to a record that set a window.
+  describe("completeness: the window and prefix memos of the weights", () => {
+    const p3 = base.slice(0, 3);
+    const bits = (slot: number, k: number): bigint[] => Array.from({ length: k }, (_, j) => BigInt((slot >> j) & 1));
+    const junk = randomFrs(4, "ob-window-junk");
+
+    it("equal records, window hits and misses, windows that do not fit, a lone record", async () => {
+      await expectBothAccept(
+        prove([
+          // W (9 variables) at a 3-variable point: runs of 6 bits; slots 0…3 share bits 4, 5 (hits), 16 does not.
+          ...[0, 1, 2, 3, 3, 16, 17].map((s) => slotClaim(0, p3, s)),
+          // the same words outside the window, field elements inside it (the window's general factor)
+          claimAt(0, [...p3, ...junk, 1n, 0n]),
+          claimAt(0, [...p3, junk[0], 1n, junk[2], 0n, 1n, 0n]),
+          // the same point twice in a row, then a shorter record whose length the window does not fit
+          slotClaim(0, p3, 17),
+          slotClaim(0, p3, 17),
+          claimAt(2, [...p3, 1n]),
+          // a run of exactly 4 bits (window = the whole run), then 3 (no window), then a point of bits only
+          claimAt(1, [...base.slice(0, 3), ...bits(5, 4)]),
+          claimAt(1, [...base.slice(0, 3), ...bits(13, 4)]),
+          claimAt(1, [...base.slice(0, 4), ...bits(6, 3)]),
+          claimAt(1, [...base.slice(0, 4), ...bits(7, 3)]),
+          claimAt(1, bits(77, 7)),
+          claimAt(1, bits(78, 7)),
+          claimAt(1, bits(78, 7)),
+          // back to the first point after others (a prefix miss, then hits again)
+          ...[4, 5].map((s) => slotClaim(0, p3, s)),
+        ]),
+      );
+    });
+
+    it("one record at a non-zero lifted point, two records at different points", async () => {
+      await expectBothAccept(prove([slotClaim(0, p3, 5)]));
+      const two = prove([slotClaim(0, p3, 5), slotClaim(0, base.slice(3, 6), 5)]);
+      expect(two.proof.sumcheck).to.not.equal(null);
+      await expectBothAccept(two);
+    });
+
+    it("random runs of neighbouring slots at a few points", async () => {
+      for (let seed = 0; seed < 3; seed++) {
+        const r = randomFrs(80, `ob-window-${seed}`).map((x) => Number(x % 1000n));
+        const points = [0, 1, 2].map((k) => randomFrs(5, `ob-window-point-${seed}-${k}`));
+        const claims: OpeningClaim[] = [];
+        let slot = r[0] % 64;
+        for (let i = 0; i < 24; i++) {
+          const k = [0, 2, 3, 5][r[1 + i] % 4];
+          slot = r[30 + i] % 5 === 0 ? r[55 + i] % 512 : slot + (r[30 + i] % 3);
+          claims.push(slotClaim(0, points[r[1 + i] % 3].slice(0, k), slot % (1 << (9 - k))));
+        }
+        await expectBothAccept(prove(claims));
+      }
+    });
+
+    it("no records: the stream must be empty", async () => {
+      const state = new Transcript(DOMAIN).stateHex;
+      const commitments = words(batchCommitmentWords(COMMITMENTS));
+      await harness.opening(state, commitments, "0x", 0, vkWords, "0x", 0);
+      await expect(harness.opening(state, commitments, "0x", 0, vkWords, words([1n]), 0)).to.be.revertedWithCustomError(pcs, "ProofTrailingBytes");
+    });
+  });
+
   describe("soundness: a tampered batch is rejected by both", () => {
     it("each claim's value", async () => {
       for (let i = 0; i < slots.claims.length; i += 3) {
@@ -184,6 +248,17 @@ describe("verifier (Solidity): the interpreter's batch opening (OpeningBatch) vs
       const i = 9;
       const claims = slots.claims.map((c, k) => (k === i ? { ...c, point: c.point.map((x, j) => (j === c.point.length - 1 ? 1n - x : x)) } : c));
       const b = { ...slots, claims };
+      expect(tsState(b)).to.equal(undefined);
+      await expect(onChain(b)).to.be.reverted;
+    });
+
+    it("a window bit of a record that reuses the previous record's product (another slot, same value)", async () => {
+      // slots 0 and 1 of W at a 3-variable point: the second record differs from the first only in its window.
+      const p3 = base.slice(0, 3);
+      const honest = prove([slotClaim(0, p3, 0), slotClaim(0, p3, 1), slotClaim(0, p3, 2)]);
+      await expectBothAccept(honest);
+      const claims = honest.claims.map((c, k) => (k === 1 ? { ...c, point: c.point.map((x, j) => (j === 3 ? 1n - x : x)) } : c));
+      const b = { ...honest, claims };
       expect(tsState(b)).to.equal(undefined);
       await expect(onChain(b)).to.be.reverted;
     });

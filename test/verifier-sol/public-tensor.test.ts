@@ -63,10 +63,11 @@ describe("verifier (Solidity): PublicTensor", () => {
     });
   }
 
-  // The telescoped lane coefficients (PublicTensor._coefficients): every lane of a word at an int32 extreme
+  // Both row paths (fewer than 8 rows: a mask per lane; from 8 rows: the telescoped lane coefficients of
+  // PublicTensor._coefficients) with every lane of a word at an int32 extreme
   // (the shifted words y_l then carry the largest higher lanes), rows ending mid-word, on a word boundary and
   // one past it, with the tensor surrounded by 0xff bytes that the zero coefficients must cancel.
-  for (const shape of [[3, 9], [2, 8], [5, 7], [1, 17], [2, 2, 15]]) {
+  for (const shape of [[3, 9], [2, 8], [5, 7], [1, 17], [2, 2, 15], [9, 9], [8, 3], [2, 5, 16], [12, 1]]) {
     it(`evaluate [${shape.join(", ")}] with every value at ±2^31 boundaries = evaluateTensor`, async () => {
       const layout = layoutOf(shape);
       const size = shape.reduce((p, d) => p * d, 1);

@@ -237,8 +237,7 @@ library SelectorStep {
             let bEnd := add(bTable, shl(5, mload(add(geo, 0xa0))))
             let row := add(e, shl(5, mload(add(geo, 0x20))))
             let aTable := mload(add(geo, 0x80))
-            // Per-row constants back into the geometry words (no stack slot left for them): the outer table's
-            // end, the row step in bytes, the window's last address minus its first (wrapping).
+            // Per-row constants into the geometry words (no stack slot left): outer end, row step, window span.
             mstore(add(geo, 0x40), add(aTable, shl(5, mload(add(geo, 0x40)))))
             mstore(add(geo, 0x60), shl(5, mload(add(geo, 0x60))))
             mstore(add(geo, 0xa0), mul(step, sub(mload(add(geo, 0xa0)), 1)))

@@ -253,7 +253,7 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
   return { acc: { point: sub.point, value: ev.acc }, point: sub.point, evals: ev, groups };
 }
 
-/** Committed limb tables of a step (rem…, e…, u…, committed ū…): the arena columns that are openings of A. */
+/** Committed limb tables of a step (rem…, e…, u…, committed ū…): the arena columns whose claims the sum-check takes. */
 export function requantLimbCount(geo: RequantGeometry): number {
   return geo.remLimbs + geo.eLimbs + geo.uLimbs + geo.ucLimbs;
 }
