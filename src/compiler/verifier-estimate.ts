@@ -22,7 +22,8 @@ export const TX_GAS_CAP = 16_777_216;
  * batch opening's pairing and scalar multiplications. Refitted (session 3) so the estimate stays above the
  * verifier's own `verifyInference` gas (≥ 1.1× on the six corpus models in docs/verifier-gen.md) and under 1.3×
  * the registry receipt; session 4 lowered the public input element (250 → 130: row-weight evaluation and the SWAR
- * range check) and the opening's per-claim variable (150 → 120: the selector bits read from a table).
+ * range check) and the opening's per-claim variable (150 → 120: the selector bits read from a table); session 6
+ * the input element again (130 → 110: one shift per value from 8 rows up, docs/verifier-gen.md "Session 6 (SG)").
  */
 export const GAS = {
   transaction: 21_000,
@@ -31,13 +32,16 @@ export const GAS = {
   perDegree: 250,
   tableEntry: 150,
   /** Per public input element (range check + one evaluation per claim) and per output element. */
-  inputElement: 130,
+  inputElement: 110,
   outputElement: 150,
   stepOverhead: 10_000,
   /** One EXT instruction: packing the register, the STATICCALL with the proof's unread tail as its calldata, the frame back. */
   extensionCall: 12_000,
-  /** Lowered in session 5 by the requant claims' absorb assembled in place (≈ 4.6k per step on 3l_relu_conv_fc). */
-  requantOverhead: 31_000,
+  /**
+   * Lowered in session 5 by the requant claims' absorb assembled in place (≈ 4.6k per step on 3l_relu_conv_fc), and in
+   * session 6 by the limb loops in assembly (the group slots' fewer openings are counted as opening claims).
+   */
+  requantOverhead: 28_000,
   /**
    * The arena (LookupArena.sol): per zero-check variable, per witness column, per table. Column and table lowered
    * in session 4 by what the arena's records no longer cost (written once, copied once from the return data:

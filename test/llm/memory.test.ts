@@ -123,4 +123,25 @@ describe("llm: prover memory cuts keep the bytes", function () {
       expect(b.opening.w.equals(a.opening.w) && b.opening.wPrime.equals(a.opening.wPrime), kernels).to.equal(true);
     }
   });
+
+  it("a caller that passes onTablesRead has its packed tables released once G is formed, and the proof is the same", () => {
+    const n = 15; // 1 MiB packed: the release threshold (RELEASE_MIN_BYTES)
+    const srs = insecureDevSrs(1 << n);
+    const values = [randomFrs(2 ** n, "r0"), randomFrs(2 ** 4, "r1")];
+    const commitments = values.map((t) => HyperKZG.commit(srs, t));
+    const claims = [0, 1].map((poly) => {
+      const point = randomFrs(Math.log2(values[poly].length), `rp${poly}`);
+      return { poly, point, value: evaluateMle(values[poly], point) };
+    });
+    const pack = () => values.map((t) => native!.frFromBigints(t, t.length));
+    const kept = proveSlottedBatchOpening({ srs, tables: pack(), commitments, claims, transcript: new Transcript("r"), kernels: "native" });
+    const given = pack();
+    let calls = 0;
+    const released = proveSlottedBatchOpening({ srs, tables: given, commitments, claims, transcript: new Transcript("r"), kernels: "native", onTablesRead: () => calls++ });
+    expect(calls).to.equal(1);
+    expect(released.opening.evals).to.deep.equal(kept.opening.evals);
+    expect(released.opening.w.equals(kept.opening.w) && released.opening.wPrime.equals(kept.opening.wPrime)).to.equal(true);
+    expect(given[0].length, "the 2^15-word table is released").to.equal(0);
+    expect(given[1].length, "a table under the threshold is left to the garbage collector").to.equal(2 ** 4 * 32);
+  });
 });

@@ -27,7 +27,7 @@ import * as Fr from "../../field/fr";
 import { BATCH_LABELS, type BatchOpeningProof, type OpeningClaim } from "../../pcs/batch";
 import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../../msm";
 import { HyperKZG, linearCombination } from "../../pcs/hyperkzg";
-import { openingKernels } from "../../pcs/opening-kernels";
+import { openingKernels, releaseVectors } from "../../pcs/opening-kernels";
 import { openingStep } from "../../pcs/opening-steps";
 import { tableBigints, tableLength } from "../../pcs/packed-table";
 import type { Srs } from "../../pcs/srs";
@@ -46,8 +46,9 @@ export function proveSlottedBatchOpening(params: {
   /** Where the polynomial work runs (default: native exactly when the MSM backend is). Same proof either way. */
   readonly kernels?: MsmBackendName;
   /**
-   * Called once G is formed, after which the tables are not read: a caller that drops its references there frees
-   * them before HyperKZG's folds and quotients (A and H are 1.5 GB packed at 128 positions of stories260K).
+   * Called once G is formed, after which the tables are not read: a caller that passes it gives the tables up,
+   * so their packed buffers are released there, before HyperKZG's folds and quotients (A and H are 1.5 GB packed
+   * at 128 positions of stories260K), instead of at the next garbage collection.
    */
   readonly onTablesRead?: () => void;
 }): BatchOpeningProof {
@@ -136,6 +137,8 @@ function provePacked(
       else g.set(native.frLinearCombination(vectors, live.map((p) => weights[p]), threads));
     });
   }
+  // A caller that passed onTablesRead gave the tables up: every packed vector, its own or the caller's, is dead.
+  if (params.onTablesRead) releaseVectors(into, [...packed.values()]);
   packed.clear();
   params.onTablesRead?.();
   // G is this function's own: HyperKZG forms B over it and both quotients in B's words.
