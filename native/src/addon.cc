@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <string>
 #include <vector>
 #include "arena_addon.h"
@@ -15,6 +14,7 @@
 #include "glv.h"
 #include "kernels.h"
 #include "msm.h"
+#include "napi_glue.h"
 #include "opening_napi.h"
 
 using namespace dp;
@@ -27,17 +27,6 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the byte layouts assum
 constexpr size_t POINT_BYTES = 64;
 constexpr size_t SCALAR_BYTES = 32;
 
-/** Thrown inside a binding, turned into a JS exception at the boundary. */
-struct JsError {
-  enum Kind { Type, Range } kind;
-  std::string message;
-};
-
-#define NAPI_OK(call)                                                   \
-  do {                                                                  \
-    if ((call) != napi_ok) throw JsError{JsError::Type, "N-API call failed: " #call}; \
-  } while (0)
-
 /** A read-only view of a Uint8Array's bytes, copied only when misaligned for 64-bit access. */
 struct Bytes {
   const uint8_t* data = nullptr;
@@ -46,24 +35,15 @@ struct Bytes {
 };
 
 Bytes readBytes(napi_env env, napi_value value, const char* what) {
-  bool isTyped = false;
-  NAPI_OK(napi_is_typedarray(env, value, &isTyped));
-  if (!isTyped) throw JsError{JsError::Type, std::string(what) + " must be a Uint8Array"};
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  NAPI_OK(napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset));
-  if (type != napi_uint8_array) throw JsError{JsError::Type, std::string(what) + " must be a Uint8Array"};
+  const Uint8View view = readUint8Array(env, value, what);
   Bytes b;
-  b.length = length;
-  if (reinterpret_cast<uintptr_t>(data) % alignof(u64) != 0) {
-    b.aligned.resize((length + 7) / 8);
-    if (length) std::memcpy(b.aligned.data(), data, length);
+  b.length = view.length;
+  if (reinterpret_cast<uintptr_t>(view.data) % alignof(u64) != 0) {
+    b.aligned.resize((view.length + 7) / 8);
+    if (view.length) std::memcpy(b.aligned.data(), view.data, view.length);
     b.data = reinterpret_cast<const uint8_t*>(b.aligned.data());
   } else {
-    b.data = static_cast<const uint8_t*>(data);
+    b.data = static_cast<const uint8_t*>(view.data);
   }
   return b;
 }
@@ -111,36 +91,6 @@ std::vector<u64> readScalars(napi_env env, napi_value value) {
     }
   }
   return out;
-}
-
-int readInt(napi_env env, napi_value value, const char* what) {
-  int32_t v = 0;
-  if (napi_get_value_int32(env, value, &v) != napi_ok) throw JsError{JsError::Type, std::string(what) + " must be a number"};
-  return v;
-}
-
-napi_value bufferOf(napi_env env, const void* data, size_t length) {
-  napi_value out;
-  void* copy = nullptr;
-  NAPI_OK(napi_create_buffer_copy(env, length, length ? data : "", &copy, &out));
-  return out;
-}
-
-/** The call's arguments: at least `required`, at most `optional` (undefined ones dropped from the end). */
-std::vector<napi_value> args(napi_env env, napi_callback_info info, size_t required, size_t optional = 0) {
-  const size_t max = std::max(required, optional);
-  std::vector<napi_value> argv(max);
-  size_t argc = max;
-  NAPI_OK(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr));
-  if (argc < required) throw JsError{JsError::Type, "expected " + std::to_string(required) + " arguments"};
-  argv.resize(std::min(argc, max));
-  while (argv.size() > required) {
-    napi_valuetype t;
-    NAPI_OK(napi_typeof(env, argv.back(), &t));
-    if (t != napi_undefined) break;
-    argv.pop_back();
-  }
-  return argv;
 }
 
 void writeCanonical(const Affine& a, u64* out) {
@@ -380,11 +330,7 @@ napi_value FrEvalPlusMinus(napi_env env, napi_callback_info info) {
 /** frLinearCombination(vectors, coeffs, threads) -> max length words: sum_j c_j·v_j (zero-extended). */
 napi_value FrLinearCombination(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 3);
-  bool isArray = false;
-  NAPI_OK(napi_is_array(env, argv[0], &isArray));
-  if (!isArray) throw JsError{JsError::Type, "vectors must be an array of Uint8Array"};
-  uint32_t m = 0;
-  NAPI_OK(napi_get_array_length(env, argv[0], &m));
+  const uint32_t m = arrayLength(env, argv[0], "vectors", "an array of Uint8Array");
   std::vector<u64> coeffs = readScalars(env, argv[1]);
   if (coeffs.size() / 4 != m) throw JsError{JsError::Range, "coeffs: one coefficient per vector expected"};
   std::vector<Words> vectors(m);
@@ -426,11 +372,7 @@ napi_value FrDivideBySquareTimesLinear(napi_env env, napi_callback_info info) {
 
 /** An array argument of Uint8Array Fr vectors, each checked canonical. */
 std::vector<Words> readWordsArray(napi_env env, napi_value value, const char* what) {
-  bool isArray = false;
-  NAPI_OK(napi_is_array(env, value, &isArray));
-  if (!isArray) throw JsError{JsError::Type, std::string(what) + " must be an array of Uint8Array"};
-  uint32_t m = 0;
-  NAPI_OK(napi_get_array_length(env, value, &m));
+  const uint32_t m = arrayLength(env, value, what, "an array of Uint8Array");
   std::vector<Words> out(m);
   for (uint32_t j = 0; j < m; j++) {
     napi_value item;
@@ -470,14 +412,8 @@ napi_value FrEqSum(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 4);
   const int size = readInt(env, argv[0], "size");
   if (size < 0) throw JsError{JsError::Range, "size must be >= 0"};
-  bool isArray = false;
-  NAPI_OK(napi_is_array(env, argv[1], &isArray));
-  if (!isArray) throw JsError{JsError::Type, "offsets must be an array of numbers"};
-  NAPI_OK(napi_is_array(env, argv[2], &isArray));
-  if (!isArray) throw JsError{JsError::Type, "points must be an array of bigint arrays"};
-  uint32_t count = 0, pointCount = 0;
-  NAPI_OK(napi_get_array_length(env, argv[1], &count));
-  NAPI_OK(napi_get_array_length(env, argv[2], &pointCount));
+  const uint32_t count = arrayLength(env, argv[1], "offsets", "an array of numbers");
+  const uint32_t pointCount = arrayLength(env, argv[2], "points", "an array of bigint arrays");
   std::vector<u64> scales = readScalars(env, argv[3]);
   if (pointCount != count || scales.size() / 4 != count) {
     throw JsError{JsError::Range, "offsets, points and scales must have the same length"};
@@ -508,11 +444,7 @@ napi_value FrEqSum(napi_env env, napi_callback_info info) {
  * small-integer tables hold them) are mapped to r - |v|. Every magnitude must be below r.
  */
 void readSignedScalars(napi_env env, napi_value value, size_t count, u64* out, const std::string& what) {
-  bool isArray = false;
-  NAPI_OK(napi_is_array(env, value, &isArray));
-  if (!isArray) throw JsError{JsError::Type, what + " must be an array of bigints"};
-  uint32_t n = 0;
-  NAPI_OK(napi_get_array_length(env, value, &n));
+  const uint32_t n = arrayLength(env, value, what, "an array of bigints");
   if (n < count) throw JsError{JsError::Range, what + ": " + std::to_string(n) + " entries, expected at least " + std::to_string(count)};
   for (size_t i = 0; i < count; i++) {
     napi_value item;
@@ -537,11 +469,7 @@ void readSignedScalars(napi_env env, napi_value value, size_t count, u64* out, c
  */
 napi_value FrWeightedProducts(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 3);
-  bool isArray = false;
-  NAPI_OK(napi_is_array(env, argv[0], &isArray));
-  if (!isArray) throw JsError{JsError::Type, "factors must be an array of bigint arrays"};
-  uint32_t k = 0;
-  NAPI_OK(napi_get_array_length(env, argv[0], &k));
+  const uint32_t k = arrayLength(env, argv[0], "factors", "an array of bigint arrays");
   std::vector<u64> w = readScalars(env, argv[1]);
   const size_t half = w.size() / 4;
   std::vector<std::vector<u64>> tables(k);
@@ -591,24 +519,6 @@ napi_value FrBatchInvert(napi_env env, napi_callback_info info) {
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
-template <napi_value (*F)(napi_env, napi_callback_info)>
-napi_value guarded(napi_env env, napi_callback_info info) {
-  try {
-    return F(env, info);
-  } catch (const JsError& e) {
-    if (e.kind == JsError::Range) {
-      napi_throw_range_error(env, nullptr, e.message.c_str());
-    } else {
-      napi_throw_type_error(env, nullptr, e.message.c_str());
-    }
-  } catch (const std::bad_alloc&) {
-    napi_throw_range_error(env, nullptr, "out of memory");
-  } catch (const std::exception& e) {  // e.g. std::system_error when a thread cannot start
-    napi_throw_error(env, nullptr, e.what());
-  }
-  return nullptr;
-}
-
 /**
  * arithmetic(name?) -> the Montgomery multiplication in use, "adx" or "portable" (kernels.h). With a name
  * ("auto", "portable" or "adx") it switches first: a RangeError for an unknown name or for "adx" on a CPU
@@ -641,32 +551,31 @@ napi_value AdxSupported(napi_env env, napi_callback_info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
-      {"msm", nullptr, guarded<Msm>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"pointsToMontgomery", nullptr, guarded<PointsToMontgomery>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"pointsFromMontgomery", nullptr, guarded<PointsFromMontgomery>, nullptr, nullptr, nullptr, napi_default,
-       nullptr},
-      {"checkPoints", nullptr, guarded<CheckPoints>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"fixedBaseG1", nullptr, guarded<FixedBaseG1>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frPowers", nullptr, guarded<FrPowers>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"msmPlan", nullptr, guarded<MsmPlanOf>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"glvSplit", nullptr, guarded<GlvSplit>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frFromBigints", nullptr, guarded<FrFromBigints>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frToBigints", nullptr, guarded<FrToBigints>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frFold", nullptr, guarded<FrFold>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frEval", nullptr, guarded<FrEval>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frEvalPlusMinus", nullptr, guarded<FrEvalPlusMinus>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frLinearCombination", nullptr, guarded<FrLinearCombination>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frDivideByLinear", nullptr, guarded<FrDivideByLinear>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frDivideBySquareTimesLinear", nullptr, guarded<FrDivideBySquareTimesLinear>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frPairProducts", nullptr, guarded<FrPairProducts>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frEqSum", nullptr, guarded<FrEqSum>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frWeightedProducts", nullptr, guarded<FrWeightedProducts>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frWeightedProductsWords", nullptr, guarded<FrWeightedProductsWords>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frBatchInvert", nullptr, guarded<FrBatchInvert>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"arithmetic", nullptr, guarded<Arithmetic>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adxSupported", nullptr, guarded<AdxSupported>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      method<Msm>("msm"),
+      method<PointsToMontgomery>("pointsToMontgomery"),
+      method<PointsFromMontgomery>("pointsFromMontgomery"),
+      method<CheckPoints>("checkPoints"),
+      method<FixedBaseG1>("fixedBaseG1"),
+      method<FrPowers>("frPowers"),
+      method<MsmPlanOf>("msmPlan"),
+      method<GlvSplit>("glvSplit"),
+      method<FrFromBigints>("frFromBigints"),
+      method<FrToBigints>("frToBigints"),
+      method<FrFold>("frFold"),
+      method<FrEval>("frEval"),
+      method<FrEvalPlusMinus>("frEvalPlusMinus"),
+      method<FrLinearCombination>("frLinearCombination"),
+      method<FrDivideByLinear>("frDivideByLinear"),
+      method<FrDivideBySquareTimesLinear>("frDivideBySquareTimesLinear"),
+      method<FrPairProducts>("frPairProducts"),
+      method<FrEqSum>("frEqSum"),
+      method<FrWeightedProducts>("frWeightedProducts"),
+      method<FrWeightedProductsWords>("frWeightedProductsWords"),
+      method<FrBatchInvert>("frBatchInvert"),
+      method<Arithmetic>("arithmetic"),
+      method<AdxSupported>("adxSupported"),
   };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, props);
   registerArena(env, exports);
   registerOpeningKernels(env, exports);
   return exports;

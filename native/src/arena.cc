@@ -9,16 +9,15 @@
 #include "arena.h"
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <vector>
 #include "field.h"
+#include "frvec.h"
+#include "parallel.h"
 
 namespace dp {
 inline namespace DP_ARITH {  // arith.h
 namespace {
 
-/** Below this many elements per thread, starting a thread costs more than it saves. */
-constexpr size_t MIN_ELEMENTS_PER_THREAD = size_t(1) << 14;
 /** Pairs per block of the round sums: three accumulators of 32 bytes each per pair stay in L1/L2. */
 constexpr size_t ROUND_BLOCK = 256;
 
@@ -26,34 +25,6 @@ inline Fr load(const u64* p) { return Fr{{p[0], p[1], p[2], p[3]}}; }
 inline void store(u64* p, const Fr& a) { std::memcpy(p, a.l, 32); }
 inline bool isOne(const u64* c) { return c[0] == 1 && c[1] == 0 && c[2] == 0 && c[3] == 0; }
 inline Fr r2() { return Fr{{FR_MOD.r2[0], FR_MOD.r2[1], FR_MOD.r2[2], FR_MOD.r2[3]}}; }
-
-/** Calls body(begin, end, chunk) on `chunks` contiguous ranges of [0, n), one thread each. */
-template <class Body>
-void parallelChunks(size_t n, size_t chunks, Body body) {
-  if (chunks <= 1) {
-    body(size_t(0), n, size_t(0));
-    return;
-  }
-  const size_t per = (n + chunks - 1) / chunks;
-  std::vector<std::thread> pool;
-  try {
-    for (size_t c = 1; c < chunks; c++) {
-      const size_t begin = std::min(n, c * per), end = std::min(n, begin + per);
-      pool.emplace_back([=, &body] { body(begin, end, c); });
-    }
-  } catch (...) {  // a thread could not start: wait for the started ones (their body references ours)
-    for (auto& t : pool) t.join();
-    throw;
-  }
-  body(0, std::min(n, per), 0);
-  for (auto& t : pool) t.join();
-}
-
-/** Threads (>= 1) for n units of work. */
-size_t chunksFor(size_t n, int threads) {
-  const size_t byWork = std::max<size_t>(1, n / MIN_ELEMENTS_PER_THREAD);
-  return std::min<size_t>(size_t(std::max(threads, 1)), byWork);
-}
 
 void shifted(const u64* const* comps, size_t arity, const u64* betas, const u64* alpha, size_t n, u64* out,
              int threads) {
@@ -73,34 +44,6 @@ void shifted(const u64* const* comps, size_t arity, const u64* betas, const u64*
         acc = Fr::add(acc, one[c] ? v : Fr::mul(v, betaMont[c]));
       }
       store(out + 4 * x, Fr::sub(a, acc));
-    }
-  });
-}
-
-void scaledInverse(const u64* a, const u64* scales, size_t n, u64* out, int threads) {
-  parallelChunks(n, chunksFor(n, threads), [&](size_t begin, size_t end, size_t) {
-    if (begin >= end) return;
-    // Prefix products in Montgomery form; each inverse leaves it by one product: with the canonical scale
-    // (scale·a^{-1}, canonical) or with 1 (toCanonical). out holds a_i in Montgomery form in between, so each
-    // element enters Montgomery form once.
-    std::vector<Fr> prefix(end - begin);
-    Fr acc = Fr::one();
-    for (size_t i = begin; i < end; i++) {
-      prefix[i - begin] = acc;
-      const Fr ai = Fr::fromCanonical(a + 4 * i);
-      store(out + 4 * i, ai);
-      acc = Fr::mul(acc, ai);
-    }
-    Fr inv = Fr::inv(acc);
-    for (size_t i = end; i-- > begin;) {
-      const Fr ai = load(out + 4 * i);
-      const Fr invI = Fr::mul(inv, prefix[i - begin]);
-      if (scales) {
-        store(out + 4 * i, Fr::mul(load(scales + 4 * i), invI));
-      } else {
-        invI.toCanonical(out + 4 * i);
-      }
-      inv = Fr::mul(inv, ai);
     }
   });
 }
@@ -214,7 +157,7 @@ void bind(const u64* const* src, u64* const* dst, size_t m, size_t len, const u6
 }  // namespace
 
 extern const ArenaKernels ARENA_KERNELS = {
-    DP_STRINGIFY(DP_ARITH), &shifted, &scaledInverse, &scale, &roundSums, &bind,
+    DP_STRINGIFY(DP_ARITH), &shifted, &frScaledInvert, &scale, &roundSums, &bind,
 };
 
 }  // namespace DP_ARITH

@@ -25,7 +25,7 @@ struct ArenaKernels {
                   uint64_t* out, int threads);
   /**
    * out[x] = scales[x] / a[x] (or 1 / a[x] when scales is null) for x < n; every a[x] non-zero (the caller
-   * checks); out must not overlap a or scales. Montgomery's trick per thread's chunk.
+   * checks); out must not overlap a or scales. Montgomery's trick per thread's chunk (frScaledInvert, frvec.h).
    */
   void (*scaledInverse)(const uint64_t* a, const uint64_t* scales, size_t n, uint64_t* out, int threads);
   /** tables[k][x] *= coeffs[k] in place for x < lens[k], k < m. */

@@ -5,48 +5,17 @@
 #include "frvec.h"
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <vector>
+#include "parallel.h"
 
 namespace dp {
 inline namespace DP_ARITH {  // arith.h
 namespace {
 
-/** Below this many elements per thread, starting a thread costs more than it saves. */
-constexpr size_t MIN_ELEMENTS_PER_THREAD = size_t(1) << 14;
-
 inline Fr load(const u64* p) { return Fr{{p[0], p[1], p[2], p[3]}}; }
 inline void store(u64* p, const Fr& a) { std::memcpy(p, a.l, 32); }
 /** A canonical scalar in Montgomery form, to multiply canonical elements by (see frvec.h). */
 inline Fr montgomery(const u64* canonical) { return Fr::fromCanonical(canonical); }
-
-/** Calls body(begin, end, chunk) on `chunks` contiguous ranges of [0, n), on as many threads. */
-template <class Body>
-void parallelChunks(size_t n, size_t chunks, Body body) {
-  if (chunks <= 1) {
-    body(size_t(0), n, size_t(0));
-    return;
-  }
-  const size_t per = (n + chunks - 1) / chunks;
-  std::vector<std::thread> pool;
-  try {
-    for (size_t c = 1; c < chunks; c++) {
-      const size_t begin = std::min(n, c * per), end = std::min(n, begin + per);
-      pool.emplace_back([=, &body] { body(begin, end, c); });
-    }
-  } catch (...) {  // a thread could not start: wait for the started ones (their body references ours)
-    for (auto& t : pool) t.join();
-    throw;
-  }
-  body(0, std::min(n, per), 0);
-  for (auto& t : pool) t.join();
-}
-
-/** How many threads (>= 1) to use for n units of work. */
-size_t chunksFor(size_t n, int threads) {
-  const size_t byWork = std::max<size_t>(1, n / MIN_ELEMENTS_PER_THREAD);
-  return std::min<size_t>(size_t(std::max(threads, 1)), byWork);
-}
 
 /** y^k for a small exponent k. */
 Fr powSmall(const Fr& yMont, size_t k) {
@@ -245,25 +214,35 @@ void frWeightedProducts(const u64* const* f, size_t k, const u64* w, size_t half
   }
 }
 
-void frBatchInvert(const u64* a, size_t n, u64* out, int threads) {
-  // Canonical inputs: prefix products of canonical values under Montgomery multiplication carry R^{-(k)}
-  // factors, so work in Montgomery form throughout (enter once, leave once per element).
+void frScaledInvert(const u64* a, const u64* scales, size_t n, u64* out, int threads) {
   parallelChunks(n, chunksFor(n, threads), [&](size_t begin, size_t end, size_t) {
     if (begin >= end) return;
+    // Prefix products in Montgomery form; each inverse leaves it by one product: with the canonical scale
+    // (scale·a^{-1}, canonical) or with 1 (toCanonical). out holds a_i in Montgomery form in between, so each
+    // element enters Montgomery form once.
     std::vector<Fr> prefix(end - begin);
     Fr acc = Fr::one();
     for (size_t i = begin; i < end; i++) {
       prefix[i - begin] = acc;
-      acc = Fr::mul(acc, Fr::fromCanonical(a + 4 * i));
+      const Fr ai = Fr::fromCanonical(a + 4 * i);
+      store(out + 4 * i, ai);
+      acc = Fr::mul(acc, ai);
     }
     Fr inv = Fr::inv(acc);
     for (size_t i = end; i-- > begin;) {
-      const Fr ai = Fr::fromCanonical(a + 4 * i);
-      Fr::mul(inv, prefix[i - begin]).toCanonical(out + 4 * i);
+      const Fr ai = load(out + 4 * i);
+      const Fr invI = Fr::mul(inv, prefix[i - begin]);
+      if (scales) {
+        store(out + 4 * i, Fr::mul(load(scales + 4 * i), invI));
+      } else {
+        invI.toCanonical(out + 4 * i);
+      }
       inv = Fr::mul(inv, ai);
     }
   });
 }
+
+void frBatchInvert(const u64* a, size_t n, u64* out, int threads) { frScaledInvert(a, nullptr, n, out, threads); }
 
 }  // namespace DP_ARITH
 }  // namespace dp

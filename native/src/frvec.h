@@ -63,5 +63,11 @@ void frWeightedProducts(const u64* const* f, size_t k, const u64* w, size_t half
 /** 1/a_i for every element (all non-zero, checked by the caller) by Montgomery's trick, split over threads. */
 void frBatchInvert(const u64* a, size_t n, u64* out, int threads);
 
+/**
+ * out[i] = scales[i] / a[i] (1 / a[i] when scales is null) for i < n; every a[i] non-zero (checked by the
+ * caller); out may be a but must not overlap scales. Montgomery's trick per thread's chunk.
+ */
+void frScaledInvert(const u64* a, const u64* scales, size_t n, u64* out, int threads);
+
 }  // namespace DP_ARITH
 }  // namespace dp

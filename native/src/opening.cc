@@ -4,15 +4,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <thread>
 #include <vector>
+#include "parallel.h"
 
 namespace dp {
 inline namespace DP_ARITH {  // arith.h
 namespace {
 
-/** Below this many words per thread, a thread costs more than it saves (as frvec.cc). */
-constexpr size_t MIN_WORDS_PER_THREAD = size_t(1) << 14;
 /** E_p's output is cut into at most this many blocks, handed to the threads as they come free. */
 constexpr size_t MAX_EQ_BLOCKS = 64;
 /** Smallest E_p output block (words). */
@@ -22,24 +20,6 @@ inline Fr load(const u64* p) { return Fr{{p[0], p[1], p[2], p[3]}}; }
 inline void store(u64* p, const Fr& a) { std::memcpy(p, a.l, 32); }
 inline Fr montgomery(const u64* canonical) { return Fr::fromCanonical(canonical); }
 inline Fr r2() { return Fr{{FR_MOD.r2[0], FR_MOD.r2[1], FR_MOD.r2[2], FR_MOD.r2[3]}}; }
-
-/** Runs body(worker) on `workers` threads (the caller's being one). */
-template <class Body>
-void onThreads(size_t workers, Body body) {
-  std::vector<std::thread> pool;
-  try {
-    for (size_t w = 1; w < workers; w++) pool.emplace_back([=, &body] { body(w); });
-  } catch (...) {  // a thread could not start: wait for the started ones (they reference body)
-    for (auto& t : pool) t.join();
-    throw;
-  }
-  body(0);
-  for (auto& t : pool) t.join();
-}
-
-size_t workersFor(size_t words, int threads) {
-  return std::min<size_t>(size_t(std::max(threads, 1)), std::max<size_t>(1, words / MIN_WORDS_PER_THREAD));
-}
 
 /**
  * eq(·, p_0..p_{count−1}) by doubling, starting from `start`: table[i] = start·prod_j (bit_j(i) ? p_j : 1 − p_j).
@@ -132,7 +112,7 @@ void pairFoldSums(const u64* const* srcA, const u64* const* srcB, u64* const* ds
   // quads [c·per, (c+1)·per); in place it writes them from word 4·begin (inside its own source range, never
   // past the quad it reads), moved down to 2·begin once every worker is done.
   const size_t quads = len / 4;
-  const size_t workers = workersFor(quads * std::max<size_t>(m, 1), threads);
+  const size_t workers = chunksFor(quads * std::max<size_t>(m, 1), threads);
   const size_t per = (quads + workers - 1) / workers;
   std::vector<Fr> partial(3 * workers, Fr::zero());
   onThreads(workers, [&](size_t c) {

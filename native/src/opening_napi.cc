@@ -5,26 +5,14 @@
 #include "opening_napi.h"
 #include <cstdint>
 #include <cstring>
-#include <exception>
-#include <new>
 #include <string>
 #include <vector>
 #include "kernels.h"
+#include "napi_glue.h"
 #include "opening.h"
 
 namespace dp {
 namespace {
-
-/** A binding's failure, thrown as a JS exception at the boundary. */
-struct OpeningError {
-  bool range;
-  std::string message;
-};
-
-#define OPENING_NAPI(call)                                                              \
-  do {                                                                                  \
-    if ((call) != napi_ok) throw OpeningError{false, "N-API call failed: " #call};      \
-  } while (0)
 
 /** The copy of the opening kernels matching the arithmetic kernels() runs on (kernels.h). */
 const OpeningKernels& openingKernels() {
@@ -38,67 +26,42 @@ struct Vec {
 };
 
 Vec readVec(napi_env env, napi_value value, const std::string& what) {
-  bool typed = false;
-  OPENING_NAPI(napi_is_typedarray(env, value, &typed));
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (typed) OPENING_NAPI(napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset));
-  if (!typed || type != napi_uint8_array) throw OpeningError{false, what + " must be a Uint8Array"};
-  if (length % 32 != 0) throw OpeningError{true, what + ": " + std::to_string(length) + " bytes are not whole 32-byte words"};
-  if (reinterpret_cast<uintptr_t>(data) % alignof(u64) != 0) throw OpeningError{true, what + " must be 8-byte aligned"};
-  return Vec{static_cast<u64*>(data), length / 32};
+  const Uint8View b = readUint8Array(env, value, what);
+  if (b.length % 32 != 0) throw JsError{JsError::Range, what + ": " + std::to_string(b.length) + " bytes are not whole 32-byte words"};
+  if (reinterpret_cast<uintptr_t>(b.data) % alignof(u64) != 0) throw JsError{JsError::Range, what + " must be 8-byte aligned"};
+  return Vec{static_cast<u64*>(b.data), b.length / 32};
 }
 
 /** Throws naming the first of `words` words that is not a canonical Fr element. */
 void checkCanonical(const Vec& v, size_t words, const std::string& what) {
   for (size_t i = 0; i < words; i++) {
-    if (!Fr::isReduced(v.data + 4 * i)) throw OpeningError{true, what + ": word " + std::to_string(i) + " is not a canonical Fr element"};
+    if (!Fr::isReduced(v.data + 4 * i)) throw JsError{JsError::Range, what + ": word " + std::to_string(i) + " is not a canonical Fr element"};
   }
-}
-
-std::vector<napi_value> readArgs(napi_env env, napi_callback_info info, size_t count) {
-  std::vector<napi_value> argv(count);
-  size_t argc = count;
-  OPENING_NAPI(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr));
-  if (argc < count) throw OpeningError{false, "expected " + std::to_string(count) + " arguments"};
-  return argv;
 }
 
 int64_t readInteger(napi_env env, napi_value value, const char* what) {
   int64_t v = 0;
   napi_valuetype t;
-  OPENING_NAPI(napi_typeof(env, value, &t));
-  if (t != napi_number || napi_get_value_int64(env, value, &v) != napi_ok) throw OpeningError{false, std::string(what) + " must be a number"};
+  NAPI_OK(napi_typeof(env, value, &t));
+  if (t != napi_number || napi_get_value_int64(env, value, &v) != napi_ok) throw JsError{JsError::Type, std::string(what) + " must be a number"};
   return v;
 }
 
 /** A canonical scalar from a bigint, as four limbs. */
 void readScalar(napi_env env, napi_value value, const std::string& what, u64* out) {
   napi_valuetype t;
-  OPENING_NAPI(napi_typeof(env, value, &t));
-  if (t != napi_bigint) throw OpeningError{false, what + " must be a bigint"};
+  NAPI_OK(napi_typeof(env, value, &t));
+  if (t != napi_bigint) throw JsError{JsError::Type, what + " must be a bigint"};
   int sign = 0;
   size_t words = 4;
   std::memset(out, 0, 32);
-  OPENING_NAPI(napi_get_value_bigint_words(env, value, &sign, &words, out));
-  if (sign != 0 || words > 4 || !Fr::isReduced(out)) throw OpeningError{true, what + " is not a canonical Fr element"};
-}
-
-uint32_t arrayLength(napi_env env, napi_value value, const char* what) {
-  bool isArray = false;
-  OPENING_NAPI(napi_is_array(env, value, &isArray));
-  if (!isArray) throw OpeningError{false, std::string(what) + " must be an array"};
-  uint32_t n = 0;
-  OPENING_NAPI(napi_get_array_length(env, value, &n));
-  return n;
+  NAPI_OK(napi_get_value_bigint_words(env, value, &sign, &words, out));
+  if (sign != 0 || words > 4 || !Fr::isReduced(out)) throw JsError{JsError::Range, what + " is not a canonical Fr element"};
 }
 
 napi_value element(napi_env env, napi_value array, uint32_t i) {
   napi_value v;
-  OPENING_NAPI(napi_get_element(env, array, i, &v));
+  NAPI_OK(napi_get_element(env, array, i, &v));
   return v;
 }
 
@@ -108,25 +71,18 @@ bool straddles(const u64* a, size_t aWords, const u64* b, size_t bWords) {
   return a < b + 4 * bWords && b < a + 4 * aWords;
 }
 
-napi_value wordsOut(napi_env env, const u64* words, size_t count) {
-  napi_value out;
-  void* data = nullptr;
-  OPENING_NAPI(napi_create_buffer_copy(env, 32 * count, words, &data, &out));
-  return out;
-}
-
 /**
  * openingEqSumInto(out, offsets, points, scales, threads): out (2^k words, canonical) += Σ_e scales[e]·eq(·,
  * points[e]) at offsets[e]; each offset a multiple of 2^points[e].length, offset + 2^length <= out's words.
  */
 napi_value EqSumInto(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 5);
+  auto argv = args(env, info, 5);
   Vec out = readVec(env, argv[0], "out");
-  if (out.words == 0 || (out.words & (out.words - 1)) != 0) throw OpeningError{true, "out: " + std::to_string(out.words) + " words is not a power of two"};
+  if (out.words == 0 || (out.words & (out.words - 1)) != 0) throw JsError{JsError::Range, "out: " + std::to_string(out.words) + " words is not a power of two"};
   checkCanonical(out, out.words, "out");
   const uint32_t count = arrayLength(env, argv[1], "offsets");
   if (arrayLength(env, argv[2], "points") != count || arrayLength(env, argv[3], "scales") != count) {
-    throw OpeningError{true, "offsets, points and scales must have the same length"};
+    throw JsError{JsError::Range, "offsets, points and scales must have the same length"};
   }
   std::vector<size_t> offsets(count), lens(count);
   std::vector<u64> coords, scales(4 * size_t(count));
@@ -136,7 +92,7 @@ napi_value EqSumInto(napi_env env, napi_callback_info info) {
     napi_value point = element(env, argv[2], e);
     const uint32_t len = arrayLength(env, point, "a point");
     if (len > 40 || offset < 0 || (uint64_t(offset) & ((uint64_t(1) << len) - 1)) != 0 || uint64_t(offset) + (uint64_t(1) << len) > out.words) {
-      throw OpeningError{true, name + ": offset " + std::to_string(offset) + " is not a multiple of 2^" + std::to_string(len) + " inside " + std::to_string(out.words) + " words"};
+      throw JsError{JsError::Range, name + ": offset " + std::to_string(offset) + " is not a multiple of 2^" + std::to_string(len) + " inside " + std::to_string(out.words) + " words"};
     }
     offsets[e] = size_t(offset);
     lens[e] = len;
@@ -157,13 +113,13 @@ napi_value EqSumInto(napi_env env, napi_callback_info info) {
  * to len/2, in place when dst is src) and the next round's sums over the bound pairs.
  */
 napi_value PairFoldSums(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 7);
+  auto argv = args(env, info, 7);
   const uint32_t m = arrayLength(env, argv[0], "srcA");
   for (int i = 1; i < 4; i++) {
-    if (arrayLength(env, argv[i], "srcB, dstA, dstB") != m) throw OpeningError{true, "srcA, srcB, dstA and dstB must have the same length"};
+    if (arrayLength(env, argv[i], "srcB, dstA, dstB") != m) throw JsError{JsError::Range, "srcA, srcB, dstA and dstB must have the same length"};
   }
   const int64_t len = readInteger(env, argv[4], "len");
-  if (len < 2 || (len & (len - 1)) != 0) throw OpeningError{true, "len must be a power of two >= 2"};
+  if (len < 2 || (len & (len - 1)) != 0) throw JsError{JsError::Range, "len must be a power of two >= 2"};
   std::vector<const u64*> sa(m), sb(m);
   std::vector<u64*> da(m), db(m);
   const char* names[4] = {"srcA", "srcB", "dstA", "dstB"};
@@ -172,7 +128,7 @@ napi_value PairFoldSums(napi_env env, napi_callback_info info) {
     for (int i = 0; i < 4; i++) {
       v[i] = readVec(env, element(env, argv[i], k), std::string(names[i]) + " " + std::to_string(k));
       const size_t need = i < 2 ? size_t(len) : size_t(len) / 2;
-      if (v[i].words < need) throw OpeningError{true, std::string(names[i]) + " " + std::to_string(k) + ": " + std::to_string(v[i].words) + " words, need " + std::to_string(need)};
+      if (v[i].words < need) throw JsError{JsError::Range, std::string(names[i]) + " " + std::to_string(k) + ": " + std::to_string(v[i].words) + " words, need " + std::to_string(need)};
     }
     checkCanonical(v[0], size_t(len), "srcA " + std::to_string(k));
     checkCanonical(v[1], size_t(len), "srcB " + std::to_string(k));
@@ -180,7 +136,7 @@ napi_value PairFoldSums(napi_env env, napi_callback_info info) {
       for (int j = 0; j < 4; j++) {
         if (j == i || (j == i - 2 && v[i].data == v[j].data)) continue;
         if (v[i].data == v[j].data || straddles(v[i].data, size_t(len) / 2, v[j].data, j < 2 ? size_t(len) : size_t(len) / 2)) {
-          throw OpeningError{true, std::string(names[i]) + " " + std::to_string(k) + " overlaps " + names[j] + " (only binding in place is allowed)"};
+          throw JsError{JsError::Range, std::string(names[i]) + " " + std::to_string(k) + " overlaps " + names[j] + " (only binding in place is allowed)"};
         }
       }
     }
@@ -194,12 +150,12 @@ napi_value PairFoldSums(napi_env env, napi_callback_info info) {
   const int threads = int(readInteger(env, argv[6], "threads"));
   u64 sums[12];
   openingKernels().pairFoldSums(sa.data(), sb.data(), da.data(), db.data(), m, size_t(len), r, sums, threads);
-  return wordsOut(env, sums, 3);
+  return bufferOf(env, sums, 3 * 32);
 }
 
 /** openingQuotientZ(b, s): B's words become b_0, b_1, b_2, q_0, …, q_{n−4} (Q = ⌊B / (X^2 − s)(X − s)⌋). */
 napi_value QuotientZ(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 2);
+  auto argv = args(env, info, 2);
   Vec b = readVec(env, argv[0], "b");
   checkCanonical(b, b.words, "b");
   u64 s[4];
@@ -213,7 +169,7 @@ napi_value QuotientZ(napi_env env, napi_callback_info info) {
  * ⌊(B − Z(z)·Q) / (X − z)⌋.
  */
 napi_value QuotientL(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 4);
+  auto argv = args(env, info, 4);
   Vec b = readVec(env, argv[0], "buf");
   checkCanonical(b, b.words, "buf");
   u64 s[4], zAtZ[4], z[4];
@@ -226,11 +182,11 @@ napi_value QuotientL(napi_env env, napi_callback_info info) {
 
 /** frFoldInto(src, dst, u, threads): dst[i] = src[2i] + u·(src[2i+1] − src[2i]), i < src's words / 2 (src even, dst apart). */
 napi_value FoldInto(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 4);
+  auto argv = args(env, info, 4);
   Vec src = readVec(env, argv[0], "src");
   Vec dst = readVec(env, argv[1], "dst");
-  if (src.words % 2 != 0 || dst.words < src.words / 2) throw OpeningError{true, "src must have an even number of words and dst at least half as many"};
-  if (src.data == dst.data || straddles(src.data, src.words, dst.data, src.words / 2)) throw OpeningError{true, "dst overlaps src"};
+  if (src.words % 2 != 0 || dst.words < src.words / 2) throw JsError{JsError::Range, "src must have an even number of words and dst at least half as many"};
+  if (src.data == dst.data || straddles(src.data, src.words, dst.data, src.words / 2)) throw JsError{JsError::Range, "dst overlaps src"};
   checkCanonical(src, src.words, "src");
   u64 u[4];
   readScalar(env, argv[2], "u", u);
@@ -243,18 +199,18 @@ napi_value FoldInto(napi_env env, napi_callback_info info) {
  * shorter than dst is zero-extended, a longer one refused); dst may be one of the vectors (element by element).
  */
 napi_value LinearCombinationInto(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 4);
+  auto argv = args(env, info, 4);
   Vec dst = readVec(env, argv[0], "dst");
   const uint32_t m = arrayLength(env, argv[1], "vectors");
-  if (arrayLength(env, argv[2], "coeffs") != m) throw OpeningError{true, "coeffs: one coefficient per vector expected"};
+  if (arrayLength(env, argv[2], "coeffs") != m) throw JsError{JsError::Range, "coeffs: one coefficient per vector expected"};
   std::vector<const u64*> ptrs(m);
   std::vector<size_t> lens(m);
   std::vector<u64> coeffs(4 * size_t(m));
   for (uint32_t j = 0; j < m; j++) {
     const std::string name = "vector " + std::to_string(j);
     Vec v = readVec(env, element(env, argv[1], j), name);
-    if (v.words > dst.words) throw OpeningError{true, name + ": " + std::to_string(v.words) + " words exceed dst's " + std::to_string(dst.words)};
-    if (straddles(v.data, v.words, dst.data, dst.words)) throw OpeningError{true, name + " overlaps dst at another offset"};
+    if (v.words > dst.words) throw JsError{JsError::Range, name + ": " + std::to_string(v.words) + " words exceed dst's " + std::to_string(dst.words)};
+    if (straddles(v.data, v.words, dst.data, dst.words)) throw JsError{JsError::Range, name + " overlaps dst at another offset"};
     checkCanonical(v, v.words, name);
     ptrs[j] = v.data;
     lens[j] = v.words;
@@ -270,56 +226,41 @@ napi_value LinearCombinationInto(napi_env env, napi_callback_info info) {
  * the caller references; a buffer that cannot be detached (a pooled Buffer, say) is left alone.
  */
 napi_value Release(napi_env env, napi_callback_info info) {
-  auto argv = readArgs(env, info, 1);
+  auto argv = args(env, info, 1);
   const uint32_t m = arrayLength(env, argv[0], "vectors");
   int32_t released = 0;
   for (uint32_t j = 0; j < m; j++) {
     napi_value item = element(env, argv[0], j);
     bool typed = false;
-    OPENING_NAPI(napi_is_typedarray(env, item, &typed));
-    if (!typed) throw OpeningError{false, "vector " + std::to_string(j) + " must be a Uint8Array"};
+    NAPI_OK(napi_is_typedarray(env, item, &typed));
+    if (!typed) throw JsError{JsError::Type, "vector " + std::to_string(j) + " must be a Uint8Array"};
     napi_typedarray_type type;
     size_t length = 0, offset = 0;
     void* data = nullptr;
     napi_value buffer;
-    OPENING_NAPI(napi_get_typedarray_info(env, item, &type, &length, &data, &buffer, &offset));
+    NAPI_OK(napi_get_typedarray_info(env, item, &type, &length, &data, &buffer, &offset));
     bool detached = false;
-    OPENING_NAPI(napi_is_detached_arraybuffer(env, buffer, &detached));
+    NAPI_OK(napi_is_detached_arraybuffer(env, buffer, &detached));
     if (!detached && napi_detach_arraybuffer(env, buffer) == napi_ok) released++;
   }
   napi_value out;
-  OPENING_NAPI(napi_create_int32(env, released, &out));
+  NAPI_OK(napi_create_int32(env, released, &out));
   return out;
-}
-
-template <napi_value (*F)(napi_env, napi_callback_info)>
-napi_value guarded(napi_env env, napi_callback_info info) {
-  try {
-    return F(env, info);
-  } catch (const OpeningError& e) {
-    if (e.range) napi_throw_range_error(env, nullptr, e.message.c_str());
-    else napi_throw_type_error(env, nullptr, e.message.c_str());
-  } catch (const std::bad_alloc&) {
-    napi_throw_range_error(env, nullptr, "out of memory");
-  } catch (const std::exception& e) {  // e.g. std::system_error when a thread cannot start
-    napi_throw_error(env, nullptr, e.what());
-  }
-  return nullptr;
 }
 
 }  // namespace
 
 void registerOpeningKernels(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
-      {"openingEqSumInto", nullptr, guarded<EqSumInto>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"openingPairFoldSums", nullptr, guarded<PairFoldSums>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"openingQuotientZ", nullptr, guarded<QuotientZ>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"openingQuotientL", nullptr, guarded<QuotientL>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frFoldInto", nullptr, guarded<FoldInto>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"frLinearCombinationInto", nullptr, guarded<LinearCombinationInto>, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"openingRelease", nullptr, guarded<Release>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      method<EqSumInto>("openingEqSumInto"),
+      method<PairFoldSums>("openingPairFoldSums"),
+      method<QuotientZ>("openingQuotientZ"),
+      method<QuotientL>("openingQuotientL"),
+      method<FoldInto>("frFoldInto"),
+      method<LinearCombinationInto>("frLinearCombinationInto"),
+      method<Release>("openingRelease"),
   };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, props);
 }
 
 }  // namespace dp
