@@ -7,7 +7,8 @@
         "src/msm.cc", "src/fixed_base.cc", "src/affine.cc", "src/frvec.cc", "src/kernels.cc",
         "src/adx/msm.cc", "src/adx/fixed_base.cc", "src/adx/affine.cc", "src/adx/frvec.cc", "src/adx/kernels.cc",
         "src/arena.cc", "src/adx/arena.cc", "src/arena_addon.cc",
-        "src/opening.cc", "src/adx/opening.cc", "src/opening_napi.cc"
+        "src/opening.cc", "src/adx/opening.cc", "src/opening_napi.cc",
+        "src/walk.cc", "src/adx/walk.cc", "src/walk_napi.cc"
       ],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],

@@ -21,12 +21,23 @@
  * Timing wraps the exported functions (module exports are looked up at call time under CommonJS), so the
  * prover itself carries no instrumentation. A script, not a test: minutes of CPU.
  *
+ * `--sizes [C,C,…]` proves nothing: for each context C (default 32,64,128) it quantizes the GENERATION model
+ * (`quantizeGenerator`, the graph `deepprove generate --prove` proves: the llama graph plus ArgMax), compiles its
+ * plan and prints one JSON line: the requantizations' limb width, the entries of A (advice), H (arena helpers),
+ * M (multiplicities) and W (model) with their powers of two, the arena's columns and tables, the SRS the setup
+ * needs, and A's entries by plan kind and column family (`linear:requant`, `causal-softmax:rem`, …).
+ *
  *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|32|16] [--srs LOG2] [--no-verify] [--model FILE]
+ *   npx ts-node --transpile-only scripts/profile-llm.ts --sizes [32,64,128] [--model FILE]
  */
 import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { requiredSrsSize } from "../src/artifacts/setup-dir";
+import { G1, G2 } from "../src/curve/bn254";
+import { quantizeGenerator } from "../src/llm/model";
+import { arenaContext } from "../src/lookup/arena-protocol";
 import { loadLlamaModel, promptIds } from "../src/model/gguf/generate";
 import { quantizeLlama, sequenceInput } from "../src/model/gguf/llama-quant";
 import { runInteger } from "../src/model";
@@ -38,24 +49,31 @@ import { insecureDevSrs } from "../src/pcs/srs";
 import * as packedSumcheck from "../src/sumcheck/packed";
 import * as sumcheckProver from "../src/sumcheck/prover";
 import { proveInference, verifyInference } from "../src/prover/graph";
+import { compileGraph } from "../src/prover/graph/compile";
+import { planOf } from "../src/prover/graph/verifier-plan";
 import { parseVerifyingKey, verifyingKeyJson } from "../src/prover/keys";
-import { setupModel } from "../src/prover/setup";
+import { modelPolyLayout } from "../src/prover/model-poly";
+import { modelSlotData, setupModel } from "../src/prover/setup";
 
 const MODEL = join(__dirname, "..", "..", "shared", "models", "gguf", "stories260K.gguf");
 const PROMPT = "Once upon a time";
 const BITS = 12;
 const PROVER = "0x00000000000000000000000000000000000000a1";
 /**
- * SRS powers (log2) by context: 2^23 held the 64-position proof before packing was tightened; A and H are 2^25 at
- * 128; at 32 the opening is 2^22 but A is committed at 2^23.
+ * SRS powers (log2) by context: the largest committed polynomial (session 7: A is 2^24 at 128 positions, with the
+ * requantizations' 20-bit limbs; W 2^19 at 16). `--sizes` prints what each context needs.
  */
-const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 32: 23, 64: 23, 128: 25 };
+const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 32: 22, 64: 23, 128: 24 };
+/** Contexts `--sizes` reports without a list. */
+const DEFAULT_SIZE_CONTEXTS = [32, 64, 128];
 
 interface Args {
   readonly model: string;
   readonly positions: number;
   readonly srsLog2: number;
   readonly verify: boolean;
+  /** Contexts to size without proving (`--sizes`), or null to prove. */
+  readonly sizes: readonly number[] | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -63,18 +81,59 @@ function parseArgs(argv: readonly string[]): Args {
   let srsLog2: number | undefined;
   let verify = true;
   let model = MODEL;
+  let sizes: number[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--positions") positions = Number(argv[++i]);
     else if (a === "--srs") srsLog2 = Number(argv[++i]);
     else if (a === "--no-verify") verify = false;
     else if (a === "--model") model = argv[++i];
-    else throw new Error(`profile-llm: unknown argument "${a}" (use --positions N, --srs LOG2, --no-verify, --model FILE)`);
+    else if (a === "--sizes") sizes = argv[i + 1] !== undefined && !argv[i + 1].startsWith("--") ? argv[++i].split(",").map(Number) : [...DEFAULT_SIZE_CONTEXTS];
+    else throw new Error(`profile-llm: unknown argument "${a}" (use --positions N, --srs LOG2, --no-verify, --model FILE, --sizes C,C,…)`);
   }
   if (!Number.isInteger(positions) || positions < 1) throw new Error(`profile-llm: --positions must be a positive integer, got ${positions}`);
+  if (sizes && (sizes.length === 0 || sizes.some((c) => !Number.isInteger(c) || c < 2))) throw new Error(`profile-llm: --sizes takes contexts as integers ≥ 2 separated by commas, got "${sizes.join(",")}"`);
   const log2 = srsLog2 ?? DEFAULT_SRS_LOG2[positions] ?? 23;
   if (!Number.isInteger(log2) || log2 < 1 || log2 > 28) throw new Error(`profile-llm: --srs must be an integer in 1..28, got ${log2}`);
-  return { model, positions, srsLog2: log2, verify };
+  return { model, positions, srsLog2: log2, verify, sizes };
+}
+
+/** Entries and variables of a slotted polynomial. */
+function polySize(slots: readonly { readonly numVars: number }[], numVars: number): { entries: number; log2: number } {
+  return { entries: slots.reduce((s, x) => s + 2 ** x.numVars, 0), log2: numVars };
+}
+
+/** `--sizes`: the committed polynomials of the generation model at each context, from its plan alone. */
+async function printSizes(modelFile: string, contexts: readonly number[]): Promise<void> {
+  const llama = await loadLlamaModel(modelFile);
+  for (const context of contexts) {
+    const { model } = quantizeGenerator(llama, BITS, context);
+    const graph = compileGraph(model);
+    const weights = modelPolyLayout([...modelSlotData(model, graph)].map(([name, v]) => ({ name, shape: v.shape })));
+    const plan = planOf(graph, weights, `0x${"00".repeat(32)}`, { commitment: G1.ZERO, g2: G2.BASE, tauG2: G2.BASE });
+    const arena = arenaContext(plan.arena);
+    const kindOf = new Map(graph.nodes.map((n) => [n.node, n.kind]));
+    // A's slots by (kind, column family): "blk.0.scores:requant3" → "linear:requant".
+    const byFamily = new Map<string, number>();
+    for (const slot of plan.advice?.slots ?? []) {
+      const at = slot.name.lastIndexOf(":");
+      const key = `${kindOf.get(slot.name.slice(0, at)) ?? "?"}:${slot.name.slice(at + 1).replace(/\d+$/, "")}`;
+      byFamily.set(key, (byFamily.get(key) ?? 0) + 2 ** slot.numVars);
+    }
+    const line = {
+      context,
+      limb_bits: graph.limbBits,
+      A: polySize(plan.advice?.slots ?? [], plan.advice?.numVars ?? 0),
+      H: polySize(arena.hLayout.slots, arena.hLayout.numVars),
+      M: polySize(arena.mLayout.slots, arena.mLayout.numVars),
+      W: polySize(weights.slots.map((s) => s.layout), weights.numVars),
+      arena_columns: graph.columns.length,
+      range_tables: graph.tables.filter((t) => t.id.startsWith("range:")).map((t) => t.numVars).sort((a, b) => a - b),
+      srs_log2: Math.log2(requiredSrsSize(model)),
+      A_by_family: Object.fromEntries([...byFamily].sort((a, b) => b[1] - a[1])),
+    };
+    console.log(JSON.stringify(line));
+  }
 }
 
 /** Accumulated time and calls by key. */
@@ -160,6 +219,7 @@ function observeOpeningSteps(): { steps: StepRecord[]; summary: () => Record<str
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.sizes) return printSizes(args.model, args.sizes);
   const t0 = performance.now();
   const llama = await loadLlamaModel(args.model);
   const q = quantizeLlama(llama.cfg, llama.weights, BITS, args.positions, llama.tokenizer.bos, args.positions);

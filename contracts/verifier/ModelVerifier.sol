@@ -29,8 +29,6 @@ library ModelVerifier {
     bytes32 internal constant LABEL_ADVICE = "proof.advice";
     /// @dev Batch-opening commitment words per polynomial.
     uint256 private constant POINT_WORDS = 2;
-    /// @dev Bytes of a slot table entry: u8 variables, u32 slot index.
-    uint256 private constant SLOT_BYTES = 5;
 
     /// @notice The program was made for another interpreter version.
     error ProgramVersion(uint256 version);
@@ -206,25 +204,14 @@ library ModelVerifier {
         }
     }
 
-    /// @dev A slot table: u8 polyVars, u16 slots, per slot u8 numVars and u32 slot index.
+    /// @dev A slot table: u8 polyVars, u16 slots, per slot u8 numVars and u32 slot index — left in the program and
+    /// read in place (ClaimBook.entry).
     function _slots(Program.Reader memory r, uint256 poly) private pure returns (ClaimBook.Slots memory p) {
         p.poly = poly;
         p.polyVars = Program.u8(r);
         uint256 n = Program.u16(r);
-        uint256 at = Program.skip(r, SLOT_BYTES * n);
-        uint256[] memory numVars = new uint256[](n);
-        uint256[] memory index = new uint256[](n);
-        assembly ("memory-safe") {
-            // Entry i: byte 0 its variables, bytes 1 … 4 its index (one MLOAD each).
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let w := mload(add(at, mul(i, SLOT_BYTES)))
-                let o := shl(5, add(i, 1))
-                mstore(add(numVars, o), byte(0, w))
-                mstore(add(index, o), and(shr(216, w), 0xffffffff))
-            }
-        }
-        p.numVars = numVars;
-        p.index = index;
+        p.table = Program.skip(r, ClaimBook.SLOT_BYTES * n);
+        p.count = n;
     }
 
     /// @dev The selector of ModelVerifierPcs.arena(bytes32,bytes,bytes,uint256,uint256), called by hand in {_arena}
@@ -363,7 +350,7 @@ library ModelVerifier {
     function _tableColumns(Machine.State memory m, uint256[] memory tables, uint256[] memory values) private pure {
         uint256 tv;
         for (uint256 t; t < tables.length; t += 2 + tables[t + 1]) {
-            uint256[] memory point = Machine.prefix(m.arenaPoint, tables[t]);
+            uint256[] memory point = Machine.arenaPrefix(m, tables[t]);
             for (uint256 c; c < tables[t + 1]; ++c) {
                 uint256 slot = Program.u16(m.r);
                 if (tables[t + 2 + c] != LookupArena.KIND_EXTERNAL) continue;

@@ -33,8 +33,10 @@ import {ModelVerifierIndexed} from "./ModelVerifierIndexed.sol";
 ///   POINTMAP   gather                                   every claim's point re-gathered from itself
 ///   SKIPEMPTY  u32 length                               skip `length` program bytes when the register is empty
 ///   MERGEMANY  u8 n                                     several claims → one (MergeStep); one claim is kept
-///   INPUT      u16 tensor, u32 byte offset, shape       every claim on a graph input checked against the bytes
 ///   ARENA      u16 column, u8 component, dest           the arena's claim on a witness column's component → dest
+///   INPUT      u16 tensor, u32 byte offset, shape       every claim in the register (a graph input's, TAKEn and,
+///                                                       when the input is large, MERGEMANYed first: one
+///                                                       evaluation then) checked against the input bytes
 ///   EXT_*      u32 length, section, u32 proof bytes     register = an extension library's step on the register
 ///              (one opcode per library, 0x30 + its index: EXT_STEPS ModelVerifierSteps, EXT_ATTENTION
 ///              ModelVerifierAttention, EXT_LLM ModelVerifierLlm, …); the library is sent only the step's
@@ -57,8 +59,10 @@ library ModelVerifierOps {
     uint256 internal constant OP_POINTMAP = 0x28;
     uint256 internal constant OP_SKIPEMPTY = 0x29;
     uint256 internal constant OP_MERGEMANY = 0x2a;
-    uint256 internal constant OP_INPUT = 0x2b;
+    /// @dev 0x2b was INPUT before session 7 (it took the claims itself): retired, so that a program and an
+    /// interpreter from different sides of that change revert (ProgramOpUnknown) instead of skipping the check.
     uint256 internal constant OP_ARENA = 0x2c;
+    uint256 internal constant OP_INPUT = 0x2d;
     /// @dev EXT instructions, one opcode per extension library (src/compiler/program/extension.ts, EXT_OP).
     uint256 internal constant OP_EXT_STEPS = 0x30;
     uint256 internal constant OP_EXT_ATTENTION = 0x31;
@@ -116,14 +120,16 @@ library ModelVerifierOps {
         uint256 n = Program.u8(m.r);
         if (n != m.regs.length) revert RouteCount(n, m.regs.length);
         for (uint256 i; i < n; ++i) Machine.route(m, m.regs[i]);
-        m.regs = new ProofStream.Claim[](0);
+        ProofStream.Claim[] memory none;
+        m.regs = none;
     }
 
     function _routeAll(Machine.State memory m) private pure {
         uint256 kind = Program.u8(m.r);
         uint256 id = Program.u16(m.r);
         for (uint256 i; i < m.regs.length; ++i) Machine.routeTo(m, kind, id, m.regs[i]);
-        m.regs = new ProofStream.Claim[](0);
+        ProofStream.Claim[] memory none;
+        m.regs = none;
     }
 
     /// @dev An activation table (twin of `tableHandler`, src/prover/graph/nodes/table.ts): the arena's claim on
@@ -192,11 +198,13 @@ library ModelVerifierOps {
         if (h != expected) revert ConstantOutputMismatch(offset);
     }
 
+    /// @dev INPUT: the register's claims (the program TAKEs the input's claims and, for a large input, merges
+    /// them first) each checked by one evaluation of the public input's MLE (src/prover/graph/public-claims.ts).
     function _input(Machine.State memory m) private view {
         uint256 tensor = Program.u16(m.r);
         uint256 offset = Program.u32(m.r);
         uint256[] memory shape = _shape(m.r);
-        ProofStream.Claim[] memory claims = ClaimBook.take(m.book, tensor);
+        ProofStream.Claim[] memory claims = m.regs;
         bytes calldata input = _bytes(m.inputAt, m.inputLength);
         for (uint256 i; i < claims.length; ++i) {
             if (ModelVerifierPcs.publicTensor(input, offset, shape, claims[i].point) != claims[i].value) {

@@ -69,12 +69,9 @@ library Transcript {
             let ptr := mload(0x40)
             mstore(ptr, state)
             mstore(add(ptr, 0x20), label)
-            let src := add(words, 0x20)
-            let dst := add(ptr, 0x40)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                mstore(add(dst, shl(5, i)), mload(add(src, shl(5, i))))
-            }
-            mstore(add(dst, shl(5, n)), last)
+            // the words in one MCOPY (3 gas a word and a fixed 3, against ~30 a word for a loop)
+            mcopy(add(ptr, 0x40), add(words, 0x20), shl(5, n))
+            mstore(add(ptr, add(0x40, shl(5, n))), last)
             state := keccak256(ptr, add(0x60, shl(5, n)))
         }
         return state;

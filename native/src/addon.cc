@@ -16,6 +16,7 @@
 #include "msm.h"
 #include "napi_glue.h"
 #include "opening_napi.h"
+#include "walk_napi.h"
 
 using namespace dp;
 
@@ -99,7 +100,7 @@ void writeCanonical(const Affine& a, u64* out) {
 }
 
 /**
- * msm(basesMont, scalars, threads, windowBits = 0..16 (0 = automatic), glv = 0 automatic | 1 on | 2 off,
+ * msm(basesMont, scalars, threads, windowBits = 0..20 (0 = automatic), glv = 0 automatic | 1 on | 2 off,
  * buckets = 0 automatic | 1 affine | 2 XYZZ) -> canonical affine point (64 bytes).
  */
 napi_value Msm(napi_env env, napi_callback_info info) {
@@ -109,7 +110,7 @@ napi_value Msm(napi_env env, napi_callback_info info) {
   std::vector<u64> scalars = readScalars(env, argv[1]);
   const int threads = readInt(env, argv[2], "threads");
   const int windowBits = argv.size() > 3 ? readInt(env, argv[3], "windowBits") : 0;
-  if (windowBits < 0 || windowBits > 16) throw JsError{JsError::Range, "windowBits must be in 0..16"};
+  if (windowBits < 0 || windowBits > 20) throw JsError{JsError::Range, "windowBits must be in 0..20"};
   const int glv = argv.size() > 4 ? readInt(env, argv[4], "glv") : 0;
   if (glv < 0 || glv > 2) throw JsError{JsError::Range, "glv must be 0 (automatic), 1 (on) or 2 (off)"};
   const int buckets = argv.size() > 5 ? readInt(env, argv[5], "buckets") : 0;
@@ -578,6 +579,7 @@ napi_value Init(napi_env env, napi_value exports) {
   defineMethods(env, exports, props);
   registerArena(env, exports);
   registerOpeningKernels(env, exports);
+  registerWalk(env, exports);
   return exports;
 }
 

@@ -28,12 +28,24 @@ namespace {
 constexpr u64 HALF_R[4] = {0xa1f0fac9f8000000ULL, 0x9419f4243cdcb848ULL, 0xdc2822db40c0ac2eULL,
                            0x183227397098d014ULL};
 /**
- * Largest window width: 2^(c-1) buckets per thread, of 128 bytes each (XYZZ: 4 MiB at c = 16) or 64 plus a
- * state byte (affine: 2 MiB, and an XYZZ spill array touched only on conflicts), and digits in
- * [-2^15, 2^15 - 1], so they fit int16 (2 bytes per point per window: 32 MiB for 2^20 points).
+ * Largest window width: 2^(c-1) buckets per thread, of 128 bytes each (XYZZ: 64 MiB at c = 20) or 64 plus a
+ * state byte (affine: 32 MiB, and an XYZZ spill array touched only on conflicts). Digits are in
+ * [-2^(c-1), 2^(c-1) - 1]: int16 up to c = 16 (2 bytes per point per window: 32 MiB for 2^20 points), int32
+ * above (WideDigit).
  */
-constexpr int MAX_WINDOW_BITS = 16;
-using Digit = int16_t;
+constexpr int MAX_WINDOW_BITS = 20;
+/**
+ * Largest width the plan chooses by itself. Wider windows remove windows but their buckets outgrow the
+ * caches (2^(c-1) affine buckets of 64 bytes per thread: 16 MiB at c = 19): c = 20 and 22 measured slower than
+ * c = 19 at 2^22 points, and the cost model, which knows nothing of caches, would take them at 2^26 and up
+ * (docs/msm.md, "Wide windows"). Wider widths stay reachable by forcing windowBits (tests, benchmarks).
+ */
+constexpr int MAX_AUTO_WINDOW_BITS = 19;
+/** Digits for windows of up to MAX_NARROW_WINDOW_BITS bits. */
+constexpr int MAX_NARROW_WINDOW_BITS = 16;
+using NarrowDigit = int16_t;
+/** Digits for windows of 17..MAX_WINDOW_BITS bits (twice the memory, so only where c needs them). */
+using WideDigit = int32_t;
 /**
  * How many points ahead the accumulation loop prefetches its bucket and base: 8 measured 7 % faster than 2
  * with affine buckets and 5 % with XYZZ ones (2^18, c = 16; 16 is slower again for affine).
@@ -138,6 +150,7 @@ inline size_t topWindowBuckets(int bits, int c) {
  * carry 1) from 2^(c-1) on for a positive point and above 2^(c-1) for a negated one, so the negated digit
  * stays in range; the top window is unsigned and absorbs the final carry (at most 2^(c-2), see windowCount).
  */
+template <class Digit>
 inline void recode(const u64* m, int limbs, bool negate, int c, int windows, Digit* digits, size_t stride) {
   const int64_t full = int64_t(1) << c, half = int64_t(1) << (c - 1);
   const int64_t roundFrom = negate ? half + 1 : half;
@@ -157,6 +170,7 @@ inline void recode(const u64* m, int limbs, bool negate, int c, int windows, Dig
  * Digits of points [begin, end) from their signed-reduced scalars (window-major, n per window); a zero
  * scalar or an infinite base gives zero digits.
  */
+template <class Digit>
 void computeDigits(const Affine* bases, const u64* scalars, size_t n, size_t begin, size_t end, int c, int windows,
                    Digit* digits) {
   for (size_t i = begin; i < end; i++) {
@@ -176,6 +190,7 @@ void computeDigits(const Affine* bases, const u64* scalars, size_t n, size_t beg
  * φ(P_i) = (β·x_i, y_i) with digits of k2_i (window-major, 2n per window); phiX[i] = β·x_i. A zero scalar or
  * an infinite base gives zero digits for both.
  */
+template <class Digit>
 void computeGlvDigits(const Affine* bases, const u64* scalars, size_t n, size_t begin, size_t end, int c,
                       int windows, const Fp& beta, Fp* phiX, Digit* digits) {
   const size_t stride = 2 * n;
@@ -209,7 +224,7 @@ struct XyzzBuckets {
  * with the bases' y. `Buckets` is XyzzBuckets or AffineBuckets (batch_affine.h). Returns the largest |d_j|
  * seen (the buckets above it are empty).
  */
-template <class Buckets>
+template <class Digit, class Buckets>
 size_t accumulate(const Fp* xs, size_t xStride, const Fp* ys, size_t yStride, const Digit* digits, size_t begin,
                   size_t end, Buckets& buckets) {
   size_t top = 0;
@@ -236,7 +251,7 @@ size_t accumulate(const Fp* xs, size_t xStride, const Fp* ys, size_t yStride, co
  * Accumulates one window over virtual points [begin, end) (those below n are the bases, those from n on the
  * φ-bases when phiX is given) into `buckets`; returns the largest digit magnitude seen.
  */
-template <class Buckets>
+template <class Digit, class Buckets>
 size_t accumulateWindow(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin,
                         size_t end, Buckets& buckets) {
   size_t top = 0;
@@ -254,6 +269,7 @@ size_t accumulateWindow(const Affine* bases, const Fp* phiX, size_t n, const Dig
  * One window of `count` XYZZ buckets (digits up to count in magnitude): accumulation, then the running-sum
  * reduction over the buckets in use.
  */
+template <class Digit>
 Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin, size_t end,
                size_t count, std::vector<Xyzz>& buckets) {
   if (buckets.size() < count) buckets.resize(count);
@@ -270,6 +286,7 @@ Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digit
 }
 
 /** One window of `count` affine buckets filled by batched additions (batch_affine.h), then the reduction. */
+template <class Digit>
 Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digits, size_t begin, size_t end,
                size_t count, AffineBuckets& buckets) {
   buckets.reset(count);
@@ -321,7 +338,7 @@ double windowCost(size_t points, int bits, int c, int threads, bool affine) {
 std::pair<int, double> bestWindow(size_t points, int bits, int threads, bool affine) {
   int best = 1;
   double bestCost = windowCost(points, bits, 1, threads, affine);
-  for (int c = 2; c <= MAX_WINDOW_BITS; c++) {
+  for (int c = 2; c <= MAX_AUTO_WINDOW_BITS; c++) {
     const double cost = windowCost(points, bits, c, threads, affine);
     if (cost < bestCost) {
       best = c;
@@ -335,6 +352,7 @@ std::pair<int, double> bestWindow(size_t points, int bits, int threads, bool aff
  * Runs every (window, chunk) task of the accumulation on `threads` threads; returns the partial sums. `mode`:
  * Xyzz buckets, Affine buckets in every window (forced), or Auto: affine in the windows where they pay.
  */
+template <class Digit>
 std::vector<Xyzz> accumulateWindows(const Affine* bases, const Fp* phiX, size_t n, size_t points,
                                     const Digit* digits, int bits, int c, size_t chunks, int threads,
                                     BucketMode mode) {
@@ -388,6 +406,39 @@ const Fp& betaMont() {
   return beta;
 }
 
+/**
+ * The MSM once planned, with digits of type Digit (wide enough for the plan's window width): digits, then the
+ * windows' accumulation and reduction, then their combination.
+ */
+template <class Digit>
+Xyzz msmWith(const Affine* bases, const u64* scalars, size_t n, int threads, int bits, const MsmPlan& plan,
+             BucketMode windowMode) {
+  const int c = plan.windowBits;
+  // Split windows over threads when they divide evenly; otherwise split the points too, so no core idles.
+  if (!plan.glv) {
+    const int windows = windowCount(bits, c);
+    // Every digit is written by its thread below: no zero-filling pass on the calling thread first.
+    std::unique_ptr<Digit[]> digits(new Digit[size_t(windows) * n]);
+    forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
+      computeDigits<Digit>(bases, scalars, n, begin, end, c, windows, digits.get());
+    });
+    const size_t chunks = chunksFor(windows, threads);
+    return combineWindows(accumulateWindows(bases, nullptr, n, n, digits.get(), bits, c, chunks, threads, windowMode),
+                          c, windows, chunks);
+  }
+  const int windows = windowCount(glv::GLV_BITS, c);
+  std::unique_ptr<Fp[]> phiX(new Fp[n]);
+  std::unique_ptr<Digit[]> digits(new Digit[size_t(windows) * 2 * n]);
+  const Fp& beta = betaMont();
+  forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
+    computeGlvDigits<Digit>(bases, scalars, n, begin, end, c, windows, beta, phiX.get(), digits.get());
+  });
+  const size_t chunks = chunksFor(windows, threads);
+  return combineWindows(accumulateWindows(bases, phiX.get(), n, 2 * n, digits.get(), glv::GLV_BITS, c, chunks,
+                                          threads, windowMode),
+                        c, windows, chunks);
+}
+
 }  // namespace
 
 MsmPlan msmPlan(size_t n, int bits, int threads, int windowBits, GlvMode glvMode, BucketMode bucketMode) {
@@ -424,32 +475,11 @@ Xyzz msm(const Affine* bases, const u64* scalars, size_t n, int threads, int win
   const int bits = maxBits(bases, scalars, n, size_t(threads));
   if (bits == 0) return Xyzz::infinity();
   const MsmPlan plan = msmPlan(n, bits, threads, windowBits, glvMode, bucketMode);
-  const int c = plan.windowBits;
   const BucketMode windowMode = !plan.affine ? BucketMode::Xyzz : bucketMode == BucketMode::Affine ? BucketMode::Affine
                                                                                                    : BucketMode::Auto;
-  // Split windows over threads when they divide evenly; otherwise split the points too, so no core idles.
-  if (!plan.glv) {
-    const int windows = windowCount(bits, c);
-    // Every digit is written by its thread below: no zero-filling pass on the calling thread first.
-    std::unique_ptr<Digit[]> digits(new Digit[size_t(windows) * n]);
-    forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
-      computeDigits(bases, scalars, n, begin, end, c, windows, digits.get());
-    });
-    const size_t chunks = chunksFor(windows, threads);
-    return combineWindows(accumulateWindows(bases, nullptr, n, n, digits.get(), bits, c, chunks, threads, windowMode),
-                          c, windows, chunks);
-  }
-  const int windows = windowCount(glv::GLV_BITS, c);
-  std::unique_ptr<Fp[]> phiX(new Fp[n]);
-  std::unique_ptr<Digit[]> digits(new Digit[size_t(windows) * 2 * n]);
-  const Fp& beta = betaMont();
-  forRanges(n, size_t(threads), [&](size_t begin, size_t end, size_t) {
-    computeGlvDigits(bases, scalars, n, begin, end, c, windows, beta, phiX.get(), digits.get());
-  });
-  const size_t chunks = chunksFor(windows, threads);
-  return combineWindows(accumulateWindows(bases, phiX.get(), n, 2 * n, digits.get(), glv::GLV_BITS, c, chunks,
-                                          threads, windowMode),
-                        c, windows, chunks);
+  return plan.windowBits <= MAX_NARROW_WINDOW_BITS
+             ? msmWith<NarrowDigit>(bases, scalars, n, threads, bits, plan, windowMode)
+             : msmWith<WideDigit>(bases, scalars, n, threads, bits, plan, windowMode);
 }
 
 }  // namespace DP_ARITH

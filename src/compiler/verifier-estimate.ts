@@ -7,7 +7,10 @@
  */
 import { arenaProofWords } from "../lookup/arena-encoding";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, RequantNodeStep, VerifierPlan } from "../prover/graph/plan";
+import { mergesPublicClaims, PUBLIC_CLAIM_GAS } from "../prover/graph/public-claims";
 import { layoutOf } from "../prover/tensor";
+import { publicInputClaims } from "./program/model";
+import { ProgramError } from "./program/writer";
 import { attentionStepCost, type CostSink } from "./attention-estimate";
 import { indexedStepCost } from "./indexed-estimate";
 import { treeStepCost } from "./tree-estimate";
@@ -31,8 +34,13 @@ export const GAS = {
   sumcheckRound: 1_900,
   perDegree: 250,
   tableEntry: 150,
-  /** Per public input element (range check + one evaluation per claim) and per output element. */
-  inputElement: 110,
+  /**
+   * Per public input element: its range check (≈ 20 gas a value measured on self_attention). Session 7: the
+   * evaluations of the input's MLE are counted per claim, or once after a merge (`publicInputGas`, from
+   * PUBLIC_CLAIM_GAS in src/prover/graph/public-claims.ts); until then this constant (110) counted one per element.
+   */
+  inputElement: 25,
+  /** Per output element (its claim's evaluation). */
   outputElement: 150,
   stepOverhead: 10_000,
   /** One EXT instruction: packing the register, the STATICCALL with the proof's unread tail as its calldata, the frame back. */
@@ -90,6 +98,7 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
   e.rounds += arenaVars;
   e.degreeWords += 3 * arenaVars;
   for (const step of plan.nodes) stepCost(step, e, sumcheck);
+  const inputGas = publicInputGas(plan, e);
   const size = (v: { shape: readonly number[] }) => v.shape.reduce((p, d) => p * d, 1);
   const inputElements = plan.inputs.reduce((n, v) => n + size(v), 0);
   const outputElements = plan.outputs.reduce((n, v) => n + size(v), 0);
@@ -108,6 +117,7 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
         e.degreeWords * GAS.perDegree +
         e.entries * GAS.tableEntry +
         inputElements * GAS.inputElement +
+        inputGas +
         outputElements * GAS.outputElement +
         e.steps * GAS.stepOverhead +
         e.requants * GAS.requantOverhead +
@@ -119,6 +129,34 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
   // ABI: selector, 4 head words, 3 length words, padded bytes.
   const calldata = GAS.calldataByte * (4 + 7 * WORD + proofBytes + 2 * statementBytes + 3 * WORD);
   return { proofBytes, statementBytes, execution, calldata, total: GAS.transaction + calldata + execution, sumcheckRounds: e.rounds };
+}
+
+/**
+ * The graph inputs' evaluations (src/prover/graph/public-claims.ts): per input, one per claim the walk leaves on it
+ * (the compiler's count), or — when its claims are merged — the merge (its words added to the proof) and one. A
+ * plan the compiler refuses counts one claim per input (the generator refuses it anyway).
+ */
+function publicInputGas(plan: VerifierPlan, e: Acc): number {
+  let counts: ReadonlyMap<string, number> = new Map();
+  try {
+    counts = publicInputClaims(plan);
+  } catch (error) {
+    if (!(error instanceof ProgramError)) throw error;
+  }
+  const g = PUBLIC_CLAIM_GAS;
+  let gas = 0;
+  for (const inp of plan.inputs) {
+    const claims = counts.get(inp.name) ?? 1;
+    const evaluation = g.evaluation + g.evaluationValue * inp.shape.reduce((p, d) => p * d, 1);
+    const vars = layoutOf(inp.shape).numVars;
+    if (mergesPublicClaims(inp.shape, claims)) {
+      e.words += 2 * vars + 1;
+      gas += g.mergeFixed + g.mergeRound * vars + claims * (g.mergeClaim + g.mergeClaimVar * vars) + evaluation;
+    } else {
+      gas += claims * evaluation;
+    }
+  }
+  return gas;
 }
 
 type Acc = { words: number; rounds: number; degreeWords: number; entries: number; steps: number; requants: number; weightClaims: number; extensionCalls: number };
@@ -207,8 +245,10 @@ function extensionStepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: numb
 
 function requantCost(r: PlanRequant, e: Acc, sumcheck: (n: number, d: number) => void): void {
   e.requants++;
-  sumcheck(r.numVars, r.degree);
-  e.words += 2 + r.remLimbs + r.eLimbs;
+  // Session 7: one zero-check whose rounds send the degree-2 quotient by the eq factor (2 words a round), then acc,
+  // p, q and the limbs at ρ′ (a ū committed in limbs, tiny-L models only, is left out).
+  sumcheck(r.numVars, 2);
+  e.words += 3 + r.remLimbs + r.eLimbs + r.uLimbs;
 }
 
 function selectorCost(inShape: readonly number[], e: Acc, sumcheck: (n: number, d: number) => void): void {

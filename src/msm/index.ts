@@ -31,7 +31,7 @@ export interface MsmOptions {
   readonly backend?: MsmBackendName;
   /** Native threads; default: {@link threadCount}. */
   readonly threads?: number;
-  /** Native Pippenger window width in bits (1..16); default: chosen by size, scalar width and threads. */
+  /** Native Pippenger window width in bits (1..20); default: chosen by size, scalar width and threads. */
   readonly windowBits?: number;
   /**
    * Native GLV endomorphism split (k = k1 + k2·λ, 2n points of 126-bit scalars) forced on or off; default:

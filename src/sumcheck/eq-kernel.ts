@@ -18,6 +18,7 @@ import { readWordLE } from "../msm/layout";
 import { eqTable } from "../poly/mle";
 import { interpolateFromIntegerNodes } from "../poly/univariate";
 import type { ProductTerm } from "./types";
+import { loadWalkKernels, type NativeWalkKernels } from "./walk-native";
 
 /** Running state of one eq weight: the suffix table E_j and the scale s_j. */
 export interface EqWeightState {
@@ -43,12 +44,72 @@ export function eqRoundCoefficients(
   j: number,
 ): bigint[] {
   const total = new Array<bigint>(degree + 1).fill(0n);
+  const half = tables.length === 0 ? 0 : tables[0].length >> 1;
+  const walk = half >= NATIVE_EQ_GROUP_MIN ? loadWalkKernels() : undefined;
+  if (walk) {
+    addGroupedPacked(walk, total, tables, terms, states, j);
+    return total.map((v) => v % MODULUS);
+  }
   terms.forEach((term, t) => {
     const { suffix, scale, point } = states[t];
     const q = interpolateFromIntegerNodes(weightedProductValues(tables, term.factors, suffix));
     addEqFactorTimes(total, (term.coeff * scale) % MODULUS, point[j], q);
   });
   return total.map((v) => v % MODULUS);
+}
+
+/**
+ * Pairs per round from which {@link eqRoundCoefficients} runs in the native walk kernel: the tables are packed
+ * once per round and every term sharing an eq state is summed in one kernel call.
+ */
+export const NATIVE_EQ_GROUP_MIN = 1 << 5;
+
+/**
+ * eqRoundCoefficients on packed words: per eq state (terms sharing its suffix E_j), q(t) = Σ_i E_j[i]·Σ_s c_s·Π_k
+ * f_k(t) in one `walkProductRoundSums` call, added as s_j·eq1(X, P_j)·q(X) — the per-term sum regrouped, exact in
+ * Fr. Tables may hold signed representatives (reduced before packing).
+ */
+function addGroupedPacked(
+  native: NativeWalkKernels,
+  total: bigint[],
+  tables: readonly bigint[][],
+  terms: readonly ProductTerm[],
+  states: readonly EqWeightState[],
+  j: number,
+): void {
+  const len = tables[0].length;
+  const packed = new Map<number, Uint8Array>();
+  const packedTable = (k: number): Uint8Array => {
+    let words = packed.get(k);
+    if (!words) {
+      const t = tables[k];
+      packed.set(k, (words = native.frFromBigints(t.some((v) => v < 0n) ? t.map((v) => (v < 0n ? v + MODULUS : v)) : t, len)));
+    }
+    return words;
+  };
+  const byState = new Map<EqWeightState, number[]>();
+  terms.forEach((_, t) => {
+    const list = byState.get(states[t]);
+    if (list) list.push(t);
+    else byState.set(states[t], [t]);
+  });
+  for (const [state, ts] of byState) {
+    const used: number[] = [];
+    const local = new Map<number, number>();
+    const factors = ts.map((t) =>
+      terms[t].factors.map((k) => {
+        let m = local.get(k);
+        if (m === undefined) local.set(k, (m = used.push(k) - 1));
+        return m;
+      }),
+    );
+    const points = Math.max(...factors.map((f) => f.length)) + 1;
+    const coeffs = native.frFromBigints(ts.map((t) => terms[t].coeff), ts.length);
+    const weights = native.frFromBigints(state.suffix, state.suffix.length);
+    const out = native.walkProductRoundSums(used.map(packedTable), len, factors, coeffs, weights, points, threadCount());
+    const values = Array.from({ length: points }, (_, t) => readWordLE(out, 32 * t));
+    addEqFactorTimes(total, state.scale, state.point[j], interpolateFromIntegerNodes(values));
+  }
 }
 
 /**

@@ -16,10 +16,9 @@ import { MODULUS } from "../field/fr";
 import type { NativeKernels } from "../msm";
 import { openingKernels, releaseVectors } from "../pcs/opening-kernels";
 import { readWordLE } from "../msm/layout";
-import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
+import { compressRoundPoly } from "../poly/univariate";
 import type { Transcript } from "../transcript";
-import { addEqFactorTimes } from "./eq-kernel";
-import { SUMCHECK_LABELS, type ProductTerm, type SumcheckProof } from "./types";
+import { SUMCHECK_LABELS, type SumcheckProof } from "./types";
 
 /** Inputs of {@link provePairProductSumcheck}. */
 export interface PairProductSumcheckParameters {
@@ -168,72 +167,4 @@ function byLength(vs: readonly Uint8Array[]): Map<number, number[]> {
     else out.set(v.length, [k]);
   });
   return out;
-}
-
-/**
- * Tables (2^numVars entries) from which `proveSumcheck` runs an all-eq-weighted sum-check over packed vectors
- * in the native kernels ({@link proveEqWeightedPacked}); below it the bigint kernel is as fast.
- */
-export const NATIVE_EQ_SUMCHECK_MIN = 1 << 12;
-
-/**
- * `proveSumcheck` for terms that all carry an eq weight (./eq-kernel.ts), over packed vectors: the tables are
- * packed once; each round computes q_j(t) = Σ_x' E_j[x'] Π_k f_k(t, x') per term with `frWeightedProductsWords`
- * (E_j = eq(·, (P_{j+1}, …)) built by `frEqSum`, once per distinct point and round) and binds every table with
- * `frFold`. The round polynomial c·s_j·eq1(X, P_j)·q_j(X), the claim, the transcript and the final evaluations
- * are exactly those of the bigint path (test/sumcheck/packed.test.ts). Tables must be canonical and at most
- * 2^numVars long (the caller has checked).
- */
-export function proveEqWeightedPacked(params: {
-  readonly native: NativeKernels;
-  readonly tables: readonly (readonly bigint[])[];
-  readonly terms: readonly ProductTerm[];
-  readonly numVars: number;
-  readonly degree: number;
-  readonly claim?: bigint;
-  readonly transcript: Transcript;
-  readonly threads: number;
-}): { proof: SumcheckProof; claim: bigint; point: bigint[]; finalEvaluations: bigint[] } {
-  const { native, terms, numVars: n, degree, transcript, threads } = params;
-  const size = 2 ** n;
-  let tables = params.tables.map((t) => native.frFromBigints(t, size));
-  const scales = terms.map(() => 1n);
-  const roundCoefficients = (j: number): bigint[] => {
-    const total = new Array<bigint>(degree + 1).fill(0n);
-    const suffixes = new Map<string, Uint8Array>();
-    terms.forEach((term, t) => {
-      const point = term.eqPoint!;
-      const tail = point.slice(j + 1);
-      const key = tail.join(",");
-      let suffix = suffixes.get(key);
-      if (!suffix) suffixes.set(key, (suffix = native.frEqSum(2 ** tail.length, [0], [tail], [1n])));
-      const out = native.frWeightedProductsWords(term.factors.map((k) => tables[k]), suffix, threads);
-      const q = interpolateFromIntegerNodes(Array.from({ length: term.factors.length + 1 }, (_, m) => readWordLE(out, 32 * m)));
-      // c · s_j · eq1(X, P_j) · q(X), as eqRoundCoefficients
-      addEqFactorTimes(total, (term.coeff * scales[t]) % MODULUS, point[j], q);
-    });
-    return total.map((v) => v % MODULUS);
-  };
-  const first = roundCoefficients(0);
-  const claim = Fr.reduce(first.reduce((acc, c) => acc + c, 0n) + first[0]);
-  if (params.claim !== undefined && params.claim !== claim) {
-    throw new RangeError("proveSumcheck: the given claim is not the sum over the hypercube");
-  }
-  transcript.absorbScalars(SUMCHECK_LABELS.claim, [claim, BigInt(n), BigInt(degree)]);
-  const rounds: bigint[][] = [];
-  const point: bigint[] = [];
-  for (let j = 0; j < n; j++) {
-    const coeffs = j === 0 ? first : roundCoefficients(j);
-    const compressed = compressRoundPoly(coeffs);
-    rounds.push(compressed);
-    transcript.absorbScalars(SUMCHECK_LABELS.round, compressed);
-    const r = transcript.challengeScalar(SUMCHECK_LABELS.challenge);
-    point.push(r);
-    tables = tables.map((t) => native.frFold(t, r, threads));
-    terms.forEach((term, t) => {
-      const p = term.eqPoint![j];
-      scales[t] = (scales[t] * Fr.reduce(1n - p - r + 2n * p * r)) % MODULUS;
-    });
-  }
-  return { proof: { rounds }, claim, point, finalEvaluations: tables.map((t) => readWordLE(t, 0)) };
 }

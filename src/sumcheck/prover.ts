@@ -16,9 +16,10 @@
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
 import { bindFirstVariableInPlace, eqTable, numVarsFor } from "../poly/mle";
-import { requireNative, selectedBackend, threadCount } from "../msm/backend";
+import { threadCount } from "../msm/backend";
 import { advanceEqWeight, eqRoundCoefficients, initEqWeight } from "./eq-kernel";
-import { NATIVE_EQ_SUMCHECK_MIN, proveEqWeightedPacked } from "./packed";
+import { NATIVE_PRODUCT_SUMCHECK_MIN, proveProductPacked } from "./packed-product";
+import { loadWalkKernels } from "./walk-native";
 import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univariate";
 import type { Transcript } from "../transcript";
 import { SUMCHECK_LABELS, combineTerms, degreeOf, type ProductTerm, type SumcheckProof } from "./types";
@@ -79,15 +80,17 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
     }
     term.eqPoint.forEach((x, j) => Fr.assertFr(x, `proveSumcheck: eq point of term ${t}, coordinate ${j}`));
   });
+  const walk = numVars > 0 && 2 ** numVars >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
+  if (walk) {
+    // The same proof over packed words in the native kernels (./packed-product.ts).
+    params.tables.forEach((t, k) => checkTable(t, numVars, k));
+    const out = proveProductPacked({ native: walk, tables: params.tables, terms, numVars, degree, claim: params.claim, transcript, threads: threadCount() });
+    return { ...out, degree };
+  }
   const tables = params.tables.map((t, k) => prepareTable(t, numVars, k));
 
   // All terms eq-weighted: the eq kernel (no eq tables). Some: materialize their eq tables as ordinary factors.
   const eqMode = terms.every((t) => t.eqPoint);
-  if (eqMode && numVars > 0 && 2 ** numVars >= NATIVE_EQ_SUMCHECK_MIN && selectedBackend() === "native") {
-    // The same proof over packed vectors in the native kernels (./packed.ts); the tables were checked above.
-    const out = proveEqWeightedPacked({ native: requireNative(), tables: params.tables, terms, numVars, degree, claim: params.claim, transcript, threads: threadCount() });
-    return { ...out, degree };
-  }
   let plainTerms: readonly ProductTerm[] = terms;
   if (!eqMode && terms.some((t) => t.eqPoint)) {
     plainTerms = terms.map((t) => {
@@ -147,9 +150,7 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
  */
 function prepareTable(table: readonly bigint[], numVars: number, k: number): bigint[] {
   const size = 2 ** numVars;
-  if (table.length > size) {
-    throw new RangeError(`proveSumcheck: table ${k} has ${table.length} entries, more than 2^${numVars}`);
-  }
+  checkLength(table, numVars, k);
   const out = new Array<bigint>(size);
   const high = MODULUS - Fr.SMALL_LIMIT;
   let small = true;
@@ -164,6 +165,23 @@ function prepareTable(table: readonly bigint[], numVars: number, k: number): big
   out.fill(0n, table.length);
   if (small) for (let i = 0; i < table.length; i++) if (out[i] > high) out[i] -= MODULUS;
   return out;
+}
+
+function checkLength(table: readonly bigint[], numVars: number, k: number): void {
+  if (table.length > 2 ** numVars) {
+    throw new RangeError(`proveSumcheck: table ${k} has ${table.length} entries, more than 2^${numVars}`);
+  }
+}
+
+/** Checks table `k` as {@link prepareTable} does, without copying it (the packed prover packs it itself). */
+function checkTable(table: readonly bigint[], numVars: number, k: number): void {
+  checkLength(table, numVars, k);
+  for (let i = 0; i < table.length; i++) {
+    const v = table[i];
+    if (typeof v !== "bigint" || v < 0n || v >= MODULUS) {
+      throw new RangeError(`proveSumcheck: table ${k} entry ${i} is not a canonical field element`);
+    }
+  }
 }
 
 /** sum_x sum_t c_t prod_k f_k(x), lazily reduced per term. */

@@ -42,7 +42,7 @@ describe("prover: requantization group slots (one opening per group)", function 
     }
   });
 
-  it("one opening of A per group slot: 3 requantizations of k = 9 give 6 records of A (session 5: 48)", function () {
+  it("one opening of A per group slot and one per claim on y: 3 requantizations of k = 9, one claim each, give 9 records of A (session 5: 48)", function () {
     const c = loadCorpusTrace(name);
     if (!c) return this.skip();
     const module = walk as unknown as WalkModule;
@@ -58,7 +58,8 @@ describe("prover: requantization group slots (one opening per group)", function 
     } finally {
       module.openingClaims = honest;
     }
-    expect(polys.filter((x) => x === "A").length).to.equal(6);
+    // 6 group openings at ρ′ and 3 openings of u's one-table group at its claim's point (y = lo + u).
+    expect(polys.filter((x) => x === "A").length).to.equal(9);
   });
 
   // [group, entry offset in the group table] of the first requantization (conv1, n = 10: 2^10 entries a table).

@@ -1,16 +1,17 @@
 /**
- * The requant IOP of the arena design (src/prover/layers/requant.ts): a LIST of claims on y and the arena's limb
- * values become one claim on acc and ONE claim on the group slot (p, q and every limb in one table of A). Completeness over several shifts, saturation, s = 0, negative
- * multipliers and single elements; every handed-on value checked against the true tables; soundness of the
- * IOP itself (false claims, every tampered message, dishonest saturation flags). Clamp bounds narrower than
- * [qmin, qmax] (a fused ReLU / Clip) and narrow limbs (L = 6). Membership of the limbs in RANGE is the arena's
- * job and is tested end to end (test/prover/graph*.test.ts).
+ * The requant IOP of the arena design, session 7's zero-check form (src/prover/layers/requant.ts): a LIST of claims
+ * on y becomes openings of u's limbs (y = lo + u), the arena's limb values at ρ_a the claims of ONE zero-check at
+ * ρ_a (rounds of two words: ./requant-zerocheck.ts), which hands on one claim on acc and ONE claim per group slot.
+ * Completeness over several shifts, saturation, s = 0, negative multipliers and single elements; every handed-on
+ * value checked against the true tables; soundness of the IOP itself (false claims, every tampered message,
+ * dishonest saturation flags). Clamp bounds narrower than [qmin, qmax] (a fused ReLU / Clip) and narrow limbs
+ * (L = 6). Membership of the limbs in RANGE is the arena's job and is tested end to end (test/prover/graph*.test.ts).
  */
 import { expect } from "chai";
 import * as Fr from "../../src/field/fr";
 import { evaluateMle } from "../../src/poly/mle";
 import { LayerProofError, type Claim } from "../../src/prover/claims";
-import { boundClaims, flatEvals, proveRequant, requantGroupCount, requantGroupShapes, requantGroupTables, requantGroupVars, requantLimbCount, requantRangeColumns, requantRangeWidths, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof, type RequantTables } from "../../src/prover/layers/requant";
+import { flatEvals, groupOf, proveRequant, requantGroupCount, requantGroupShapes, requantGroupTables, requantGroupVars, requantLimbCount, requantRangeColumns, requantRangeWidths, requantTables, splitRangeClaims, unflatten, verifyRequant, type ArenaLimbs, type RequantProof, type RequantTables } from "../../src/prover/layers/requant";
 import { reducedFixedPoint, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../src/prover/layers/requant-spec";
 import { evaluateTensor, layoutOf, LayoutError, type IntTensor } from "../../src/prover/tensor";
 import { Transcript } from "../../src/transcript";
@@ -30,27 +31,29 @@ function claimOn(shape: readonly number[], values: ArrayLike<number>, seed: stri
   return { point, value: evaluateTensor(layout, values, point) };
 }
 
-/** The committed limbs' values (rem…, e…, u…, ū…) at the last claim's point: what the arena hands the step. */
-function arenaValues(tables: RequantTables, claims: readonly Claim[]): bigint[] {
-  const rho = claims[claims.length - 1].point;
-  return [...tables.rem, ...tables.e, ...tables.u, ...tables.uc].map((t) => evaluateMle(t, rho));
+/** The committed limbs' values (rem…, e…, u…, ū…) at a random arena point ρ_a: what the arena hands the step. */
+function arenaValues(tables: RequantTables, numVars: number, seed = "rho-a"): ArenaLimbs {
+  const point = randomFrs(numVars, seed);
+  return { point, values: [...tables.rem, ...tables.e, ...tables.u, ...tables.uc].map((t) => evaluateMle(t, point)) };
 }
+
+const varsOf = (spec: RequantSpec) => layoutOf(spec.shape).numVars;
 
 function setup(spec: RequantSpec, acc: IntTensor, claimCount = 2) {
   const w = requantWitness(spec, acc);
   const tables = requantTables(spec, w);
   const y = w.y.map(Number);
   const claims = Array.from({ length: claimCount }, (_, k) => claimOn(spec.shape, y, `claim-${k}`));
-  const arena = arenaValues(tables, claims);
+  const arena = arenaValues(tables, varsOf(spec));
   const proved = proveRequant({ spec, acc, tables, claims, arena, transcript: new Transcript("requant-test") });
   return { w, tables, claims, arena, proved };
 }
 
 /**
- * Verifies and checks every handed-on value against the true acc and advice tables, the group claim against the
- * group slot's table (`arena`: the true limb values at the last claim's point unless given).
+ * Verifies and checks every handed-on value against the true acc and advice tables, every group opening against
+ * the group slot's table (`arena`: the true limb values at the test's ρ_a unless given).
  */
-function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], proof: RequantProof, tables: RequantTables, arena = arenaValues(tables, claims)): boolean {
+function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], proof: RequantProof, tables: RequantTables, arena = arenaValues(tables, varsOf(spec))): boolean {
   let v;
   try {
     v = verifyRequant({ spec, claims, arena, proof, transcript: new Transcript("requant-test") });
@@ -68,7 +71,8 @@ function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], p
     same(tables.e, v.evals.e) &&
     same(tables.u, v.evals.u) &&
     same(tables.uc, v.evals.uc) &&
-    requantGroupTables(geo, tables).every((t, g) => evaluateMle(t, v.groups[g].point) === v.groups[g].value) &&
+    v.openings.length === requantGroupVars(geo).length + claims.length * geo.uLimbs &&
+    v.openings.every((o) => evaluateMle(requantGroupTables(geo, tables)[o.group], o.claim.point) === o.claim.value) &&
     geo.uLimbs > 0
   );
 }
@@ -77,7 +81,7 @@ function resolves(spec: RequantSpec, acc: IntTensor, claims: readonly Claim[], p
 function proveWitness(spec: RequantSpec, acc: IntTensor, w: RequantWitness) {
   const tables = requantTables(spec, w);
   const claims = [claimOn(spec.shape, w.y.map(Number), "w0"), claimOn(spec.shape, w.y.map(Number), "w1")];
-  return () => proveRequant({ spec, acc, tables, claims, arena: arenaValues(tables, claims), transcript: new Transcript("requant-test") });
+  return () => proveRequant({ spec, acc, tables, claims, arena: arenaValues(tables, varsOf(spec)), transcript: new Transcript("requant-test") });
 }
 
 describe("prover: requant IOP (arena form)", () => {
@@ -99,7 +103,8 @@ describe("prover: requant IOP (arena form)", () => {
     for (const [s, a, k] of cases) {
       const { tables, claims, proved } = setup(s, a, k);
       expect(resolves(s, a, claims, proved.proof, tables), `s = ${s.shift}, M = ${s.multiplier}`).to.equal(true);
-      expect(proved.proof.sumcheck.rounds.length).to.equal(layoutOf(s.shape).numVars);
+      expect(proved.proof.rounds.length).to.equal(layoutOf(s.shape).numVars);
+      expect(proved.proof.rounds.every((r) => r.length === 2), "two words a round").to.equal(true);
     }
   });
 
@@ -145,17 +150,21 @@ describe("prover: requant IOP (arena form)", () => {
     expect(resolves(s, acc, moved, proved.proof, tables)).to.equal(false);
     expect(() => requantWitness({ ...s, accBound: 10n }, acc)).to.throw(LayoutError, "exceeds the bound");
     expect(() => requantGeometry({ ...s, accBound: 2n ** 230n })).to.throw(LayoutError, "wrap");
-    expect(() => verifyRequant({ spec: s, claims: [], arena, proof: proved.proof, transcript: new Transcript("t") })).to.throw(LayerProofError, "no claims");
+    // No claims on y at all is a valid statement (the arena's claims alone): a proof with zero u openings.
+    const none = proveRequant({ spec: s, acc, tables, claims: [], arena, transcript: new Transcript("requant-test") });
+    expect(resolves(s, acc, [], none.proof, tables, arena)).to.equal(true);
   });
 
   it("a wrong y compensated in rem passes this IOP only with rem outside its limbs' range (caught by the arena)", () => {
-    const s = spec(1_400_000_000n, 40);
+    // M small enough that nothing saturates (|t| < 800): the element changed is unclamped.
+    const s = spec(3_000_000n, 40);
     const w = requantWitness(s, acc);
-    const k = w.y.findIndex((y) => y > -2048n);
-    const bad = { ...w, y: w.y.map((y, i) => (i === k ? y - 1n : y)), rem: w.rem.map((r, i) => (i === k ? r + 2n ** 40n : r)) };
+    const k = w.y.findIndex((y, i) => y > -2048n && w.p[i] === 0n && w.q[i] === 0n);
+    expect(k).to.be.at.least(0);
+    const bad = { ...w, y: w.y.map((y, i) => (i === k ? y - 1n : y)), u: w.u.map((u, i) => (i === k ? u - 1n : u)), rem: w.rem.map((r, i) => (i === k ? r + 2n ** 40n : r)) };
     const tables = requantTables(s, bad);
     const claims = [claimOn(shape, bad.y.map(Number), "bad")];
-    const proved = proveRequant({ spec: s, acc, tables, claims, arena: arenaValues(tables, claims), transcript: new Transcript("requant-test") });
+    const proved = proveRequant({ spec: s, acc, tables, claims, arena: arenaValues(tables, varsOf(s)), transcript: new Transcript("requant-test") });
     expect(resolves(s, acc, claims, proved.proof, tables)).to.equal(true);
     // rem's top limb (4 bits at s = 40) holds the extra 2^40: outside its table [0, 2^4).
     expect(inRange(requantGeometry(s), requantRangeColumns(requantGeometry(s), tables))).to.equal(false);
@@ -167,16 +176,19 @@ describe("prover: requant IOP (arena form)", () => {
     const p = proved.proof;
     const bump = (x: bigint) => Fr.add(x, 1n);
     const variants: RequantProof[] = [];
-    p.sumcheck.rounds.forEach((round, j) =>
-      round.forEach((_, i) => variants.push({ ...p, sumcheck: { rounds: p.sumcheck.rounds.map((r, jj) => (jj === j ? r.map((c, ii) => (ii === i ? bump(c) : c)) : r)) } })),
+    p.rounds.forEach((round, j) =>
+      round.forEach((_, i) => variants.push({ ...p, rounds: p.rounds.map((r, jj) => (jj === j ? (r.map((c, ii) => (ii === i ? bump(c) : c)) as unknown as typeof r) : r)) })),
     );
     const geo = requantGeometry(s);
     const flat = flatEvals(p.evals);
     flat.forEach((_, i) => variants.push({ ...p, evals: unflatten(geo, flat.map((v, ii) => (ii === i ? bump(v) : v))) }));
     variants.push({ ...p, evals: { ...p.evals, e: p.evals.e.slice(1) } });
     variants.push({ ...p, evals: { ...p.evals, u: [] } });
+    variants.push({ ...p, rounds: p.rounds.slice(1) });
     for (const v of variants) expect(resolves(s, acc, claims, v, tables)).to.equal(false);
-    expect(variants.length).to.be.greaterThan(20);
+    expect(variants.length).to.be.greaterThan(15);
+    // A claim on y moved or changed: its u opening is false against A.
+    expect(resolves(s, acc, [claims[0], { ...claims[1], value: bump(claims[1].value) }], p, tables)).to.equal(false);
   });
 
   it("the arena's limb values are claims of the sum-check: each one bumped is rejected, a wrong count refused", () => {
@@ -184,15 +196,17 @@ describe("prover: requant IOP (arena form)", () => {
       const s: RequantSpec = { ...spec(2_000_000_000n, 45), lo, hi, limbBits: L };
       const geo = requantGeometry(s);
       const { tables, claims, arena, proved } = setup(s, acc, 2);
-      expect(arena.length).to.equal(requantLimbCount(geo));
+      expect(arena.values.length).to.equal(requantLimbCount(geo));
       expect(resolves(s, acc, claims, proved.proof, tables, arena)).to.equal(true);
-      arena.forEach((_, i) => {
-        const bad = arena.map((v, k) => (k === i ? Fr.add(v, 1n) : v));
+      arena.values.forEach((_, i) => {
+        const bad = { point: arena.point, values: arena.values.map((v, k) => (k === i ? Fr.add(v, 1n) : v)) };
         expect(resolves(s, acc, claims, proved.proof, tables, bad), `limb ${i}, [${lo}, ${hi}]`).to.equal(false);
       });
-      expect(() => verifyRequant({ spec: s, claims, arena: arena.slice(1), proof: proved.proof, transcript: new Transcript("t") })).to.throw(LayerProofError, "arena limb values");
+      // The same values at another point: the zero-check's eq weight moves, the proof fails.
+      expect(resolves(s, acc, claims, proved.proof, tables, { point: [...arena.point].reverse(), values: arena.values })).to.equal(false);
+      expect(() => verifyRequant({ spec: s, claims, arena: { point: arena.point, values: arena.values.slice(1) }, proof: proved.proof, transcript: new Transcript("t") })).to.throw(LayerProofError, "arena limb values");
       // The prover refuses false limb values like any false claim.
-      const bad = arena.map((v, k) => (k === 0 ? Fr.add(v, 1n) : v));
+      const bad = { point: arena.point, values: arena.values.map((v, k) => (k === 0 ? Fr.add(v, 1n) : v)) };
       expect(() => proveRequant({ spec: s, acc, tables, claims, arena: bad, transcript: new Transcript("t") })).to.throw(LayerProofError, "false");
     }
   });
@@ -217,10 +231,21 @@ describe("prover: requant IOP (arena form)", () => {
       groups.forEach((t, g) => {
         expect(t.length).to.equal(2 ** (n + ms[g]));
         for (let j = 0; j < 2 ** ms[g]; j++, at++) expect(t.slice(j << n, (j + 1) << n)).to.deep.equal(parts[at]);
-        const c = proved.claims.groups[g];
+        const c = proved.claims.openings[g].claim;
+        expect(proved.claims.openings[g].group).to.equal(g);
         expect(c.point.slice(0, n)).to.deep.equal(proved.claims.point);
-        expect(c.point.slice(n)).to.deep.equal(proved.claims.groups[0].point.slice(n, n + ms[g]));
+        expect(c.point.slice(n)).to.deep.equal(proved.claims.openings[0].claim.point.slice(n, n + ms[g]));
         expect(evaluateMle(t, c.point)).to.equal(c.value);
+      });
+      // Then per claim on y and per u limb: u_j's group at (r_k ‖ the bits of its index), value u_j(r_k).
+      const uOpen = proved.claims.openings.slice(ms.length);
+      expect(uOpen.length).to.equal(2 * geo.uLimbs);
+      uOpen.forEach((o, i) => {
+        const j = i % geo.uLimbs;
+        const where = groupOf(geo, 2 + geo.remLimbs + geo.eLimbs + j);
+        expect(o.group).to.equal(where.group);
+        expect(o.claim.point.slice(n).map(Number)).to.deep.equal(Array.from({ length: where.vars }, (_, b) => (where.index >> b) & 1));
+        expect(o.claim.value).to.equal(evaluateMle(tables.u[j], o.claim.point.slice(0, n)));
       });
     }
     expect(seen.size, "several decompositions").to.be.greaterThan(2);
@@ -236,12 +261,14 @@ describe("prover: requant IOP (arena form)", () => {
       expect(resolves(s, acc, claims, proved.proof, tables)).to.equal(true);
       const cols = requantRangeColumns(geo, tables);
       expect(inRange(geo, cols)).to.equal(true);
-      // The arena's u and ū values give true claims on y: two with committed ū limbs, else one.
+      // y = lo + U and (committed ū) y = hi − Ū on the whole cube, so at any point.
       const rho = randomFrs(geo.layout.numVars, "rho");
       const split = splitRangeClaims(geo, cols.map((c) => evaluateMle(c, rho)));
       const yAt = evaluateTensor(geo.layout, w.y.map(Number), rho);
+      const sum = (vs: readonly bigint[]) => vs.reduce((a, v, j) => Fr.add(a, Fr.mul(v, 2n ** BigInt(L * j))), 0n);
       expect(geo.ucLimbs).to.equal(geo.uLimbs > 1 ? geo.uLimbs : 0);
-      expect(boundClaims(geo, rho, split.u, split.uc).map((c) => c.value)).to.deep.equal(geo.ucLimbs === 0 ? [yAt] : [yAt, yAt]);
+      expect(Fr.add(Fr.fromSigned(lo), sum(split.u))).to.equal(yAt);
+      if (geo.ucLimbs > 0) expect(Fr.sub(Fr.fromSigned(hi), sum(split.uc))).to.equal(yAt);
     }
     expect(() => requantGeometry({ ...spec(3n, 8), lo: 5n, hi: 5n })).to.throw(LayoutError, "clamp bounds");
     expect(() => requantGeometry({ ...spec(3n, 8), limbBits: 5 })).to.throw(LayoutError, "limb width");

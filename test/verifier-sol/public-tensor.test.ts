@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { evaluateTensor, layoutOf } from "../../src/prover/tensor";
-import { eqTable } from "../../src/poly";
+import { eqEval, eqTable } from "../../src/poly";
 import { randomFrs } from "../prover/helpers";
 import type { ModelVerifierPcs, PublicTensorHarness } from "../../typechain-types";
 
@@ -45,6 +45,23 @@ describe("verifier (Solidity): PublicTensor", () => {
       for (const offset of [0, 3]) {
         const got = await harness.eqTable(point, offset, n);
         expect(got.map(BigInt)).to.deep.equal(eqTable(point.slice(offset, offset + n)));
+      }
+    }
+  });
+
+  it("Mle.eqAt over 0 … 9 coordinates (odd and even counts), at offsets, with y before and after x in memory = eqEval", async () => {
+    const y = randomFrs(12, "eq-at/y");
+    for (let n = 0; n <= 9; n++) {
+      const x = randomFrs(n, `eq-at/x/${n}`);
+      for (const offset of [0, 1, 12 - n]) {
+        const expected = eqEval(x, y.slice(offset, offset + n));
+        expect(BigInt(await harness.eqAt(x, y, offset)), `n ${n} offset ${offset}`).to.equal(expected);
+        expect(BigInt(await harness.eqAtYFirst(y, x, offset)), `n ${n} offset ${offset}, y first`).to.equal(expected);
+        // A Boolean x on a Boolean y: 1 exactly where they agree.
+        const bits = x.map((_, j) => BigInt((n + j) & 1));
+        const yBits = y.map((_, j) => BigInt((j * 7) & 1));
+        const agree = bits.every((b, j) => b === yBits[offset + j]);
+        expect(BigInt(await harness.eqAt(bits, yBits, offset))).to.equal(agree ? 1n : 0n);
       }
     }
   });

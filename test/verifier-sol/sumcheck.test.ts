@@ -69,6 +69,39 @@ describe("verifier (Solidity): transcript and sum-check replay the TypeScript re
     });
   }
 
+  /** A product of `degree` random tables: a sum-check of exactly that degree. */
+  function productInstance(numVars: number, degree: number, seed: string) {
+    const size = 1 << numVars;
+    const tables = Array.from({ length: degree }, (_, k) => randomFrs(size, `${seed}/${k}`));
+    const terms: ProductTerm[] = [{ coeff: 1n, factors: tables.map((_, k) => k) }];
+    const proved = proveSumcheck({ tables, terms, transcript: new Transcript(DOMAIN) });
+    const honestAt = (point: bigint[]) => combineTerms(terms, tables.map((t) => evaluateMle(t, point)));
+    return { proved, honestAt };
+  }
+
+  // Degrees 2 and 3 run unrolled round loops of their own on-chain, every other degree the generic Horner loop.
+  for (const degree of [1, 2, 3, 4, 5]) {
+    it(`degree ${degree}: same subclaim as TypeScript, honest evaluation met, every altered word refused`, async () => {
+      const numVars = 3;
+      const { proved, honestAt } = productInstance(numVars, degree, `degree-${degree}`);
+      expect(proved.degree).to.equal(degree);
+      const flat = proved.proof.rounds.flat();
+      const tsTranscript = new Transcript(DOMAIN);
+      const sub = verifySumcheck({ claim: proved.claim, numVars, degree, proof: proved.proof, transcript: tsTranscript });
+      const [state, point, expectedEvaluation] = await harness.sumcheckVerify(domainWord, proved.claim, numVars, degree, flat);
+      expect(point.map(BigInt)).to.deep.equal(sub.point);
+      expect(BigInt(expectedEvaluation)).to.equal(sub.expectedEvaluation);
+      expect(state).to.equal(tsTranscript.stateHex);
+      expect(honestAt(point.map(BigInt))).to.equal(BigInt(expectedEvaluation));
+      for (let i = 0; i < flat.length; i++) {
+        const rounds = [...flat];
+        rounds[i] = Fr.add(rounds[i], 1n);
+        const [, p, e] = await harness.sumcheckVerify(domainWord, proved.claim, numVars, degree, rounds);
+        expect(honestAt(p.map(BigInt)), `coefficient ${i} + 1`).to.not.equal(BigInt(e));
+      }
+    });
+  }
+
   it("soundness: every altered coefficient and a wrong claim break the subclaim on-chain", async () => {
     const numVars = 3;
     const { proved, honestAt, degree } = instance(numVars, "tamper");

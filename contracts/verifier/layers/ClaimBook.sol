@@ -8,22 +8,30 @@ import {ProofStream} from "./ProofStream.sol";
 /// made, taken all at once by the tensor's producer) and opening claims on the committed polynomials, kept as
 /// the batch opening's records (p, n, point…, value) with points lifted to their slots.
 library ClaimBook {
-    /// @notice A slotted polynomial (W or A): per slot its variables and slot index (offset / 2^numVars, whose
-    /// bits, least significant first, are the selector appended to a point on the slot).
+    /// @notice A slotted polynomial (W or A): its slot table, read in place where the program holds it (per slot
+    /// 5 bytes: u8 variables, u32 slot index = offset / 2^variables, whose bits, least significant first, are the
+    /// selector appended to a point on the slot); {entry} reads one.
+    /// @dev In place, not decoded: a table of n slots decoded into two word arrays took 2n words of memory before
+    /// anything else, so every later word of the verifier's memory was priced on top of them (quadratically).
     struct Slots {
         uint256 poly;
         uint256 polyVars;
-        uint256[] numVars;
-        uint256[] index;
+        /// Memory address of the first entry (in the program) and the number of slots.
+        uint256 table;
+        uint256 count;
     }
 
-    /// @notice Claims per tensor and the opening records.
+    /// @notice Claims per tensor and the opening records. A tensor's claims are a chain of 2-word nodes
+    /// [previous node, claim], newest first (`tensors[t]` = the newest node's address, 0 when none).
+    /// @dev A chain, not an array grown by one copy per claim: {add} costs 2 words and no copy, {take} builds the
+    /// array once. The arrays cost 1 + 2 + … + k words for k claims, all of it memory priced at the peak.
     struct Book {
-        ProofStream.Claim[][] tensors;
+        uint256[] tensors;
         uint256[] records;
         uint256 words;
         uint256 count;
     }
+
     /// @notice A claim on a slot does not have the slot's variable count (a verifier bug).
     error SlotClaimShape(uint256 poly, uint256 slot, uint256 coordinates);
     /// @notice Claims are left on a tensor nobody discharges (the graph is not closed).
@@ -37,59 +45,102 @@ library ClaimBook {
     /// commitments) is encoded there, in place around the records (ModelVerifier._opening), so the records are
     /// never copied into the call's arguments. 4 bytes of selector + 14 head words + 1 + 8 commitment words.
     uint256 internal constant HEAD_ROOM = 24;
+    /// @notice Bytes of a slot table entry: u8 variables, u32 slot index.
+    uint256 internal constant SLOT_BYTES = 5;
 
     /// @notice An empty book over `tensors` tensors with room for `recordWords` words of opening records (the
     /// program's count; more only costs a copy, as memory is never freed and grows quadratically in price).
     function create(uint256 tensors, uint256 recordWords) internal pure returns (Book memory b) {
-        b.tensors = new ProofStream.Claim[][](tensors);
+        b.tensors = new uint256[](tensors);
         b.records = _buffer(recordWords == 0 ? MIN_RECORD_WORDS : recordWords + RECORD_SLACK);
     }
 
-    /// @notice Adds a claim on tensor `t`.
+    /// @notice Adds a claim on tensor `t` (kept by reference, as every claim the interpreter hands on).
     function add(Book memory b, uint256 t, ProofStream.Claim memory c) internal pure {
-        ProofStream.Claim[] memory old = b.tensors[t];
-        ProofStream.Claim[] memory grown = new ProofStream.Claim[](old.length + 1);
-        for (uint256 i; i < old.length; ++i) grown[i] = old[i];
-        grown[old.length] = c;
-        b.tensors[t] = grown;
+        uint256[] memory heads = b.tensors;
+        if (t >= heads.length) _outOfBounds();
+        assembly ("memory-safe") {
+            let node := mload(0x40)
+            let head := add(add(heads, 0x20), shl(5, t))
+            mstore(node, mload(head))
+            mstore(add(node, 0x20), c)
+            mstore(0x40, add(node, 0x40))
+            mstore(head, node)
+        }
     }
 
-    /// @notice Every claim on tensor `t`, removed from the book.
+    /// @notice Every claim on tensor `t` in the order they were added, removed from the book.
     function take(Book memory b, uint256 t) internal pure returns (ProofStream.Claim[] memory out) {
-        out = b.tensors[t];
-        b.tensors[t] = new ProofStream.Claim[](0);
+        uint256[] memory heads = b.tensors;
+        if (t >= heads.length) _outOfBounds();
+        assembly ("memory-safe") {
+            let head := add(add(heads, 0x20), shl(5, t))
+            let k := 0
+            for { let node := mload(head) } node { node := mload(node) } { k := add(k, 1) }
+            // No claims: the zero-length array at 0x60 (Solidity's own empty array), no allocation.
+            out := 0x60
+            if k {
+                out := mload(0x40)
+                mstore(out, k)
+                mstore(0x40, add(out, shl(5, add(k, 1))))
+                let at := add(out, shl(5, k))
+                for { let node := mload(head) } node { node := mload(node) } {
+                    mstore(at, mload(add(node, 0x20)))
+                    at := sub(at, 0x20)
+                }
+                mstore(head, 0)
+            }
+        }
     }
 
     /// @notice Reverts if any tensor still holds claims.
     function checkEmpty(Book memory b) internal pure {
         for (uint256 t; t < b.tensors.length; ++t) {
-            if (b.tensors[t].length != 0) revert ClaimsLeft(t);
+            if (b.tensors[t] != 0) revert ClaimsLeft(t);
+        }
+    }
+
+    /// @dev Panic(0x32), as an array index out of bounds (a tensor id past the program's count).
+    function _outOfBounds() private pure {
+        assembly ("memory-safe") {
+            mstore(0, shl(224, 0x4e487b71))
+            mstore(4, 0x32)
+            revert(0, 0x24)
         }
     }
 
     /// @notice An opening of the slotted polynomial at slot `slot`: the record (poly, polyVars, point ‖ selector,
     /// value).
     function open(Book memory b, Slots memory p, uint256 slot, uint256[] memory point, uint256 value) internal pure {
-        uint256 n = p.numVars[slot];
-        if (point.length != n) revert SlotClaimShape(p.poly, slot, point.length);
-        uint256 polyVars = p.polyVars;
+        uint256 n;
+        uint256 index;
+        uint256 polyVars;
         bool full;
         assembly ("memory-safe") {
+            // The slot's entry in place, as {entry} (inlined: this is the interpreter's most frequent call).
+            if iszero(lt(slot, mload(add(p, 0x60)))) {
+                mstore(0, shl(224, 0x4e487b71))
+                mstore(4, 0x32)
+                revert(0, 0x24)
+            }
+            let e := mload(add(mload(add(p, 0x40)), mul(slot, SLOT_BYTES)))
+            n := byte(0, e)
+            index := and(shr(216, e), 0xffffffff)
+            polyVars := mload(add(p, 0x20))
             // (words, records) of the book; all small, no overflow.
             full := gt(add(mload(add(b, 0x40)), add(polyVars, add(3, RECORD_SLACK))), mload(mload(add(b, 0x20))))
         }
+        if (point.length != n) revert SlotClaimShape(p.poly, slot, point.length);
         if (full) {
             // Grow the buffer for this record (and its slack); the words are claimed below.
             reserve(b, polyVars + 3);
             b.words -= polyVars + 3;
         }
         assembly ("memory-safe") {
-            // Book: (tensors, records, words, count); Slots: (poly, polyVars, numVars, index) — index has the
-            // length of numVars, whose bound the read of n above checked.
+            // Book: (tensors, records, words, count); Slots: (poly, polyVars, …).
             let at := mload(add(b, 0x40))
             mstore(add(b, 0x40), add(at, add(polyVars, 3)))
             mstore(add(b, 0x60), add(mload(add(b, 0x60)), 1))
-            let index := mload(add(add(mload(add(p, 0x60)), 0x20), shl(5, slot)))
             let dst := add(add(mload(add(b, 0x20)), 0x20), shl(5, at))
             mstore(dst, mload(p))
             mstore(add(dst, 0x20), polyVars)
@@ -107,6 +158,22 @@ library ClaimBook {
                 index := shr(4, index)
             }
             mstore(end, value)
+        }
+    }
+
+    /// @notice Slot `slot`'s variables and index, read from the table in place (a slot past the table panics
+    /// 0x32, as an array index out of bounds).
+    function entry(Slots memory p, uint256 slot) internal pure returns (uint256 vars, uint256 index) {
+        assembly ("memory-safe") {
+            // Slots: (poly, polyVars, table, count).
+            if iszero(lt(slot, mload(add(p, 0x60)))) {
+                mstore(0, shl(224, 0x4e487b71))
+                mstore(4, 0x32)
+                revert(0, 0x24)
+            }
+            let e := mload(add(mload(add(p, 0x40)), mul(slot, SLOT_BYTES)))
+            vars := byte(0, e)
+            index := and(shr(216, e), 0xffffffff)
         }
     }
 
@@ -152,20 +219,21 @@ library ClaimBook {
         }
         bytes4 shapeError = SlotClaimShape.selector;
         assembly ("memory-safe") {
-            // Book: (tensors, records, words, count); Slots: (poly, polyVars, numVars, index).
+            // Book: (tensors, records, words, count); Slots: (poly, polyVars, table, count).
             let dst := mload(add(b, 0x40))
             mstore(add(b, 0x40), add(dst, mul(count, size)))
             mstore(add(b, 0x60), add(mload(add(b, 0x60)), count))
             dst := add(add(mload(add(b, 0x20)), 0x20), shl(5, dst))
             for { count := add(from, shl(5, count)) } lt(from, count) { from := add(from, 0x20) } {
                 let slot := mload(from)
-                if iszero(lt(slot, mload(mload(add(p, 0x40))))) {
-                    // Panic(0x32): an index out of bounds, as numVars[slot] would.
+                if iszero(lt(slot, mload(add(p, 0x60)))) {
+                    // Panic(0x32): an index out of bounds, as {entry}.
                     mstore(0, shl(224, 0x4e487b71))
                     mstore(4, 0x32)
                     revert(0, 0x24)
                 }
-                if iszero(eq(mload(add(add(mload(add(p, 0x40)), 0x20), shl(5, slot))), mload(point))) {
+                let ent := mload(add(mload(add(p, 0x40)), mul(slot, SLOT_BYTES)))
+                if iszero(eq(byte(0, ent), mload(point))) {
                     let e := mload(0x40)
                     mstore(e, shapeError)
                     mstore(add(e, 4), mload(p))
@@ -177,7 +245,7 @@ library ClaimBook {
                 mstore(add(dst, 0x20), mload(add(p, 0x20)))
                 mcopy(add(dst, 0x40), add(point, 0x20), shl(5, mload(point)))
                 // The selector bits four per iteration, as {open} (RECORD_SLACK covers the overshoot).
-                let idx := mload(add(add(mload(add(p, 0x60)), 0x20), shl(5, slot)))
+                let idx := and(shr(216, ent), 0xffffffff)
                 let end := add(dst, sub(shl(5, size), 0x20))
                 for { let q := add(dst, shl(5, add(mload(point), 2))) } lt(q, end) { q := add(q, 0x80) } {
                     mstore(q, and(idx, 1))

@@ -27,6 +27,8 @@ library Machine {
         uint256[] columnValues;
         uint256[] columnVars;
         uint256[] columnOffset;
+        /// Per variable count n ≤ |ρ|, the address of the array ρ[0 … n) once made, else 0 ({arenaColumn}).
+        uint256[] prefixes;
         /// Calldata offsets of the statement's input and output bytes.
         uint256 inputAt;
         uint256 outputAt;
@@ -41,8 +43,17 @@ library Machine {
 
     /// @notice Sends `c` to the destination the program names next (u8 kind, u16 id).
     function route(State memory m, ProofStream.Claim memory c) internal pure {
-        uint256 kind = Program.u8(m.r);
-        uint256 id = Program.u16(m.r);
+        uint256 kind;
+        uint256 id;
+        Program.Reader memory r = m.r;
+        assembly ("memory-safe") {
+            // Both fields with one read (Reader: ptr, end).
+            let p := mload(r)
+            let w := mload(p)
+            kind := byte(0, w)
+            id := and(shr(232, w), 0xffff)
+            mstore(r, add(p, 3))
+        }
         routeTo(m, kind, id, c);
     }
 
@@ -54,17 +65,59 @@ library Machine {
     }
 
     /// @notice The arena's claim on witness column `i`: ρ restricted to its variables, and component `k`.
+    /// @dev The point is shared by every claim on ρ's first n coordinates ({arenaPrefix}): points are never
+    /// written once made (a step that needs another point gathers a new array), so sharing is safe and each
+    /// distinct prefix costs its words once instead of once per column and component.
     function arenaColumn(State memory m, uint256 i, uint256 k)
         internal
         pure
         returns (ProofStream.Claim memory c)
     {
-        if (i >= m.columnVars.length) revert ArenaColumnMissing(i);
-        c.point = prefix(m.arenaPoint, m.columnVars[i]);
-        c.value = m.columnValues[m.columnOffset[i] + k];
+        uint256[] memory vars = m.columnVars;
+        if (i >= vars.length) revert ArenaColumnMissing(i);
+        uint256[] memory values = m.columnValues;
+        uint256[] memory offsets = m.columnOffset;
+        uint256 n;
+        uint256 value;
+        assembly ("memory-safe") {
+            // The arena's arrays (ModelVerifierPcs._packArena) have one entry per column (offsets, vars); the
+            // component is bounds-checked against the values (Panic 0x32, as an index out of bounds).
+            n := mload(add(vars, shl(5, add(i, 1))))
+            let o := add(mload(add(offsets, shl(5, add(i, 1)))), k)
+            if iszero(lt(o, mload(values))) {
+                mstore(0, shl(224, 0x4e487b71))
+                mstore(4, 0x32)
+                revert(0, 0x24)
+            }
+            value := mload(add(values, shl(5, add(o, 1))))
+        }
+        c.point = arenaPrefix(m, n);
+        c.value = value;
     }
 
-    /// @notice The first n coordinates of `p` (a copy).
+    /// @notice ρ[0 … n) as an array shared by every caller (made on first use; see {arenaColumn}).
+    function arenaPrefix(State memory m, uint256 n) internal pure returns (uint256[] memory out) {
+        uint256[] memory made = m.prefixes;
+        uint256[] memory rho = m.arenaPoint;
+        if (made.length == 0) {
+            made = new uint256[](rho.length + 1);
+            m.prefixes = made;
+        }
+        // n ≤ |ρ| (the arena checks every column's and table's variables against N = |ρ|): made[n] in bounds.
+        made[n];
+        assembly ("memory-safe") {
+            let slot := add(made, shl(5, add(n, 1)))
+            out := mload(slot)
+            if iszero(out) {
+                out := mload(0x40)
+                mstore(out, n)
+                mcopy(add(out, 0x20), add(rho, 0x20), shl(5, n))
+                mstore(0x40, add(out, shl(5, add(n, 1))))
+                mstore(slot, out)
+            }
+        }
+    }
+
     /// @notice The word array stored at memory address `at` as [length, items…] — a view, not a copy — and
     /// the address after it (for {ModelVerifierPcs.arena}'s packed outcome).
     function arrayAt(uint256 at) internal pure returns (uint256[] memory a, uint256 next) {
@@ -81,6 +134,7 @@ library Machine {
         }
     }
 
+    /// @notice The first n coordinates of `p` (a copy).
     function prefix(uint256[] memory p, uint256 n) internal pure returns (uint256[] memory out) {
         out = new uint256[](n);
         assembly ("memory-safe") {

@@ -14,18 +14,31 @@ library Mle {
     /// holds is made of transcript challenges).
     /// @dev Per coordinate the factor a·b + (1 − a)(1 − b) = 2ab + 1 + (2r − a − b), left unreduced (< 3r + 1
     /// < 2^256 for canonical a, b: 2ab mod r < r, a + b < 2r) for the MULMOD that takes it: one MULMOD for 2ab
-    /// (2b < 2^255 needs no reduction) and one for the product.
+    /// (2b < 2^255 needs no reduction) and one for the product. Two coordinates per iteration (an odd one
+    /// first), y's word addressed as x's plus a fixed distance: the loop's jumps and pointer steps are most of
+    /// its cost besides the MULMODs.
     function eqAt(uint256[] memory x, uint256[] memory y, uint256 offset) internal pure returns (uint256 acc) {
         assembly ("memory-safe") {
             acc := 1
             let m := R_MODULUS
             let twoM := shl(1, m)
-            let py := add(add(y, 0x20), shl(5, offset))
-            for { let px := add(x, 0x20) let end := add(px, shl(5, mload(x))) } lt(px, end) { px := add(px, 0x20) } {
+            let px := add(x, 0x20)
+            let end := add(px, shl(5, mload(x)))
+            // the distance from x_j to y_{offset + j} (modulo 2^256: y may lie below x)
+            let d := sub(add(add(y, 0x20), shl(5, offset)), px)
+            if and(mload(x), 1) {
                 let a := mload(px)
-                let b := mload(py)
-                acc := mulmod(acc, add(add(mulmod(a, add(b, b), m), 1), sub(twoM, add(a, b))), m)
-                py := add(py, 0x20)
+                let b := mload(add(px, d))
+                acc := mod(add(add(mulmod(a, add(b, b), m), 1), sub(twoM, add(a, b))), m)
+                px := add(px, 0x20)
+            }
+            for { } lt(px, end) { px := add(px, 0x40) } {
+                let a := mload(px)
+                let b := mload(add(px, d))
+                let f := add(add(mulmod(a, add(b, b), m), 1), sub(twoM, add(a, b)))
+                a := mload(add(px, 0x20))
+                b := mload(add(add(px, 0x20), d))
+                acc := mulmod(acc, mulmod(f, add(add(mulmod(a, add(b, b), m), 1), sub(twoM, add(a, b))), m), m)
             }
         }
     }

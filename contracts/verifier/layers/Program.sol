@@ -104,18 +104,25 @@ library Program {
     /// its sum-check point): the generator resolves the layout algebra (axis splits, transposes, broadcasts)
     /// at compile time, so the verifier only copies words.
     function gather(Reader memory r, uint256[] memory pool) internal pure returns (uint256[] memory out) {
-        uint256 n = u8(r);
-        uint256 at = skip(r, n);
-        uint256 size = pool.length;
-        out = new uint256[](n);
         bool ok = true;
         assembly ("memory-safe") {
-            let src := add(pool, 0x20)
+            // One block, no bounds check on the program (as every read: {finish} catches an overrun); the pool
+            // index is checked, as a generator bug would otherwise read memory past the pool.
+            let at := mload(r)
+            let n := byte(0, mload(at))
+            at := add(at, 1)
+            mstore(r, add(at, n))
+            let size := mload(pool)
+            out := mload(0x40)
+            mstore(out, n)
             let dst := add(out, 0x20)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let k := byte(0, mload(add(at, i)))
+            mstore(0x40, add(dst, shl(5, n)))
+            let src := add(pool, 0x20)
+            for { let end := add(at, n) } lt(at, end) { at := add(at, 1) } {
+                let k := byte(0, mload(at))
                 ok := and(ok, lt(k, size))
-                mstore(add(dst, shl(5, i)), mload(add(src, shl(5, k))))
+                mstore(dst, mload(add(src, shl(5, k))))
+                dst := add(dst, 0x20)
             }
         }
         if (!ok) revert ProgramTruncated();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Fr} from "../Fr.sol";
 import {Sumcheck} from "../Sumcheck.sol";
 import {Transcript} from "../Transcript.sol";
 
@@ -199,24 +200,14 @@ library ProofStream {
     {
         uint256 n = numVars * degree;
         uint256 at = take(s, n);
-        uint256[] calldata rounds;
-        assembly ("memory-safe") {
-            rounds.offset := at
-            rounds.length := n
+        // The canonical test of the words rides along the round loop; on failure name the first bad word, or
+        // the claim (Sumcheck.verifyCanonical's own check, in its order).
+        bool ok;
+        (s.state, point, expected, ok) = Sumcheck.replay(s.state, claim, numVars, degree, at);
+        if (!ok) {
+            _nameNonCanonical(s, at, n);
+            Fr.checked(claim);
         }
-        bool ok = true;
-        assembly ("memory-safe") {
-            // m: the modulus kept on the stack (a literal is re-loaded with a CODECOPY at every use).
-            let m := R_MODULUS
-            let end := add(at, shl(5, n))
-            for { let p := at } lt(p, end) { p := add(p, 0x20) } {
-                ok := and(ok, lt(calldataload(p), m))
-            }
-        }
-        if (!ok) _nameNonCanonical(s, at, n);
-        bytes32 state;
-        (state, point, expected) = Sumcheck.verifyCanonical(s.state, claim, numVars, degree, rounds);
-        s.state = state;
     }
 
     /// @dev Reverts naming the first non-canonical word of the run (cold path).

@@ -11,6 +11,7 @@ import { arenaProofWords, arenaVerifierShape } from "../../lookup/arena-encoding
 import * as Fr from "../../field/fr";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, PlanSlottedPoly, RequantNodeStep, TableNodeStep, VerifierPlan } from "../../prover/graph/plan";
 import { requantGeometry } from "../../prover/layers/requant-spec";
+import { mergesPublicClaims } from "../../prover/graph/public-claims";
 import { layoutOf, reshapePoint, transposePoint } from "../../prover/tensor";
 import { concatProgram, convProgram, hadamardProgram, linearProgram, matmulProgram, reindexProgram } from "./layers";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
@@ -41,8 +42,10 @@ export const MODEL_OP = {
   pointMap: 0x28,
   skipEmpty: 0x29,
   mergeMany: 0x2a,
-  input: 0x2b,
+  // 0x2b: the INPUT of programs before session 7 (it took the tensor's claims itself); retired, so that a program
+  // and an interpreter of different sides of the change revert (ProgramOpUnknown) instead of skipping the check.
   arena: 0x2c,
+  input: 0x2d,
 } as const;
 
 /**
@@ -73,6 +76,16 @@ export function modelProgram(plan: VerifierPlan): Uint8Array {
   return new ModelCompiler(plan).compile();
 }
 
+/**
+ * How many claims each graph input carries when the walk ends (the count its INPUT instruction checks, before
+ * any merge), by input name in graph order: fixed by the plan. @throws {UnsupportedStepError}
+ */
+export function publicInputClaims(plan: VerifierPlan): Map<string, number> {
+  const compiler = new ModelCompiler(plan);
+  compiler.compile();
+  return compiler.inputClaims;
+}
+
 class ModelCompiler implements StepEmitter {
   private readonly w = new ProgramWriter();
   private readonly tensorIds = new Map<string, number>();
@@ -84,6 +97,8 @@ class ModelCompiler implements StepEmitter {
    */
   private readonly pending = new Map<string, number>();
   private recordWords = 0;
+  /** Claims on each graph input at its INPUT instruction (filled by {@link compile}). */
+  readonly inputClaims = new Map<string, number>();
 
   constructor(private readonly plan: VerifierPlan) {
     this.weightSlots = new Map(plan.weights.slots.map((s, i) => [s.name, i]));
@@ -220,8 +235,11 @@ class ModelCompiler implements StepEmitter {
     for (const step of this.plan.nodes) w.append(this.step(step));
     at = 0;
     this.plan.inputs.forEach((inp) => {
+      // TAKE, MERGEMANY when merging the claims pays (the walk's decision, from the same counts), INPUT.
+      const claims = this.take(w, inp.name);
+      this.inputClaims.set(inp.name, claims);
+      if (mergesPublicClaims(inp.shape, claims)) this.mergeMany(w, layoutOf(inp.shape).numVars);
       w.u8(MODEL_OP.input, "op").u16(this.tensor(inp.name), "tensor").u32(at, "offset");
-      this.takeAll(inp.name);
       this.shape(w, inp.shape);
       at += 4 * sizeOf(inp.shape);
     });

@@ -8,7 +8,7 @@ import type { ArenaColumnShape } from "../../lookup/arena-types";
 import { isFloatType, type TensorInfo } from "../../model/ir";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { canonicalJson } from "../canonical";
-import { MIN_LIMB_BITS, reducedFixedPoint, REQUANT_LIMB_BITS, requantGeometry } from "../layers/requant-spec";
+import { MAX_LIMB_BITS, MIN_LIMB_BITS, reducedFixedPoint, REQUANT_LIMB_BITS, requantGeometry } from "../layers/requant-spec";
 import { requantDegree, requantGroupShapes, requantRangeWidths } from "../layers/requant";
 import { layoutOf } from "../tensor";
 import { UnsupportedNodeError } from "./errors";
@@ -179,6 +179,13 @@ function declareRequant(ctx: CompileContext, limbBits: number, args: Parameters<
 const SIZED_LIMB_KINDS = new Set(["linear", "add", "scale", "mul", "avgpool", "channel-affine", "table", "movement", "select", "reduce-sum", "conv-transpose", "resize", "prelu", "resize-linear", "gather"]);
 
 /**
+ * Kinds only the GGUF front end produces (src/model/llama-ops.ts): a model with one of them is a llama graph. Their
+ * own range checks (RMSNorm's root, the causal softmax's division, ArgMax's gaps) stay on `range:12`; the model's
+ * requantizations get a wide limb width (LLM_LIMB_TABLE_HEADROOM).
+ */
+const LLM_KINDS = new Set(["rmsnorm", "rope", "causal-softmax"]);
+
+/**
  * How many variables the range table may have beyond the model's largest tensor or b-sized table: a table up
  * to 4× the largest column costs the arena little, and the wider limbs save columns and proof words (measured,
  * `3l_relu_conv_fc`, largest tensor 2^10: L = 10 / 11 / 12 give 390 / 376 / 369 proof words at equal CPU time).
@@ -186,26 +193,42 @@ const SIZED_LIMB_KINDS = new Set(["linear", "add", "scale", "mul", "avgpool", "c
 const LIMB_TABLE_HEADROOM = 2;
 
 /**
+ * The same for a llama graph (LLM_KINDS), whose requantizations dominate the advice polynomial A: a range table
+ * up to 8× its largest tensor (the attention scores [H, C, C]). Measured on stories260K's generation model at
+ * C = 128 (docs/gguf.md, "Limb widths of the generation model"): L = 12 / 16 / 19 / 20 give A = 19.54 / 16.90 /
+ * 16.37 / 15.74 M entries — only L = 20 (a 40-bit remainder in two limbs, every e in one) leaves A a margin under
+ * 2^24 — and H = 16.29 / 13.78 / 13.92 / 14.47 M; at C = 32 (L = 17) A 2.91 → 2.43 M, H 2.43 → 2.17 M.
+ */
+const LLM_LIMB_TABLE_HEADROOM = 3;
+
+/**
  * The model's limb width L: the largest number of variables among its tensors and its b-sized tables (a
  * non-clamp activation table 2^b or 2^(b+1), the select kind's CLAMP table 2^(b+1)) plus LIMB_TABLE_HEADROOM,
  * clamped to [MIN_LIMB_BITS, REQUANT_LIMB_BITS]. Then the range table [0, 2^L) never sizes the arena much beyond
  * what the model's own columns and tables already need, while wide limbs keep the count of limbs (columns,
- * proof words) low. A model with a kind outside SIZED_LIMB_KINDS gets REQUANT_LIMB_BITS (its range table is
- * `range:12`).
+ * proof words) low. A llama graph (a kind in LLM_KINDS, every other kind in SIZED_LIMB_KINDS) takes its largest
+ * TENSOR's variables plus LLM_LIMB_TABLE_HEADROOM, clamped to [REQUANT_LIMB_BITS, MAX_LIMB_BITS]: its
+ * requantizations' remainders (shifts of 30–62 bits) are what fills A, and its b-sized tables (SiLU, ArgMax as
+ * kind `select`) say nothing about how many limbs there are to save. Any other model with a kind outside
+ * SIZED_LIMB_KINDS gets REQUANT_LIMB_BITS (its range table is `range:12`).
  */
 export function chooseLimbBits(model: QuantizedModel): number {
-  let vars = 0;
+  let tableVars = 0;
+  let tensorVars = 0;
+  let llama = false;
   for (const node of model.graph.nodes) {
     const plan = model.plans.get(node.name);
-    if (!plan || !SIZED_LIMB_KINDS.has(plan.kind)) return REQUANT_LIMB_BITS;
-    if (plan.kind === "select") vars = Math.max(vars, model.bits + 1);
-    if (plan.kind === "table" && !clampLikeOf(model, node.name)) vars = Math.max(vars, model.bits + 1);
+    if (plan && LLM_KINDS.has(plan.kind)) llama = true;
+    else if (!plan || !SIZED_LIMB_KINDS.has(plan.kind)) return REQUANT_LIMB_BITS;
+    if (plan.kind === "select") tableVars = Math.max(tableVars, model.bits + 1);
+    if (plan.kind === "table" && !clampLikeOf(model, node.name)) tableVars = Math.max(tableVars, model.bits + 1);
     for (const o of node.outputs) {
       const info = o === "" ? undefined : model.graph.values.get(o);
-      if (info) vars = Math.max(vars, layoutOf(info.shape).numVars);
+      if (info) tensorVars = Math.max(tensorVars, layoutOf(info.shape).numVars);
     }
   }
-  return Math.min(REQUANT_LIMB_BITS, Math.max(MIN_LIMB_BITS, vars + LIMB_TABLE_HEADROOM));
+  if (llama) return Math.min(MAX_LIMB_BITS, Math.max(REQUANT_LIMB_BITS, tensorVars + LLM_LIMB_TABLE_HEADROOM));
+  return Math.min(REQUANT_LIMB_BITS, Math.max(MIN_LIMB_BITS, Math.max(tableVars, tensorVars) + LIMB_TABLE_HEADROOM));
 }
 
 /** The clamp bounds of a `table` node whose table is clamp-like, else null. */

@@ -2,7 +2,8 @@
  * `proveInference`: one proof for one inference of a committed model (docs/prover.md, "The whole-model
  * proof"). Phases, in transcript order: statement absorb → witness (every node's advice and arena columns,
  * before any challenge) → commit A → the arena → output claims → the backward walk (node steps in plan order)
- * → ONE batch opening of [W, A, M, H]. Every message goes through a {@link ProofWriter}; the proof is its bytes.
+ * → the graph inputs' claim merges (./public-claims.ts) → ONE batch opening of [W, A, M, H]. Every message goes
+ * through a {@link ProofWriter}; the proof is its bytes.
  */
 import type { G1Point } from "../../curve/bn254";
 import { proveArenaPacked } from "../../lookup/arena-prover";
@@ -28,6 +29,7 @@ import { absorbStatement, INFERENCE_LABELS, packTensors, type InferenceStatement
 import { ProofWriter, type ProofStats } from "./stream";
 import { arenaTables } from "./tables";
 import { planOf } from "./verifier-plan";
+import { provePublicInputs } from "./public-claims";
 import { ClaimBook, openingClaims, outputClaims, walkContext } from "./walk";
 
 /** What the prover needs of the setup: W's layout, table and commitment, and the model digest. */
@@ -139,7 +141,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     handlerOf(step).prove(step, ctx);
     progress("walk", k + 1, plan.nodes.length);
   });
-  plan.inputs.forEach((inp) => book.take(inp.name));
+  provePublicInputs(plan, book, transcript, writer, value);
   const left = book.pending();
   if (left.length > 0) throw new RangeError(`prover: claims on ${left.join(", ")} were never discharged`);
 

@@ -21,7 +21,8 @@ import type { VerifierPlan } from "./plan";
 import { absorbStatement, checkStatement, INFERENCE_LABELS, unpackTensors, type InferenceStatement } from "./statement";
 import { ProofFormatError, ProofReader } from "./stream";
 import { verifierPlan } from "./verifier-plan";
-import { ClaimBook, inputClaims, openingClaims, outputClaims, stepName, walkContext } from "./walk";
+import { verifyPublicInputs } from "./public-claims";
+import { ClaimBook, openingClaims, outputClaims, stepName, walkContext } from "./walk";
 
 /** Inputs of {@link verifyInference}. */
 export interface VerifyInferenceParameters {
@@ -62,7 +63,7 @@ export function executePlan(plan: VerifierPlan, statement: InferenceStatement, p
       handlerOf(s).verify(s, ctx);
     });
   }
-  step("graph inputs", () => inputClaims(plan, inputs, book));
+  step("graph inputs", () => verifyPublicInputs(plan, inputs, book, transcript, reader));
 
   step("batch opening", () => {
     const claims = openingClaims(plan, book);

@@ -1,7 +1,8 @@
 /**
  * The claim book and the walk shared by prover and verifier: claims collected per tensor, opening claims on the
  * committed polynomials (W, A, M, H) lifted to their slots, the arena's claims routed, the output claims drawn,
- * and every node step run in plan order with its failures named ("node conv1 (Conv): …").
+ * and every node step run in plan order with its failures named ("node conv1 (Conv): …"). The graph inputs'
+ * claims at the end of the walk: ./public-claims.ts.
  */
 import type { ArenaClaims } from "../../lookup/arena-types";
 import * as Fr from "../../field/fr";
@@ -117,19 +118,6 @@ export function outputClaims(plan: VerifierPlan, outputs: readonly { readonly da
     const r = transcript.challengeScalars(INFERENCE_LABELS.output, o.numVars);
     book.claim(o.name, { point: r, value: evaluateTensor(layoutOf(o.shape), outputs[i].data, r) });
   });
-}
-
-/** Checks every remaining claim on a graph input against the public input; refuses claims left anywhere else. */
-export function inputClaims(plan: VerifierPlan, inputs: readonly { readonly data: ArrayLike<number> }[], book: ClaimBook): void {
-  plan.inputs.forEach((inp, i) => {
-    for (const c of book.take(inp.name)) {
-      if (evaluateTensor(layoutOf(inp.shape), inputs[i].data, c.point) !== c.value) {
-        throw new ProofRejectedError(`input "${inp.name}": a claim does not match the public input`);
-      }
-    }
-  });
-  const left = book.pending();
-  if (left.length > 0) throw new ProofRejectedError(`claims on ${left.map((t) => `"${t}"`).join(", ")} have no producer (the model's graph is not closed)`);
 }
 
 /** Indices of the batch opening's polynomials, by name. */

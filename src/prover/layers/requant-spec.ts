@@ -16,7 +16,7 @@ import * as Fr from "../../field/fr";
 import { forEachIndex, layoutOf, LayoutError, type IntTensor, type TensorLayout } from "../tensor";
 
 /**
- * The DEFAULT width L of one range-checked limb (the widest a model gets): rem, e, u and ū are split into limbs
+ * The DEFAULT width L of one range-checked limb (the widest an ONNX model gets): rem, e, u and ū are split into limbs
  * of L bits, each looked up in the one range table [0, 2^L) (`range:<L>`). A model whose tensors are small gets
  * a narrower L (`chooseLimbBits`, graph/compile.ts; the value is carried in the plan as `limbBits`) so that no
  * table is larger than the model needs. Softmax, log-softmax and RMSNorm keep this width (a model using them
@@ -26,6 +26,11 @@ import { forEachIndex, layoutOf, LayoutError, type IntTensor, type TensorLayout 
 export const REQUANT_LIMB_BITS = 12;
 /** The narrowest limb width a model gets (a 64-row range table). */
 export const MIN_LIMB_BITS = 6;
+/**
+ * The widest limb width a plan may carry: a llama generation model at 128 positions gets 20 (graph/compile.ts,
+ * `chooseLimbBits`), where a 2^20-row range table is small next to its 2^17-entry limb columns.
+ */
+export const MAX_LIMB_BITS = 20;
 /** Widest activations (docs/quantization.md: b in 8..16); the CLAMP table has 2^(b+1) padded rows. */
 export const MAX_REQUANT_BITS = 16;
 /** Largest shift a plan produces (docs/quantization.md: s ≤ 62). */
@@ -55,7 +60,7 @@ export interface RequantSpec {
   readonly lo?: bigint;
   /** Upper clamp bound (default qmax). */
   readonly hi?: bigint;
-  /** Limb width L in [MIN_LIMB_BITS, REQUANT_LIMB_BITS] (default REQUANT_LIMB_BITS). */
+  /** Limb width L in [MIN_LIMB_BITS, MAX_LIMB_BITS] (default REQUANT_LIMB_BITS). */
   readonly limbBits?: number;
 }
 
@@ -107,7 +112,7 @@ export function requantGeometry(spec: RequantSpec): RequantGeometry {
   if (typeof accBound !== "bigint" || accBound < 0n) throw new LayoutError(`requant: accumulator bound ${accBound} is not a bigint ≥ 0`);
   if (typeof multiplier !== "bigint") throw new LayoutError("requant: the multiplier must be a bigint");
   const L = spec.limbBits ?? REQUANT_LIMB_BITS;
-  if (!Number.isInteger(L) || L < MIN_LIMB_BITS || L > REQUANT_LIMB_BITS) throw new LayoutError(`requant: limb width ${L} is not in [${MIN_LIMB_BITS}, ${REQUANT_LIMB_BITS}]`);
+  if (!Number.isInteger(L) || L < MIN_LIMB_BITS || L > MAX_LIMB_BITS) throw new LayoutError(`requant: limb width ${L} is not in [${MIN_LIMB_BITS}, ${MAX_LIMB_BITS}]`);
   const layout = layoutOf(spec.shape);
   const qmax = (1n << BigInt(bits - 1)) - 1n;
   const qmin = -(1n << BigInt(bits - 1));

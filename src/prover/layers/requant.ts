@@ -8,37 +8,39 @@
  *   column per rem limb (table [0, 2^L), the top one [0, 2^τ)), per e limb, per u limb (u's one limb on
  *   [0, hi − lo] when that is [0, 2^w): then no ū at all), per committed ū limb, or the one derived column
  *   ū = (hi − lo) − u (never committed);
- * - IOP phase (backward walk): a LIST of claims on y (the consumers', the output step's and the arena's bound
- *   claims at the arena point ρ_a, LAST: y = lo + u, and y = hi − ū when ū is committed) and the arena's values
- *   a_i of the committed limb columns at ρ_a become ONE claim on acc at a fresh point ρ′ plus the group's values
- *   at ρ′, by one sum-check with w(x) = Σ_k c^k·eq(r_k, x), K claims, limb tables ℓ_i (rem…, e…, u…, ū…):
+ * - IOP phase (backward walk; session 7's "zero-check form"): y is DEFINED as lo + U (U = Σ_j 2^(L·j)·u_j, which
+ *   holds on the whole cube: the padding has y = 0, u = −lo), so every claim y(r_k) = v_k is the claim
+ *   U(r_k) = v_k − lo on committed limbs — an opening of u's group slot at (r_k ‖ bits of u_j's index), no
+ *   sum-check; the relation to acc is ONE zero-check at the arena point ρ_a (a challenge drawn after A):
  *
- *     2^s·Σ_k c^k v_k + Σ_i c^(K+4+i)·a_i
- *         = Σ_x w(x)·(M·acc + 2^(s−1)·1_real − Σ_i 2^(L·i)·rem_i − 2^s·(p − q)·Σ_j 2^(L·j)·e_j)
- *         + Σ_x eq(ρ_a, x)·(c^K·p·ū + c^(K+1)·q·u + c^(K+2)·(p² − p) + c^(K+3)·(q² − q) + Σ_i c^(K+4+i)·ℓ_i)
+ *     Σ_x eq(ρ_a, x)·F(x) = 2^s·lo + [committed ū: c^5·(hi − lo)] + Σ_i c^(6+i)·a_i,
+ *     F = M·acc + 2^(s−1)·1_real − Σ_i 2^(L·i)·rem_i − 2^s·(p − q)·Σ_j 2^(L·j)·e_j − 2^s·U
+ *         + c·p·Ū + c²·q·U + c³·(p² − p) + c⁴·(q² − q) + [committed ū: c^5·(U + Ū)] + Σ_i c^(6+i)·ℓ_i
  *
- *   (u = Σ_j 2^(L·j) u_j; ū likewise, or (hi − lo) − u when derived; the second line is the flags' zero-check and
- *   the arena's limb claims, which thus need no opening of their own). ρ_a is the last claim's point (a challenge
- *   drawn after A is committed). The k values at ρ′ are then ONE opening per group slot: r_col (m_0 fresh
- *   challenges) and G_g(ρ′ ‖ r_col[0 … m_g)) = Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j).
+ *   (Ū = Σ_j 2^(L·j)·ū_j, or (hi − lo) − U when ū is derived or absent; ℓ_i the committed limb tables rem…, e…,
+ *   u…, ū…, a_i the arena's values of them at ρ_a). One eq weight, so each round sends the degree-2 quotient
+ *   (./requant-zerocheck.ts: 2 words a round instead of 3). The k values at ρ′ are then ONE opening per group
+ *   slot: r_col (m_0 fresh challenges) and G_g(ρ′ ‖ r_col[0 … m_g)) = Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j).
  *
- * y itself is never committed: every claim on y is reduced to acc and the advice.
- * Transcript: absorb("requant.claims", [r_k…, v_k] for each k) | c = challenge("requant.coeff") | sum-check
- * (n rounds, degree 3) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]) |
- * r_col = m_0 × challenge("requant.column").
+ * y itself is never committed.
+ * Transcript: c = challenge("requant.coeff") | n rounds (absorb("requant.round", [h(0), h₂]),
+ * challenge("requant.point")) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]) |
+ * r_col = m_0 × challenge("requant.column") | per claim on y, when u has ℓ_u > 1 limbs:
+ * absorb("requant.u", [u_1(r_k) … u_(ℓ_u−1)(r_k)]).
  */
 import * as Fr from "../../field/fr";
-import { eqTable } from "../../poly/mle";
-import { combineTerms, proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
+import { eqTable, evaluateMle } from "../../poly/mle";
+import type { ProductTerm } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
-import { checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
+import { checkClaim, checkScalar, LayerProofError, type Claim } from "../claims";
 import { paddedTable, prefixIndicator, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { evaluateTerms, proveZeroCheck, verifyZeroCheck, type ZeroCheckRound } from "./requant-zerocheck";
 import { limbsOf, paddedBigTable, requantGeometry, type RequantGeometry, type RequantSpec, type RequantWitness } from "./requant-spec";
 
-/** Transcript labels of the requant step. */
-export const REQUANT_LABELS = { claims: "requant.claims", coeff: "requant.coeff", evals: "requant.evals", column: "requant.column" } as const;
+/** Transcript labels of the requant step (the rounds': ./requant-zerocheck.ts). */
+export const REQUANT_LABELS = { coeff: "requant.coeff", evals: "requant.evals", column: "requant.column", u: "requant.u" } as const;
 
-/** Every requant sum-check has degree 3 (eq·p·e, eq·p·ū, eq·p²). */
+/** The relation's degree in the tables (p·e, p·ū, p²); the sum-check with its eq weight has degree 3. */
 const REQUANT_DEGREE = 3;
 
 /** Values the prover sends at the sum-check point ρ′. */
@@ -53,10 +55,13 @@ export interface RequantEvals {
   readonly uc: readonly bigint[];
 }
 
-/** A requant proof, in message order: the sum-check, then the evaluations. */
+/** A requant proof, in message order: the zero-check's rounds, the evaluations, the u limbs at the claims' points. */
 export interface RequantProof {
-  readonly sumcheck: SumcheckProof;
+  /** n rounds of (h(0), h₂) (./requant-zerocheck.ts). */
+  readonly rounds: readonly ZeroCheckRound[];
   readonly evals: RequantEvals;
+  /** Per claim on y: u_1 … u_(ℓ_u−1) at its point (empty lists when u is one limb). */
+  readonly uAt: readonly (readonly bigint[])[];
 }
 
 /** The witness as padded tables over the output layout (what goes into A and the arena). */
@@ -71,13 +76,28 @@ export interface RequantTables {
   readonly uc: bigint[][];
 }
 
-/** What the IOP phase hands on: the acc claim, the advice values at ρ′ and one claim per group slot. */
+/** The arena's claims on the step's committed limb columns: their values (rem…, e…, u…, ū…) at one point ρ_a. */
+export interface ArenaLimbs {
+  readonly point: readonly bigint[];
+  readonly values: readonly bigint[];
+}
+
+/** One opening of a group slot of A (index into the step's groups) at a point. */
+export interface GroupOpening {
+  readonly group: number;
+  readonly claim: Claim;
+}
+
+/** What the IOP phase hands on: the acc claim, the advice values at ρ′, and the openings of the group slots. */
 export interface RequantClaims {
   readonly acc: Claim;
   readonly point: readonly bigint[];
   readonly evals: RequantEvals;
-  /** Per group slot g of A ({@link requantGroupVars}): (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col, j)·v_(start_g + j). */
-  readonly groups: readonly Claim[];
+  /**
+   * In order: one per group slot g at (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col, j)·v_(start_g + j); then, per
+   * claim on y and per u limb j, u_j's group at (r_k ‖ the bits of u_j's index in its group).
+   */
+  readonly openings: readonly GroupOpening[];
 }
 
 /** The witness (honest from `requantWitness`, or a test's dishonest one) as padded tables. */
@@ -169,17 +189,6 @@ export function splitRangeClaims(geo: RequantGeometry, range: readonly bigint[])
   return out;
 }
 
-/**
- * The claims on y the arena's u and ū values give at its point ρ_a: y(ρ_a) = lo + Σ_j 2^(Lj) u_j, and, when ū is
- * committed, y(ρ_a) = hi − Σ_j 2^(Lj) ū_j (both identities hold on the whole cube: the padding has y = 0,
- * u = −lo, ū = hi). Together (u, ū ≥ 0 by their limbs) they prove lo ≤ y ≤ hi. A derived ū = (hi − lo) − u gives
- * the same claim as u's, and a u looked up in [0, hi − lo] needs no ū: one claim.
- */
-export function boundClaims(geo: RequantGeometry, point: readonly bigint[], u: readonly bigint[], uc: readonly bigint[]): Claim[] {
-  const low = { point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(u, geo.limbBits)) };
-  return geo.ucMode === "committed" ? [low, { point, value: Fr.sub(Fr.fromSigned(geo.hi), limbSum(uc, geo.limbBits)) }] : [low];
-}
-
 /** Inputs of {@link proveRequant}. */
 export interface ProveRequantParameters {
   readonly spec: RequantSpec;
@@ -187,45 +196,54 @@ export interface ProveRequantParameters {
   readonly acc: IntTensor;
   /** The witness tables (committed in A before any challenge). */
   readonly tables: RequantTables;
-  /** Every claim on y, in the driver's order; the last one's point (ρ_a) carries the flags' zero-check. */
+  /** Every claim on y, in the driver's order (possibly none): each becomes openings of u's limbs. */
   readonly claims: readonly Claim[];
-  /**
-   * The arena's values of the committed limb columns at the last claim's point ρ_a (rem…, e…, u…, committed ū…;
-   * {@link requantLimbCount} of them): folded into the sum-check, so they need no opening of A at ρ_a.
-   */
-  readonly arena: readonly bigint[];
+  /** The arena's values of the committed limb columns ({@link requantLimbCount}) at its point ρ_a. */
+  readonly arena: ArenaLimbs;
   readonly transcript: Transcript;
   /**
-   * Test hook (a dishonest prover): prove the sum-check of whatever the witness sums to, even when the claims
-   * are false (the verifier must reject). A real prover never sets it.
+   * Test hook (a dishonest prover): prove the zero-check of whatever the witness sums to, and send u's true
+   * values at the claims' points, even when the claims are false (the verifier must reject). A real prover never
+   * sets it.
    */
   readonly unsafe?: boolean;
 }
 
-/** Proves every claim on y = requant(acc) down to one acc claim and one claim per group slot at ρ′. */
+/** Proves every claim on y = requant(acc): one acc claim at ρ′ and the group slots' openings. */
 export function proveRequant(params: ProveRequantParameters): { proof: RequantProof; claims: RequantClaims } {
   const { spec, acc, tables, claims, transcript } = params;
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
-  const c = absorbClaims(transcript, claims, n);
-  const stmt = combinedStatement(spec, geo, claims, checkArena(geo, params.arena), c);
+  checkClaims(claims, n);
+  const arena = checkArena(geo, params.arena);
+  if (!params.unsafe) {
+    claims.forEach((cl, k) => {
+      if (evaluateMle(tables.y, cl.point) !== cl.value) throw new LayerProofError(`requant: claim ${k} on y is false (the prover refuses to prove it)`);
+    });
+  }
+  const c = transcript.challengeScalar(REQUANT_LABELS.coeff);
+  const stmt = zeroCheckStatement(spec, geo, arena.values, c);
   const accTable = paddedTable(geo.layout, acc.data, "requant acc");
   const indicator = paddedTable(geo.layout, new Array<number>(acc.data.length).fill(1));
-  const sc = provingTrueClaim("requant", () =>
-    proveSumcheck({ tables: [accTable, indicator, tables.p, tables.q, ...tables.rem, ...tables.e, ...tables.u, ...tables.uc], terms: stmt.terms, numVars: n, degree: stmt.degree, claim: params.unsafe ? undefined : stmt.claim, transcript }),
-  );
-  const at = sc.finalEvaluations;
+  const zc = proveZeroCheck({ tables: [accTable, indicator, tables.p, tables.q, ...tables.rem, ...tables.e, ...tables.u, ...tables.uc], terms: stmt.terms, eqPoint: arena.point, claim: stmt.claim, transcript, unsafe: params.unsafe });
+  const at = zc.finalEvaluations;
   const evals = unflatten(geo, [at[0], ...at.slice(2)]);
   transcript.absorbScalars(REQUANT_LABELS.evals, flatEvals(evals));
-  const groups = groupClaims(geo, sc.point, evals, transcript);
-  return { proof: { sumcheck: sc.proof, evals }, claims: { acc: { point: sc.point, value: evals.acc }, point: sc.point, evals, groups } };
+  const groups = groupClaims(geo, zc.point, evals, transcript);
+  const uAt = claims.map((cl) => {
+    const higher = tables.u.slice(1).map((t) => evaluateMle(t, cl.point));
+    if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
+    return higher;
+  });
+  const proof: RequantProof = { rounds: zc.rounds, evals, uAt };
+  return { proof, claims: { acc: { point: zc.point, value: evals.acc }, point: zc.point, evals, openings: [...groups, ...uOpenings(geo, claims, uAt)] } };
 }
 
 /**
- * Checks a requant proof down to claims (acc at ρ′, the group slots at (ρ′ ‖ r_col)); `arena` as in
- * {@link ProveRequantParameters}. @throws {LayerProofError}
+ * Checks a requant proof down to claims (acc at ρ′, the group slots at (ρ′ ‖ r_col) and u's limbs at the claims'
+ * points); `claims` and `arena` as in {@link ProveRequantParameters}. @throws {LayerProofError}
  */
-export function verifyRequant(params: { spec: RequantSpec; claims: readonly Claim[]; arena: readonly bigint[]; proof: RequantProof; transcript: Transcript }): RequantClaims {
+export function verifyRequant(params: { spec: RequantSpec; claims: readonly Claim[]; arena: ArenaLimbs; proof: RequantProof; transcript: Transcript }): RequantClaims {
   const { spec, claims, proof, transcript } = params;
   const geo = requantGeometry(spec);
   const n = geo.layout.numVars;
@@ -233,24 +251,54 @@ export function verifyRequant(params: { spec: RequantSpec; claims: readonly Clai
   if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.ucLimbs) {
     throw new LayerProofError(`requant proof: ${flatEvals(ev).length} evaluations, expected ${requantEvalCount(geo)}`);
   }
-  const arena = checkArena(geo, params.arena);
-  const c = absorbClaims(transcript, claims, n);
-  const stmt = combinedStatement(spec, geo, claims, arena, c);
-  let sub;
-  try {
-    sub = verifySumcheck({ claim: stmt.claim, numVars: n, degree: stmt.degree, proof: proof.sumcheck, transcript });
-  } catch (e) {
-    if (e instanceof SumcheckError) throw new LayerProofError(`requant: ${e.message}`);
-    throw e;
+  if (proof.uAt.length !== claims.length || proof.uAt.some((u) => u.length !== geo.uLimbs - 1)) {
+    throw new LayerProofError(`requant proof: u's limbs at the claims' points do not match ${claims.length} claims of ${geo.uLimbs} limbs`);
   }
+  checkClaims(claims, n);
+  const arena = checkArena(geo, params.arena);
+  const c = transcript.challengeScalar(REQUANT_LABELS.coeff);
+  const stmt = zeroCheckStatement(spec, geo, arena.values, c);
+  const zc = verifyZeroCheck({ claim: stmt.claim, eqPoint: arena.point, rounds: proof.rounds, transcript });
   const flat = flatEvals(ev).map((x, i) => checkScalar(x, `requant: evaluation ${i}`));
   transcript.absorbScalars(REQUANT_LABELS.evals, flat);
-  const indicator = realIndicator(geo.layout, sub.point);
-  if (combineTerms(stmt.terms, [flat[0], indicator, ...flat.slice(1)], sub.point) !== sub.expectedEvaluation) {
-    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(y + (p − q)·e) + rem, the flags' zero-check or the arena's limb claims fail at the sum-check point");
+  const indicator = realIndicator(geo.layout, zc.point);
+  if (evaluateTerms(stmt.terms, [flat[0], indicator, ...flat.slice(1)]) !== zc.value) {
+    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(lo + u + (p − q)·e) + rem, the flags' zero-check or the arena's limb claims fail at the sum-check point");
   }
-  const groups = groupClaims(geo, sub.point, ev, transcript);
-  return { acc: { point: sub.point, value: ev.acc }, point: sub.point, evals: ev, groups };
+  const groups = groupClaims(geo, zc.point, ev, transcript);
+  proof.uAt.forEach((higher, k) => {
+    higher.forEach((v, j) => checkScalar(v, `requant: u limb ${j + 1} at claim ${k}`));
+    if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
+  });
+  return { acc: { point: zc.point, value: ev.acc }, point: zc.point, evals: ev, openings: [...groups, ...uOpenings(geo, claims, proof.uAt)] };
+}
+
+/**
+ * Per claim y(r_k) = v_k: U(r_k) = v_k − lo, i.e. u_0(r_k) = v_k − lo − Σ_(j≥1) 2^(L·j)·u_j(r_k) and the sent
+ * u_j(r_k); each an opening of u_j's group slot at (r_k ‖ the bits of u_j's index in the group, low first).
+ */
+function uOpenings(geo: RequantGeometry, claims: readonly Claim[], uAt: readonly (readonly bigint[])[]): GroupOpening[] {
+  const first = 2 + geo.remLimbs + geo.eLimbs;
+  return claims.flatMap((cl, k) => {
+    const higher = uAt[k];
+    const u0 = Fr.sub(Fr.sub(cl.value, Fr.fromSigned(geo.lo)), limbSum([0n, ...higher], geo.limbBits));
+    return [u0, ...higher].map((value, j) => {
+      const { group, index, vars } = groupOf(geo, first + j);
+      const bits = Array.from({ length: vars }, (_, b) => BigInt((index >> b) & 1));
+      return { group, claim: { point: [...cl.point, ...bits], value } };
+    });
+  });
+}
+
+/** The group holding advice table t (in the order p, q, rem…, e…, u…, ū…), t's index in it and the group's m_g. */
+export function groupOf(geo: RequantGeometry, t: number): { group: number; index: number; vars: number } {
+  let start = 0;
+  const ms = requantGroupVars(geo);
+  for (let g = 0; g < ms.length; g++) {
+    if (t < start + 2 ** ms[g]) return { group: g, index: t - start, vars: ms[g] };
+    start += 2 ** ms[g];
+  }
+  throw new RangeError(`requant: advice table ${t} is past the step's ${start} tables`);
 }
 
 /** Committed limb tables of a step (rem…, e…, u…, committed ū…): the arena columns whose claims the sum-check takes. */
@@ -304,25 +352,31 @@ export function requantGroupTables(geo: RequantGeometry, t: RequantTables): bigi
  * (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j) over the group's advice values (the
  * group's MLE in its high variables).
  */
-function groupClaims(geo: RequantGeometry, point: readonly bigint[], ev: RequantEvals, transcript: Transcript): Claim[] {
+function groupClaims(geo: RequantGeometry, point: readonly bigint[], ev: RequantEvals, transcript: Transcript): GroupOpening[] {
   const ms = requantGroupVars(geo);
   const rCol = transcript.challengeScalars(REQUANT_LABELS.column, ms[0]);
   const values = flatEvals(ev).slice(1);
   let at = 0;
-  return ms.map((m) => {
+  return ms.map((m, group) => {
     const r = rCol.slice(0, m);
     const value = eqTable(r).reduce((acc, w) => Fr.add(acc, Fr.mul(w, values[at++])), 0n);
-    return { point: [...point, ...r], value };
+    return { group, claim: { point: [...point, ...r], value } };
   });
 }
 
-/** The arena's limb values, checked: {@link requantLimbCount} canonical scalars. */
-function checkArena(geo: RequantGeometry, arena: readonly bigint[]): readonly bigint[] {
-  if (arena.length !== requantLimbCount(geo)) throw new LayerProofError(`requant: ${arena.length} arena limb values, expected ${requantLimbCount(geo)}`);
-  return arena.map((v, i) => checkScalar(v, `requant: arena limb value ${i}`));
+/** The arena's limb values and point, checked: {@link requantLimbCount} canonical scalars. */
+function checkArena(geo: RequantGeometry, arena: ArenaLimbs): ArenaLimbs {
+  if (arena.values.length !== requantLimbCount(geo)) throw new LayerProofError(`requant: ${arena.values.length} arena limb values, expected ${requantLimbCount(geo)}`);
+  if (arena.point.length !== geo.layout.numVars) throw new LayerProofError(`requant: the arena point has ${arena.point.length} coordinates, expected ${geo.layout.numVars}`);
+  arena.point.forEach((x, j) => checkScalar(x, `requant: arena point[${j}]`));
+  return { point: arena.point, values: arena.values.map((v, i) => checkScalar(v, `requant: arena limb value ${i}`)) };
 }
 
-/** The sum-check degree of a step: 3 ((p − q)·e·eq, p·ū·eq, p²·eq). */
+function checkClaims(claims: readonly Claim[], n: number): void {
+  claims.forEach((cl, k) => checkClaim(cl, n, `requant claim ${k}`));
+}
+
+/** The degree of a step's sum-check with its eq weight: 3 (eq·(p − q)·e, eq·p·ū, eq·p²; a round sends the degree-2 quotient). */
 export function requantDegree(_geo: RequantGeometry): number {
   return REQUANT_DEGREE;
 }
@@ -344,22 +398,14 @@ export function unflatten(geo: RequantGeometry, flat: readonly bigint[]): Requan
   return { acc: flat[0], p: flat[1], q: flat[2], rem: take(geo.remLimbs), e: take(geo.eLimbs), u: take(geo.uLimbs), uc: take(geo.ucLimbs) };
 }
 
-function absorbClaims(transcript: Transcript, claims: readonly Claim[], n: number): bigint {
-  if (claims.length === 0) throw new LayerProofError("requant: no claims on y");
-  claims.forEach((cl, k) => checkClaim(cl, n, `requant claim ${k}`));
-  transcript.absorbScalars(REQUANT_LABELS.claims, claims.flatMap((cl) => [...cl.point, cl.value]));
-  return transcript.challengeScalar(REQUANT_LABELS.coeff);
-}
-
 /**
- * The one sum-check both sides run (see the module comment). Table order: acc, 1_real, p, q, rem limbs,
- * e limbs, u limbs, committed ū limbs.
+ * The zero-check both sides run (see the module comment): F's terms (no eq points; tables acc, 1_real, p, q,
+ * rem limbs, e limbs, u limbs, committed ū limbs) and the claimed sum. Terms on the same factors are merged.
  */
-function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: readonly Claim[], arena: readonly bigint[], c: bigint) {
+function zeroCheckStatement(spec: RequantSpec, geo: RequantGeometry, arena: readonly bigint[], c: bigint): { terms: ProductTerm[]; claim: bigint } {
   const L = geo.limbBits;
   const two = (k: number) => Fr.pow(2n, BigInt(k));
   const twoS = two(spec.shift);
-  const m = Fr.fromSigned(spec.multiplier);
   const half = spec.shift === 0 ? 0n : two(spec.shift - 1);
   const P = 2;
   const Q = 3;
@@ -367,44 +413,54 @@ function combinedStatement(spec: RequantSpec, geo: RequantGeometry, claims: read
   const e0 = rem0 + geo.remLimbs;
   const u0 = e0 + geo.eLimbs;
   const uc0 = u0 + geo.uLimbs;
-  const terms: ProductTerm[] = [];
-  let weight = 1n;
-  let claim = 0n;
-  for (const cl of claims) {
-    const eqPoint = cl.point;
-    terms.push({ coeff: Fr.mul(weight, m), factors: [0], eqPoint });
-    if (half !== 0n) terms.push({ coeff: Fr.mul(weight, half), factors: [1], eqPoint });
-    for (let i = 0; i < geo.remLimbs; i++) terms.push({ coeff: Fr.neg(Fr.mul(weight, two(L * i))), factors: [rem0 + i], eqPoint });
-    for (let j = 0; j < geo.eLimbs; j++) {
-      const k = Fr.mul(weight, Fr.mul(twoS, two(L * j)));
-      terms.push({ coeff: Fr.neg(k), factors: [P, e0 + j], eqPoint }, { coeff: k, factors: [Q, e0 + j], eqPoint });
-    }
-    claim = Fr.add(claim, Fr.mul(weight, cl.value));
-    weight = Fr.mul(weight, c);
+  const c2 = Fr.mul(c, c);
+  const c3 = Fr.mul(c2, c);
+  const c4 = Fr.mul(c3, c);
+  const c5 = Fr.mul(c4, c);
+  const merged = new Map<string, ProductTerm>();
+  const add = (coeff: bigint, ...factors: number[]) => {
+    const key = factors.join(",");
+    const prev = merged.get(key);
+    merged.set(key, { coeff: prev ? Fr.add(prev.coeff, coeff) : coeff, factors });
+  };
+  // The identity: M·acc + 2^(s−1)·1_real − rem − 2^s·(p − q)·e − 2^s·u (= 2^s·lo on the whole cube).
+  add(Fr.fromSigned(spec.multiplier), 0);
+  if (half !== 0n) add(half, 1);
+  for (let i = 0; i < geo.remLimbs; i++) add(Fr.neg(two(L * i)), rem0 + i);
+  for (let j = 0; j < geo.eLimbs; j++) {
+    const k = Fr.mul(twoS, two(L * j));
+    add(Fr.neg(k), P, e0 + j);
+    add(k, Q, e0 + j);
   }
-  // The flags' zero-check at the last claim's point (the arena's ρ_a): p·ū = 0, q·u = 0, p, q ∈ {0, 1}.
-  const eqPoint = claims[claims.length - 1].point;
-  const w2 = Fr.mul(weight, c);
-  const w3 = Fr.mul(w2, c);
-  const w4 = Fr.mul(w3, c);
-  for (let j = 0; j < geo.uLimbs; j++) terms.push({ coeff: Fr.mul(w2, two(L * j)), factors: [Q, u0 + j], eqPoint });
+  for (let j = 0; j < geo.uLimbs; j++) add(Fr.neg(Fr.mul(twoS, two(L * j))), u0 + j);
+  // The flags: c·p·ū + c²·q·u + c³·(p² − p) + c⁴·(q² − q).
   if (geo.ucMode !== "committed") {
     // p·ū = p·((hi − lo) − u): u is one limb.
-    terms.push({ coeff: Fr.mul(weight, clampWidth(geo)), factors: [P], eqPoint }, { coeff: Fr.neg(weight), factors: [P, u0], eqPoint });
+    add(Fr.mul(c, clampWidth(geo)), P);
+    add(Fr.neg(c), P, u0);
   } else {
-    for (let j = 0; j < geo.ucLimbs; j++) terms.push({ coeff: Fr.mul(weight, two(L * j)), factors: [P, uc0 + j], eqPoint });
+    for (let j = 0; j < geo.ucLimbs; j++) add(Fr.mul(c, two(L * j)), P, uc0 + j);
   }
-  terms.push({ coeff: w3, factors: [P, P], eqPoint }, { coeff: Fr.neg(w3), factors: [P], eqPoint });
-  terms.push({ coeff: w4, factors: [Q, Q], eqPoint }, { coeff: Fr.neg(w4), factors: [Q], eqPoint });
-  // The arena's limb claims at ρ_a: Σ_x eq(ρ_a, x)·ℓ_i(x) = a_i, weights c^(K+4+i).
-  let total = Fr.mul(twoS, claim);
-  let wi = w4;
+  for (let j = 0; j < geo.uLimbs; j++) add(Fr.mul(c2, two(L * j)), Q, u0 + j);
+  add(c3, P, P);
+  add(Fr.neg(c3), P);
+  add(c4, Q, Q);
+  add(Fr.neg(c4), Q);
+  let claim = Fr.mul(twoS, Fr.fromSigned(geo.lo));
+  // Committed ū: u + ū = hi − lo on the whole cube (y = lo + u = hi − ū).
+  if (geo.ucMode === "committed") {
+    for (let j = 0; j < geo.uLimbs; j++) add(Fr.mul(c5, two(L * j)), u0 + j);
+    for (let j = 0; j < geo.ucLimbs; j++) add(Fr.mul(c5, two(L * j)), uc0 + j);
+    claim = Fr.add(claim, Fr.mul(c5, clampWidth(geo)));
+  }
+  // The arena's limb claims at ρ_a: Σ_x eq(ρ_a, x)·ℓ_i(x) = a_i, weights c^(6+i).
+  let wi = c5;
   arena.forEach((a, i) => {
     wi = Fr.mul(wi, c);
-    terms.push({ coeff: wi, factors: [rem0 + i], eqPoint });
-    total = Fr.add(total, Fr.mul(wi, a));
+    add(wi, rem0 + i);
+    claim = Fr.add(claim, Fr.mul(wi, a));
   });
-  return { terms, degree: requantDegree(geo), claim: total };
+  return { terms: [...merged.values()], claim };
 }
 
 /** 1_real at a point: Π_a prefixIndicator(d_a, point_a). */

@@ -1,12 +1,14 @@
 /**
  * One requantization inside the graph driver (plan: `PlanRequant`): witness → p, q and the limbs into A as
- * popcount(k) group slots and the RANGE columns into the arena; walk → the arena's claims on those columns (the limbs: folded
- * into the requant sum-check; u and ū: two more claims on y, y = lo + u and y = hi − ū, last), then every claim on
- * y through `layers/requant.ts` to one claim on acc and ONE opening per group slot at (ρ′ ‖ r_col). Stream: the
- * requant sum-check, then acc, p, q, rem…, e…, u…, ū… at ρ′.
+ * popcount(k) group slots and the RANGE columns into the arena; walk → the arena's claims on those columns (the
+ * limbs: the claims of the requant zero-check at the arena point) and every claim on y (each an opening of u's
+ * limbs: y = lo + u) through `layers/requant.ts` to one claim on acc, ONE opening per group slot at (ρ′ ‖ r_col)
+ * and the u openings. Stream: the zero-check's rounds (2 words each), acc, p, q, rem…, e…, u…, ū… at ρ′, then
+ * per claim on y the u limbs above the first (none when u is one limb).
  */
 import type { Claim } from "../../claims";
-import { boundClaims, flatEvals, proveRequant, requantEvalCount, requantGroupTables, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type RequantProof, type RequantTables } from "../../layers/requant";
+import { flatEvals, proveRequant, requantEvalCount, requantGroupTables, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type ArenaLimbs, type RequantProof, type RequantTables } from "../../layers/requant";
+import type { ZeroCheckRound } from "../../layers/requant-zerocheck";
 import { clampWitness, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../layers/requant-spec";
 import type { IntTensor } from "../../tensor";
 import { ProverInputError } from "../errors";
@@ -51,9 +53,10 @@ export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
   if (!s) throw new RangeError(`requant of "${plan.y}": no witness (the witness phase did not run)`);
   const { claims, arena } = collectClaims(plan, ctx);
   const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, arena, transcript: ctx.transcript, unsafe: s.unsafe });
-  ctx.writer.sumcheck(proof.sumcheck);
+  ctx.writer.scalars(proof.rounds.flat());
   ctx.writer.scalars(flatEvals(proof.evals));
-  out.groups.forEach((c, g) => ctx.claimAdvice(plan.advice[g], c));
+  for (const u of proof.uAt) ctx.writer.scalars(u);
+  out.openings.forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
   return out.acc;
 }
 
@@ -61,26 +64,26 @@ export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
 export function verifyRequantStep(plan: PlanRequant, ctx: VerifyContext): Claim {
   const { claims, arena } = collectClaims(plan, ctx);
   const geo = requantGeometry(requantSpec(plan));
-  const sumcheck = ctx.reader.sumcheck(plan.numVars, plan.degree, `requant of "${plan.y}"`);
+  const words = ctx.reader.scalars(2 * plan.numVars, `requant of "${plan.y}": rounds`);
+  const rounds = Array.from({ length: plan.numVars }, (_, j): ZeroCheckRound => [words[2 * j], words[2 * j + 1]]);
   const flat = ctx.reader.scalars(requantEvalCount(geo), `requant of "${plan.y}": evaluations`);
-  const proof: RequantProof = { sumcheck, evals: unflatten(geo, flat) };
+  const uAt = claims.map((_, k) => ctx.reader.scalars(geo.uLimbs - 1, `requant of "${plan.y}": u at claim ${k}`));
+  const proof: RequantProof = { rounds, evals: unflatten(geo, flat), uAt };
   const out = verifyRequant({ spec: requantSpec(plan), claims, arena, proof, transcript: ctx.transcript });
-  out.groups.forEach((c, g) => ctx.claimAdvice(plan.advice[g], c));
+  out.openings.forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
   return out.acc;
 }
 
 /**
- * The arena's claims on the step's RANGE columns (the derived ū checked) and the claims on y: every collected
- * claim, then y = lo + u and y = hi − ū at the arena point ρ_a (last: the flags' zero-check and the limb claims run
- * at the last claim's point); `arena`: the committed limbs' values at ρ_a (rem…, e…, u…, ū…), which the requant
- * sum-check takes over (no opening of A at ρ_a).
+ * The arena's claims on the step's RANGE columns (the derived ū checked) and every collected claim on y; `arena`:
+ * the committed limbs' values (rem…, e…, u…, ū…) at the arena point ρ_a, the claims of the requant zero-check
+ * (no opening of A at ρ_a).
  */
-function collectClaims(plan: PlanRequant, ctx: WalkContext): { claims: Claim[]; arena: bigint[] } {
+function collectClaims(plan: PlanRequant, ctx: WalkContext): { claims: Claim[]; arena: ArenaLimbs } {
   const geo = requantGeometry(requantSpec(plan));
   const cols = plan.rangeColumns.map((i) => ctx.arenaColumn(i));
-  const point = cols[0].point;
   const range = splitRangeClaims(geo, cols.map((c) => c.values[0]));
-  return { claims: [...ctx.take(plan.y), ...boundClaims(geo, point, range.u, range.uc)], arena: [...range.rem, ...range.e, ...range.u, ...range.uc] };
+  return { claims: ctx.take(plan.y), arena: { point: cols[0].point, values: [...range.rem, ...range.e, ...range.u, ...range.uc] } };
 }
 
 function scratchKey(plan: PlanRequant): string {

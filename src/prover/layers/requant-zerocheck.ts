@@ -1,0 +1,126 @@
+/**
+ * The requantization's sum-check with ONE eq weight, sent as the quotient by its eq factor (docs/prover.md,
+ * "Requantization"). It proves `Σ_x eq(a, x)·F(x) = claim` for a polynomial F of degree 2 in the step's tables:
+ * binding x_j in round j (x_0 first, as docs/sumcheck.md), the round polynomial is
+ *
+ *   s_j(X) = α_j·eq1(X, a_j)·h_j(X),   α_j = Π_{i<j} eq1(r_i, a_i),   eq1(X, a) = (1 − a) + (2a − 1)·X,
+ *   h_j(X) = Σ_{x'} eq(a_{>j}, x')·F(r_{<j}, X, x')   (degree 2),
+ *
+ * so the prover sends h_j only — two words (h_j(0) and its X² coefficient; the X coefficient follows from the
+ * running claim) where a degree-3 round sends three. With κ_j = claim_j / α_j (κ_0 = claim), the round's
+ * constraint s_j(0) + s_j(1) = claim_j reads (1 − a_j)·h_j(0) + a_j·h_j(1) = κ_j, hence
+ *
+ *   h_j(r) = h_0 + r·(κ_j − h_0)/a_j + h_2·r·(r − 1),   κ_(j+1) = h_j(r_j),
+ *
+ * and after n rounds κ_n must equal F(r) (α_n = eq(a, r) cancels on both sides). A coordinate a_j = 0 is refused
+ * (the division; a is a challenge, so this happens with probability n/|Fr|). Soundness is the degree-3
+ * sum-check's (the verifier rebuilds s_j = α_j·eq1·h_j exactly): 3n/|Fr|.
+ *
+ * Transcript per round: absorb("requant.round", [h_j(0), h_j,2]), r_j = challenge("requant.point").
+ */
+import * as Fr from "../../field/fr";
+import { bindFirstVariableInPlace } from "../../poly/mle";
+import { advanceEqWeight, eqRoundCoefficients, initEqWeight, type EqWeightState } from "../../sumcheck/eq-kernel";
+import type { ProductTerm } from "../../sumcheck";
+import type { Transcript } from "../../transcript";
+import { checkScalar, LayerProofError } from "../claims";
+
+/** Transcript labels of the rounds. */
+export const ZEROCHECK_LABELS = { round: "requant.round", point: "requant.point" } as const;
+
+/** One round's message: h_j(0) and the X² coefficient of h_j. */
+export type ZeroCheckRound = readonly [bigint, bigint];
+
+/** Output of {@link proveZeroCheck}. */
+export interface ZeroCheckProved {
+  readonly rounds: ZeroCheckRound[];
+  /** The challenge point r (r_0 binding x_0). */
+  readonly point: bigint[];
+  /** Every table at r. */
+  readonly finalEvaluations: bigint[];
+}
+
+/**
+ * Proves Σ_x eq(a, x)·Σ_t c_t·Π_k f_k(x) = claim (terms without eq points, at most two factors each; tables of
+ * 2^n canonical entries, not modified). Unless `unsafe`, refuses a claim that is not the sum
+ * ({@link LayerProofError}).
+ */
+export function proveZeroCheck(params: {
+  readonly tables: readonly (readonly bigint[])[];
+  readonly terms: readonly ProductTerm[];
+  readonly eqPoint: readonly bigint[];
+  readonly claim: bigint;
+  readonly transcript: Transcript;
+  readonly unsafe?: boolean;
+}): ZeroCheckProved {
+  const { terms, eqPoint: a, transcript } = params;
+  const n = a.length;
+  const tables = params.tables.map((t) => {
+    if (t.length !== 2 ** n) throw new RangeError(`requant zero-check: a table has ${t.length} entries, expected 2^${n}`);
+    return [...t];
+  });
+  const rounds: ZeroCheckRound[] = [];
+  const point: bigint[] = [];
+  let kappa = params.claim;
+  if (n === 0) {
+    if (!params.unsafe && evaluateTerms(terms, tables.map((t) => t[0])) !== kappa) throw falseClaim();
+    return { rounds, point, finalEvaluations: tables.map((t) => t[0]) };
+  }
+  const eq = initEqWeight(a);
+  // The eq kernel multiplies each term's q(X) by eq1(X, point_j)·scale; with point_j = 1 and scale 1 that factor
+  // is X, so its coefficients (c_0 … c_3) are (0, h_0, h_1, h_2): the quotient h_j, read off one place up.
+  const ones = new Array<bigint>(n).fill(1n);
+  for (let j = 0; j < n; j++) {
+    const state: EqWeightState = { point: ones, suffix: eq.suffix, scale: 1n };
+    const s = eqRoundCoefficients(tables, terms, terms.map(() => state), 3, j);
+    const h = [s[1], s[2], s[3]];
+    if (j === 0 && !params.unsafe && Fr.add(Fr.mul(Fr.sub(1n, a[0]), h[0]), Fr.mul(a[0], Fr.add(h[0], Fr.add(h[1], h[2])))) !== kappa) {
+      throw falseClaim();
+    }
+    rounds.push([h[0], h[2]]);
+    transcript.absorbScalars(ZEROCHECK_LABELS.round, [h[0], h[2]]);
+    const r = transcript.challengeScalar(ZEROCHECK_LABELS.point);
+    point.push(r);
+    kappa = Fr.add(h[0], Fr.mul(r, Fr.add(h[1], Fr.mul(r, h[2]))));
+    for (const t of tables) bindFirstVariableInPlace(t, r);
+    advanceEqWeight(eq, j, r);
+  }
+  return { rounds, point, finalEvaluations: tables.map((t) => Fr.reduce(t[0])) };
+}
+
+/**
+ * Replays the rounds: returns the point r and κ_n, which must equal F(r) (the caller's check).
+ * @throws {LayerProofError} on a wrong round count, a non-canonical word or a zero coordinate of `eqPoint`
+ */
+export function verifyZeroCheck(params: {
+  readonly claim: bigint;
+  readonly eqPoint: readonly bigint[];
+  readonly rounds: readonly ZeroCheckRound[];
+  readonly transcript: Transcript;
+}): { point: bigint[]; value: bigint } {
+  const { eqPoint: a, rounds, transcript } = params;
+  if (rounds.length !== a.length) throw new LayerProofError(`requant zero-check: ${rounds.length} rounds, expected ${a.length}`);
+  let kappa = params.claim;
+  const point: bigint[] = [];
+  rounds.forEach(([h0, h2], j) => {
+    checkScalar(h0, `requant zero-check: round ${j}, h(0)`);
+    checkScalar(h2, `requant zero-check: round ${j}, X² coefficient`);
+    if (a[j] === 0n) throw new LayerProofError(`requant zero-check: coordinate ${j} of the eq point is 0`);
+    transcript.absorbScalars(ZEROCHECK_LABELS.round, [h0, h2]);
+    const r = transcript.challengeScalar(ZEROCHECK_LABELS.point);
+    point.push(r);
+    // h(r) = h_0 + r·(κ − h_0)/a_j + h_2·r·(r − 1)
+    const linear = Fr.mul(Fr.sub(kappa, h0), Fr.inv(a[j]));
+    kappa = Fr.add(Fr.add(h0, Fr.mul(r, linear)), Fr.mul(h2, Fr.mul(r, Fr.sub(r, 1n))));
+  });
+  return { point, value: kappa };
+}
+
+/** Σ_t c_t·Π_k values[f_k] (the terms carry no eq points). */
+export function evaluateTerms(terms: readonly ProductTerm[], values: readonly bigint[]): bigint {
+  return terms.reduce((acc, t) => Fr.add(acc, Fr.mul(t.coeff, t.factors.reduce((p, k) => Fr.mul(p, values[k]), 1n))), 0n);
+}
+
+function falseClaim(): LayerProofError {
+  return new LayerProofError("requant: the claim is false (the prover refuses to prove it)");
+}

@@ -1,0 +1,37 @@
+/**
+ * The native kernels of the walk's sum-checks (native/src/walk.h, bound in native/src/walk_napi.cc), with the
+ * arena's in-place binding they reuse. Vectors are packed Fr words: canonical 32-byte little-endian words in one
+ * Uint8Array (src/pcs/packed-table.ts).
+ */
+import { loadArenaKernels, type NativeArenaKernels } from "../lookup/arena-native";
+
+/** The walk's entry point of the addon (native/src/walk_napi.cc). */
+export interface WalkKernels {
+  /**
+   * Round sums over the first `len` words of every table (len even), f(t) = f[2i] + t·(f[2i+1] − f[2i]) on pair i:
+   * `points` words, Σ_i w[i]·Σ_s coeffs[s]·Π_{m ∈ terms[s]} tables[m](t) at t = 0, …, points − 1 (w[i] = 1 when
+   * `weights` is null). `coeffs` holds one packed canonical word per term; tables and weights are canonical.
+   */
+  walkProductRoundSums(
+    tables: readonly Uint8Array[],
+    len: number,
+    terms: readonly (readonly number[])[],
+    coeffs: Uint8Array,
+    weights: Uint8Array | null,
+    points: number,
+    threads: number,
+  ): Uint8Array;
+}
+
+/** The addon with the arena's and the walk's kernels. */
+export type NativeWalkKernels = NativeArenaKernels & WalkKernels;
+
+/**
+ * The native kernels with the walk's entry point when the native backend is selected and the addon has it (an
+ * addon built before it existed has not: the caller keeps the bigint prover), else undefined.
+ */
+export function loadWalkKernels(): NativeWalkKernels | undefined {
+  if (process.env.WK_WALK_OFF) return undefined; // WK-AB-TOGGLE (temporary)
+  const native = loadArenaKernels() as Partial<NativeWalkKernels> | undefined;
+  return native && typeof native.walkProductRoundSums === "function" ? (native as NativeWalkKernels) : undefined;
+}
