@@ -21,6 +21,9 @@
  * Timing wraps the exported functions (module exports are looked up at call time under CommonJS), so the
  * prover itself carries no instrumentation. A script, not a test: minutes of CPU.
  *
+ * The development SRS has `--srs LOG2` powers, by default exactly what the setup needs (`requiredSrsSize`: 2^24 at
+ * 128 positions since the requantizations' 20-bit limbs).
+ *
  * `--sizes [C,C,…]` proves nothing: for each context C (default 32,64,128) it quantizes the GENERATION model
  * (`quantizeGenerator`, the graph `deepprove generate --prove` proves: the llama graph plus ArgMax), compiles its
  * plan and prints one JSON line: the requantizations' limb width, the entries of A (advice), H (arena helpers),
@@ -59,18 +62,14 @@ const MODEL = join(__dirname, "..", "..", "shared", "models", "gguf", "stories26
 const PROMPT = "Once upon a time";
 const BITS = 12;
 const PROVER = "0x00000000000000000000000000000000000000a1";
-/**
- * SRS powers (log2) by context: the largest committed polynomial (session 7: A is 2^24 at 128 positions, with the
- * requantizations' 20-bit limbs; W 2^19 at 16). `--sizes` prints what each context needs.
- */
-const DEFAULT_SRS_LOG2: Record<number, number> = { 16: 21, 32: 22, 64: 23, 128: 24 };
 /** Contexts `--sizes` reports without a list. */
 const DEFAULT_SIZE_CONTEXTS = [32, 64, 128];
 
 interface Args {
   readonly model: string;
   readonly positions: number;
-  readonly srsLog2: number;
+  /** SRS powers (log2); null: what the model's largest committed polynomial needs (`requiredSrsSize`). */
+  readonly srsLog2: number | null;
   readonly verify: boolean;
   /** Contexts to size without proving (`--sizes`), or null to prove. */
   readonly sizes: readonly number[] | null;
@@ -93,9 +92,8 @@ function parseArgs(argv: readonly string[]): Args {
   }
   if (!Number.isInteger(positions) || positions < 1) throw new Error(`profile-llm: --positions must be a positive integer, got ${positions}`);
   if (sizes && (sizes.length === 0 || sizes.some((c) => !Number.isInteger(c) || c < 2))) throw new Error(`profile-llm: --sizes takes contexts as integers ≥ 2 separated by commas, got "${sizes.join(",")}"`);
-  const log2 = srsLog2 ?? DEFAULT_SRS_LOG2[positions] ?? 23;
-  if (!Number.isInteger(log2) || log2 < 1 || log2 > 28) throw new Error(`profile-llm: --srs must be an integer in 1..28, got ${log2}`);
-  return { model, positions, srsLog2: log2, verify, sizes };
+  if (srsLog2 !== undefined && (!Number.isInteger(srsLog2) || srsLog2 < 1 || srsLog2 > 28)) throw new Error(`profile-llm: --srs must be an integer in 1..28, got ${srsLog2}`);
+  return { model, positions, srsLog2: srsLog2 ?? null, verify, sizes };
 }
 
 /** Entries and variables of a slotted polynomial. */
@@ -228,7 +226,8 @@ async function main(): Promise<void> {
   const buildMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const srs = insecureDevSrs(2 ** args.srsLog2);
+  const srsLog2 = args.srsLog2 ?? Math.log2(requiredSrsSize(q.model));
+  const srs = insecureDevSrs(2 ** srsLog2);
   const srsMs = performance.now() - t1;
   const t2 = performance.now();
   const setup = setupModel(q.model, srs);
@@ -329,7 +328,7 @@ async function main(): Promise<void> {
     prompt_tokens: ids.length,
     bits: BITS,
     nodes: steps.length,
-    srs_log2: args.srsLog2,
+    srs_log2: srsLog2,
     w_vars: setup.layout.numVars,
     build_ms: round(buildMs),
     srs_ms: round(srsMs),

@@ -3,8 +3,9 @@ pragma solidity ^0.8.28;
 
 import {Mle} from "../verifier/layers/Mle.sol";
 
-/// @title PublicTensorHarness — eq evaluations (the table PublicTensor's evaluation builds on, and eqAt), for the tests (the evaluation and
-/// the range check themselves are tested through ModelVerifierPcs.publicTensor / firstOutOfRange)
+/// @title PublicTensorHarness — the eq evaluations of Mle (the table PublicTensor's evaluation builds on, and eqAt),
+/// for the tests (the evaluation and the range check themselves are tested through ModelVerifierPcs.publicTensor /
+/// firstOutOfRange)
 contract PublicTensorHarness {
     /// @notice Mle.eqTable(point, offset, n).
     function eqTable(uint256[] memory point, uint256 offset, uint256 n) external pure returns (uint256[] memory) {

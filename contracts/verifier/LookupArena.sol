@@ -411,11 +411,12 @@ library LookupArena {
                 // F = α − (tag·t + Σ_c β^c f_{i,c}): the column's values follow h_i at ptr; its arity is its
                 // table's (kind, lo) words / 2 (shape.tables at 0x60). `column` then holds its last value's
                 // position (no stack slot left for another name).
-                let f := mulmod(tag, mload(column), r)
-                let betaPow := 1
+                // The first value's weight β^0 = 1 is not multiplied, and a column of arity 1 (most) runs no loop.
+                let f := addmod(mulmod(tag, mload(column), r), calldataload(add(ptr, 0x20)), r)
+                let betaPow := mload(add(s, 0xe0))
                 column := mload(add(mload(add(shape, 0x60)), shl(5, add(mload(column), 1))))
                 column := add(ptr, shl(5, shr(1, mload(mload(add(column, 0x20))))))
-                for { let q := add(ptr, 0x20) } iszero(gt(q, column)) { q := add(q, 0x20) } {
+                for { let q := add(ptr, 0x40) } iszero(gt(q, column)) { q := add(q, 0x20) } {
                     f := addmod(f, mulmod(betaPow, calldataload(q), r), r)
                     betaPow := mulmod(betaPow, mload(add(s, 0xe0)), r)
                 }
@@ -524,6 +525,30 @@ library LookupArena {
         ptr = s.evalsPtr;
         uint256 hVars = shape.hVars;
         assembly ("memory-safe") {
+            // The 16 patterns of 4 selector bits at the free-memory pointer (scratch, not advanced: nothing
+            // allocates below), 4 words each, least significant bit first: word j of entry v is (v >> j) & 1.
+            // One MCOPY of an entry then writes 4 bits (~40 gas less than 4 shifted, masked MSTOREs). Built by
+            // doubling: entries 0 and 1 written, then entries [2^j, 2^{j+1}) = a copy of [0, 2^j) with word j set
+            // (22 MSTOREs and 3 MCOPYs, every word written: the scratch may hold anything).
+            {
+                let t := mload(0x40)
+                mstore(t, 0)
+                mstore(add(t, 0x20), 0)
+                mstore(add(t, 0x40), 0)
+                mstore(add(t, 0x60), 0)
+                mstore(add(t, 0x80), 1)
+                mstore(add(t, 0xa0), 0)
+                mstore(add(t, 0xc0), 0)
+                mstore(add(t, 0xe0), 0)
+                for { let j := 1 } lt(j, 4) { j := add(j, 1) } {
+                    // 2^j entries of 0x80 bytes
+                    let half := shl(add(j, 7), 1)
+                    mcopy(add(t, half), t, half)
+                    for { let e := add(add(t, half), shl(5, j)) } lt(e, add(t, shl(1, half))) { e := add(e, 0x80) } {
+                        mstore(e, 1)
+                    }
+                }
+            }
             // ρ at 0x140 of `s` (the Ctx field order); shape.tables at 0x60, shape.columns at 0x80.
             let rho := add(mload(add(s, 0x140)), 0x20)
             let tables := mload(add(shape, 0x60))
@@ -534,16 +559,14 @@ library LookupArena {
                 mstore(rec, polyH)
                 mstore(add(rec, 0x20), hVars)
                 mcopy(add(rec, 0x40), rho, shl(5, n))
-                // The slot's selector bits, least significant first, four words per iteration: the last one may
-                // write up to 3 words past the bits — the value (written next) and the next record's first two
-                // words, written after; a column's record is always followed by its table's records.
+                // The slot's selector bits, least significant first, four words per iteration copied from the
+                // pattern table: the last copy may write up to 3 words past the bits — the value (written next)
+                // and the next record's first two words, written after; a column's record is always followed by
+                // its table's records.
                 let slot := mload(add(column, 0x40))
                 let last := add(rec, shl(5, add(hVars, 2)))
                 for { let q := add(rec, shl(5, add(n, 2))) } lt(q, last) { q := add(q, 0x80) } {
-                    mstore(q, and(slot, 1))
-                    mstore(add(q, 0x20), and(shr(1, slot), 1))
-                    mstore(add(q, 0x40), and(shr(2, slot), 1))
-                    mstore(add(q, 0x60), and(shr(3, slot), 1))
+                    mcopy(q, add(mload(0x40), shl(7, and(slot, 15))), 0x80)
                     slot := shr(4, slot)
                 }
                 mstore(last, calldataload(ptr))

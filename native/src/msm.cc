@@ -36,16 +36,19 @@ constexpr u64 HALF_R[4] = {0xa1f0fac9f8000000ULL, 0x9419f4243cdcb848ULL, 0xdc282
 constexpr int MAX_WINDOW_BITS = 20;
 /**
  * Largest width the plan chooses by itself. Wider windows remove windows but their buckets outgrow the
- * caches (2^(c-1) affine buckets of 64 bytes per thread: 16 MiB at c = 19): c = 20 and 22 measured slower than
- * c = 19 at 2^22 points, and the cost model, which knows nothing of caches, would take them at 2^26 and up
- * (docs/msm.md, "Wide windows"). Wider widths stay reachable by forcing windowBits (tests, benchmarks).
+ * caches (2^(c-1) affine buckets of 64 bytes per thread: 16 MiB at c = 19), which the cost model does not
+ * know: c = 19 measured no faster than c = 16 at 2^22 points and a coin flip at 2^24 (−7 % and +11 % in two
+ * runs), c = 20 and 22 slower (docs/msm.md, "Wide windows"). With WIDE_WINDOW_SURCHARGE the plan takes 17 and
+ * 18 only where they save a large share of the windows (15- and 16-bit scalars in one window instead of two).
+ * Wider widths stay reachable by forcing windowBits (tests, benchmarks).
  */
-constexpr int MAX_AUTO_WINDOW_BITS = 19;
+constexpr int MAX_AUTO_WINDOW_BITS = 18;
 /** Digits for windows of up to MAX_NARROW_WINDOW_BITS bits. */
 constexpr int MAX_NARROW_WINDOW_BITS = 16;
 using NarrowDigit = int16_t;
 /** Digits for windows of 17..MAX_WINDOW_BITS bits (twice the memory, so only where c needs them). */
 using WideDigit = int32_t;
+static_assert(MAX_NARROW_WINDOW_BITS <= 16 && MAX_WINDOW_BITS <= 31, "a digit's range is [-2^(c-1), 2^(c-1) - 1]");
 /**
  * How many points ahead the accumulation loop prefetches its bucket and base: 8 measured 7 % faster than 2
  * with affine buckets and 5 % with XYZZ ones (2^18, c = 16; 16 is slower again for affine).
@@ -68,6 +71,15 @@ constexpr double GLV_SPLIT_COST = 0.3;
 constexpr double AFFINE_ADD_COST = 0.86;
 constexpr double INVERSION_COST = 25.0;
 constexpr double AFFINE_BUCKET_COST = 2.4;
+/**
+ * Windows with more buckets than this (c >= 17) pay WIDE_WINDOW_SURCHARGE more per addition: their buckets
+ * (4 MiB per thread and up) leave L2 and compete for L3. Measured per addition at c = 17 against c = 16 (full-width
+ * scalars, 2 threads): +2 % at 2^22 on a quiet machine, +7 % at 2^22 and +20 % at 2^24 under load (docs/msm.md,
+ * "Wide windows"). With it, full-width scalars stay at c <= 16, and only scalars that a wide window takes whole
+ * (one window instead of two: −40 % measured) get one.
+ */
+constexpr size_t WIDE_WINDOW_BUCKETS = size_t(1) << 15;
+constexpr double WIDE_WINDOW_SURCHARGE = 0.15;
 
 /** c bits of a little-endian integer of `limbs` limbs starting at bit `pos` (bits beyond read as zero). */
 inline u64 bitsAt(const u64* s, int limbs, int pos, int c) {
@@ -146,9 +158,10 @@ inline size_t topWindowBuckets(int bits, int c) {
 
 /**
  * Signed digits of one magnitude m (`limbs` limbs) into digits[w * stride], w < windows, the point's sign
- * folded in: each in [-2^(c-1), 2^(c-1) - 1] (so c = 16 fits int16). A low window rounds up (digit - 2^c,
- * carry 1) from 2^(c-1) on for a positive point and above 2^(c-1) for a negated one, so the negated digit
- * stays in range; the top window is unsigned and absorbs the final carry (at most 2^(c-2), see windowCount).
+ * folded in: each in [-2^(c-1), 2^(c-1) - 1] (c = 16 fits int16, wider windows take int32). A low window
+ * rounds up (digit - 2^c, carry 1) from 2^(c-1) on for a positive point and above 2^(c-1) for a negated one,
+ * so the negated digit stays in range; the top window is unsigned and absorbs the final carry (at most
+ * 2^(c-2), see windowCount).
  */
 template <class Digit>
 inline void recode(const u64* m, int limbs, bool negate, int c, int windows, Digit* digits, size_t stride) {
@@ -319,17 +332,18 @@ inline size_t chunksFor(int windows, int threads) {
  */
 double windowCost(size_t points, int bits, int c, int threads, bool affine) {
   const int windows = windowCount(bits, c);
+  const double perPoint = size_t(1) << (c - 1) > WIDE_WINDOW_BUCKETS ? 1.0 + WIDE_WINDOW_SURCHARGE : 1.0;
   const double chunks = double(chunksFor(windows, threads));
   const size_t full = size_t(1) << (c - 1), top = topWindowBuckets(bits, c);
   const double buckets = double(windows - 1) * double(full) + double(top);
-  if (!affine) return double(windows) * double(points) + BUCKET_COST * buckets * chunks;
+  if (!affine) return double(windows) * double(points) * perPoint + BUCKET_COST * buckets * chunks;
   // Each window in affine buckets if they pay for its bucket count (see affinePays), else in XYZZ ones.
   double cost = 0;
   for (int w = 0; w < windows; w++) {
     const size_t count = w + 1 < windows ? full : top;
-    cost += affinePays(count) ? affineAddCost(count) * double(points) +
+    cost += affinePays(count) ? affineAddCost(count) * double(points) * perPoint +
                                     (AFFINE_BUCKET_COST * double(count) + INVERSION_COST) * chunks
-                              : double(points) + BUCKET_COST * double(count) * chunks;
+                              : double(points) * perPoint + BUCKET_COST * double(count) * chunks;
   }
   return cost;
 }

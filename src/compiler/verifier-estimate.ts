@@ -26,12 +26,14 @@ export const TX_GAS_CAP = 16_777_216;
  * verifier's own `verifyInference` gas (≥ 1.1× on the six corpus models in docs/verifier-gen.md) and under 1.3×
  * the registry receipt; session 4 lowered the public input element (250 → 130: row-weight evaluation and the SWAR
  * range check) and the opening's per-claim variable (150 → 120: the selector bits read from a table); session 6
- * the input element again (130 → 110: one shift per value from 8 rows up, docs/verifier-gen.md "Session 6 (SG)").
+ * the input element again (130 → 110: one shift per value from 8 rows up, docs/verifier-gen.md "Session 6 (SG)");
+ * session 7 the sum-check round (1,900 → 1,750: closed-form degree-2/3 rounds) and the arena column (7,500 → 7,350),
+ * docs/verifier-gen.md "Session 7 (OP)".
  */
 export const GAS = {
   transaction: 21_000,
   calldataByte: 16,
-  sumcheckRound: 1_900,
+  sumcheckRound: 1_750,
   perDegree: 250,
   tableEntry: 150,
   /**
@@ -47,16 +49,18 @@ export const GAS = {
   extensionCall: 12_000,
   /**
    * Lowered in session 5 by the requant claims' absorb assembled in place (≈ 4.6k per step on 3l_relu_conv_fc), and in
-   * session 6 by the limb loops in assembly (the group slots' fewer openings are counted as opening claims).
+   * session 6 by the limb loops in assembly (the group slots' fewer openings are counted as opening claims), in
+   * session 7 by the zero-check at the arena point (no claims absorbed, no bound claim: `RequantStep.run` ≈ 34k a
+   * requantization on 3l_relu_conv_fc, its rounds and limb columns included, which are counted separately).
    */
-  requantOverhead: 28_000,
+  requantOverhead: 8_000,
   /**
    * The arena (LookupArena.sol): per zero-check variable, per witness column, per table. Column and table lowered
    * in session 4 by what the arena's records no longer cost (written once, copied once from the return data:
    * ≈ 2.6–3.3k per column measured on 3l_relu_conv_fc, 2l_relu_sigmoid_conv and 1l_conv, docs/verifier-gen.md).
    */
   arenaVar: 15_000,
-  arenaColumn: 7_500,
+  arenaColumn: 7_350,
   arenaTable: 12_000,
   /**
    * The batch opening: fixed (pairing, HyperKZG, combination) and per opening claim (grouping, eq(ρ, P_g)). The
@@ -150,8 +154,10 @@ function publicInputGas(plan: VerifierPlan, e: Acc): number {
     const evaluation = g.evaluation + g.evaluationValue * inp.shape.reduce((p, d) => p * d, 1);
     const vars = layoutOf(inp.shape).numVars;
     if (mergesPublicClaims(inp.shape, claims)) {
-      e.words += 2 * vars + 1;
-      gas += g.mergeFixed + g.mergeRound * vars + claims * (g.mergeClaim + g.mergeClaimVar * vars) + evaluation;
+      // The merge's words go to the proof (their calldata is counted there, so it is taken out of the merge's gas).
+      const words = 2 * vars + 1;
+      e.words += words;
+      gas += g.mergeFixed + g.mergeRound * vars + claims * (g.mergeClaim + g.mergeClaimVar * vars) - words * WORD * GAS.calldataByte + evaluation;
     } else {
       gas += claims * evaluation;
     }

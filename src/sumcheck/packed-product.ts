@@ -125,6 +125,23 @@ function wordsOf(out: Uint8Array): bigint[] {
   return Array.from({ length: out.length / 32 }, (_, i) => readWordLE(out, 32 * i));
 }
 
+/**
+ * Σ_x' weights[x']·Σ_t c_t Π_k f_k(X, x') at X = 0 … points − 1 over the first `len` words of packed tables (terms
+ * without eq points): one kernel call, for callers that run their own rounds (the requantization's zero-check).
+ */
+export function productRoundValues(
+  native: NativeWalkKernels,
+  packed: readonly Uint8Array[],
+  len: number,
+  terms: readonly { coeff: bigint; factors: readonly number[] }[],
+  weights: Uint8Array | null,
+  points: number,
+  threads: number,
+): bigint[] {
+  const g = group(native, terms);
+  return wordsOf(native.walkProductRoundSums(g.tables.map((k) => packed[k]), len, g.factors, g.coeffs, weights, points, threads));
+}
+
 /** A group of terms over the tables they read, renumbered. */
 function group(native: NativeWalkKernels, terms: readonly { coeff: bigint; factors: readonly number[] }[], eqPoint?: readonly bigint[]): TermGroup {
   const tables: number[] = [];

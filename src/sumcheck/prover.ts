@@ -12,6 +12,10 @@
  * Both accumulate unreduced bigint products and reduce once per round (lazy reduction, ~4x fewer `%`), and
  * accept tables holding signed (possibly negative) representatives, which small-integer tables use until
  * their first bind.
+ *
+ * With the native walk kernels loaded (src/sumcheck/walk-native.ts) and 2^n ≥ NATIVE_PRODUCT_SUMCHECK_MIN, every
+ * statement runs on packed words instead (./packed-product.ts): the same proof, byte for byte; the bigint
+ * kernels above are the fallback without the addon and for small tables.
  */
 import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";

@@ -31,7 +31,6 @@ export type NativeWalkKernels = NativeArenaKernels & WalkKernels;
  * addon built before it existed has not: the caller keeps the bigint prover), else undefined.
  */
 export function loadWalkKernels(): NativeWalkKernels | undefined {
-  if (process.env.WK_WALK_OFF) return undefined; // WK-AB-TOGGLE (temporary)
   const native = loadArenaKernels() as Partial<NativeWalkKernels> | undefined;
   return native && typeof native.walkProductRoundSums === "function" ? (native as NativeWalkKernels) : undefined;
 }

@@ -74,7 +74,8 @@ describe("e2e: setup → prove → calldata → generated verifier → Inference
     registry = (await ethers.deployContract("InferenceRegistry")) as unknown as InferenceRegistry;
   });
 
-  for (const name of ["2l_relu_fc", "3l_relu_conv_fc", "1l_max_pool", "1l_softmax"]) {
+  // 1l_gelu_tanh_appx: its input carries 5 claims, merged before the one evaluation (src/prover/graph/public-claims.ts).
+  for (const name of ["2l_relu_fc", "3l_relu_conv_fc", "1l_max_pool", "1l_softmax", "1l_gelu_tanh_appx"]) {
     it(`${name}: the registry records a verified inference; a rejected proof changes nothing`, async function () {
       const corpus = loadCorpusTrace(name);
       if (!corpus) this.skip();

@@ -4,8 +4,8 @@ import * as Fr from "../../src/field/fr";
 import { G1Bases, loadNative, msm } from "../../src/msm";
 
 // Windows of 17..20 bits (docs/msm.md, "Wide windows"): their digits no longer fit int16, so the native MSM
-// stores them as int32. These tests reach that path by forcing the width (the plan itself takes 17..19 only
-// for large MSMs) and compare against the portable backend or the naive sum. Wide windows have up to
+// stores them as int32. These tests reach that path by forcing the width (the plan itself takes 17 or 18
+// only for large MSMs of narrow scalars) and compare against the portable backend or the naive sum. Wide windows have up to
 // 2^19 buckets whose reduction runs even for a handful of points, so the inputs are small and the calls few.
 
 const R = Fr.MODULUS;
@@ -99,12 +99,13 @@ describe("msm: wide windows (17..20 bits, int32 digits)", () => {
     expect(msm(bases, [2n, 0n, 0n, R - 1n, 0n], { backend: "native", windowBits: 17, glv: false }).equals(p)).to.equal(true);
   });
 
-  it("the plan takes wide windows for large MSMs where they save a window, never for int8 scalars", () => {
+  it("the plan takes a wide window where it saves a window outright (16-bit scalars), not for full-width or int8 ones", () => {
     expect(native!.msmPlan(1 << 20, 253, 2)).to.deep.equal({ glv: true, windowBits: 16, affine: true });
-    expect(native!.msmPlan(1 << 22, 253, 2)).to.deep.equal({ glv: false, windowBits: 17, affine: true });
-    expect(native!.msmPlan(1 << 24, 253, 2)).to.deep.equal({ glv: false, windowBits: 19, affine: true });
+    expect(native!.msmPlan(1 << 22, 253, 2)).to.deep.equal({ glv: false, windowBits: 16, affine: true });
+    expect(native!.msmPlan(1 << 24, 253, 2)).to.deep.equal({ glv: false, windowBits: 16, affine: true });
+    expect(native!.msmPlan(1 << 22, 16, 2)).to.deep.equal({ glv: false, windowBits: 18, affine: true });
     for (const log of [16, 20, 22, 24, 26]) {
-      for (const bits of [1, 8, 16, 126, 253]) expect(native!.msmPlan(2 ** log, bits, 2).windowBits).to.be.at.most(19);
+      for (const bits of [1, 8, 16, 126, 253]) expect(native!.msmPlan(2 ** log, bits, 2).windowBits).to.be.at.most(18);
       expect(native!.msmPlan(2 ** log, 8, 2).windowBits).to.be.at.most(16);
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Graphs whose graph input carries several claims when the walk ends (one per node reading it), shared by the
- * prover's tests (./public-claims.test.ts), the on-chain differential tests (test/verifier-sol/public-claims.test.ts)
- * and the registry end-to-end (test/e2e/registry-verifier.test.ts), so that all judge the same models.
+ * prover's tests (./public-claims.test.ts) and the on-chain differential tests
+ * (test/verifier-sol/public-claims.test.ts), so that both judge the same models.
  */
 import type { GraphSpec, NodeSpec, TensorSpec } from "../model/helpers/onnx-builder";
 

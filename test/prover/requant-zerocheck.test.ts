@@ -8,9 +8,10 @@ import { expect } from "chai";
 import * as Fr from "../../src/field/fr";
 import { eqTable, evaluateMle } from "../../src/poly/mle";
 import { LayerProofError } from "../../src/prover/claims";
-import { evaluateTerms, proveZeroCheck, verifyZeroCheck, type ZeroCheckRound } from "../../src/prover/layers/requant-zerocheck";
+import { evaluateTerms, proveZeroCheck, proveZeroCheckPortable, verifyZeroCheck, type ZeroCheckRound } from "../../src/prover/layers/requant-zerocheck";
 import type { ProductTerm } from "../../src/sumcheck";
 import { Transcript } from "../../src/transcript";
+import { loadWalkKernels } from "../../src/sumcheck/walk-native";
 import { randomFrs } from "./helpers";
 
 const TERMS: ProductTerm[] = [
@@ -89,6 +90,20 @@ describe("prover: requant zero-check (one eq weight, quotient rounds)", () => {
     expect(accepted(proved.rounds, Fr.add(claim, 1n))).to.equal(false);
     expect(() => verify(claim, a, proved.rounds.slice(1))).to.throw(LayerProofError, "rounds");
     expect(() => verify(claim, a, [[Fr.MODULUS, 0n], ...proved.rounds.slice(1)])).to.throw(LayerProofError, "canonical");
+  });
+
+  it("the packed native rounds equal the bigint rounds (messages, point, evaluations, transcript state)", function () {
+    if (!loadWalkKernels()) this.skip();
+    for (const n of [6, 9]) {
+      const { tables, a, claim } = instance(n, `packed${n}`);
+      const tNative = new Transcript("zc-test");
+      const tPortable = new Transcript("zc-test");
+      const packed = proveZeroCheck({ tables, terms: TERMS, eqPoint: a, claim, transcript: tNative });
+      const portable = proveZeroCheckPortable({ tables, terms: TERMS, eqPoint: a, claim, transcript: tPortable });
+      expect(packed).to.deep.equal(portable);
+      expect(tNative.challengeScalar("next")).to.equal(tPortable.challengeScalar("next"));
+      expect(() => proveZeroCheck({ tables, terms: TERMS, eqPoint: a, claim: Fr.add(claim, 1n), transcript: new Transcript("t") })).to.throw(LayerProofError, "false");
+    }
   });
 
   it("a zero coordinate of the eq point is refused (the division by a_j)", () => {

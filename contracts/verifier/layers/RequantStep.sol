@@ -81,8 +81,7 @@ library RequantStep {
     function run(Machine.State memory m) internal pure {
         Params memory p = _params(m.r);
         (uint256[] memory rho, uint256[] memory ev) = _reduce(m, p);
-        _openGroups(m, p, rho, ev);
-        _openClaims(m, p);
+        _openClaims(m, p, _openGroups(m, p, rho, ev));
         m.regs = Machine.single(ProofStream.Claim(rho, ev[0]));
     }
 
@@ -125,35 +124,68 @@ library RequantStep {
     }
 
     /// @dev The zero-check's rounds (two words each: h(0), h₂), κ = num/den from κ_0 = claim: per round
+    /// absorb("requant.round", [h(0), h₂]), r = challenge("requant.point"), then
     /// num ← a·den·(h(0) + h₂·r·(r − 1)) + r·(num − h(0)·den), den ← a·den (a = ρ_a's coordinate). Returns ρ′.
+    /// The transcript's hashing is inlined (ProofStream.absorbScalars / challenge, same bytes): a call each cost
+    /// ≈ 1k gas a round.
     function _zeroCheck(ProofStream.Stream memory s, uint256[] memory rhoA, uint256 claim)
         private
         pure
         returns (uint256[] memory rho, uint256 num, uint256 den)
     {
-        uint256 n = rhoA.length;
-        rho = new uint256[](n);
-        num = claim;
-        den = 1;
-        for (uint256 j; j < n; ++j) {
-            uint256 at = ProofStream.absorbScalars(s, LABEL_ROUND, 2);
-            uint256 r = ProofStream.challenge(s, LABEL_POINT);
-            assembly ("memory-safe") {
-                let m := R_MODULUS
+        rho = new uint256[](rhoA.length);
+        uint256 at = ProofStream.take(s, 2 * rhoA.length);
+        bytes32 state = s.state;
+        // Every word below r, checked on the way (the error is named on the cold path).
+        bool ok = true;
+        assembly ("memory-safe") {
+            let m := R_MODULUS
+            num := claim
+            den := 1
+            // o: the offset of coordinate j in ρ_a and ρ′ (arrays: a length word, then the coordinates).
+            for { let o := 0x20 } lt(o, add(shl(5, mload(rhoA)), 0x20)) { o := add(o, 0x20) } {
                 let h0 := calldataload(at)
                 let h2 := calldataload(add(at, 0x20))
-                let a := mload(add(rhoA, shl(5, add(j, 1))))
-                mstore(add(rho, shl(5, add(j, 1))), r)
-                let ad := mulmod(a, den, m)
-                // r·(r − 1) = r² + (m − r)
-                let rr := addmod(mulmod(r, r, m), sub(m, r), m)
-                let lead := mulmod(ad, addmod(h0, mulmod(h2, rr, m), m), m)
-                // num − h(0)·den, as num + (m − h(0)·den)
-                let diff := addmod(num, sub(m, mulmod(h0, den, m)), m)
-                num := addmod(lead, mulmod(r, diff, m), m)
+                ok := and(ok, and(lt(h0, m), lt(h2, m)))
+                // state ‖ label ‖ h(0) ‖ h₂, hashed in scratch past the free memory pointer.
+                let buf := mload(0x40)
+                mstore(buf, state)
+                mstore(add(buf, 0x20), LABEL_ROUND)
+                mstore(add(buf, 0x40), h0)
+                mstore(add(buf, 0x60), h2)
+                mstore(0x00, keccak256(buf, 0x80))
+                mstore(0x20, LABEL_POINT)
+                state := keccak256(0x00, 0x40)
+                let r := mod(state, m)
+                mstore(add(rho, o), r)
+                let ad := mulmod(mload(add(rhoA, o)), den, m)
+                // num ← a·den·(h(0) + h₂·(r² + (m − r))) + r·(num + (m − h(0)·den))
+                num := addmod(
+                    mulmod(ad, addmod(h0, mulmod(h2, addmod(mulmod(r, r, m), sub(m, r), m), m), m), m),
+                    mulmod(r, addmod(num, sub(m, mulmod(h0, den, m)), m), m),
+                    m
+                )
                 den := ad
+                at := add(at, 0x40)
             }
         }
+        if (!ok) _checkCanonical(s, at - (rhoA.length << 6), 2 * rhoA.length);
+        s.state = state;
+    }
+
+    /// @dev Reverts ProofScalarNotCanonical naming the first of `count` words at `at` that is not below r.
+    function _checkCanonical(ProofStream.Stream memory s, uint256 at, uint256 count) private pure {
+        uint256 bad = type(uint256).max;
+        assembly ("memory-safe") {
+            let m := R_MODULUS
+            for { let end := add(at, shl(5, count)) } lt(at, end) { at := add(at, 0x20) } {
+                if iszero(lt(calldataload(at), m)) {
+                    bad := at
+                    break
+                }
+            }
+        }
+        if (bad != type(uint256).max) revert ProofStream.ProofScalarNotCanonical(ProofStream.offsetOf(s, bad));
     }
 
     /// @dev c^5.
@@ -229,13 +261,15 @@ library RequantStep {
     /// @dev r_col = m_0 × challenge("requant.column") and one record per group slot g at (ρ′ ‖ r_col[0 … m_g)) with
     /// value Σ_j eq(r_col[0 … m_g), j)·ev[start_g + j] (m_g = the slot's variables − n; the groups hold p, q, rem…,
     /// e…, u…, ū… in order, 2^(m_g) tables each, m_0 the largest).
+    /// Returns its point buffer (n + m_0 words), which {_openClaims} reuses: a record copies its point.
     function _openGroups(Machine.State memory m, Params memory p, uint256[] memory rho, uint256[] memory ev)
         private
         pure
+        returns (uint256[] memory point)
     {
         uint256 n = p.numVars;
         (uint256 full,) = ClaimBook.entry(m.a, p.groups[0]);
-        uint256[] memory point = new uint256[](full);
+        point = new uint256[](full);
         assembly ("memory-safe") {
             mcopy(add(point, 0x20), add(rho, 0x20), shl(5, n))
         }
@@ -328,14 +362,14 @@ library RequantStep {
     /// @dev Every claim on y (r_k, v_k) as openings of u's limbs (y = lo + U on the whole cube): u_1 … u_(ℓ_u−1)
     /// at r_k read and absorbed as "requant.u", u_0 = v_k − lo − Σ_(j≥1) 2^(Lj)·u_j; u_j's record at
     /// (r_k ‖ the bits of its index in its group slot, least significant first).
-    function _openClaims(Machine.State memory m, Params memory p) private pure {
+    /// `buf`: a point buffer of n + m_0 words (a record copies its point; every group has m_g ≤ m_0 variables).
+    function _openClaims(Machine.State memory m, Params memory p, uint256[] memory buf) private pure {
         ProofStream.Claim[] memory claims = ClaimBook.take(m.book, p.y);
         for (uint256 k; k < claims.length; ++k) {
             uint256 at = ProofStream.absorbScalars(m.s, LABEL_U, p.nU - 1);
             uint256 value = _uZero(p, claims[k].value, at);
             for (uint256 j; j < p.nU; ++j) {
-                (uint256 slot, uint256[] memory point) = _uPoint(p, claims[k].point, j);
-                ClaimBook.open(m.book, m.a, slot, point, value);
+                ClaimBook.open(m.book, m.a, _uPoint(p, claims[k].point, j, buf), buf, value);
                 // u_(j+1), the sent word j (read past the run after the last limb, unused).
                 value = ProofStream.word(at, j);
             }
@@ -357,12 +391,13 @@ library RequantStep {
         }
     }
 
-    /// @dev u_j's group slot and the record's point (r ‖ the bits of u_j's index in the slot): the slots are k's
-    /// binary decomposition (the largest first), so the g-th set bit of k from the top is group g's 2^(m_g).
-    function _uPoint(Params memory p, uint256[] memory r, uint256 j)
+    /// @dev u_j's group slot; writes the record's point (r ‖ the bits of u_j's index in the slot) into `point`
+    /// and sets its length (n + m_g). The slots are k's binary decomposition (the largest first), so the g-th set
+    /// bit of k from the top is group g's 2^(m_g).
+    function _uPoint(Params memory p, uint256[] memory r, uint256 j, uint256[] memory point)
         private
         pure
-        returns (uint256 slot, uint256[] memory point)
+        returns (uint256 slot)
     {
         uint256 index = 2 + p.nRem + p.nE + j;
         uint256 k = 2 + p.nLimbs;
@@ -380,9 +415,9 @@ library RequantStep {
             }
         }
         slot = p.groups[g];
-        uint256 n = r.length;
-        point = new uint256[](n + mg);
         assembly ("memory-safe") {
+            let n := mload(r)
+            mstore(point, add(n, mg))
             mcopy(add(point, 0x20), add(r, 0x20), shl(5, n))
             for { let b := 0 } lt(b, mg) { b := add(b, 1) } {
                 mstore(add(point, shl(5, add(add(n, b), 1))), and(shr(b, index), 1))

@@ -303,9 +303,8 @@ class ModelCompiler implements StepEmitter {
     const geo = requantGeometry({ shape: r.shape, multiplier: r.multiplier, shift: r.shift, bits: r.bits, accBound: r.accBound, lo: r.lo, hi: r.hi, limbBits: r.limbBits });
     w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u8(r.numVars, "variables");
     // One opening per group slot (p, q, rem…, e…, u…, committed ū… across them) at (ρ′ ‖ r_col); every claim on y
-    // is consumed.
-    this.adviceOpens(r.advice.length);
-    this.takeAll(r.y);
+    // is consumed, each as one opening per u limb (y = lo + u, docs/prover.md "Requantization").
+    this.adviceOpens(r.advice.length + this.takeAll(r.y) * geo.uLimbs);
     indicator(w, r.shape);
     const two = (k: number) => Fr.pow(2n, BigInt(k));
     w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");

@@ -20,19 +20,21 @@ import type { ProofReader, ProofWriter } from "./stream";
 import type { ClaimBook } from "./walk";
 
 /**
- * On-chain gas of checking claims on a public tensor, the terms {@link mergesPublicClaims} weighs (measured with
- * scripts/gas-profile.ts, docs/verifier-gen.md "Session 7 (PT)"). An evaluation is a DELEGATECALL to
- * ModelVerifierPcs.publicTensor with the statement bytes ABI-copied into it, the eq tables, one pass over the
- * values; a merge absorbs each claim (its point hashed too, to compare the points), runs log n degree-2 rounds (2
- * proof words each, with their calldata) and evaluates eq(p_i, ρ) per claim.
+ * On-chain gas of checking claims on a public tensor, the terms {@link mergesPublicClaims} weighs, fitted to
+ * scripts/gas-profile.ts on self_attention, large_op_graph and xgboost and the merge's layer twin (docs/verifier-gen.md,
+ * "Session 7 (PT)"). An evaluation: the DELEGATECALL to ModelVerifierPcs.publicTensor with the statement bytes
+ * ABI-copied into it, the eq tables, one pass over the values (≈ 8k fixed on small tensors, more at rank 4). A
+ * merge: the MERGEMANY instruction and the challenge (fixed, with the merged value's calldata word), per degree-2
+ * round the replay and its two proof words' calldata (2 × 512), per claim its absorb, the hash of its point (to
+ * compare the points) and eq(p_i, ρ) (per coordinate).
  */
 export const PUBLIC_CLAIM_GAS = {
-  evaluation: 6_000,
+  evaluation: 8_000,
   evaluationValue: 60,
-  mergeFixed: 4_000,
-  mergeRound: 3_500,
-  mergeClaim: 800,
-  mergeClaimVar: 150,
+  mergeFixed: 11_500,
+  mergeRound: 2_100,
+  mergeClaim: 1_500,
+  mergeClaimVar: 100,
 } as const;
 
 /**

@@ -21,7 +21,8 @@ import { eqEval, eqTable } from "../../poly/mle";
 import { proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { absorbClaim, checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { broadcastPoint, evaluateTensor, fixVariables, joinPoint, LayoutError, layoutOf, paddedTable, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { broadcastPoint, evaluateTensor, joinPoint, LayoutError, layoutOf, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { fixedTable } from "./fixed-table";
 
 /** Transcript labels of the MatMul IOP. */
 export const MATMUL_LABELS = { claim: "matmul.claim", bias: "matmul.bias", evals: "matmul.evals" } as const;
@@ -164,8 +165,8 @@ export function proveMatMul(params: ProveMatMulParameters): { proof: MatMulProof
   }
 
   // Sum-check tables over (k bits ‖ batch bits): X and W with their row/column variables fixed.
-  const xTable = fixVariables(paddedTable(g.x, params.x.data, "X"), assignment(g.x, g.xToOut, outParts, g.batchAxes));
-  const wTable = fixVariables(paddedTable(g.w, params.w.data, "W"), assignment(g.w, g.wToOut, outParts, g.batchAxes));
+  const xTable = fixedTable(g.x, params.x.data, assignment(g.x, g.xToOut, outParts, g.batchAxes), "X");
+  const wTable = fixedTable(g.w, params.w.data, assignment(g.w, g.wToOut, outParts, g.batchAxes), "W");
   const tables = [xTable, wTable];
   const terms: ProductTerm[] = [{ coeff: 1n, factors: [0, 1] }];
   if (g.batchAxes > 0) {

@@ -19,8 +19,13 @@
  * Transcript per round: absorb("requant.round", [h_j(0), h_j,2]), r_j = challenge("requant.point").
  */
 import * as Fr from "../../field/fr";
+import { threadCount } from "../../msm/backend";
+import { readWordLE } from "../../msm/layout";
 import { bindFirstVariableInPlace } from "../../poly/mle";
+import { interpolateFromIntegerNodes } from "../../poly/univariate";
 import { advanceEqWeight, eqRoundCoefficients, initEqWeight, type EqWeightState } from "../../sumcheck/eq-kernel";
+import { NATIVE_PRODUCT_SUMCHECK_MIN, productRoundValues } from "../../sumcheck/packed-product";
+import { loadWalkKernels, type NativeWalkKernels } from "../../sumcheck/walk-native";
 import type { ProductTerm } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkScalar, LayerProofError } from "../claims";
@@ -55,10 +60,18 @@ export function proveZeroCheck(params: {
 }): ZeroCheckProved {
   const { terms, eqPoint: a, transcript } = params;
   const n = a.length;
-  const tables = params.tables.map((t) => {
+  for (const t of params.tables) {
     if (t.length !== 2 ** n) throw new RangeError(`requant zero-check: a table has ${t.length} entries, expected 2^${n}`);
-    return [...t];
-  });
+  }
+  const native = n > 0 && 2 ** n >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
+  return native ? proveZeroCheckPacked(params, native) : proveZeroCheckPortable(params);
+}
+
+/** {@link proveZeroCheck} on bigint tables (no addon, or tables below NATIVE_PRODUCT_SUMCHECK_MIN): the reference. */
+export function proveZeroCheckPortable(params: Parameters<typeof proveZeroCheck>[0]): ZeroCheckProved {
+  const { terms, eqPoint: a, transcript } = params;
+  const n = a.length;
+  const tables = params.tables.map((t) => [...t]);
   const rounds: ZeroCheckRound[] = [];
   const point: bigint[] = [];
   let kappa = params.claim;
@@ -86,6 +99,38 @@ export function proveZeroCheck(params: {
     advanceEqWeight(eq, j, r);
   }
   return { rounds, point, finalEvaluations: tables.map((t) => Fr.reduce(t[0])) };
+}
+
+/**
+ * {@link proveZeroCheck} on packed words in the native walk kernels (src/sumcheck/packed-product.ts): the tables
+ * packed once, each round one kernel call for h_j(0), h_j(1), h_j(2) weighted by eq(a_{>j}, ·) and one in-place
+ * binding. Same messages, point and evaluations as the bigint rounds (test/prover/requant-zerocheck.test.ts).
+ */
+function proveZeroCheckPacked(params: Parameters<typeof proveZeroCheck>[0], native: NativeWalkKernels): ZeroCheckProved {
+  const { terms, eqPoint: a, transcript } = params;
+  const n = a.length;
+  const threads = threadCount();
+  const packed = params.tables.map((t) => native.frFromBigints(t, 2 ** n));
+  const rounds: ZeroCheckRound[] = [];
+  const point: bigint[] = [];
+  let kappa = params.claim;
+  let len = 2 ** n;
+  for (let j = 0; j < n; j++) {
+    const tail = a.slice(j + 1);
+    const suffix = native.frEqSum(2 ** tail.length, [0], [tail], [1n]);
+    const values = productRoundValues(native, packed, len, terms, suffix, 3, threads).map(Fr.reduce);
+    // (1 − a_0)·h(0) + a_0·h(1) = κ_0: the claim, checked once (later rounds follow from the binding).
+    if (j === 0 && !params.unsafe && Fr.add(Fr.mul(Fr.sub(1n, a[0]), values[0]), Fr.mul(a[0], values[1])) !== kappa) throw falseClaim();
+    const h = interpolateFromIntegerNodes(values).map(Fr.reduce);
+    rounds.push([h[0], h[2]]);
+    transcript.absorbScalars(ZEROCHECK_LABELS.round, [h[0], h[2]]);
+    const r = transcript.challengeScalar(ZEROCHECK_LABELS.point);
+    point.push(r);
+    kappa = Fr.add(h[0], Fr.mul(r, Fr.add(h[1], Fr.mul(r, h[2]))));
+    native.arenaBind(packed, len, r, threads, true);
+    len /= 2;
+  }
+  return { rounds, point, finalEvaluations: packed.map((t) => readWordLE(t, 0)) };
 }
 
 /**

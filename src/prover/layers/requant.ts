@@ -230,13 +230,17 @@ export function proveRequant(params: ProveRequantParameters): { proof: RequantPr
   const evals = unflatten(geo, [at[0], ...at.slice(2)]);
   transcript.absorbScalars(REQUANT_LABELS.evals, flatEvals(evals));
   const groups = groupClaims(geo, zc.point, evals, transcript);
-  const uAt = claims.map((cl) => {
-    const higher = tables.u.slice(1).map((t) => evaluateMle(t, cl.point));
+  // u's limbs at every claim's point, from the committed tables: the openings the prover hands on are true even for
+  // a test's dishonest claim (the verifier derives u_0 from the claim, and its opening then fails).
+  const uTrue = claims.map((cl) => tables.u.map((t) => evaluateMle(t, cl.point)));
+  const uAt = uTrue.map((u) => {
+    const higher = u.slice(1);
     if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
     return higher;
   });
   const proof: RequantProof = { rounds: zc.rounds, evals, uAt };
-  return { proof, claims: { acc: { point: zc.point, value: evals.acc }, point: zc.point, evals, openings: [...groups, ...uOpenings(geo, claims, uAt)] } };
+  const trueClaims = claims.map((cl, k) => ({ point: cl.point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(uTrue[k], geo.limbBits)) }));
+  return { proof, claims: { acc: { point: zc.point, value: evals.acc }, point: zc.point, evals, openings: [...groups, ...uOpenings(geo, trueClaims, uAt)] } };
 }
 
 /**

@@ -53,7 +53,8 @@ export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
   if (!s) throw new RangeError(`requant of "${plan.y}": no witness (the witness phase did not run)`);
   const { claims, arena } = collectClaims(plan, ctx);
   const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, arena, transcript: ctx.transcript, unsafe: s.unsafe });
-  ctx.writer.scalars(proof.rounds.flat());
+  // Two words a round, counted as sum-check rounds in the proof's stats.
+  ctx.writer.sumcheck({ rounds: proof.rounds.map((r) => [...r]) });
   ctx.writer.scalars(flatEvals(proof.evals));
   for (const u of proof.uAt) ctx.writer.scalars(u);
   out.openings.forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
