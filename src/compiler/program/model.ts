@@ -24,9 +24,11 @@ import { TREE_STEPS } from "./tree";
 
 /**
  * Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). 2 since session 6: every EXT
- * instruction and the arena carry the proof bytes they read (docs/verifier-gen.md, "Proof byte counts").
+ * instruction and the arena carry the proof bytes they read (docs/verifier-gen.md, "Proof byte counts"); 3 since
+ * session 7: INPUT (0x2d) checks the claims a TAKE (and a MERGEMANY, when merged) left in the register, and the
+ * requantization's zero-check sits at the arena point.
  */
-export const PROGRAM_VERSION = 2;
+export const PROGRAM_VERSION = 3;
 
 /** Instruction codes (ModelVerifierOps.sol). */
 export const MODEL_OP = {
