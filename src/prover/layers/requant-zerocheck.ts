@@ -58,8 +58,7 @@ export function proveZeroCheck(params: {
   readonly transcript: Transcript;
   readonly unsafe?: boolean;
 }): ZeroCheckProved {
-  const { terms, eqPoint: a, transcript } = params;
-  const n = a.length;
+  const n = params.eqPoint.length;
   for (const t of params.tables) {
     if (t.length !== 2 ** n) throw new RangeError(`requant zero-check: a table has ${t.length} entries, expected 2^${n}`);
   }
