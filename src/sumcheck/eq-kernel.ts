@@ -18,7 +18,7 @@ import { readWordLE } from "../msm/layout";
 import { eqTable } from "../poly/mle";
 import { interpolateFromIntegerNodes } from "../poly/univariate";
 import type { ProductTerm } from "./types";
-import { loadWalkKernels, type NativeWalkKernels } from "./walk-native";
+import { loadWalkKernels, renumberFactors, type NativeWalkKernels } from "./walk-native";
 
 /** Running state of one eq weight: the suffix table E_j and the scale s_j. */
 export interface EqWeightState {
@@ -94,15 +94,7 @@ function addGroupedPacked(
     else byState.set(states[t], [t]);
   });
   for (const [state, ts] of byState) {
-    const used: number[] = [];
-    const local = new Map<number, number>();
-    const factors = ts.map((t) =>
-      terms[t].factors.map((k) => {
-        let m = local.get(k);
-        if (m === undefined) local.set(k, (m = used.push(k) - 1));
-        return m;
-      }),
-    );
+    const { tables: used, factors } = renumberFactors(ts.map((t) => terms[t]));
     const points = Math.max(...factors.map((f) => f.length)) + 1;
     const coeffs = native.frFromBigints(ts.map((t) => terms[t].coeff), ts.length);
     const weights = native.frFromBigints(state.suffix, state.suffix.length);

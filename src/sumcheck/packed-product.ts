@@ -20,7 +20,7 @@ import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univaria
 import type { Transcript } from "../transcript";
 import { addEqFactorTimes } from "./eq-kernel";
 import { SUMCHECK_LABELS, type ProductTerm, type SumcheckProof } from "./types";
-import type { NativeWalkKernels } from "./walk-native";
+import { renumberFactors, type NativeWalkKernels } from "./walk-native";
 
 /**
  * Tables (2^numVars entries) from which `proveSumcheck` runs on packed words ({@link proveProductPacked}); below
@@ -144,15 +144,7 @@ export function productRoundValues(
 
 /** A group of terms over the tables they read, renumbered. */
 function group(native: NativeWalkKernels, terms: readonly { coeff: bigint; factors: readonly number[] }[], eqPoint?: readonly bigint[]): TermGroup {
-  const tables: number[] = [];
-  const local = new Map<number, number>();
-  const factors = terms.map((t) =>
-    t.factors.map((k) => {
-      let m = local.get(k);
-      if (m === undefined) local.set(k, (m = tables.push(k) - 1));
-      return m;
-    }),
-  );
+  const { tables, factors } = renumberFactors(terms);
   const maxFactors = Math.max(...terms.map((t) => t.factors.length));
   return { tables, factors, coeffs: native.frFromBigints(terms.map((t) => t.coeff), terms.length), maxFactors, scale: 1n, ...(eqPoint ? { eqPoint } : {}) };
 }

@@ -34,3 +34,20 @@ export function loadWalkKernels(): NativeWalkKernels | undefined {
   const native = loadArenaKernels() as Partial<NativeWalkKernels> | undefined;
   return native && typeof native.walkProductRoundSums === "function" ? (native as NativeWalkKernels) : undefined;
 }
+
+/**
+ * The tables a term list reads, in order of first use, and each term's factors renumbered into that list: the
+ * shape `walkProductRoundSums` takes (it is handed only the tables the terms read).
+ */
+export function renumberFactors(terms: readonly { readonly factors: readonly number[] }[]): { tables: number[]; factors: number[][] } {
+  const tables: number[] = [];
+  const local = new Map<number, number>();
+  const factors = terms.map((t) =>
+    t.factors.map((k) => {
+      let m = local.get(k);
+      if (m === undefined) local.set(k, (m = tables.push(k) - 1));
+      return m;
+    }),
+  );
+  return { tables, factors };
+}
