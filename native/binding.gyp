@@ -8,7 +8,8 @@
         "src/adx/msm.cc", "src/adx/fixed_base.cc", "src/adx/affine.cc", "src/adx/frvec.cc", "src/adx/kernels.cc",
         "src/arena.cc", "src/adx/arena.cc", "src/arena_addon.cc",
         "src/opening.cc", "src/adx/opening.cc", "src/opening_napi.cc",
-        "src/walk.cc", "src/adx/walk.cc", "src/walk_napi.cc"
+        "src/walk.cc", "src/adx/walk.cc", "src/walk_napi.cc",
+        "src/ifma/flush.cc", "src/ifma/flush_napi.cc"
       ],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],

@@ -30,7 +30,10 @@
  * M (multiplicities) and W (model) with their powers of two, the arena's columns and tables, the SRS the setup
  * needs, and A's entries by plan kind and column family (`linear:requant`, `causal-softmax:rem`, …).
  *
- *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|32|16] [--srs LOG2] [--no-verify] [--model FILE]
+ * `--chunk-bits N|off` sets the setup's chunk width (docs/hyperkzg.md, "Chunked commitments"); by default the LLM
+ * setup's (`llmChunkBits`: 2^20 chunks, or the largest slot), `off` for one commitment per polynomial.
+ *
+ *   npx ts-node --transpile-only scripts/profile-llm.ts [--positions 128|64|32|16] [--srs LOG2] [--chunk-bits N|off] [--no-verify] [--model FILE]
  *   npx ts-node --transpile-only scripts/profile-llm.ts --sizes [32,64,128] [--model FILE]
  */
 import { createHash } from "node:crypto";
@@ -40,6 +43,7 @@ import { performance } from "node:perf_hooks";
 import { requiredSrsSize } from "../src/artifacts/setup-dir";
 import { G1, G2 } from "../src/curve/bn254";
 import { quantizeGenerator } from "../src/llm/model";
+import { llmChunkBits } from "../src/llm/setup";
 import { arenaContext } from "../src/lookup/arena-protocol";
 import { loadLlamaModel, promptIds } from "../src/model/gguf/generate";
 import { quantizeLlama, sequenceInput } from "../src/model/gguf/llama-quant";
@@ -73,6 +77,8 @@ interface Args {
   readonly verify: boolean;
   /** Contexts to size without proving (`--sizes`), or null to prove. */
   readonly sizes: readonly number[] | null;
+  /** `--chunk-bits N|off`: the setup's chunk width (src/pcs/chunked.ts); undefined: the LLM setup's (`llmChunkBits`). */
+  readonly chunkBits?: number | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -81,19 +87,24 @@ function parseArgs(argv: readonly string[]): Args {
   let verify = true;
   let model = MODEL;
   let sizes: number[] | null = null;
+  let chunkBits: number | null | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--positions") positions = Number(argv[++i]);
+    if (a === "--chunk-bits") {
+      const v = argv[++i];
+      chunkBits = v === "off" ? null : Number(v);
+      if (chunkBits !== null && (!Number.isInteger(chunkBits) || chunkBits < 1 || chunkBits > 28)) throw new Error(`profile-llm: --chunk-bits takes an integer in 1..28 or "off", got "${v}"`);
+    } else if (a === "--positions") positions = Number(argv[++i]);
     else if (a === "--srs") srsLog2 = Number(argv[++i]);
     else if (a === "--no-verify") verify = false;
     else if (a === "--model") model = argv[++i];
     else if (a === "--sizes") sizes = argv[i + 1] !== undefined && !argv[i + 1].startsWith("--") ? argv[++i].split(",").map(Number) : [...DEFAULT_SIZE_CONTEXTS];
-    else throw new Error(`profile-llm: unknown argument "${a}" (use --positions N, --srs LOG2, --no-verify, --model FILE, --sizes C,C,…)`);
+    else throw new Error(`profile-llm: unknown argument "${a}" (use --positions N, --srs LOG2, --chunk-bits N|off, --no-verify, --model FILE, --sizes C,C,…)`);
   }
   if (!Number.isInteger(positions) || positions < 1) throw new Error(`profile-llm: --positions must be a positive integer, got ${positions}`);
   if (sizes && (sizes.length === 0 || sizes.some((c) => !Number.isInteger(c) || c < 2))) throw new Error(`profile-llm: --sizes takes contexts as integers ≥ 2 separated by commas, got "${sizes.join(",")}"`);
   if (srsLog2 !== undefined && (!Number.isInteger(srsLog2) || srsLog2 < 1 || srsLog2 > 28)) throw new Error(`profile-llm: --srs must be an integer in 1..28, got ${srsLog2}`);
-  return { model, positions, srsLog2: srsLog2 ?? null, verify, sizes };
+  return { model, positions, srsLog2: srsLog2 ?? null, verify, sizes, ...(chunkBits === undefined ? {} : { chunkBits }) };
 }
 
 /** Entries and variables of a slotted polynomial. */
@@ -226,11 +237,12 @@ async function main(): Promise<void> {
   const buildMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const srsLog2 = args.srsLog2 ?? Math.log2(requiredSrsSize(q.model));
+  const chunkBits = args.chunkBits === undefined ? llmChunkBits(q.model) : args.chunkBits;
+  const srsLog2 = args.srsLog2 ?? Math.log2(requiredSrsSize(q.model, chunkBits));
   const srs = insecureDevSrs(2 ** srsLog2);
   const srsMs = performance.now() - t1;
   const t2 = performance.now();
-  const setup = setupModel(q.model, srs);
+  const setup = setupModel(q.model, srs, { chunkBits });
   const setupMs = performance.now() - t2;
 
   // Instrumentation: every MSM and sum-check, attributed to the phase running when it was called.
@@ -329,6 +341,7 @@ async function main(): Promise<void> {
     bits: BITS,
     nodes: steps.length,
     srs_log2: srsLog2,
+    chunk_bits: chunkBits,
     w_vars: setup.layout.numVars,
     build_ms: round(buildMs),
     srs_ms: round(srsMs),

@@ -79,18 +79,73 @@ library BN254 {
     }
 
     /// @notice Σ_p weights[p]·P_p over points packed (x, y) in `points`: nothing for weight 0, an ecAdd for
-    /// weight 1, an ecMul + ecAdd otherwise (the weight-1 skip saves 6,000 gas per such point).
+    /// weight 1, an ecMul + ecAdd otherwise (the weight-1 skip saves 6,000 gas per such point); while the sum is
+    /// still (0, 0) the ecAdd is skipped (a weight-1 point is taken as it is, as {add} does, and a multiple is
+    /// the ecMul's output).
+    /// @dev `points` holds at least 2·weights.length words. One assembly loop over scratch memory at the free
+    /// pointer (not advanced): [sum.x, sum.y, B.x, B.y, s]. Refused points are named as {add} / {mulAdd} do.
     function linearCombination(uint256[] calldata points, uint256[] memory weights)
         internal
         view
         returns (uint256 x, uint256 y)
     {
-        for (uint256 p; p < weights.length; ++p) {
-            uint256 w = weights[p];
-            if (w == 0) continue;
-            if (w == 1) (x, y) = add(x, y, points[2 * p], points[2 * p + 1]);
-            else (x, y) = mulAdd(x, y, points[2 * p], points[2 * p + 1], w);
+        uint256 n = weights.length;
+        points = points[:2 * n];
+        // 1: the term's point was refused (by ecMul, or by ecAdd for weight 1); 2: the running sum, by ecAdd.
+        uint256 failed;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, 0)
+            mstore(add(ptr, 0x20), 0)
+            let src := points.offset
+            for {
+                let wp := add(weights, 0x20)
+                let end := add(wp, shl(5, n))
+            } lt(wp, end) { wp := add(wp, 0x20) } {
+                let w := mload(wp)
+                if w {
+                    let empty := iszero(or(mload(ptr), mload(add(ptr, 0x20))))
+                    calldatacopy(add(ptr, 0x40), src, 0x40)
+                    switch w
+                    case 1 {
+                        switch empty
+                        case 1 { mcopy(ptr, add(ptr, 0x40), 0x40) }
+                        default {
+                            if iszero(staticcall(gas(), EC_ADD_PRECOMPILE, ptr, 0x80, ptr, 0x40)) {
+                                failed := 1
+                                break
+                            }
+                        }
+                    }
+                    default {
+                        mstore(add(ptr, 0x80), w)
+                        // The product lands on the sum when there is none yet, else on B for the ecAdd.
+                        let out := add(ptr, shl(6, iszero(empty)))
+                        if iszero(staticcall(gas(), EC_MUL_PRECOMPILE, add(ptr, 0x40), 0x60, out, 0x40)) {
+                            failed := 1
+                            break
+                        }
+                        if iszero(empty) {
+                            if iszero(staticcall(gas(), EC_ADD_PRECOMPILE, ptr, 0x80, ptr, 0x40)) {
+                                failed := 2
+                                break
+                            }
+                        }
+                    }
+                }
+                src := add(src, 0x40)
+            }
+            switch failed
+            case 1 {
+                x := calldataload(src)
+                y := calldataload(add(src, 0x20))
+            }
+            default {
+                x := mload(ptr)
+                y := mload(add(ptr, 0x20))
+            }
         }
+        if (failed != 0) revert G1PointInvalid(x, y);
     }
 
     /// @notice Returns whether prod_i e(a_i, b_i) == 1 for the pairs packed in `input`.

@@ -4,13 +4,16 @@ pragma solidity ^0.8.28;
 import {BN254} from "./BN254.sol";
 import {Fr} from "./Fr.sol";
 import {Transcript} from "./Transcript.sol";
+import {Mle} from "./layers/Mle.sol";
 
 /// @title HyperKZG — verifier of a multilinear KZG opening (Gemini folding + a two-witness shplonk check)
 /// @notice Replays docs/hyperkzg.md: ℓ + 2 scalar multiplications and ONE 2-pair pairing check.
 /// @dev Paper-to-code names: a_j = f_j(β), b_j = f_j(−β), e = f_0(β²), W = [(B − R)/Z], W' = [L/(X − z)].
 /// Proof words (calldata), in order: C_1..C_{ℓ−1} (x, y each), a_0, b_0, …, a_{ℓ−1}, b_{ℓ−1}, e, W, W'
-/// — 4ℓ + 3 words. `inverseHint` is (β(1 − β)(1 + β))⁻¹, supplied by the prover and checked with one
-/// mulmod instead of a modexp; it is not part of the transcript (it is determined by it).
+/// — 4ℓ + 3 words. `inverseHint` is (β(1 − β)(1 + β))⁻¹, supplied by the caller and checked with one
+/// mulmod instead of a modexp; it is not part of the transcript (it is determined by it). A caller without it
+/// passes 0 (never a valid hint: the inverse is non-zero) and the verifier computes it with one modexp after β,
+/// rather than the caller replaying the transcript up to β to find it.
 library HyperKZG {
     bytes32 internal constant LABEL_CLAIM = "hyperkzg.claim";
     bytes32 internal constant LABEL_FOLDS = "hyperkzg.folds";
@@ -23,6 +26,17 @@ library HyperKZG {
 
     /// @dev Fr's modulus r, for assembly.
     uint256 private constant FR_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
+    /// @dev BN254's base field modulus p (a G1 point's coordinates are below it).
+    uint256 private constant BASE_MODULUS = 0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47;
+    /// @dev The precompiles of EIP-196/197: ecAdd, ecMul, the pairing check; its input here is two (G1, G2) pairs.
+    uint256 private constant EC_ADD = 0x06;
+    uint256 private constant EC_MUL = 0x07;
+    uint256 private constant PAIRING = 0x08;
+    uint256 private constant PAIRING_INPUT_BYTES = 0x180;
+    /// @dev {_pairingCheck}'s failure codes: ecMul refused a term's point, ecAdd the running sum, the pairing its input.
+    uint256 private constant REFUSED_TERM = 1;
+    uint256 private constant REFUSED_SUM = 2;
+    uint256 private constant REFUSED_PAIRING = 3;
     /// @dev 1/2 in Fr: (r + 1) / 2.
     uint256 private constant HALF = 0x183227397098d014dc2822db40c0ac2e9419f4243cdcb848a1f0fac9f8000001;
 
@@ -97,21 +111,22 @@ library HyperKZG {
         uint256 value,
         Challenges memory ch,
         uint256 inverseHint
-    ) private pure returns (uint256 rAtZ, uint256 zAtZ) {
+    ) private view returns (uint256 rAtZ, uint256 zAtZ) {
         uint256[3] memory inverses = _inverses(ch.beta, inverseHint);
         (uint256 bPlus, uint256 bMinus, uint256 bSquare) = _foldSums(evals, point, value, ch, inverses[0]);
         return _lagrangeAtZ(bPlus, bMinus, bSquare, ch, inverses);
     }
 
-    /// @dev [β⁻¹, (1 − β)⁻¹, (1 + β)⁻¹] from the hint (β(1 − β)(1 + β))⁻¹, after checking it with one mulmod.
-    function _inverses(uint256 beta, uint256 inverseHint) private pure returns (uint256[3] memory inverses) {
+    /// @dev [β⁻¹, (1 − β)⁻¹, (1 + β)⁻¹] from the hint (β(1 − β)(1 + β))⁻¹, after checking it with one mulmod;
+    /// a hint of 0 is computed here (one modexp).
+    function _inverses(uint256 beta, uint256 inverseHint) private view returns (uint256[3] memory inverses) {
         uint256 R = Fr.R;
         if (beta == 0 || beta == 1 || beta == R - 1) revert HyperKzgDegenerateChallenge();
         uint256 oneMinus = addmod(1, R - beta, R);
         uint256 onePlus = addmod(1, beta, R);
-        if (mulmod(mulmod(mulmod(beta, oneMinus, R), onePlus, R), inverseHint, R) != 1) {
-            revert HyperKzgInverseHintWrong();
-        }
+        uint256 d = mulmod(mulmod(beta, oneMinus, R), onePlus, R);
+        if (inverseHint == 0) inverseHint = Mle.inverse(d);
+        if (mulmod(d, inverseHint, R) != 1) revert HyperKzgInverseHintWrong();
         inverses[0] = mulmod(inverseHint, mulmod(oneMinus, onePlus, R), R);
         inverses[1] = mulmod(inverseHint, mulmod(beta, onePlus, R), R);
         inverses[2] = mulmod(inverseHint, mulmod(beta, oneMinus, R), R);
@@ -181,6 +196,10 @@ library HyperKZG {
     }
 
     /// @dev e(C + Σ_{j≥1} q^j C_j − R(z)·G1 − Z(z)·W + z·W', G2) · e(−W', τ·G2) == 1.
+    /// One assembly block over scratch memory at the free pointer (not advanced): [P.x, P.y, B.x, B.y, s], each
+    /// term ecMul(B, s) written over B and ecAdd(P, s·B) over P, then the pairing input (P, G2, −W', τ·G2) laid
+    /// out from P on — no Solidity call, calldata bounds check or allocation per term. A refused point is named as
+    /// {BN254.mulAdd} names it: the term's point when ecMul refuses it, the running sum when ecAdd does.
     function _pairingCheck(
         uint256 cx,
         uint256 cy,
@@ -188,27 +207,81 @@ library HyperKZG {
         Challenges memory ch,
         VerifierKey memory vk
     ) private view {
-        uint256 R = Fr.R;
         // Layout: 2(ℓ−1) fold words, 2ℓ + 1 evaluations, then W and W' (4 words): proof.length = 4ℓ + 3.
         uint256 foldWords = (proof.length - 7) / 2;
         uint256 evalsEnd = proof.length - 4;
-        (uint256 px, uint256 py) = (cx, cy);
-        uint256 qj = 1;
-        for (uint256 i; i < foldWords; i += 2) {
-            qj = mulmod(qj, ch.q, R);
-            (px, py) = BN254.mulAdd(px, py, proof[i], proof[i + 1], qj);
+        // 0: every call succeeded; REFUSED_TERM / REFUSED_SUM: the point (bx, by) was refused; REFUSED_PAIRING.
+        uint256 failed;
+        uint256 bx;
+        uint256 by;
+        uint256 holds;
+        assembly ("memory-safe") {
+            // P += s·B with B at ptr + 0x40; the code of the failure (the refused point still in place).
+            function mulAdd(ptr, s) -> bad {
+                mstore(add(ptr, 0x80), s)
+                if iszero(staticcall(gas(), EC_MUL, add(ptr, 0x40), 0x60, add(ptr, 0x40), 0x40)) {
+                    bad := REFUSED_TERM
+                    leave
+                }
+                if iszero(staticcall(gas(), EC_ADD, ptr, 0x80, ptr, 0x40)) { bad := REFUSED_SUM }
+            }
+            let r := FR_MODULUS
+            let ptr := mload(0x40)
+            mstore(ptr, cx)
+            mstore(add(ptr, 0x20), cy)
+            let q := mload(add(ch, 0x20))
+            let qj := 1
+            for {
+                let src := proof.offset
+                let end := add(src, shl(5, foldWords))
+            } lt(src, end) { src := add(src, 0x40) } {
+                qj := mulmod(qj, q, r)
+                calldatacopy(add(ptr, 0x40), src, 0x40)
+                failed := mulAdd(ptr, qj)
+                if failed { break }
+            }
+            let w := add(proof.offset, shl(5, evalsEnd))
+            if iszero(failed) {
+                // −R(z)·G1, G1 = (1, 2); the negations mod r of canonical scalars.
+                mstore(add(ptr, 0x40), 1)
+                mstore(add(ptr, 0x60), 2)
+                failed := mulAdd(ptr, mod(sub(r, mload(add(ch, 0x60))), r))
+            }
+            if iszero(failed) {
+                calldatacopy(add(ptr, 0x40), w, 0x40)
+                failed := mulAdd(ptr, mod(sub(r, mload(add(ch, 0x80))), r))
+            }
+            if iszero(failed) {
+                calldatacopy(add(ptr, 0x40), add(w, 0x40), 0x40)
+                failed := mulAdd(ptr, mload(add(ch, 0x40)))
+            }
+            switch failed
+            case 0 {
+                // (P, G2, −W', τ·G2): W' passed ecMul above, so its coordinates are < p and −W' = (x, p − y),
+                // or (0, 0) for the point at infinity.
+                mcopy(add(ptr, 0x40), mload(vk), 0x80)
+                let wx := calldataload(add(w, 0x40))
+                let wy := calldataload(add(w, 0x60))
+                if or(wx, wy) { wy := sub(BASE_MODULUS, wy) }
+                mstore(add(ptr, 0xc0), wx)
+                mstore(add(ptr, 0xe0), wy)
+                mcopy(add(ptr, 0x100), mload(add(vk, 0x20)), 0x80)
+                if iszero(staticcall(gas(), PAIRING, ptr, PAIRING_INPUT_BYTES, 0x00, 0x20)) { failed := REFUSED_PAIRING }
+                holds := mload(0x00)
+            }
+            case 1 {
+                // REFUSED_TERM: the term's point, still in place.
+                bx := mload(add(ptr, 0x40))
+                by := mload(add(ptr, 0x60))
+            }
+            default {
+                // REFUSED_SUM: the running sum.
+                bx := mload(ptr)
+                by := mload(add(ptr, 0x20))
+            }
         }
-        // G1 generator is (1, 2).
-        (px, py) = BN254.mulAdd(px, py, 1, 2, Fr.neg(ch.rAtZ));
-        (px, py) = BN254.mulAdd(px, py, proof[evalsEnd], proof[evalsEnd + 1], Fr.neg(ch.zAtZ));
-        (px, py) = BN254.mulAdd(px, py, proof[evalsEnd + 2], proof[evalsEnd + 3], ch.z);
-        _finalPairing(px, py, proof[evalsEnd + 2], proof[evalsEnd + 3], vk);
-    }
-
-    /// @dev e(P, G2) · e(−W', τ·G2) == 1.
-    function _finalPairing(uint256 px, uint256 py, uint256 wx, uint256 wy, VerifierKey memory vk) private view {
-        (uint256 nx, uint256 ny) = BN254.negate(wx, wy);
-        bytes memory input = abi.encodePacked(px, py, vk.g2, nx, ny, vk.tauG2);
-        if (!BN254.pairingCheck(input)) revert HyperKzgPairingFailed();
+        if (failed == REFUSED_PAIRING) revert BN254.PairingInputInvalid();
+        if (failed != 0) revert BN254.G1PointInvalid(bx, by);
+        if (holds != 1) revert HyperKzgPairingFailed();
     }
 }

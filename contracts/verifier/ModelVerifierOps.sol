@@ -11,6 +11,7 @@ import {ModelVerifierPcs} from "./ModelVerifierPcs.sol";
 import {LayerOps} from "./layers/LayerOps.sol";
 import {MergeStep} from "./layers/MergeStep.sol";
 import {RequantStep} from "./layers/RequantStep.sol";
+import {RequantBatch} from "./layers/RequantBatch.sol";
 import {Extension} from "./layers/Extension.sol";
 import {ModelVerifierSteps} from "./ModelVerifierSteps.sol";
 import {ModelVerifierAttention} from "./ModelVerifierAttention.sol";
@@ -28,7 +29,9 @@ import {ModelVerifierIndexed} from "./ModelVerifierIndexed.sol";
 ///   ROUTE      u8 count, count × dest                   claim i of the register → dest i
 ///   ROUTEALL   dest                                     every claim of the register → dest
 ///   LAYER      a LayerOps instruction                   register = the layer IOP's claims on its inputs
-///   REQUANT    RequantStep parameters                   register = [claim on acc]
+///   REQUANTS   RequantBatch parameters                  (first, before OUTPUT) every requantization's zero-check:
+///                                                       claims on their acc tensors, their group slots opened
+///   REQUANT    RequantStep parameters                   claims on y → openings of u; register = [claim on acc]
 ///   TABLE      activation-table step (below)
 ///   POINTMAP   gather                                   every claim's point re-gathered from itself
 ///   SKIPEMPTY  u32 length                               skip `length` program bytes when the register is empty
@@ -54,7 +57,7 @@ library ModelVerifierOps {
     uint256 internal constant OP_ROUTE = 0x23;
     uint256 internal constant OP_ROUTEALL = 0x24;
     uint256 internal constant OP_LAYER = 0x25;
-    uint256 internal constant OP_REQUANT = 0x26;
+    /// @dev 0x26 was REQUANT before session 8 (the whole requantization in walk order): retired, as 0x2b.
     uint256 internal constant OP_TABLE = 0x27;
     uint256 internal constant OP_POINTMAP = 0x28;
     uint256 internal constant OP_SKIPEMPTY = 0x29;
@@ -63,6 +66,8 @@ library ModelVerifierOps {
     /// interpreter from different sides of that change revert (ProgramOpUnknown) instead of skipping the check.
     uint256 internal constant OP_ARENA = 0x2c;
     uint256 internal constant OP_INPUT = 0x2d;
+    uint256 internal constant OP_REQUANTS = 0x2e;
+    uint256 internal constant OP_REQUANT = 0x2f;
     /// @dev EXT instructions, one opcode per extension library (src/compiler/program/extension.ts, EXT_OP).
     uint256 internal constant OP_EXT_STEPS = 0x30;
     uint256 internal constant OP_EXT_ATTENTION = 0x31;
@@ -101,6 +106,7 @@ library ModelVerifierOps {
                 m.regs = Extension.invoke(_library(op), op, m.s, m.r, m.regs);
             }
             else if (op == OP_ARENA) _arena(m);
+            else if (op == OP_REQUANTS) RequantBatch.run(m);
             else revert ProgramOpUnknown(op);
         }
     }

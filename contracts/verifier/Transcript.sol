@@ -13,6 +13,8 @@ import {Fr} from "./Fr.sol";
 library Transcript {
     /// @dev bytes32("deepprove-evm/transcript/v1").
     bytes32 internal constant PROTOCOL_TAG = "deepprove-evm/transcript/v1";
+    /// @dev Fr's modulus r (Fr.R), for assembly.
+    uint256 private constant Fr_R = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
 
     /// @notice Starts a transcript for protocol `domain`.
     function start(bytes32 domain) internal pure returns (bytes32 state) {
@@ -25,20 +27,34 @@ library Transcript {
     }
 
     /// @notice Absorbs field elements from calldata, checking each is canonical (< r).
-    /// @dev One keccak256 over S ‖ label ‖ xs, built at the free-memory pointer (not advanced: scratch only).
+    /// @dev One keccak256 over S ‖ label ‖ xs, built at the free-memory pointer (not advanced: scratch only); the
+    /// canonical test reads the copied words (r on the stack: as a literal the optimizer re-loads it with a
+    /// CODECOPY at every use) and reverts naming the first word ≥ r.
     function absorbScalars(bytes32 state, bytes32 label, uint256[] calldata xs) internal pure returns (bytes32) {
         uint256 n = xs.length;
         if (n == 0) return state;
-        for (uint256 i; i < n; ++i) {
-            Fr.checked(xs[i]);
-        }
+        bool bad;
+        uint256 value;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, state)
             mstore(add(ptr, 0x20), label)
-            calldatacopy(add(ptr, 0x40), xs.offset, shl(5, n))
+            let words := add(ptr, 0x40)
+            calldatacopy(words, xs.offset, shl(5, n))
+            let r := Fr_R
+            for {
+                let p := words
+                let end := add(words, shl(5, n))
+            } lt(p, end) { p := add(p, 0x20) } {
+                value := mload(p)
+                if iszero(lt(value, r)) {
+                    bad := 1
+                    break
+                }
+            }
             state := keccak256(ptr, add(0x40, shl(5, n)))
         }
+        if (bad) revert Fr.FieldElementNotCanonical(value);
         return state;
     }
 

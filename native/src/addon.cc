@@ -12,6 +12,7 @@
 #include "arena_addon.h"
 #include "frvec.h"
 #include "glv.h"
+#include "ifma/flush_napi.h"
 #include "kernels.h"
 #include "msm.h"
 #include "napi_glue.h"
@@ -580,6 +581,7 @@ napi_value Init(napi_env env, napi_value exports) {
   registerArena(env, exports);
   registerOpeningKernels(env, exports);
   registerWalk(env, exports);
+  registerMsmFlush(env, exports);
   return exports;
 }
 

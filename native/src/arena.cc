@@ -151,13 +151,98 @@ void bind(const u64* const* src, u64* const* dst, size_t m, size_t len, const u6
   });
 }
 
+void accumulate(u64* dst, const u64* src, size_t n, int threads) {
+  parallelChunks(n, chunksFor(n, threads), [&](size_t begin, size_t end, size_t) {
+    for (size_t x = begin; x < end; x++) store(dst + 4 * x, Fr::add(load(dst + 4 * x), load(src + 4 * x)));
+  });
+}
+
+// Arithmetic of groupSums: products of canonical values carry R^{-1} per multiplication. For a group of s
+// columns, h·ΠF carries R^{-s} and each Π_{l≠j} F carries R^{-(s−2)}; the latter sum times the integer R^{-1}
+// (montOne) comes to R^{-s} too. The group's coefficient is pre-multiplied by R^{-(smax − s)}, so every group's
+// contribution carries R^{-(smax+1)}, the weight one more; the total is fixed by R (r2()) smax + 2 times.
+void groupSums(const u64* const* hs, const u64* const* fs, const size_t* sizes, size_t groups, const u64* coeffs,
+               const u64* w, size_t len, size_t points, u64* out, int threads) {
+  const size_t half = len / 2;
+  const Fr one{{1, 0, 0, 0}};
+  const Fr montOne = Fr::mul(one, one);  // the integer R^{-1} mod r
+  size_t smax = 0, columns = 0;
+  std::vector<size_t> offsets(groups);
+  for (size_t g = 0; g < groups; g++) {
+    offsets[g] = columns;
+    columns += sizes[g];
+    smax = std::max(smax, sizes[g]);
+  }
+  std::vector<Fr> coeff(groups);
+  for (size_t g = 0; g < groups; g++) {
+    Fr c = load(coeffs + 4 * g);
+    for (size_t e = sizes[g]; e < smax; e++) c = Fr::mul(c, one);
+    coeff[g] = c;
+  }
+  const size_t chunks = chunksFor(half * (columns + groups + 1) * points, threads);
+  std::vector<Fr> partial(points * chunks, Fr::zero());
+  parallelChunks(half, chunks, [&](size_t begin, size_t end, size_t chunk) {
+    std::vector<Fr> acc(points * ROUND_BLOCK);
+    Fr total[ARENA_MAX_POINTS];
+    for (size_t x = 0; x < points; x++) total[x] = Fr::zero();
+    Fr fv[ARENA_MAX_POINTS], fd[ARENA_MAX_POINTS], pre[ARENA_MAX_POINTS + 1];
+    for (size_t b0 = begin; b0 < end; b0 += ROUND_BLOCK) {
+      const size_t b1 = std::min(end, b0 + ROUND_BLOCK);
+      std::fill(acc.begin(), acc.end(), Fr::zero());
+      for (size_t g = 0; g < groups; g++) {
+        const size_t s = sizes[g];
+        const u64* h = hs[g];
+        const u64* const* f = fs + offsets[g];
+        for (size_t i = b0; i < b1; i++) {
+          Fr hv = load(h + 8 * i);
+          const Fr hd = Fr::sub(load(h + 8 * i + 4), hv);
+          for (size_t l = 0; l < s; l++) {
+            fv[l] = load(f[l] + 8 * i);
+            fd[l] = Fr::sub(load(f[l] + 8 * i + 4), fv[l]);
+          }
+          Fr* p = &acc[points * (i - b0)];
+          for (size_t x = 0; x < points; x++) {
+            if (x > 0) {
+              hv = Fr::add(hv, hd);
+              for (size_t l = 0; l < s; l++) fv[l] = Fr::add(fv[l], fd[l]);
+            }
+            pre[1] = fv[0];
+            for (size_t l = 1; l < s; l++) pre[l + 1] = Fr::mul(pre[l], fv[l]);  // pre[l]: F_0 … F_{l−1}
+            Fr others = pre[s - 1];                                                // j = s − 1
+            Fr suffix = fv[s - 1];                                                 // F_{j+1} … F_{s−1}
+            for (size_t j = s - 1; j-- > 0;) {
+              others = Fr::add(others, j == 0 ? suffix : Fr::mul(pre[j], suffix));
+              if (j > 0) suffix = Fr::mul(suffix, fv[j]);
+            }
+            const Fr z = Fr::sub(Fr::mul(hv, pre[s]), Fr::mul(others, montOne));
+            p[x] = Fr::add(p[x], Fr::mul(z, coeff[g]));
+          }
+        }
+      }
+      for (size_t i = b0; i < b1; i++) {
+        const Fr wi = load(w + 4 * i);
+        const Fr* p = &acc[points * (i - b0)];
+        for (size_t x = 0; x < points; x++) total[x] = Fr::add(total[x], Fr::mul(p[x], wi));
+      }
+    }
+    for (size_t x = 0; x < points; x++) partial[points * chunk + x] = total[x];
+  });
+  const Fr fix = r2();
+  for (size_t x = 0; x < points; x++) {
+    Fr sum = Fr::zero();
+    for (size_t c = 0; c < chunks; c++) sum = Fr::add(sum, partial[points * c + x]);
+    for (size_t e = 0; e < smax + 2; e++) sum = Fr::mul(sum, fix);
+    store(out + 4 * x, sum);
+  }
+}
+
 #define DP_STRINGIFY_(x) #x
 #define DP_STRINGIFY(x) DP_STRINGIFY_(x)
 
 }  // namespace
 
 extern const ArenaKernels ARENA_KERNELS = {
-    DP_STRINGIFY(DP_ARITH), &shifted, &frScaledInvert, &scale, &roundSums, &bind,
+    DP_STRINGIFY(DP_ARITH), &shifted, &frScaledInvert, &scale, &roundSums, &bind, &accumulate, &groupSums,
 };
 
 }  // namespace DP_ARITH

@@ -46,7 +46,21 @@ struct ArenaKernels {
    * (the entries are split).
    */
   void (*bind)(const uint64_t* const* src, uint64_t* const* dst, size_t m, size_t len, const uint64_t* r, int threads);
+  /** dst[x] += src[x] for x < n (a grouped helper column's further members' inverses; no overlap). */
+  void (*accumulate)(uint64_t* dst, const uint64_t* src, size_t n, int threads);
+  /**
+   * One round's sums of the grouped helper constraints (docs/lookup.md, "Grouped helper columns") over tables of
+   * len entries (len even), t(X) = t[2i] + X·(t[2i+1] − t[2i]) on pair i. Group G has sizes[G] >= 2 shifted
+   * columns fs[o_G .. o_G + sizes[G]) (o_G the running sum of sizes) and helper hs[G]:
+   *   out[X] = sum_i w[i]·sum_G coeffs[G]·(h_G(X)·prod_j F_j(X) − sum_j prod_{l≠j} F_l(X))   for X < points
+   * (points canonical elements; points <= ARENA_MAX_POINTS, sizes[G] <= points − 2; w has len / 2 entries).
+   */
+  void (*groupSums)(const uint64_t* const* hs, const uint64_t* const* fs, const size_t* sizes, size_t groups,
+                    const uint64_t* coeffs, const uint64_t* w, size_t len, size_t points, uint64_t* out, int threads);
 };
+
+/** Most evaluation points of groupSums: degree s + 1 in the tables for groups of s <= 8 columns (MAX_HELPER_GROUP). */
+constexpr size_t ARENA_MAX_POINTS = 10;
 
 // The two tables (arena.cc, compiled once per copy).
 namespace portable {

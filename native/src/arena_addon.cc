@@ -82,13 +82,18 @@ napi_value newWords(napi_env env, size_t n, u64** data) {
 }
 
 /**
- * arenaHelperColumn(components, betas, alpha, scales, helpers, offset, threads) -> [F, c_1, …, c_{a−1}]:
+ * arenaHelperColumn(components, betas, alpha, scales, helpers, offset, threads[, accumulate]) -> [F, c_1, …]:
  * F = alpha − Σ_c betas[c]·components[c] (packed), and scales[x]/F[x] (1/F[x] when scales is null) written to
- * helpers at word `offset`. Also returns components 1.. packed (the caller binds them to evaluate them).
+ * helpers at word `offset` — added to the words there when `accumulate` is true (a grouped helper column's further
+ * members). Also returns components 1.. packed (the caller binds them to evaluate them).
  * RangeError "shifted entry x is zero" when some F[x] = 0.
  */
 napi_value HelperColumn(napi_env env, napi_callback_info info) {
-  auto argv = args(env, info, 7);
+  auto argv = args(env, info, 7, 8);
+  bool accumulate = false;
+  if (argv.size() > 7 && napi_get_value_bool(env, argv[7], &accumulate) != napi_ok) {
+    throw JsError{JsError::Type, "accumulate must be a boolean"};
+  }
   const uint32_t arity = arrayLength(env, argv[0], "components", "an array of bigint arrays");
   if (arity == 0) throw JsError{JsError::Range, "components: at least one component expected"};
   std::vector<u64> betas = bigintsOf(env, argv[1], "betas", arity);
@@ -122,7 +127,14 @@ napi_value HelperColumn(napi_env env, napi_callback_info info) {
   for (size_t x = 0; x < n; x++) {
     if (Limbs::isZero(shiftedWords + 4 * x)) throw JsError{JsError::Range, "shifted entry " + std::to_string(x) + " is zero"};
   }
-  arenaKernels().scaledInverse(shiftedWords, scales.empty() ? nullptr : scales.data(), n, helpers.data + 4 * size_t(offset), threads);
+  u64* target = helpers.data + 4 * size_t(offset);
+  if (accumulate) {
+    std::vector<u64> inverses(4 * n);
+    arenaKernels().scaledInverse(shiftedWords, scales.empty() ? nullptr : scales.data(), n, inverses.data(), threads);
+    arenaKernels().accumulate(target, inverses.data(), n, threads);
+  } else {
+    arenaKernels().scaledInverse(shiftedWords, scales.empty() ? nullptr : scales.data(), n, target, threads);
+  }
   NAPI_OK(napi_set_element(env, out, 0, shiftedBuffer));
   for (uint32_t c = 1; c < arity; c++) {
     u64* words = nullptr;
@@ -219,6 +231,43 @@ napi_value Bind(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/**
+ * arenaGroupSums(hs, fs, sizes, coeffs, weights, len, points, threads) -> `points` words (arena.h, groupSums):
+ * Σ_i w[i]·Σ_G c_G·(h_G·Π_j F_j − Σ_j Π_{l≠j} F_l)(X) for X = 0 … points − 1; fs holds the groups' shifted
+ * columns one group after the other.
+ */
+napi_value GroupSums(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 8);
+  const size_t len = evenLength(env, argv[5]);
+  std::vector<WordView> hs = wordsArrayOf(env, argv[0], "hs"), fs = wordsArrayOf(env, argv[1], "fs");
+  const uint32_t groups = arrayLength(env, argv[2], "sizes", "an array of numbers");
+  if (groups != hs.size()) throw JsError{JsError::Range, "sizes: one entry per helper expected"};
+  const int points = readInt(env, argv[6], "points");
+  std::vector<size_t> sizes(groups);
+  size_t columns = 0;
+  for (uint32_t g = 0; g < groups; g++) {
+    napi_value item;
+    NAPI_OK(napi_get_element(env, argv[2], g, &item));
+    const int s = readInt(env, item, "sizes entry");
+    if (s < 2 || s + 2 > points) throw JsError{JsError::Range, "sizes: entry " + std::to_string(g) + " must be in [2, points − 2]"};
+    sizes[g] = size_t(s);
+    columns += sizes[g];
+  }
+  if (points < 4 || size_t(points) > ARENA_MAX_POINTS) throw JsError{JsError::Range, "points must be in [4, " + std::to_string(ARENA_MAX_POINTS) + "]"};
+  if (columns != fs.size()) throw JsError{JsError::Range, "fs: the sizes add up to " + std::to_string(columns) + " columns, got " + std::to_string(fs.size())};
+  std::vector<u64> coeffs = bigintsOf(env, argv[3], "coeffs", groups);
+  const WordView w = wordsOf(env, argv[4], "weights");
+  if (w.n < len / 2) throw JsError{JsError::Range, "weights: fewer than len / 2 words"};
+  auto ph = readable(hs, len, "hs"), pf = readable(fs, len, "fs");
+  std::vector<u64> out(4 * ARENA_MAX_POINTS);
+  arenaKernels().groupSums(ph.data(), pf.data(), sizes.data(), groups, coeffs.data(), w.data, len, size_t(points), out.data(),
+                           readInt(env, argv[7], "threads"));
+  u64* data = nullptr;
+  napi_value result = newWords(env, size_t(points), &data);
+  std::memcpy(data, out.data(), size_t(points) * WORD_BYTES);
+  return result;
+}
+
 }  // namespace
 
 void registerArena(napi_env env, napi_value exports) {
@@ -227,6 +276,7 @@ void registerArena(napi_env env, napi_value exports) {
       method<Scale>("arenaScale"),
       method<RoundSums>("arenaRoundSums"),
       method<Bind>("arenaBind"),
+      method<GroupSums>("arenaGroupSums"),
   };
   defineMethods(env, exports, props);
 }

@@ -19,6 +19,7 @@
 #include <memory>
 #include <vector>
 #include "g1.h"
+#include "ifma/flush.h"
 
 namespace dp {
 inline namespace DP_ARITH {  // arith.h
@@ -34,6 +35,12 @@ class AffineBuckets {
   static constexpr size_t BATCH_SHARE = 8;
   /** Deferred points waiting for the next batch, at most; further conflicts spill (see above). */
   static constexpr size_t MAX_DEFERRED = 256;
+  /**
+   * Batches of at least this many additions run on the IFMA flush when it is active (ifma/flush.h); below
+   * it, the scalar flush (the IFMA one's fixed cost: up to 16 chain totals inverted by Montgomery's trick in
+   * scalar code, ≈ 46 products).
+   */
+  static constexpr size_t IFMA_MIN_BATCH = 32;
 
   /** Storage for up to `capacity` buckets (left uninitialised; reset() empties the ones a window uses). */
   explicit AffineBuckets(size_t capacity)
@@ -44,7 +51,9 @@ class AffineBuckets {
         x_(MAX_BATCH),
         num_(MAX_BATCH),
         den_(MAX_BATCH),
-        scratch_(MAX_BATCH) {
+        scratch_(MAX_BATCH),
+        ifma_(ifma::active()),
+        ifmaScratch_(ifma_ ? new uint64_t[ifma::scratchWords(MAX_BATCH)] : nullptr) {
     deferred_.reserve(MAX_DEFERRED);
     retry_.reserve(MAX_DEFERRED);
   }
@@ -151,6 +160,10 @@ class AffineBuckets {
   /** Runs the batch: one inversion for all denominators, then each bucket's new coordinates. */
   void flush() {
     if (count_ == 0) return;
+    if (ifma_ && count_ >= IFMA_MIN_BATCH) {
+      flushIfma();
+      return;
+    }
     Fp acc = den_[0];
     for (size_t i = 1; i < count_; i++) {
       scratch_[i] = acc;  // den[0] · … · den[i−1]
@@ -174,6 +187,36 @@ class AffineBuckets {
     count_ = 0;
   }
 
+  /**
+   * The same batch on the IFMA flush: its prefix products in 8 or 16 lane chains, the chains' totals inverted
+   * here (Montgomery's trick, one scalar inversion, scaled to 2^520 / total as ifma::finish expects), then the
+   * backward passes and the new coordinates eight additions at a time. The buckets end with the same words.
+   */
+  void flushIfma() {
+    u64 totals[ifma::MAX_CHAINS][4], inverses[ifma::MAX_CHAINS][4];
+    const size_t chains = ifma::prefix(count_, den_[0].l, ifmaScratch_.get(), totals[0]);
+    Fp running[ifma::MAX_CHAINS];  // totals[0] · … · totals[c] (scalar Montgomery products)
+    running[0] = Fp{{totals[0][0], totals[0][1], totals[0][2], totals[0][3]}};
+    for (size_t c = 1; c < chains; c++) {
+      running[c] = Fp::mul(running[c - 1], Fp{{totals[c][0], totals[c][1], totals[c][2], totals[c][3]}});
+    }
+    // Fp::inv(T) = 2^512 / T; times 2^264 / 2^256 makes it 2^520 / T, and the backward pass keeps that scale.
+    const Fp scale{{ifma::INVERSE_SCALE_264[0], ifma::INVERSE_SCALE_264[1], ifma::INVERSE_SCALE_264[2],
+                    ifma::INVERSE_SCALE_264[3]}};
+    Fp inv = Fp::mul(Fp::inv(running[chains - 1]), scale);
+    for (size_t c = chains; c-- > 0;) {
+      Fp invTotal = inv;
+      if (c > 0) {
+        invTotal = Fp::mul(inv, running[c - 1]);
+        inv = Fp::mul(inv, Fp{{totals[c][0], totals[c][1], totals[c][2], totals[c][3]}});
+      }
+      std::copy(invTotal.l, invTotal.l + 4, inverses[c]);
+    }
+    ifma::finish(count_, num_[0].l, x_[0].l, index_.data(), buckets_[0].x.l, ifmaScratch_.get(), inverses[0]);
+    for (size_t i = 0; i < count_; i++) state_[index_[i]] &= uint8_t(~BUSY);
+    count_ = 0;
+  }
+
   /** Retries the deferred points (those meeting a busy bucket again wait for the next batch). */
   void drain() {
     if (deferred_.empty()) return;
@@ -192,6 +235,9 @@ class AffineBuckets {
   std::vector<uint32_t> index_;
   std::vector<Fp> x_, num_, den_, scratch_;
   size_t count_ = 0, batch_ = 1;
+  // Whether batches run on the IFMA flush (decided once, when the buckets are made), and its scratch.
+  bool ifma_;
+  std::unique_ptr<uint64_t[]> ifmaScratch_;
   std::vector<Deferred> deferred_, retry_;
   bool draining_ = false;
 };

@@ -72,6 +72,14 @@ constexpr double AFFINE_ADD_COST = 0.86;
 constexpr double INVERSION_COST = 25.0;
 constexpr double AFFINE_BUCKET_COST = 2.4;
 /**
+ * The same on the IFMA flush (ifma/flush.h; batches of AffineBuckets::IFMA_MIN_BATCH additions and more):
+ * an addition 0.40, a batch's inversion 30 (the scalar inversion and Montgomery's trick over the 16 lane
+ * chains' totals). Fitted at 2^18 points, GLV, c = 16, one thread, CPU ms (docs/msm.md, "The IFMA flush"):
+ * XYZZ 1,112, affine with the scalar flush 905, with the IFMA flush 542.
+ */
+constexpr double IFMA_AFFINE_ADD_COST = 0.40;
+constexpr double IFMA_INVERSION_COST = 30.0;
+/**
  * Windows with more buckets than this (c >= 17) pay WIDE_WINDOW_SURCHARGE more per addition: their buckets
  * (4 MiB per thread and up) leave L2 and compete for L3. Measured per addition at c = 17 against c = 16 (full-width
  * scalars, 2 threads): +2 % at 2^22 on a quiet machine, +7 % at 2^22 and +20 % at 2^24 under load (docs/msm.md,
@@ -310,7 +318,9 @@ Xyzz windowSum(const Affine* bases, const Fp* phiX, size_t n, const Digit* digit
 
 /** Modelled cost of one addition into a window of `count` affine buckets: its own work and its inversion share. */
 inline double affineAddCost(size_t count) {
-  return AFFINE_ADD_COST + INVERSION_COST / double(AffineBuckets::batchFor(count));
+  const size_t batch = AffineBuckets::batchFor(count);
+  if (ifma::active() && batch >= AffineBuckets::IFMA_MIN_BATCH) return IFMA_AFFINE_ADD_COST + IFMA_INVERSION_COST / double(batch);
+  return AFFINE_ADD_COST + INVERSION_COST / double(batch);
 }
 
 /**

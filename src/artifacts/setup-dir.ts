@@ -26,6 +26,7 @@ import { INSECURE_ORIGIN_PREFIX, type Srs } from "../pcs/srs";
 import { G1, G2 } from "../curve/bn254";
 import { modelDigest, modelSlotData, modelStatement, setupModel, type ModelSetup } from "../prover/setup";
 import { compileGraph } from "../prover/graph/compile";
+import type { VerifierPlan } from "../prover/graph/plan";
 import { planOf } from "../prover/graph/verifier-plan";
 import { arenaContext } from "../lookup/arena-protocol";
 import { modelPolyLayout } from "../prover/model-poly";
@@ -258,20 +259,28 @@ export function parseManifest(text: string, where: string): SetupManifest {
 
 /**
  * SRS powers a setup must provide: enough for every polynomial a proof of the model commits — W (weights and
- * table columns) at setup, then per proof A (advice), M and H (the arena). All their layouts follow from the
- * model alone, so they are laid out here with placeholder keys (layouts never depend on the commitment).
+ * table columns) at setup, then per proof A (advice), M and H (the arena), each at most 2^chunkBits when the
+ * setup chunks them (src/pcs/chunked.ts: every commitment and the batch opening are then that small).
  */
-export function requiredSrsSize(model: QuantizedModel): number {
-  const graph = compileGraph(model);
-  const slots = modelSlotData(model, graph);
-  const weights = modelPolyLayout([...slots].map(([name, v]) => ({ name, shape: v.shape })));
-  const plan = planOf(graph, weights, `0x${"00".repeat(32)}`, { commitment: G1.ZERO, g2: G2.BASE, tauG2: G2.BASE });
-  const vars = [weights.numVars, plan.advice?.numVars ?? 0];
+export function requiredSrsSize(model: QuantizedModel, chunkBits: number | null = null): number {
+  const plan = sizingPlan(model);
+  const vars = [plan.advice?.numVars ?? 0];
   if (plan.opening.polys.includes("M")) {
     const arena = arenaContext(plan.arena);
     vars.push(arena.mLayout.numVars, arena.hLayout.numVars);
   }
-  return 2 ** Math.max(...vars);
+  return 2 ** Math.max(plan.weights.numVars, ...vars.map((n) => (chunkBits === null ? n : Math.min(n, chunkBits))));
+}
+
+/**
+ * The model's verifier plan with placeholder keys: every layout (W, A, the arena's M and H) follows from the
+ * model alone, never from the commitment.
+ */
+export function sizingPlan(model: QuantizedModel): VerifierPlan {
+  const graph = compileGraph(model);
+  const slots = modelSlotData(model, graph);
+  const weights = modelPolyLayout([...slots].map(([name, v]) => ({ name, shape: v.shape })));
+  return planOf(graph, weights, `0x${"00".repeat(32)}`, { commitment: G1.ZERO, g2: G2.BASE, tauG2: G2.BASE });
 }
 
 /** Re-imports and re-quantizes the copied model; errors name the copied file. */

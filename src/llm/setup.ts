@@ -18,7 +18,8 @@ import { dirname, join, resolve } from "node:path";
 import { SetupDirError } from "../artifacts/errors";
 import { checkSetupOut, jsonBytes, keccakHex } from "../artifacts/setup-files";
 import { chooseSetupSrs, reloadSetupSrs } from "../artifacts/setup-srs";
-import { requiredSrsSize, writeDirAtomic, type SrsSource } from "../artifacts/setup-dir";
+import { requiredSrsSize, sizingPlan, writeDirAtomic, type SrsSource } from "../artifacts/setup-dir";
+import { chooseChunkBits } from "../prover/graph/chunks";
 import { loadLlamaModel, type LlamaModel } from "../model/gguf/generate";
 import type { QuantizedLlama } from "../model/gguf/llama-quant";
 import { checkBits } from "../model/quant/quantize";
@@ -73,12 +74,30 @@ export interface CreateLlmSetupOptions {
   readonly ptau?: string;
   readonly force?: boolean;
   readonly onProgress?: (line: string) => void;
+  /**
+   * Chunk width of the per-proof commitments; default {@link llmChunkBits}. null: unchunked (one commitment per
+   * polynomial, as the Solidity generator needs — e.g. to measure the verifier's gas past its limits).
+   */
+  readonly chunkBits?: number | null;
 }
 
 /** What {@link createLlmSetup} made (the SRS too, so a caller can prove at once). */
 export interface CreatedLlmSetup extends LoadedLlmSetup {
   readonly srs: Srs;
   readonly pk: ProvingKey;
+}
+
+/**
+ * Chunk width target of the LLM's per-proof commitments (docs/gguf.md, "Chunked commitments"): A, M and H are
+ * committed in chunks of 2^20 entries, so the batch opening's HyperKZG runs over 20 variables instead of 24 at
+ * 128 positions (its MSMs 16× smaller) and the SRS needs 2^20 powers. 20 is stories260K's largest slot at 128
+ * positions (the 2^L-row limb range table, L = 20), below which the chunk cannot go.
+ */
+export const LLM_CHUNK_BITS = 20;
+
+/** The chunk width of a generation model's setup: {@link LLM_CHUNK_BITS}, or its largest A/M/H slot if larger. */
+export function llmChunkBits(model: QuantizedLlama["model"]): number {
+  return chooseChunkBits(sizingPlan(model), LLM_CHUNK_BITS);
 }
 
 /** True when `dir` holds an LLM setup's manifest (so `deepprove verify` can dispatch on it). */
@@ -107,9 +126,10 @@ export async function createLlmSetup(options: CreateLlmSetupOptions): Promise<Cr
   const llama = await loadLlamaModel(file);
   progress(`quantizing at ${bits} bits for a context of ${options.context} positions`);
   const q = quantizeGenerator(llama, bits, options.context);
-  const { srs, source } = chooseSetupSrs(options.ptau, requiredSrsSize(q.model), progress);
+  const chunkBits = options.chunkBits === undefined ? llmChunkBits(q.model) : options.chunkBits;
+  const { srs, source } = chooseSetupSrs(options.ptau, requiredSrsSize(q.model, chunkBits), progress);
   progress("committing the model");
-  const setup = setupModel(q.model, srs);
+  const setup = setupModel(q.model, srs, { chunkBits });
   const files: Record<string, Uint8Array> = {
     [LLM_SETUP_FILES.verifyingKey]: jsonBytes(verifyingKeyJson(setup, srs)),
     [LLM_SETUP_FILES.provingKey]: jsonBytes(provingKeyJson(setup, srs, setup.slotData)),
@@ -158,7 +178,7 @@ export async function loadLlmSetup(dir: string, options: { provingKey?: boolean;
   const q = quantizeGenerator(llama, manifest.bits, manifest.context);
   let digest: string;
   try {
-    digest = modelDigest(modelStatement(q.model, vk.layout, vk.commitment));
+    digest = modelDigest(modelStatement(q.model, vk.layout, vk.commitment, undefined, vk.statement.chunkBits ?? null));
   } catch (error) {
     throw new SetupDirError(`${file}: the model does not fit the verifying key's layout (${(error as Error).message})`);
   }

@@ -5,7 +5,7 @@
  */
 import * as Fr from "../field/fr";
 import type { ProductTerm } from "../sumcheck";
-import type { ArenaContext } from "./arena-protocol";
+import { groupTerms, type ArenaContext } from "./arena-protocol";
 import type { SizedGroup } from "./arena-sumcheck";
 import { ArenaError } from "./arena-types";
 import { HALF } from "./protocol";
@@ -40,17 +40,18 @@ export interface GroupIndex {
 
 /**
  * The zero-check of `arenaZeroCheck` split by size: tables of n variables form one group, stored at their own
- * size (constant in the high variables). Per witness column: γ^i·eq(τ)·h_i·F_i and γ^{k+T}·2^{n_i}·eq(½)·h_i;
- * per table: γ^{k+t}·eq(τ)·(g_t·G_t + m_t) and γ^{k+T}·2^{n_t}·eq(½)·g_t — the same polynomial as the terms of
- * `arenaZeroCheck` (whose L_m and L_s tables are these sums).
+ * size (constant in the high variables). Per helper group G: γ^G·eq(τ)·Z_G (`groupTerms`: h·F for one column)
+ * and γ^{K+T}·2^{n_G}·eq(½)·h_G; per table: γ^{K+t}·eq(τ)·(g_t·G_t + m_t) and γ^{K+T}·2^{n_t}·eq(½)·g_t — the
+ * same polynomial as the terms of `arenaZeroCheck` (whose L_m and L_s tables are these sums). `p.h` has one
+ * helper per helper group, `p.F` one shifted column per witness column; `h` and `F` of the result index them.
  */
 export function zeroCheckGroups(
   ctx: ArenaContext,
   gamma: bigint,
   tau: readonly bigint[],
   p: { h: bigint[][]; F: bigint[][]; g: bigint[][]; G: bigint[][]; m: bigint[][] },
-): { groups: SizedGroup[]; h: GroupIndex[]; g: GroupIndex[]; m: GroupIndex[] } {
-  const k = p.h.length;
+): { groups: SizedGroup[]; h: GroupIndex[]; F: GroupIndex[]; g: GroupIndex[]; m: GroupIndex[] } {
+  const k = ctx.helperGroups.length;
   const T = p.g.length;
   const gammas = Fr.powers(gamma, k + T + 1);
   const half = new Array<bigint>(ctx.numVars).fill(HALF);
@@ -66,14 +67,13 @@ export function zeroCheckGroups(
     return { group: n, table: g.tables.length - 1 };
   };
   const sumWeight = (n: number) => Fr.mul(gammas[k + T], 1n << BigInt(n));
-  const h = p.h.map((hi, i) => {
-    const n = ctx.shape.columns[i].numVars;
-    const at = add(n, hi);
-    const F = add(n, p.F[i]);
-    groupOf(n).terms.push(
-      { coeff: gammas[i], factors: [at.table, F.table], eqPoint: tau },
-      { coeff: sumWeight(n), factors: [at.table], eqPoint: half },
-    );
+  const F = new Array<GroupIndex>(p.F.length);
+  const h = ctx.helperGroups.map((members, G) => {
+    const n = ctx.shape.columns[members[0]].numVars;
+    const at = add(n, p.h[G]);
+    for (const i of members) F[i] = add(n, p.F[i]);
+    const { terms } = groupTerms(members, gammas[G], at.table, (i) => F[i].table, tau);
+    groupOf(n).terms.push(...terms, { coeff: sumWeight(n), factors: [at.table], eqPoint: half });
     return at;
   });
   const g: GroupIndex[] = [];
@@ -94,5 +94,5 @@ export function zeroCheckGroups(
   const position = new Map(sizes.map((n, idx) => [n, idx]));
   const groups = sizes.map((n) => ({ numVars: n, ...bySize.get(n)! }));
   const place = (x: GroupIndex): GroupIndex => ({ group: position.get(x.group)!, table: x.table });
-  return { groups, h: h.map(place), g: g.map(place), m: m.map(place) };
+  return { groups, h: h.map(place), F: F.map(place), g: g.map(place), m: m.map(place) };
 }

@@ -2,8 +2,9 @@
  * The arena's proof stream: its messages in the order the verifier reads them, a G1 point as 64 bytes (x ‖ y,
  * infinity = 64 zero bytes), a scalar as 32 bytes big-endian (< r):
  *
- *   M (64 B) | H (64 B) | zero-check rounds (N × 3 scalars, c_0 c_2 c_3) |
- *   per witness column i: h_i(ρ), f_{i,0}(ρ) .. f_{i,a−1}(ρ) | per table t: g_t(ρ), m_t(ρ), external t_{t,c}(ρ)..
+ *   M (64 B) | H (64 B) | zero-check rounds (N × D scalars, c_0 c_2 … c_D; D = 3 ungrouped) |
+ *   per witness column i: h(ρ) of its helper group if i leads it, f_{i,0}(ρ) .. f_{i,a−1}(ρ) |
+ *   per table t: g_t(ρ), m_t(ρ), external t_{t,c}(ρ)..
  *
  * A skipped arena writes nothing. The shape is the verifier's knowledge and is not encoded. `writeArenaProof`
  * / `readArenaProof` work on any writer/reader (the driver's proof stream); `encodeArenaProof` /
@@ -11,10 +12,12 @@
  */
 import { concatBytes, decodeG1, encodeG1, type G1Point } from "../curve/bn254";
 import * as Fr from "../field/fr";
-import { arenaContext, arenaSlotNames, ARENA_DEGREE, assertCanonical } from "./arena-protocol";
+import { chunkCount } from "../pcs/chunked";
+import { arenaContext, arenaSlotNames, assertCanonical, leadsGroup } from "./arena-protocol";
 import {
   ARENA_COLUMN_KIND,
   ArenaError,
+  chunkedCommitments,
   type ArenaProof,
   type ArenaShape,
   type ArenaStreamReader,
@@ -23,12 +26,17 @@ import {
 
 const WORD = 32;
 
-/** Words (32 B) of an arena proof of this shape: 4 + 3N + Σ_i (1 + a_i) + Σ_t (2 + e_t); 0 when skipped. */
-export function arenaProofWords(shape: ArenaShape): number {
+/**
+ * Words (32 B) of an arena proof of this shape: 4 + D·N + K + Σ_i a_i + Σ_t (2 + e_t), D the zero-check's degree
+ * (3 ungrouped), K the helper groups (= k ungrouped); 0 when skipped.
+ */
+export function arenaProofWords(shape: ArenaShape, chunkBits: number | null = null): number {
   if (shape.columns.length === 0) return 0;
   const ctx = arenaContext(shape);
-  let words = 4 + ARENA_DEGREE * ctx.numVars;
-  ctx.columnTable.forEach((t) => (words += 1 + ctx.arity[t]));
+  let words = 4 + ctx.degree * ctx.numVars + ctx.helperGroups.length;
+  // Chunk commitments past the first of M and of H (src/pcs/chunked.ts): two words each.
+  words += 2 * (chunkCount(ctx.mLayout.numVars, chunkBits) - 1 + chunkCount(ctx.hLayout.numVars, chunkBits) - 1);
+  ctx.columnTable.forEach((t) => (words += ctx.arity[t]));
   for (const t of shape.tables) words += 2 + t.table.columns.filter((c) => c.kind === "external").length;
   return words;
 }
@@ -37,12 +45,14 @@ export function arenaProofWords(shape: ArenaShape): number {
 export function writeArenaProof(proof: ArenaProof | null, out: ArenaStreamWriter): void {
   if (proof === null) return;
   out.writePoint(proof.multiplicities, "arena M");
+  proof.multiplicityChunks?.forEach((p, k) => out.writePoint(p, `arena M chunk ${k + 1}`));
   out.writePoint(proof.helpers, "arena H");
+  proof.helperChunks?.forEach((p, k) => out.writePoint(p, `arena H chunk ${k + 1}`));
   proof.sumcheck.rounds.forEach((round, j) =>
     round.forEach((c, d) => out.writeScalar(c, `arena zero-check round ${j} coefficient ${d}`)),
   );
   proof.columnEvals.forEach((e, i) => {
-    out.writeScalar(e.helper, `arena h(ρ) of witness column ${i}`);
+    if (e.helper !== undefined) out.writeScalar(e.helper, `arena h(ρ) of witness column ${i}`);
     e.components.forEach((x, c) => out.writeScalar(x, `arena component ${c} of witness column ${i} at ρ`));
   });
   proof.tableEvals.forEach((e, t) => {
@@ -52,21 +62,28 @@ export function writeArenaProof(proof: ArenaProof | null, out: ArenaStreamWriter
   });
 }
 
-/** Reads a proof of the given shape (null, reading nothing, for a skipped arena). */
-export function readArenaProof(shape: ArenaShape, input: ArenaStreamReader): ArenaProof | null {
+/**
+ * Reads a proof of the given shape (null, reading nothing, for a skipped arena); `chunkBits` is the plan's
+ * chunk width (src/pcs/chunked.ts: M and H then carry one commitment per chunk).
+ */
+export function readArenaProof(shape: ArenaShape, input: ArenaStreamReader, chunkBits: number | null = null): ArenaProof | null {
   if (shape.columns.length === 0) return null;
   const ctx = arenaContext(shape);
+  const chunks = (numVars: number, what: string) => Array.from({ length: chunkCount(numVars, chunkBits) - 1 }, (_, k) => input.readPoint(`${what} chunk ${k + 1}`));
   const multiplicities = input.readPoint("arena M");
+  const multiplicityChunks = chunks(ctx.mLayout.numVars, "arena M");
   const helpers = input.readPoint("arena H");
+  const helperChunks = chunks(ctx.hLayout.numVars, "arena H");
   const rounds = Array.from({ length: ctx.numVars }, (_, j) =>
-    Array.from({ length: ARENA_DEGREE }, (_, d) => input.readScalar(`arena zero-check round ${j} coefficient ${d}`)),
+    Array.from({ length: ctx.degree }, (_, d) => input.readScalar(`arena zero-check round ${j} coefficient ${d}`)),
   );
-  const columnEvals = shape.columns.map((_, i) => ({
-    helper: input.readScalar(`arena h(ρ) of witness column ${i}`),
-    components: Array.from({ length: ctx.arity[ctx.columnTable[i]] }, (_, c) =>
+  const columnEvals = shape.columns.map((_, i) => {
+    const helper = leadsGroup(ctx, i) ? { helper: input.readScalar(`arena h(ρ) of witness column ${i}`) } : {};
+    const components = Array.from({ length: ctx.arity[ctx.columnTable[i]] }, (_, c) =>
       input.readScalar(`arena component ${c} of witness column ${i} at ρ`),
-    ),
-  }));
+    );
+    return { ...helper, components };
+  });
   const tableEvals = shape.tables.map((t, j) => ({
     helper: input.readScalar(`arena g(ρ) of table ${j}`),
     multiplicity: input.readScalar(`arena m(ρ) of table ${j}`),
@@ -74,7 +91,7 @@ export function readArenaProof(shape: ArenaShape, input: ArenaStreamReader): Are
       .filter((c) => c.kind === "external")
       .map((_, c) => input.readScalar(`arena external column ${c} of table ${j} at ρ`)),
   }));
-  return { multiplicities, helpers, sumcheck: { rounds }, columnEvals, tableEvals };
+  return { ...chunkedCommitments([multiplicities, ...multiplicityChunks], [helpers, ...helperChunks]), sumcheck: { rounds }, columnEvals, tableEvals };
 }
 
 /** The proof as bytes (empty for a skipped arena). */
@@ -140,9 +157,18 @@ export interface ArenaVerifierShape {
   columns: { table: number; numVars: number; hSlot: number }[];
 }
 
-/** {@link ArenaVerifierShape} of a shape. */
+/**
+ * {@link ArenaVerifierShape} of a shape.
+ * @throws {ArenaError} for grouped helper columns (`helperGroup` > 1): LookupArena.sol verifies one helper per
+ *   witness column and a degree-3 zero-check only
+ */
 export function arenaVerifierShape(shape: ArenaShape): ArenaVerifierShape {
   const ctx = arenaContext(shape);
+  if (ctx.groupSize > 1) {
+    throw new ArenaError(
+      `arena: the plan groups ${ctx.groupSize} witness columns per helper column (helperGroup), which the Solidity arena verifier (LookupArena.sol: one helper per column, degree-3 zero-check) does not support`,
+    );
+  }
   const slotIndex = (layout: typeof ctx.mLayout, name: string) => {
     const slot = layout.slots.find((s) => s.name === name)!;
     return slot.offset / 2 ** slot.numVars;

@@ -9,7 +9,8 @@ export interface ArenaKernels {
   /**
    * F = alpha − Σ_c betas[c]·components[c] (one packed vector; betas has one entry per component), and
    * scales[x]/F[x] — 1/F[x] when scales is null — written into `helpers` at word `offset`. Returns
-   * [F, component 1, …, component a−1] packed. RangeError "shifted entry x is zero" when some F[x] = 0.
+   * [F, component 1, …, component a−1] packed. With `accumulate` the inverses are added to the words at `offset`
+   * (a grouped helper's further members). RangeError "shifted entry x is zero" when some F[x] = 0.
    */
   arenaHelperColumn(
     components: readonly (readonly bigint[])[],
@@ -19,6 +20,7 @@ export interface ArenaKernels {
     helpers: Uint8Array,
     offset: number,
     threads: number,
+    accumulate?: boolean,
   ): Uint8Array[];
   /** tables[k] ·= coeffs[k], in place. */
   arenaScale(tables: readonly Uint8Array[], coeffs: readonly bigint[], threads: number): void;
@@ -42,6 +44,22 @@ export interface ArenaKernels {
    * Uint8Arrays when `inPlace` (the tables split over the threads), else new ones of len/2 words (the entries split).
    */
   arenaBind(tables: readonly Uint8Array[], len: number, r: bigint, threads: number, inPlace: boolean): Uint8Array[];
+  /**
+   * One zero-check round of grouped helper constraints (docs/lookup.md, "Grouped helper columns"): `points` words,
+   * Σ_i w[i]·Σ_G coeffs[G]·(h_G(X)·Π_j F_{G,j}(X) − Σ_j Π_{l≠j} F_{G,l}(X)) for X = 0 … points − 1, group G having
+   * sizes[G] >= 2 columns of `fs` (one group after the other) and helper hs[G]; points >= max size + 2. Absent
+   * from an addon built before grouped helpers (a grouped arena then takes the bigint prover).
+   */
+  arenaGroupSums?(
+    hs: readonly Uint8Array[],
+    fs: readonly Uint8Array[],
+    sizes: readonly number[],
+    coeffs: readonly bigint[],
+    weights: Uint8Array,
+    len: number,
+    points: number,
+    threads: number,
+  ): Uint8Array;
 }
 
 /** The addon with the arena's kernels. */
@@ -50,6 +68,7 @@ export type NativeArenaKernels = NativeKernels & ArenaKernels;
 /**
  * The native kernels with the arena's entry points when the native backend is selected and the addon has them
  * (an addon built before they existed has not: the caller falls back to the bigint prover), else undefined.
+ * `arenaGroupSums` is optional: only a grouped arena needs it (`groupedKernels`).
  */
 export function loadArenaKernels(): NativeArenaKernels | undefined {
   if (selectedBackend() !== "native") return undefined;
@@ -59,4 +78,9 @@ export function loadArenaKernels(): NativeArenaKernels | undefined {
     (k) => typeof (native as Record<string, unknown>)[k] === "function",
   );
   return ok ? (native as NativeArenaKernels) : undefined;
+}
+
+/** The kernels if they can prove this arena: a grouped one (groupSize > 1) also needs `arenaGroupSums`. */
+export function groupedKernels(kernels: NativeArenaKernels | undefined, groupSize: number): NativeArenaKernels | undefined {
+  return kernels && (groupSize === 1 || typeof kernels.arenaGroupSums === "function") ? kernels : undefined;
 }

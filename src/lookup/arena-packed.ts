@@ -48,9 +48,10 @@ export function packedHelpers(
   threads: number,
 ): PackedHelpers {
   const H = new Uint8Array(WORD * 2 ** ctx.hLayout.numVars);
-  const helper = (components: readonly (readonly bigint[])[], t: number, scales: readonly bigint[] | null, slot: string) => {
+  const helper = (components: readonly (readonly bigint[])[], t: number, scales: readonly bigint[] | null, slot: string, accumulate = false) => {
     try {
-      return kernels.arenaHelperColumn(components, betas.slice(0, components.length), alphas[t], scales, H, slotOffset(ctx.hLayout, slot), threads);
+      const offset = slotOffset(ctx.hLayout, slot);
+      return kernels.arenaHelperColumn(components, betas.slice(0, components.length), alphas[t], scales, H, offset, threads, accumulate);
     } catch (error) {
       if (error instanceof RangeError && /is zero/.test(error.message)) {
         throw new ArenaError("arena: the challenge alpha equals a fingerprint (probability <= entries/r)");
@@ -61,7 +62,9 @@ export function packedHelpers(
   const F: Uint8Array[] = [];
   const extra: Uint8Array[][] = [];
   columns.forEach((c, i) => {
-    const [f, ...rest] = helper(c.components, ctx.columnTable[i], null, arenaSlotNames.witnessHelper(i));
+    // A helper group's columns write into its first column's slot: the first one sets it, the others add.
+    const first = ctx.helperGroups[ctx.groupOf[i]][0];
+    const [f, ...rest] = helper(c.components, ctx.columnTable[i], null, arenaSlotNames.witnessHelper(first), first !== i);
     F.push(f);
     extra.push(rest);
   });
@@ -85,11 +88,15 @@ export interface PackedIndex {
   readonly table: number;
 }
 
-/** The groups and where each column's h, F, extra components and each table's g, m sit in them. */
+/**
+ * The groups and where each helper group's h, each column's F (scaled by `Fscale[i]`) and extra components and
+ * each table's g, m sit in them.
+ */
 export interface PackedZeroCheck {
   readonly groups: PackedZeroCheckGroup[];
   readonly h: PackedIndex[];
   readonly F: PackedIndex[];
+  readonly Fscale: bigint[];
   readonly extra: PackedIndex[][];
   readonly g: PackedIndex[];
   readonly m: PackedIndex[];
@@ -97,9 +104,10 @@ export interface PackedZeroCheck {
 
 /**
  * The zero-check of `arenaZeroCheck` split by size (the same polynomial as `zeroCheckGroups` of
- * arena-prover.ts): per witness column i the pair (h_i, γ^i·F_i) and the half term h_i; per table t the pair
- * (g_t, γ^{k+t}·G_t), the single γ^{k+t}·m_t and the half term g_t; half coefficient γ^{k+T}·2^n. Scales F and G
- * in place (they are given up).
+ * arena-bigint.ts): per helper group G of one column i the pair (h_G, γ^G·F_i), of s >= 2 columns the product
+ * (h_G, F_{i_1} … F_{i_s}, coefficient γ^G), and the half term h_G; per table t the pair (g_t, γ^{K+t}·G_t), the
+ * single γ^{K+t}·m_t and the half term g_t; half coefficient γ^{K+T}·2^n. Scales F (of one-column groups) and G in
+ * place (they are given up).
  */
 export function packedZeroCheckGroups(
   kernels: NativeArenaKernels,
@@ -109,21 +117,23 @@ export function packedZeroCheckGroups(
   gamma: bigint,
   threads: number,
 ): PackedZeroCheck {
-  const k = ctx.shape.columns.length;
+  const k = ctx.helperGroups.length;
   const T = ctx.shape.tables.length;
   const gammas = Fr.powers(gamma, k + T + 1);
-  kernels.arenaScale(helpers.F, gammas.slice(0, k), threads);
+  const Fscale = ctx.groupOf.map((G) => (ctx.helperGroups[G].length === 1 ? gammas[G] : 1n));
+  kernels.arenaScale(helpers.F, Fscale, threads);
   kernels.arenaScale(helpers.G, gammas.slice(k, k + T), threads);
   interface Building {
     tables: Uint8Array[];
     pairs: [number, number][];
+    products: { h: number; fs: number[]; coeff: bigint }[];
     singles: { table: number; coeff: bigint }[];
     halves: number[];
   }
   const bySize = new Map<number, Building>();
   const add = (n: number, table: Uint8Array): PackedIndex => {
     let g = bySize.get(n);
-    if (!g) bySize.set(n, (g = { tables: [], pairs: [], singles: [], halves: [] }));
+    if (!g) bySize.set(n, (g = { tables: [], pairs: [], products: [], singles: [], halves: [] }));
     g.tables.push(table);
     return { group: n, table: g.tables.length - 1 };
   };
@@ -134,17 +144,18 @@ export function packedZeroCheckGroups(
   const h: PackedIndex[] = [];
   const F: PackedIndex[] = [];
   const extra: PackedIndex[][] = [];
-  ctx.shape.columns.forEach((c, i) => {
-    const n = c.numVars;
-    const hi = add(n, view(arenaSlotNames.witnessHelper(i), n));
-    const fi = add(n, helpers.F[i]);
+  ctx.helperGroups.forEach((members, G) => {
+    const n = ctx.shape.columns[members[0]].numVars;
+    const hi = add(n, view(arenaSlotNames.witnessHelper(members[0]), n));
+    const fs = members.map((i) => add(n, helpers.F[i]));
     const g = bySize.get(n)!;
-    g.pairs.push([hi.table, fi.table]);
+    if (members.length === 1) g.pairs.push([hi.table, fs[0].table]);
+    else g.products.push({ h: hi.table, fs: fs.map((f) => f.table), coeff: gammas[G] });
     g.halves.push(hi.table);
     h.push(hi);
-    F.push(fi);
-    extra.push(helpers.extra[i].map((e) => add(n, e)));
+    members.forEach((i, j) => (F[i] = fs[j]));
   });
+  ctx.shape.columns.forEach((c, i) => extra.push(helpers.extra[i].map((e) => add(c.numVars, e))));
   const g: PackedIndex[] = [];
   const mIdx: PackedIndex[] = [];
   ctx.shape.tables.forEach((t, j) => {
@@ -167,6 +178,7 @@ export function packedZeroCheckGroups(
     groups,
     h: h.map(place),
     F: F.map(place),
+    Fscale,
     extra: extra.map((e) => e.map(place)),
     g: g.map(place),
     m: mIdx.map(place),
@@ -175,8 +187,9 @@ export function packedZeroCheckGroups(
 
 /**
  * Each witness column's components at ρ (restricted to its variables) from the bound values: components 1..
- * directly; component 0 = α_t − F_i(ρ) − Σ_{c>=1} β^c f_{i,c}(ρ) with F_i(ρ) = (γ^i·F_i)(ρ)·γ^{−i}.
- * @throws {ArenaError} when γ = 0 (probability 1/r): F_i(ρ) cannot be recovered from γ^i·F_i
+ * directly; component 0 = α_t − F_i(ρ) − Σ_{c>=1} β^c f_{i,c}(ρ) with F_i(ρ) = (c_i·F_i)(ρ)·c_i^{−1}, c_i the
+ * scale of F_i (γ^G for a one-column helper group G, 1 in a larger group).
+ * @throws {ArenaError} when γ = 0 (probability 1/r): F_i(ρ) cannot be recovered from γ^G·F_i
  */
 export function packedColumnEvals(
   ctx: ArenaContext,
@@ -187,12 +200,10 @@ export function packedColumnEvals(
   gamma: bigint,
 ): bigint[][] {
   if (gamma === 0n) throw new ArenaError("arena: the challenge gamma is zero (probability 1/r)");
-  const gammaInv = Fr.inv(gamma);
-  let unscale = 1n;
+  const unscales = Fr.batchInvert(zc.Fscale);
   return ctx.shape.columns.map((_, i) => {
     const at = (x: PackedIndex) => finals[x.group][x.table];
-    const Fi = Fr.mul(at(zc.F[i]), unscale);
-    unscale = Fr.mul(unscale, gammaInv);
+    const Fi = Fr.mul(at(zc.F[i]), unscales[i]);
     const rest = zc.extra[i].map(at);
     let acc = Fr.sub(alphas[ctx.columnTable[i]], Fi);
     rest.forEach((v, c) => (acc = Fr.sub(acc, Fr.mul(betas[c + 1], v))));

@@ -22,8 +22,13 @@ import {
 
 /** Largest witness column (2^32 entries); the Solidity verifier has the same bound. */
 export const MAX_ARENA_COLUMN_VARS = 32;
-/** Degree of the zero-check: eq · h · (α − f). */
+/** Degree of the zero-check with one helper per column: eq · h · (α − f). */
 export const ARENA_DEGREE = 3;
+/**
+ * Largest helper group (witness columns per helper column). The zero-check's degree is s + 2 for groups of s
+ * columns, and every round sends one word per degree: beyond a few columns the rounds cost more than H saves.
+ */
+export const MAX_HELPER_GROUP = 8;
 
 /** A validated shape with everything both sides derive from it. */
 export interface ArenaContext {
@@ -40,6 +45,17 @@ export interface ArenaContext {
   readonly numVars: number;
   readonly mLayout: SlotLayout;
   readonly hLayout: SlotLayout;
+  /** Witness columns per helper column: the shape's `helperGroup`, 1 when absent. */
+  readonly groupSize: number;
+  /**
+   * The helper groups in order of their first column: each the indices of its witness columns (consecutive
+   * columns of one size class; one column each when groupSize = 1). Group G's helper is slot `h:<first column>`.
+   */
+  readonly helperGroups: readonly (readonly number[])[];
+  /** Helper group of each witness column. */
+  readonly groupOf: readonly number[];
+  /** The zero-check's degree: 3, or s + 2 when the largest group has s >= 2 columns. */
+  readonly degree: number;
 }
 
 /** Slot names in M (by table) and in H (witness helpers, table helpers). */
@@ -79,15 +95,49 @@ export function arenaContext(shape: ArenaShape): ArenaContext {
   const arity = shape.tables.map((t) => t.table.columns.length);
   const maxArity = Math.max(1, ...arity);
   const numVars = Math.max(0, ...shape.tables.map((t) => t.table.numVars), ...shape.columns.map((c) => c.numVars));
+  const groupSize = shape.helperGroup ?? 1;
+  if (!Number.isInteger(groupSize) || groupSize < 1 || groupSize > MAX_HELPER_GROUP) {
+    throw new ArenaError(`arena: helperGroup ${groupSize} is not an integer in [1, ${MAX_HELPER_GROUP}]`);
+  }
+  const { helperGroups, groupOf } = groupColumns(shape, groupSize);
   const mLayout = slotLayout(
     shape.tables.map((t) => ({ name: arenaSlotNames.multiplicity(t.id), numVars: t.table.numVars })),
   );
   const hLayout = slotLayout([
-    ...shape.columns.map((c, i) => ({ name: arenaSlotNames.witnessHelper(i), numVars: c.numVars })),
+    ...helperGroups.map((members) => ({ name: arenaSlotNames.witnessHelper(members[0]), numVars: shape.columns[members[0]].numVars })),
     ...shape.tables.map((t) => ({ name: arenaSlotNames.tableHelper(t.id), numVars: t.table.numVars })),
   ]);
   const drawsBeta = maxArity > 1 || shape.tables.length > 1;
-  return { shape, columnTable, arity, maxArity, drawsBeta, numVars, mLayout, hLayout };
+  const largest = Math.max(1, ...helperGroups.map((m) => m.length));
+  const degree = largest > 1 ? largest + 2 : ARENA_DEGREE;
+  return { shape, columnTable, arity, maxArity, drawsBeta, numVars, mLayout, hLayout, groupSize, helperGroups, groupOf, degree };
+}
+
+/**
+ * The helper groups: within each size class (columns of one numVars), consecutive runs of `size` columns in
+ * column order (the class's last group may be smaller); groups ordered by their first column. Columns of
+ * different sizes are never grouped (a group's helper has one size).
+ */
+function groupColumns(shape: ArenaShape, size: number): { helperGroups: number[][]; groupOf: number[] } {
+  const open = new Map<number, number[]>();
+  const helperGroups: number[][] = [];
+  shape.columns.forEach((c, i) => {
+    const current = open.get(c.numVars);
+    if (current && current.length < size) current.push(i);
+    else {
+      const group = [i];
+      open.set(c.numVars, group);
+      helperGroups.push(group);
+    }
+  });
+  const groupOf = new Array<number>(shape.columns.length);
+  helperGroups.forEach((members, G) => members.forEach((i) => (groupOf[i] = G)));
+  return { helperGroups, groupOf };
+}
+
+/** Whether column i is the first of its helper group (the one whose evaluations carry the group's h(ρ)). */
+export function leadsGroup(ctx: ArenaContext, i: number): boolean {
+  return ctx.helperGroups[ctx.groupOf[i]][0] === i;
 }
 
 /** x as a canonical field element, or an ArenaError naming `what`. */
@@ -119,6 +169,9 @@ export function arenaShapeWords(ctx: ArenaContext): bigint[] {
     for (const c of t.table.columns) words.push(ARENA_COLUMN_KIND[c.kind], c.kind === "range" ? c.lo : 0n);
   }
   shape.columns.forEach((c, i) => words.push(BigInt(ctx.columnTable[i]), BigInt(c.numVars)));
+  // Grouped helpers change the statement proved: the group size closes the absorb (absent when ungrouped, so
+  // an ungrouped arena absorbs what it always has).
+  if (ctx.groupSize > 1) words.push(BigInt(ctx.groupSize));
   return words;
 }
 
@@ -158,45 +211,74 @@ export function shiftedAlphas(ctx: ArenaContext, alpha: bigint, beta: bigint): b
 }
 
 /**
- * Positions of the zero-check's sum-check tables. Per witness column i: h_i and F_i = α_t − Σ_c β^c f_{i,c};
- * per table t: g_t and G_t = α_t − Σ_c β^c t_{t,c}; then L_m = Σ_t γ^{k+t} m_t and
- * L_s = Σ_i 2^{n_i} h_i + Σ_t 2^{n_t} g_t. Every table is extended to N variables as a constant in its high
- * variables.
+ * Positions of the zero-check's sum-check tables (the verifier's `combineTerms` values). Per helper group G:
+ * h_G; per witness column i: F_i = α_t − Σ_c β^c f_{i,c}; per table t: g_t and G_t = α_t − Σ_c β^c t_{t,c};
+ * then L_m = Σ_t γ^{K+t} m_t and L_s = Σ_G 2^{n_G} h_G + Σ_t 2^{n_t} g_t (K groups, k columns). Every table is
+ * extended to N variables as a constant in its high variables.
  */
-export function arenaTableIndex(k: number, tables: number) {
+export function arenaTableIndex(groups: number, k: number, tables: number) {
+  const base = groups + k;
   return {
-    h: (i: number) => 2 * i,
-    F: (i: number) => 2 * i + 1,
-    g: (t: number) => 2 * k + 2 * t,
-    G: (t: number) => 2 * k + 2 * t + 1,
-    lm: 2 * k + 2 * tables,
-    ls: 2 * k + 2 * tables + 1,
-    count: 2 * k + 2 * tables + 2,
+    h: (G: number) => G,
+    F: (i: number) => groups + i,
+    g: (t: number) => base + 2 * t,
+    G: (t: number) => base + 2 * t + 1,
+    lm: base + 2 * tables,
+    ls: base + 2 * tables + 1,
+    count: base + 2 * tables + 2,
   };
 }
 
 /**
- * The zero-check, one sum-check over N variables:
+ * The constraint of helper group G as product terms (coefficient c = γ^G, eq point `eqPoint`) and its share of
+ * the claim. One column i: c·h·F_i, claim share c (h·F = 1 on the cube). Columns i_1 … i_s, s >= 2:
+ * c·h·Π_j F_{i_j} − c·Σ_j Π_{l≠j} F_{i_l}, claim share 0 (h·ΠF = Σ_j Π_{l≠j} F, i.e. h = Σ_j 1/F_{i_j}, when
+ * no F is zero).
+ */
+export function groupTerms(
+  members: readonly number[],
+  c: bigint,
+  h: number,
+  F: (i: number) => number,
+  eqPoint: readonly bigint[],
+): { terms: ProductTerm[]; claim: bigint } {
+  if (members.length === 1) return { terms: [{ coeff: c, factors: [h, F(members[0])], eqPoint }], claim: c };
+  const minus = Fr.neg(c);
+  const terms: ProductTerm[] = [{ coeff: c, factors: [h, ...members.map(F)], eqPoint }];
+  members.forEach((_, j) => terms.push({ coeff: minus, factors: members.filter((_, l) => l !== j).map(F), eqPoint }));
+  return { terms, claim: 0n };
+}
+
+/**
+ * The zero-check, one sum-check over N variables (K helper groups; K = k without grouping):
  *
- *   Σ_x eq(τ, x)·[Σ_i γ^i h_i(x)·F_i(x) + Σ_t γ^{k+t} g_t(x)·G_t(x) + L_m(x)] + γ^{k+T}·Σ_x eq(½, x)·L_s(x)
- *     = Σ_{i<k} γ^i.
+ *   Σ_x eq(τ, x)·[Σ_G γ^G Z_G(x) + Σ_t γ^{K+t} g_t(x)·G_t(x) + L_m(x)] + γ^{K+T}·Σ_x eq(½, x)·L_s(x)
+ *     = Σ_{G of one column} γ^G,
  *
- * On the cube h_i·F_i = 1 and g_t·G_t + m_t = 0 (eq(τ, ·) sums to 1); eq(½, x) = 2^{−N}, so the last sum is
- * Σ_i S_i + Σ_t S_{g,t} (S = a helper's sum over its own cube), which LogUp needs to be 0. The sums are thus
- * proved inside the zero-check: no sum is sent and no opening at a half point is needed.
+ * Z_G = h_G·F_i for a group of one column, h_G·Π_j F_{i_j} − Σ_j Π_{l≠j} F_{i_l} for a larger one
+ * ({@link groupTerms}). On the cube h·F = 1, h_G·ΠF = Σ_j Π_{l≠j} F and g_t·G_t + m_t = 0 (eq(τ, ·) sums to 1);
+ * eq(½, x) = 2^{−N}, so the last sum is Σ_G S_G + Σ_t S_{g,t} (S = a helper's sum over its own cube), which
+ * LogUp needs to be 0. The sums are thus proved inside the zero-check: no sum is sent and no opening at a half
+ * point is needed.
  */
 export function arenaZeroCheck(ctx: ArenaContext, ch: ArenaChallenges): { terms: ProductTerm[]; claim: bigint } {
   const k = ctx.shape.columns.length;
+  const K = ctx.helperGroups.length;
   const T = ctx.shape.tables.length;
-  const idx = arenaTableIndex(k, T);
-  const gammas = Fr.powers(ch.gamma, k + T + 1);
+  const idx = arenaTableIndex(K, k, T);
+  const gammas = Fr.powers(ch.gamma, K + T + 1);
   const half = new Array<bigint>(ctx.numVars).fill(HALF);
   const terms: ProductTerm[] = [];
-  for (let i = 0; i < k; i++) terms.push({ coeff: gammas[i], factors: [idx.h(i), idx.F(i)], eqPoint: ch.tau });
-  for (let t = 0; t < T; t++) terms.push({ coeff: gammas[k + t], factors: [idx.g(t), idx.G(t)], eqPoint: ch.tau });
+  let claim = 0n;
+  ctx.helperGroups.forEach((members, G) => {
+    const group = groupTerms(members, gammas[G], idx.h(G), idx.F, ch.tau);
+    terms.push(...group.terms);
+    claim = Fr.add(claim, group.claim);
+  });
+  for (let t = 0; t < T; t++) terms.push({ coeff: gammas[K + t], factors: [idx.g(t), idx.G(t)], eqPoint: ch.tau });
   terms.push({ coeff: 1n, factors: [idx.lm], eqPoint: ch.tau });
-  terms.push({ coeff: gammas[k + T], factors: [idx.ls], eqPoint: half });
-  return { terms, claim: gammas.slice(0, k).reduce(Fr.add, 0n) };
+  terms.push({ coeff: gammas[K + T], factors: [idx.ls], eqPoint: half });
+  return { terms, claim };
 }
 
 /** The range column [lo, lo + 2^bits) at a point of `bits` coordinates: lo + Σ_i 2^i·x_i. */
@@ -222,19 +304,22 @@ export function arenaTableValues(
 ): bigint[] {
   const { shape } = ctx;
   const k = shape.columns.length;
+  const K = ctx.helperGroups.length;
   const T = shape.tables.length;
-  const idx = arenaTableIndex(k, T);
+  const idx = arenaTableIndex(K, k, T);
   const betas = Fr.powers(ch.beta, ctx.maxArity);
   const alphas = shiftedAlphas(ctx, ch.alpha, ch.beta);
-  const gammas = Fr.powers(ch.gamma, k + T);
+  const gammas = Fr.powers(ch.gamma, K + T);
   const values = new Array<bigint>(idx.count).fill(0n);
   let lm = 0n;
   let ls = 0n;
   shape.columns.forEach((c, i) => {
     const e = proof.columnEvals[i];
-    values[idx.h(i)] = e.helper;
     values[idx.F(i)] = Fr.sub(alphas[ctx.columnTable[i]], Fr.innerProduct(betas.slice(0, e.components.length), e.components));
-    ls = (ls + (1n << BigInt(c.numVars)) * e.helper) % Fr.MODULUS;
+    if (!leadsGroup(ctx, i)) return;
+    const helper = groupHelper(e, i);
+    values[idx.h(ctx.groupOf[i])] = helper;
+    ls = (ls + (1n << BigInt(c.numVars)) * helper) % Fr.MODULUS;
   });
   shape.tables.forEach((t, j) => {
     const e = proof.tableEvals[j];
@@ -243,7 +328,7 @@ export function arenaTableValues(
     const cols = t.table.columns.map((c) => (c.kind === "range" ? evaluateRange(c.lo, low) : e.external[next++]));
     values[idx.g(j)] = e.helper;
     values[idx.G(j)] = Fr.sub(alphas[j], Fr.innerProduct(betas.slice(0, cols.length), cols));
-    lm = (lm + gammas[k + j] * e.multiplicity) % Fr.MODULUS;
+    lm = (lm + gammas[K + j] * e.multiplicity) % Fr.MODULUS;
     ls = (ls + (1n << BigInt(t.table.numVars)) * e.helper) % Fr.MODULUS;
   });
   values[idx.lm] = lm;
@@ -251,10 +336,22 @@ export function arenaTableValues(
   return values;
 }
 
-/** The words of the "arena.evals" absorb: per column (h_i, f_{i,c}...), per table (g_t, m_t, external...). */
+/** A group-leading column's helper evaluation (the proof's shape was checked: it is there). */
+function groupHelper(e: ArenaProof["columnEvals"][number], i: number): bigint {
+  if (e.helper === undefined) throw new ArenaError(`arena proof: no helper evaluation for witness column ${i}, which leads its group`);
+  return e.helper;
+}
+
+/**
+ * The words of the "arena.evals" absorb: per column (its group's h(ρ) when it leads the group, f_{i,c}...), per
+ * table (g_t, m_t, external...).
+ */
 export function arenaEvalWords(proof: Pick<ArenaProof, "columnEvals" | "tableEvals">): bigint[] {
   const words: bigint[] = [];
-  for (const e of proof.columnEvals) words.push(e.helper, ...e.components);
+  for (const e of proof.columnEvals) {
+    if (e.helper !== undefined) words.push(e.helper);
+    words.push(...e.components);
+  }
   for (const e of proof.tableEvals) words.push(e.helper, e.multiplicity, ...e.external);
   return words;
 }
@@ -266,7 +363,9 @@ export function arenaClaims(ctx: ArenaContext, proof: ArenaProof, rho: readonly 
   const columns = shape.columns.map((c, i) => {
     const point = rho.slice(0, c.numVars);
     const e = proof.columnEvals[i];
-    openings.push({ poly: "H", point: liftToSlot(hLayout, arenaSlotNames.witnessHelper(i), point), value: e.helper });
+    if (leadsGroup(ctx, i)) {
+      openings.push({ poly: "H", point: liftToSlot(hLayout, arenaSlotNames.witnessHelper(i), point), value: groupHelper(e, i) });
+    }
     return { table: c.table, point, values: [...e.components] };
   });
   const tableColumns: ArenaTableColumnClaim[] = [];

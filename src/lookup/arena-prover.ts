@@ -8,11 +8,10 @@
  */
 import * as Fr from "../field/fr";
 import { threadCount } from "../msm";
-import { HyperKZG } from "../pcs/hyperkzg";
-import { commitCoefficients } from "../pcs/kzg";
+import { absorbChunked, commitChunked } from "../pcs/chunked";
 import { evaluateMle } from "../poly/mle";
 import { slotTable } from "../poly/slots";
-import { loadArenaKernels, type NativeArenaKernels } from "./arena-native";
+import { groupedKernels, loadArenaKernels, type NativeArenaKernels } from "./arena-native";
 import { packedColumnEvals, packedHelpers, packedZeroCheckGroups, type PackedIndex } from "./arena-packed";
 import { provePackedZeroCheck } from "./arena-packed-sumcheck";
 import { invert, shifted, zeroCheckGroups } from "./arena-bigint";
@@ -24,10 +23,10 @@ import {
   arenaEvalWords,
   arenaSlotNames,
   arenaZeroCheck,
-  ARENA_DEGREE,
   assertCanonical,
   columnName,
   drawArenaAlphaBeta,
+  leadsGroup,
   drawZeroCheckChallenges,
   shiftedAlphas,
   SKIPPED_ARENA_CLAIMS,
@@ -36,6 +35,7 @@ import {
 import {
   ARENA_LABELS,
   ArenaError,
+  chunkedCommitments,
   type ArenaColumn,
   type ArenaLookupTable,
   type ArenaProof,
@@ -46,8 +46,9 @@ import {
 } from "./arena-types";
 
 /** The verifier's view of prover inputs: external columns without values, components dropped. */
-export function arenaShape(tables: readonly ArenaTable[], columns: readonly ArenaColumn[]): ArenaShape {
+export function arenaShape(tables: readonly ArenaTable[], columns: readonly ArenaColumn[], helperGroup?: number): ArenaShape {
   return {
+    ...(helperGroup === undefined ? {} : { helperGroup }),
     tables: tables.map((t) => ({
       id: t.id,
       table: {
@@ -91,7 +92,7 @@ export function proveArenaPacked(params: ProveArenaParameters): PackedArenaResul
 
 function proveArenaWith(params: ProveArenaParameters, kernels: NativeArenaKernels | undefined): PackedArenaResult {
   const { srs, tables, columns, transcript } = params;
-  const ctx = arenaContext(arenaShape(tables, columns));
+  const ctx = arenaContext(arenaShape(tables, columns, params.helperGroup));
   if (columns.length === 0) return { proof: null, claims: SKIPPED_ARENA_CLAIMS, polys: null };
   const tableCols = tables.map((t) => tableValues(t));
   checkColumns(ctx, columns);
@@ -99,17 +100,18 @@ function proveArenaWith(params: ProveArenaParameters, kernels: NativeArenaKernel
 
   absorbArenaShape(transcript, ctx);
   const M = slotTable(ctx.mLayout, (name) => m[tables.findIndex((t) => arenaSlotNames.multiplicity(t.id) === name)]);
-  const mCommitment = HyperKZG.commit(srs, M);
-  transcript.absorbPoint(ARENA_LABELS.multiplicities, mCommitment);
+  const mCommitment = commitChunked(srs, M, params.chunkBits ?? null);
+  absorbChunked(transcript, ARENA_LABELS.multiplicities, mCommitment);
   const { alpha, beta } = drawArenaAlphaBeta(transcript, ctx);
 
   // F_i = α_t − Σ_c β^c f_{i,c}, G_t = α_t − Σ_c β^c t_{t,c}; h_i = 1/F_i, g_t = −m_t/G_t = m_t/(t_t − α_t).
   const betas = Fr.powers(beta, ctx.maxArity);
   const alphas = shiftedAlphas(ctx, alpha, beta);
   const inputs: BodyInputs = { ctx, params, tableCols, m, alpha, beta, alphas, betas };
-  const { H, hCommitment, sc, proofBody } = kernels ? packedBody(kernels, inputs) : bigintBody(inputs);
+  const usable = groupedKernels(kernels, ctx.groupSize);
+  const { H, hCommitment, sc, proofBody } = usable ? packedBody(usable, inputs) : bigintBody(inputs);
   transcript.absorbScalars(ARENA_LABELS.evals, arenaEvalWords(proofBody));
-  const proof: ArenaProof = { multiplicities: mCommitment, helpers: hCommitment, sumcheck: sc.proof, ...proofBody };
+  const proof: ArenaProof = { ...chunkedCommitments(mCommitment, hCommitment), sumcheck: sc.proof, ...proofBody };
   return { proof, claims: arenaClaims(ctx, proof, sc.point), polys: { M, H } };
 }
 
@@ -128,7 +130,8 @@ interface BodyInputs {
 /** H committed and absorbed, the zero-check proved, the evaluations at ρ (not yet absorbed). */
 interface Body {
   readonly H: readonly bigint[] | Uint8Array;
-  readonly hCommitment: ArenaProof["helpers"];
+  /** H's commitment: its chunks' (src/pcs/chunked.ts), one when unchunked. */
+  readonly hCommitment: readonly ArenaProof["helpers"][];
   readonly sc: SizedSumcheckResult;
   readonly proofBody: Omit<ArenaProof, "multiplicities" | "helpers" | "sumcheck">;
 }
@@ -138,21 +141,26 @@ function bigintBody({ ctx, params, tableCols, m, alpha, beta, alphas, betas }: B
   const { srs, tables, columns, transcript } = params;
   const F = columns.map((c, i) => shifted(alphas[ctx.columnTable[i]], c.components, betas));
   const G = tableCols.map((cols, t) => shifted(alphas[t], cols, betas));
-  const h = F.map(invert);
+  // One helper per group: h_G = Σ_j 1/F_{i_j} (h_i = 1/F_i for a group of one column).
+  const h = ctx.helperGroups.map((members) => {
+    const [first, ...rest] = members.map((i) => invert(F[i]));
+    for (const inv of rest) inv.forEach((v, x) => (first[x] = Fr.add(first[x], v)));
+    return first;
+  });
   const g = G.map((Gt, t) => invert(Gt).map((x, y) => Fr.neg(Fr.mul(m[t][y], x))));
   const helperOf = (name: string) => {
-    const i = columns.findIndex((_, j) => arenaSlotNames.witnessHelper(j) === name);
-    return i >= 0 ? h[i] : g[tables.findIndex((t) => arenaSlotNames.tableHelper(t.id) === name)];
+    const G = ctx.helperGroups.findIndex((members) => arenaSlotNames.witnessHelper(members[0]) === name);
+    return G >= 0 ? h[G] : g[tables.findIndex((t) => arenaSlotNames.tableHelper(t.id) === name)];
   };
   const H = slotTable(ctx.hLayout, helperOf);
-  const hCommitment = HyperKZG.commit(srs, H);
-  transcript.absorbPoint(ARENA_LABELS.helpers, hCommitment);
+  const hCommitment = commitChunked(srs, H, params.chunkBits ?? null);
+  absorbChunked(transcript, ARENA_LABELS.helpers, hCommitment);
 
   const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
   const check = arenaZeroCheck(ctx, { alpha, beta, gamma, tau });
   const zc = zeroCheckGroups(ctx, gamma, tau, { h, F, g, G, m });
   // The sum-check binds h, F, g, G and m in place: none is read again (H holds its own copy of h and g).
-  const sc = proveSizedSumcheck({ numVars: ctx.numVars, degree: ARENA_DEGREE, groups: zc.groups, transcript, inPlace: true });
+  const sc = proveSizedSumcheck({ numVars: ctx.numVars, degree: ctx.degree, groups: zc.groups, transcript, inPlace: true });
   assertClaim(params, sc.claim, check.claim);
   const rho = sc.point;
   const at = (where: { group: number; table: number }) => sc.finalEvaluations[where.group][where.table];
@@ -162,7 +170,7 @@ function bigintBody({ ctx, params, tableCols, m, alpha, beta, alphas, betas }: B
     sc,
     proofBody: {
       columnEvals: columns.map((c, i) => ({
-        helper: at(zc.h[i]),
+        ...(leadsGroup(ctx, i) ? { helper: at(zc.h[ctx.groupOf[i]]) } : {}),
         components: c.components.map((comp) => evaluateMle(comp, rho.slice(0, c.numVars))),
       })),
       tableEvals: tableEvals(params.tables, tableCols, rho, (j) => ({ helper: at(zc.g[j]), multiplicity: at(zc.m[j]) })),
@@ -178,13 +186,13 @@ function packedBody(kernels: NativeArenaKernels, { ctx, params, tableCols, m, al
   const { srs, columns, transcript } = params;
   const threads = threadCount();
   const helpers = packedHelpers(kernels, ctx, columns, tableCols, m, alphas, betas, threads);
-  const hCommitment = commitCoefficients(srs, helpers.H);
-  transcript.absorbPoint(ARENA_LABELS.helpers, hCommitment);
+  const hCommitment = commitChunked(srs, helpers.H, params.chunkBits ?? null);
+  absorbChunked(transcript, ARENA_LABELS.helpers, hCommitment);
 
   const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
   const check = arenaZeroCheck(ctx, { alpha, beta, gamma, tau });
   const zc = packedZeroCheckGroups(kernels, ctx, helpers, m, gamma, threads);
-  const sc = provePackedZeroCheck({ numVars: ctx.numVars, tau, groups: zc.groups, transcript, kernels, threads });
+  const sc = provePackedZeroCheck({ numVars: ctx.numVars, degree: ctx.degree, tau, groups: zc.groups, transcript, kernels, threads });
   assertClaim(params, sc.claim, check.claim);
   const at = (where: PackedIndex) => sc.finalEvaluations[where.group][where.table];
   const components = packedColumnEvals(ctx, zc, sc.finalEvaluations, alphas, betas, gamma);
@@ -193,7 +201,10 @@ function packedBody(kernels: NativeArenaKernels, { ctx, params, tableCols, m, al
     hCommitment,
     sc,
     proofBody: {
-      columnEvals: columns.map((_, i) => ({ helper: at(zc.h[i]), components: components[i] })),
+      columnEvals: columns.map((_, i) => ({
+        ...(leadsGroup(ctx, i) ? { helper: at(zc.h[ctx.groupOf[i]]) } : {}),
+        components: components[i],
+      })),
       tableEvals: tableEvals(params.tables, tableCols, sc.point, (j) => ({ helper: at(zc.g[j]), multiplicity: at(zc.m[j]) })),
     },
   };

@@ -56,11 +56,19 @@ export interface ArenaColumn extends ArenaColumnShape {
 export interface ArenaShape {
   readonly tables: readonly ArenaTable[];
   readonly columns: readonly ArenaColumnShape[];
+  /**
+   * Grouped helper columns (docs/lookup.md, "Grouped helper columns"): up to `helperGroup` witness columns of the
+   * same size share one helper column h = Σ_j 1/F_j. Absent or 1: one helper per column (every ONNX plan).
+   */
+  readonly helperGroup?: number;
 }
 
-/** Evaluations sent for witness column i at ρ (restricted to its numVars): h_i and each component f_{i,c}. */
+/**
+ * Evaluations sent for witness column i at ρ (restricted to its numVars): its helper group's h (only on the
+ * group's first column; with one helper per column, every column's own h_i) and each component f_{i,c}.
+ */
 export interface ArenaColumnEvals {
-  readonly helper: bigint;
+  readonly helper?: bigint;
   readonly components: readonly bigint[];
 }
 
@@ -75,9 +83,18 @@ export interface ArenaTableEvals {
 export interface ArenaProof {
   /** M: every table's multiplicities, slotted. */
   readonly multiplicities: G1Point;
-  /** H: every witness column's h_i = 1/(α − f_i) and every table's g_t = m_t/(t_t − α), slotted. */
+  /**
+   * H: every witness column's h_i = 1/(α − f_i) (or every helper group's Σ_j 1/(α − f_j)) and every table's
+   * g_t = m_t/(t_t − α), slotted.
+   */
   readonly helpers: G1Point;
-  /** The one zero-check (degree 3, N rounds). */
+  /**
+   * Chunked plans only (src/pcs/chunked.ts), when M / H is more than one chunk: the commitments of chunks
+   * 1 … K−1 (chunk 0's is `multiplicities` / `helpers`). Absent otherwise.
+   */
+  readonly multiplicityChunks?: readonly G1Point[];
+  readonly helperChunks?: readonly G1Point[];
+  /** The one zero-check (N rounds; degree 3, or s + 2 with helper groups of up to s columns). */
   readonly sumcheck: SumcheckProof;
   /** One entry per witness column, in shape order. */
   readonly columnEvals: readonly ArenaColumnEvals[];
@@ -133,11 +150,28 @@ export interface ProveArenaParameters {
   /** Witness columns; none = a skipped arena (nothing absorbed, nothing committed). */
   readonly columns: readonly ArenaColumn[];
   readonly transcript: Transcript;
+  /** {@link ArenaShape.helperGroup}: witness columns per helper column (absent or 1: one helper per column). */
+  readonly helperGroup?: number;
+  /** Chunk width of M and H's commitments (src/pcs/chunked.ts); absent or null: one commitment each. */
+  readonly chunkBits?: number | null;
   /**
    * Test hook (dishonest prover): multiplicities to commit instead of the computed ones, by table id (each
    * 2^n_t entries), and no refusal of witness entries outside their table. Never set by a real prover.
    */
   readonly unsafeMultiplicities?: ReadonlyMap<string, readonly bigint[]>;
+}
+
+/**
+ * M's and H's chunk commitments (one each when unchunked) as the proof carries them: chunk 0 in
+ * `multiplicities` / `helpers`, the rest (if any) in `multiplicityChunks` / `helperChunks`.
+ */
+export function chunkedCommitments(m: readonly G1Point[], h: readonly G1Point[]): Pick<ArenaProof, "multiplicities" | "helpers" | "multiplicityChunks" | "helperChunks"> {
+  return { multiplicities: m[0], helpers: h[0], ...(m.length > 1 ? { multiplicityChunks: m.slice(1) } : {}), ...(h.length > 1 ? { helperChunks: h.slice(1) } : {}) };
+}
+
+/** Every chunk commitment of M and of H in a proof, low chunk first (see {@link chunkedCommitments}). */
+export function arenaChunkCommitments(proof: ArenaProof): { readonly M: readonly G1Point[]; readonly H: readonly G1Point[] } {
+  return { M: [proof.multiplicities, ...(proof.multiplicityChunks ?? [])], H: [proof.helpers, ...(proof.helperChunks ?? [])] };
 }
 
 /** The committed tables of a proved arena, for the caller's batch opening. */

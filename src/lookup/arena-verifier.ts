@@ -4,6 +4,7 @@
  */
 import { G1, type G1Point } from "../curve/bn254";
 import * as Fr from "../field/fr";
+import { absorbChunked } from "../pcs/chunked";
 import { combineTerms, SumcheckError, verifySumcheck, type SumcheckSubclaim } from "../sumcheck";
 import {
   absorbArenaShape,
@@ -12,13 +13,13 @@ import {
   arenaEvalWords,
   arenaTableValues,
   arenaZeroCheck,
-  ARENA_DEGREE,
   drawArenaAlphaBeta,
   drawZeroCheckChallenges,
+  leadsGroup,
   SKIPPED_ARENA_CLAIMS,
   type ArenaContext,
 } from "./arena-protocol";
-import { ARENA_LABELS, ArenaError, type ArenaClaims, type ArenaProof, type VerifyArenaParameters } from "./arena-types";
+import { ARENA_LABELS, arenaChunkCommitments, ArenaError, type ArenaClaims, type ArenaProof, type VerifyArenaParameters } from "./arena-types";
 
 /**
  * Verifies an arena proof down to claims.
@@ -40,13 +41,14 @@ export function verifyArena(params: VerifyArenaParameters): ArenaClaims {
   assertProofShape(ctx, proof);
 
   absorbArenaShape(transcript, ctx);
-  transcript.absorbPoint(ARENA_LABELS.multiplicities, proof.multiplicities);
+  const committed = arenaChunkCommitments(proof);
+  absorbChunked(transcript, ARENA_LABELS.multiplicities, committed.M);
   const { alpha, beta } = drawArenaAlphaBeta(transcript, ctx);
-  transcript.absorbPoint(ARENA_LABELS.helpers, proof.helpers);
+  absorbChunked(transcript, ARENA_LABELS.helpers, committed.H);
   const { gamma, tau } = drawZeroCheckChallenges(transcript, ctx);
   const ch = { alpha, beta, gamma, tau };
   const check = arenaZeroCheck(ctx, ch);
-  const sub = runSumcheck(check.claim, ctx.numVars, proof, transcript);
+  const sub = runSumcheck(check.claim, ctx, proof, transcript);
   const values = arenaTableValues(ctx, ch, proof, sub.point);
   if (combineTerms(check.terms, values, sub.point) !== sub.expectedEvaluation) {
     throw new ArenaError("arena: the zero-check's final equation fails");
@@ -57,12 +59,12 @@ export function verifyArena(params: VerifyArenaParameters): ArenaClaims {
 
 function runSumcheck(
   claim: bigint,
-  numVars: number,
+  ctx: ArenaContext,
   proof: ArenaProof,
   transcript: VerifyArenaParameters["transcript"],
 ): SumcheckSubclaim {
   try {
-    return verifySumcheck({ claim, numVars, degree: ARENA_DEGREE, proof: proof.sumcheck, transcript });
+    return verifySumcheck({ claim, numVars: ctx.numVars, degree: ctx.degree, proof: proof.sumcheck, transcript });
   } catch (e) {
     if (e instanceof SumcheckError) throw new ArenaError(`arena: zero-check: ${e.message}`);
     throw e;
@@ -87,12 +89,17 @@ function assertProofShape(ctx: ArenaContext, proof: ArenaProof): void {
       throw new ArenaError(`arena proof: ${what} is not a point on the curve`);
     }
   };
-  point("M (multiplicity commitment)", proof.multiplicities);
-  point("H (helper commitment)", proof.helpers);
+  arenaChunkCommitments(proof).M.forEach((p, k) => point(k === 0 ? "M (multiplicity commitment)" : `M chunk ${k}`, p));
+  arenaChunkCommitments(proof).H.forEach((p, k) => point(k === 0 ? "H (helper commitment)" : `H chunk ${k}`, p));
   count("witness column evaluation groups", proof.columnEvals.length, shape.columns.length);
   proof.columnEvals.forEach((e, i) => {
     count(`component evaluations of witness column ${i}`, e.components.length, ctx.arity[ctx.columnTable[i]]);
-    scalar(`h(ρ) of witness column ${i}`, e.helper);
+    if (leadsGroup(ctx, i)) {
+      if (e.helper === undefined) throw new ArenaError(`arena proof: no h(ρ) for witness column ${i}, which leads its helper group`);
+      scalar(`h(ρ) of witness column ${i}`, e.helper);
+    } else if (e.helper !== undefined) {
+      throw new ArenaError(`arena proof: an h(ρ) for witness column ${i}, which shares the helper of column ${ctx.helperGroups[ctx.groupOf[i]][0]}`);
+    }
     e.components.forEach((x, c) => scalar(`component ${c} of witness column ${i} at ρ`, x));
   });
   count("table evaluation groups", proof.tableEvals.length, shape.tables.length);

@@ -5,7 +5,8 @@
  * they loaded and the portable one otherwise; `native` fails loudly when they did not. `DEEPPROVE_THREADS`
  * caps the native kernels' threads (default: every core Node reports). `DEEPPROVE_NATIVE_ARITH` = `auto` (default) |
  * `adx` | `portable` picks the native field multiplication (read by the addon when it loads; see
- * {@link nativeArithmetic}).
+ * {@link nativeArithmetic}). `DEEPPROVE_MSM_FLUSH` = `auto` (default) | `ifma` | `scalar` picks the batch-affine
+ * flush (see {@link nativeMsmFlush}).
  */
 import { availableParallelism } from "node:os";
 import { loadNative, nativeLoadError, type NativeKernels } from "./native";
@@ -17,6 +18,8 @@ const BACKEND_ENV = "DEEPPROVE_MSM_BACKEND";
 const THREADS_ENV = "DEEPPROVE_THREADS";
 const ARITH_ENV = "DEEPPROVE_NATIVE_ARITH";
 const ARITH_NAMES = ["auto", "adx", "portable"] as const;
+const FLUSH_ENV = "DEEPPROVE_MSM_FLUSH";
+const FLUSH_NAMES = ["auto", "ifma", "scalar"] as const;
 
 /** The backend `auto` resolves to under the current environment. Throws on a bad env value. */
 export function selectedBackend(): MsmBackendName {
@@ -65,4 +68,23 @@ export function nativeArithmetic(): "adx" | "portable" | undefined {
     throw new Error(`${ARITH_ENV}=adx but this CPU lacks BMI2/ADX; use auto or portable`);
   }
   return native.arithmetic();
+}
+
+/**
+ * The flush the native MSM's batch-affine buckets run on ("ifma" or "scalar"), or undefined without the native
+ * kernels. Throws on a `DEEPPROVE_MSM_FLUSH` that is not auto, ifma or scalar, or that asks for ifma on a CPU
+ * without AVX-512 IFMA (the addon alone would quietly use the scalar flush).
+ */
+export function nativeMsmFlush(): "ifma" | "scalar" | undefined {
+  const native = loadNative();
+  const raw = process.env[FLUSH_ENV];
+  const wanted = (raw ?? "auto").trim().toLowerCase() || "auto";
+  if (!(FLUSH_NAMES as readonly string[]).includes(wanted)) {
+    throw new Error(`${FLUSH_ENV}=${raw} is not one of ${FLUSH_NAMES.join(", ")}`);
+  }
+  if (!native) return undefined;
+  if (wanted === "ifma" && !native.ifmaSupported()) {
+    throw new Error(`${FLUSH_ENV}=ifma but this CPU lacks AVX-512 IFMA; use auto or scalar`);
+  }
+  return native.msmFlush();
 }

@@ -13,7 +13,7 @@ import { G1Bases } from "./bases";
 import { WORD_BYTES, canonicalPointAt, readWordLE } from "./layout";
 
 export { G1Bases, firstInvalidPoint, type FromBytesOptions } from "./bases";
-export { nativeArithmetic, selectedBackend, threadCount, type MsmBackendName } from "./backend";
+export { nativeArithmetic, nativeMsmFlush, selectedBackend, threadCount, type MsmBackendName } from "./backend";
 export { loadNative, nativeLoadError, type NativeKernels } from "./native";
 
 /** The native `glv` argument: let the cost model choose, force the split on, force it off. */

@@ -90,6 +90,17 @@ export interface NativeKernels {
   arithmetic(name?: "auto" | "portable" | "adx"): "adx" | "portable";
   /** Whether this CPU has BMI2 and ADX, so "adx" can run. */
   adxSupported(): boolean;
+  /**
+   * The flush the MSM's batch-affine buckets run (docs/msm.md, "The IFMA flush"): "ifma" (eight additions per
+   * AVX-512 vector, radix-2^52 Montgomery products) or "scalar" (the arithmetic copy's own products). With a
+   * name ("auto", "ifma", "scalar") it switches first; RangeError for an unknown name or "ifma" on a CPU without
+   * AVX-512 IFMA. Results are identical either way.
+   */
+  msmFlush(name?: "auto" | "ifma" | "scalar"): "ifma" | "scalar";
+  /** Whether this CPU has AVX-512 F and IFMA, so the "ifma" flush can run. */
+  ifmaSupported(): boolean;
+  /** Batches run on the IFMA flush since the addon loaded (tests check that it really ran). */
+  ifmaBatches(): number;
 }
 
 /** Where node-gyp puts the addon, relative to this file (src/msm). */

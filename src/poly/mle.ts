@@ -14,6 +14,16 @@
  * the top keeps a univariate (KZG) commitment unchanged, which the batch opening relies on.
  */
 import { MODULUS } from "../field/fr";
+import { selectedBackend } from "../msm/backend";
+import { loadNative, type NativeKernels } from "../msm/native";
+
+/**
+ * Entries (2^n) from which {@link eqTable} runs in the native kernels (`frEqSum`) when the native backend is
+ * selected: the same canonical values at half the CPU (the bigints' creation is then most of the cost). Below it
+ * the bigint code is as fast. (An MLE evaluation gains nothing there: packing a bigint table costs as much as
+ * binding it.)
+ */
+export const NATIVE_MLE_MIN = 1 << 10;
 
 /** Number of variables of a table of `length` entries: ceil(log2(length)); 0 for length 0 or 1. */
 export function numVarsFor(length: number): number {
@@ -85,6 +95,13 @@ export function evaluateMle(evals: readonly bigint[], point: readonly bigint[]):
  * Built in O(2^n) with one multiplication per entry: step j splits every entry t into (t - t·r_j, t·r_j).
  */
 export function eqTable(point: readonly bigint[]): bigint[] {
+  const native = 2 ** point.length >= NATIVE_MLE_MIN ? nativeKernels() : undefined;
+  if (native && allCanonical(point)) return native.frToBigints(native.frEqSum(2 ** point.length, [0], [point], [1n]));
+  return eqTableBigint(point);
+}
+
+/** {@link eqTable} on bigints only (the tests' reference for the native path; any bigint coordinates). */
+export function eqTableBigint(point: readonly bigint[]): bigint[] {
   const table = new Array<bigint>(2 ** point.length);
   table[0] = 1n;
   for (let j = 0, size = 1; j < point.length; j++, size *= 2) {
@@ -111,4 +128,18 @@ export function eqEval(x: readonly bigint[], y: readonly bigint[]): bigint {
     acc = (acc * t) % MODULUS;
   }
   return acc;
+}
+
+/** The native kernels when the native backend is selected (the MSM's choice: DEEPPROVE_MSM_BACKEND), else undefined. */
+function nativeKernels(): NativeKernels | undefined {
+  return selectedBackend() === "native" ? loadNative() : undefined;
+}
+
+/** Whether every value is a canonical Fr element (the native kernels take nothing else). */
+function allCanonical(values: readonly bigint[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "bigint" || v < 0n || v >= MODULUS) return false;
+  }
+  return true;
 }

@@ -8,6 +8,7 @@
 import { keccak_256 } from "@noble/hashes/sha3";
 import { encodeG1, type G1Point } from "../curve/bn254";
 import type { QuantizedModel } from "../model/quant/quantize";
+import { checkChunkBits } from "../pcs/chunked";
 import { HyperKZG } from "../pcs/hyperkzg";
 import type { Srs } from "../pcs/srs";
 import { canonicalJson } from "./canonical";
@@ -37,6 +38,11 @@ export interface ModelStatement {
   readonly outputs: readonly StatementValue[];
   /** Every node's integer plan, in topological order. */
   readonly nodes: readonly StatementNode[];
+  /**
+   * Chunk width c of the per-proof commitments (docs/hyperkzg.md, "Chunked commitments"); absent when unchunked
+   * (every ONNX model: its statement, digest and proofs are those of a build without chunking).
+   */
+  readonly chunkBits?: number;
 }
 
 /** A graph input or output with its shape and scale. */
@@ -79,11 +85,17 @@ export class SetupError extends Error {
   override readonly name = "SetupError";
 }
 
+/** Options of {@link setupModel}. */
+export interface SetupOptions {
+  /** Chunk width c of the per-proof commitments (src/pcs/chunked.ts); null or absent: unchunked. */
+  readonly chunkBits?: number | null;
+}
+
 /**
  * Lays out, commits and names a quantized model. The SRS needs at least 2^numVars powers.
  * @throws {UnsupportedNodeError} (src/prover/graph/errors.ts) for a model with a node the prover cannot prove
  */
-export function setupModel(model: QuantizedModel, srs: Srs): ModelSetup {
+export function setupModel(model: QuantizedModel, srs: Srs, options: SetupOptions = {}): ModelSetup {
   const graph = compileGraph(model);
   const data = modelSlotData(model, graph);
   const layout = modelPolyLayout([...data].map(([name, v]) => ({ name, shape: v.shape })));
@@ -94,7 +106,7 @@ export function setupModel(model: QuantizedModel, srs: Srs): ModelSetup {
   const slotData = (name: string) => data.get(name)!.data;
   const table = modelPolyTable(layout, slotData);
   const commitment = HyperKZG.commit(srs, table);
-  const statement = modelStatement(model, layout, commitment, graph);
+  const statement = modelStatement(model, layout, commitment, graph, options.chunkBits ?? null);
   return { layout, table, commitment, statement, digest: modelDigest(statement), graph, slotData };
 }
 
@@ -108,10 +120,15 @@ export function modelSlotData(model: QuantizedModel, graph: GraphPlan): Map<stri
   return out;
 }
 
-/** The canonical statement of a quantized model with a given layout, commitment and compiled graph. */
-export function modelStatement(model: QuantizedModel, layout: ModelPolyLayout, commitment: G1Point, graph: GraphPlan = compileGraph(model)): ModelStatement {
+/**
+ * The canonical statement of a quantized model with a given layout, commitment, compiled graph and chunk width
+ * (null: unchunked, no `chunkBits` field).
+ */
+export function modelStatement(model: QuantizedModel, layout: ModelPolyLayout, commitment: G1Point, graph: GraphPlan = compileGraph(model), chunkBits: number | null = null): ModelStatement {
   const scaleOf = (name: string): number => model.scales.get(name) ?? 1;
+  const chunked = checkChunkBits(chunkBits, "setup: chunkBits");
   return {
+    ...(chunked === null ? {} : { chunkBits: chunked }),
     format: MODEL_STATEMENT_FORMAT,
     bits: model.bits,
     commitment: hex(encodeG1(commitment)),

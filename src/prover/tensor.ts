@@ -72,27 +72,48 @@ export function paddedTable(layout: TensorLayout, data: ArrayLike<number>, what 
     throw new LayoutError(`${what}: has ${data.length} values, expected ${size} for shape [${layout.shape.join(", ")}]`);
   }
   const out = new Array<bigint>(layout.paddedSize).fill(0n);
-  forEachIndex(layout, (flat, padded) => {
-    const v = data[flat];
-    if (!Number.isSafeInteger(v)) throw new LayoutError(`${what}: value ${v} at flat index ${flat} is not an integer`);
-    out[padded] = Fr.fromSigned(v);
+  // Row by row (no per-element callback: this runs on every tensor of the walk and the witness).
+  forEachRow(layout, (flat, padded, length) => {
+    for (let i = 0; i < length; i++) {
+      const v = data[flat + i];
+      if (!Number.isSafeInteger(v)) throw new LayoutError(`${what}: value ${v} at flat index ${flat + i} is not an integer`);
+      // |v| < 2^53 < r: r − |v| without a modular reduction (Fr.fromSigned's value).
+      out[padded + i] = v >= 0 ? BigInt(v) : MODULUS - BigInt(-v);
+    }
   });
   return out;
 }
 
 /** Calls `fn(flatIndex, paddedIndex)` for every element of the (unpadded) tensor, in row-major order. */
 export function forEachIndex(layout: TensorLayout, fn: (flat: number, padded: number) => void): void {
+  forEachRow(layout, (flat, padded, length) => {
+    for (let i = 0; i < length; i++) fn(flat + i, padded + i);
+  });
+}
+
+/**
+ * Calls `fn(flatStart, paddedStart, length)` for every row of the (unpadded) tensor in row-major order: the row's
+ * `length` elements (the last axis' size) are at flat indices flatStart … flatStart + length − 1 and at padded
+ * indices paddedStart … paddedStart + length − 1 (the last axis holds variables 0 … count − 1, so a row is
+ * contiguous in the padded table too). A rank-0 tensor is one row of one element.
+ */
+export function forEachRow(layout: TensorLayout, fn: (flat: number, padded: number, length: number) => void): void {
   const { shape, axes } = layout;
   const rank = shape.length;
   if (shape.some((d) => d === 0)) return;
+  if (rank === 0) return fn(0, 0, 1);
+  const length = shape[rank - 1];
+  const rows = shape.reduce((p, d) => p * d, 1) / length;
+  // The padded index advances by the axis' stride 2^start; carrying into axis a rewinds the axes after it.
+  const stride = axes.map((ax) => 2 ** ax.start);
   const idx = new Array<number>(rank).fill(0);
-  const size = shape.reduce((p, d) => p * d, 1);
-  for (let flat = 0; flat < size; flat++) {
-    let padded = 0;
-    for (let a = 0; a < rank; a++) padded += idx[a] * 2 ** axes[a].start;
-    fn(flat, padded);
-    for (let a = rank - 1; a >= 0; a--) {
+  let padded = 0;
+  for (let row = 0, flat = 0; row < rows; row++, flat += length) {
+    fn(flat, padded, length);
+    for (let a = rank - 2; a >= 0; a--) {
+      padded += stride[a];
       if (++idx[a] < shape[a]) break;
+      padded -= shape[a] * stride[a];
       idx[a] = 0;
     }
   }

@@ -31,8 +31,8 @@ export const NATIVE_PRODUCT_SUMCHECK_MIN = 1 << 6;
 /** Inputs of {@link proveProductPacked}: `proveSumcheck`'s, already checked. */
 export interface ProductPackedParameters {
   readonly native: NativeWalkKernels;
-  /** Canonical tables of at most 2^numVars entries (zero-padded). Not modified. */
-  readonly tables: readonly (readonly bigint[])[];
+  /** Canonical tables (bigints or packed words) of at most 2^numVars entries (zero-padded). Not modified. */
+  readonly tables: readonly (readonly bigint[] | Uint8Array)[];
   readonly terms: readonly ProductTerm[];
   /** At least 1. */
   readonly numVars: number;
@@ -70,7 +70,8 @@ export function proveProductPacked(params: ProductPackedParameters): {
   const { native, terms, numVars: n, degree, transcript, threads } = params;
   if (n < 1) throw new RangeError("proveProductPacked: at least one variable");
   const size = 2 ** n;
-  const packed = params.tables.map((t) => native.frFromBigints(t, size));
+  // Private copies (binding is in place): packed tables copied and zero-extended, bigint tables packed.
+  const packed = params.tables.map((t) => (t instanceof Uint8Array ? zeroExtended(t, size) : native.frFromBigints(t, size)));
   const eqMode = terms.every((t) => t.eqPoint);
   const groups = eqMode ? eqGroups(native, terms) : [plainGroup(native, packed, terms, size)];
 
@@ -118,6 +119,13 @@ export function proveProductPacked(params: ProductPackedParameters): {
     }
   }
   return { proof: { rounds }, claim, point, finalEvaluations: packed.slice(0, params.tables.length).map((t) => readWordLE(t, 0)) };
+}
+
+/** A copy of packed words zero-extended to `size` words. */
+function zeroExtended(words: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size * 32);
+  out.set(words);
+  return out;
 }
 
 /** The words of a kernel's output as bigints. */

@@ -21,6 +21,7 @@ import * as Fr from "../field/fr";
 import { MODULUS } from "../field/fr";
 import { bindFirstVariableInPlace, eqTable, numVarsFor } from "../poly/mle";
 import { threadCount } from "../msm/backend";
+import { readWordLE, WORD_BYTES } from "../msm/layout";
 import { advanceEqWeight, eqRoundCoefficients, initEqWeight } from "./eq-kernel";
 import { NATIVE_PRODUCT_SUMCHECK_MIN, proveProductPacked } from "./packed-product";
 import { loadWalkKernels } from "./walk-native";
@@ -28,10 +29,19 @@ import { compressRoundPoly, interpolateFromIntegerNodes } from "../poly/univaria
 import type { Transcript } from "../transcript";
 import { SUMCHECK_LABELS, combineTerms, degreeOf, type ProductTerm, type SumcheckProof } from "./types";
 
+/**
+ * A multilinear table: bigints, or packed canonical Fr words (32-byte little-endian words in one Uint8Array, as the
+ * native kernels make them: src/pcs/packed-table.ts), which the packed prover takes without a conversion.
+ */
+export type SumcheckTable = readonly bigint[] | Uint8Array;
+
+/** r in eight little-endian 32-bit limbs (the packed tables' canonical check). */
+const MODULUS_LIMBS = Array.from({ length: 8 }, (_, i) => Number((MODULUS >> BigInt(32 * i)) & 0xffffffffn));
+
 /** Inputs of {@link proveSumcheck}. */
 export interface ProveSumcheckParameters {
   /** Multilinear tables (little-endian index); shorter ones are zero-padded to 2^numVars. Not modified. */
-  readonly tables: readonly (readonly bigint[])[];
+  readonly tables: readonly SumcheckTable[];
   /** The product terms summed. */
   readonly terms: readonly ProductTerm[];
   /** Number of variables; defaults to the smallest that fits every table. */
@@ -76,7 +86,7 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
   const minDegree = degreeOf(terms);
   const degree = params.degree ?? minDegree;
   if (degree < minDegree) throw new RangeError(`proveSumcheck: degree ${degree} < terms' degree ${minDegree}`);
-  const numVars = params.numVars ?? Math.max(0, ...params.tables.map((t) => numVarsFor(t.length)));
+  const numVars = params.numVars ?? Math.max(0, ...params.tables.map((t) => numVarsFor(tableLength(t))));
   terms.forEach((term, t) => {
     if (!term.eqPoint) return;
     if (term.eqPoint.length !== numVars) {
@@ -87,11 +97,11 @@ export function proveSumcheck(params: ProveSumcheckParameters): ProveSumcheckRes
   const walk = numVars > 0 && 2 ** numVars >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
   if (walk) {
     // The same proof over packed words in the native kernels (./packed-product.ts).
-    params.tables.forEach((t, k) => checkTable(t, numVars, k));
+    params.tables.forEach((t, k) => (t instanceof Uint8Array ? checkWords(t, numVars, k) : checkTable(t, numVars, k)));
     const out = proveProductPacked({ native: walk, tables: params.tables, terms, numVars, degree, claim: params.claim, transcript, threads: threadCount() });
     return { ...out, degree };
   }
-  const tables = params.tables.map((t, k) => prepareTable(t, numVars, k));
+  const tables = params.tables.map((t, k) => prepareTable(t instanceof Uint8Array ? wordsToBigints(t, numVars, k) : t, numVars, k));
 
   // All terms eq-weighted: the eq kernel (no eq tables). Some: materialize their eq tables as ordinary factors.
   const eqMode = terms.every((t) => t.eqPoint);
@@ -174,6 +184,35 @@ function prepareTable(table: readonly bigint[], numVars: number, k: number): big
 function checkLength(table: readonly bigint[], numVars: number, k: number): void {
   if (table.length > 2 ** numVars) {
     throw new RangeError(`proveSumcheck: table ${k} has ${table.length} entries, more than 2^${numVars}`);
+  }
+}
+
+/** Entries of a table (words of a packed one). */
+function tableLength(t: SumcheckTable): number {
+  return t instanceof Uint8Array ? t.length / WORD_BYTES : t.length;
+}
+
+/** A packed table's words as bigints (the bigint prover's input), after checking its length. */
+function wordsToBigints(words: Uint8Array, numVars: number, k: number): bigint[] {
+  checkWordCount(words, numVars, k);
+  return Array.from({ length: words.length / WORD_BYTES }, (_, i) => readWordLE(words, WORD_BYTES * i));
+}
+
+function checkWordCount(words: Uint8Array, numVars: number, k: number): void {
+  if (words.length % WORD_BYTES !== 0) throw new RangeError(`proveSumcheck: packed table ${k} has ${words.length} bytes, not a whole number of 32-byte words`);
+  if (words.length / WORD_BYTES > 2 ** numVars) throw new RangeError(`proveSumcheck: table ${k} has ${words.length / WORD_BYTES} entries, more than 2^${numVars}`);
+}
+
+/** Checks a packed table: whole words, at most 2^numVars of them, each canonical (below r). */
+function checkWords(words: Uint8Array, numVars: number, k: number): void {
+  checkWordCount(words, numVars, k);
+  const view = new DataView(words.buffer, words.byteOffset, words.length);
+  for (let at = 0; at < words.length; at += WORD_BYTES) {
+    // Below r iff, from the top 32-bit limb down, the first limb that differs from r's is smaller.
+    let i = 7;
+    let limb = view.getUint32(at + 4 * i, true);
+    while (limb === MODULUS_LIMBS[i] && i > 0) limb = view.getUint32(at + 4 * --i, true);
+    if (limb >= MODULUS_LIMBS[i]) throw new RangeError(`proveSumcheck: table ${k} entry ${at / WORD_BYTES} is not a canonical field element`);
   }
 }
 

@@ -18,8 +18,6 @@ const ALLOWED_UNTESTED: Readonly<Record<string, string>> = {
   // stay distinct: a proof reaching it needs a transcript whose keccak lands on one of 3 values out of r ≈ 2^254
   // (a preimage search); no honest or tampered proof can be constructed for it, and no harness takes β as input.
   HyperKzgDegenerateChallenge: "HyperKZG.sol: β ∈ {0, 1, −1} needs a keccak preimage (probability 3/r)",
-  // The same guard on the batched opening's β (OpeningBatch.sol), for the same reason.
-  OpeningDegenerateChallenge: "OpeningBatch.sol: β ∈ {0, 1, −1} needs a keccak preimage (probability 3/r)",
   // OpeningBatch.verify's guard against an empty batch: its one caller, ModelVerifierPcs.opening, calls it only when
   // `count != 0` (a model without openings skips the batch opening), so no program, proof or call reaches it.
   OpeningNoClaims: "OpeningBatch.sol: its only caller (ModelVerifierPcs.opening) skips it when count is 0",

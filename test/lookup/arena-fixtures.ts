@@ -116,7 +116,7 @@ export function tamperedProofs(proof: ArenaProof): { what: string; proof: ArenaP
       ...proof,
       columnEvals: proof.columnEvals.map((x, ii) => (ii === i ? next : x)),
     });
-    out.push({ what: `h(ρ) of column ${i}`, proof: withEval({ ...e, helper: bump(e.helper) }) });
+    if (e.helper !== undefined) out.push({ what: `h(ρ) of column ${i}`, proof: withEval({ ...e, helper: bump(e.helper) }) });
     e.components.forEach((_, c) =>
       out.push({
         what: `component ${c} of column ${i}`,

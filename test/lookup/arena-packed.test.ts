@@ -149,12 +149,12 @@ describe("lookup arena: packed prover (native kernels)", function () {
               ...halves.map((u) => ({ coeff: halfCoeff, factors: [u], eqPoint: half })),
             ];
             sized.push({ numVars: n, tables, terms });
-            packed.push({ numVars: n, tables: tables.map((t) => words(k, t)), pairs, singles, halves, halfCoeff });
+            packed.push({ numVars: n, tables: tables.map((t) => words(k, t)), pairs, products: [], singles, halves, halfCoeff });
           });
           const ta = new Transcript("zc");
           const tb = new Transcript("zc");
           const a = proveSizedSumcheck({ numVars: N, degree: 3, groups: sized, transcript: ta });
-          const b = provePackedZeroCheck({ numVars: N, tau, groups: packed, transcript: tb, kernels: k, threads: 2 });
+          const b = provePackedZeroCheck({ numVars: N, degree: 3, tau, groups: packed, transcript: tb, kernels: k, threads: 2 });
           expect(b.claim).to.equal(a.claim);
           expect(b.proof.rounds).to.deep.equal(a.proof.rounds);
           expect(b.point).to.deep.equal(a.point);

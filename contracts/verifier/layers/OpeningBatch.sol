@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {BN254} from "../BN254.sol";
 import {HyperKZG} from "../HyperKZG.sol";
 import {ProofStream} from "./ProofStream.sol";
-import {Mle} from "./Mle.sol";
 
 /// @title OpeningBatch — the whole proof's batch opening, its claims built by the verifier
 /// @notice The protocol of `BatchOpening.sol` / `verifyBatchOpening` (src/pcs/batch.ts, docs/hyperkzg.md) for
@@ -12,8 +11,8 @@ import {Mle} from "./Mle.sol";
 /// and messages read from the proof stream: absorb "batch.commitments" (every x, y), absorb "batch.claims"
 /// (records p, n_i, z_i…, v_i), α; one lifted point: open Σ α^i f_{p(i)} there; several: a degree-2 sum-check
 /// over n = max n_i rounds (from the stream), then open Σ α^i eq(ρ, P_i) f_{p(i)} at ρ. The HyperKZG words
-/// follow in the stream (4ℓ + 3, ℓ = max(n, 1)); the inverse (β(1 − β)(1 + β))⁻¹ is computed here with one
-/// modexp (it is not sent).
+/// follow in the stream (4ℓ + 3, ℓ = max(n, 1)); the inverse (β(1 − β)(1 + β))⁻¹ is not sent: HyperKZG.verify
+/// computes it with one modexp (hint 0).
 /// @dev Gas: the records are read in place with calldataload (never ABI-decoded into memory) and hashed from
 /// calldata; eq(ρ, P_i) is computed per claim, so grouping claims by point (TypeScript's `batchOpeningShape`) is
 /// never needed for the weights: a slot claim (a step's point followed by selector bits) pays one table read and
@@ -27,6 +26,8 @@ library OpeningBatch {
     uint256 private constant SUMCHECK_DEGREE = 2;
     uint256 private constant HYPERKZG_WORDS_PER_VAR = 4;
     uint256 private constant HYPERKZG_FIXED_WORDS = 3;
+    /// @dev HyperKZG.verify's inverse hint that asks it to compute (β(1 − β)(1 + β))⁻¹ itself.
+    uint256 private constant COMPUTE_INVERSE = 0;
     /// @dev Words of a record besides its point: p, n_i, v_i; the point starts after p and n_i.
     uint256 private constant RECORD_FIXED_WORDS = 3;
     uint256 private constant RECORD_POINT_OFFSET = 2;
@@ -38,8 +39,6 @@ library OpeningBatch {
 
     /// @notice There are no opening claims.
     error OpeningNoClaims();
-    /// @notice β is 0, 1 or −1 (probability 3/r).
-    error OpeningDegenerateChallenge();
 
     /// @notice Verifies every record against the commitments (words x_0, y_0, …), reading the proof from `s`.
     /// @param s The stream, its transcript already past "batch.commitments" and "batch.claims": the caller
@@ -111,8 +110,8 @@ library OpeningBatch {
         }
     }
 
-    /// @dev The final HyperKZG opening: its words from the stream, the inverse hint computed by replaying the
-    /// transcript up to β (the same absorbs HyperKZG.verify makes).
+    /// @dev The final HyperKZG opening, its words from the stream. The inverse (β(1 − β)(1 + β))⁻¹ is left to
+    /// HyperKZG.verify (hint 0): it derives β anyway, so finding it here would replay the same absorbs.
     function _open(
         ProofStream.Stream memory s,
         uint256 cx,
@@ -121,40 +120,14 @@ library OpeningBatch {
         uint256 value,
         HyperKZG.VerifierKey memory vk
     ) private view {
-        uint256 l = point.length;
-        uint256 words = HYPERKZG_WORDS_PER_VAR * l + HYPERKZG_FIXED_WORDS;
+        uint256 words = HYPERKZG_WORDS_PER_VAR * point.length + HYPERKZG_FIXED_WORDS;
         uint256 at = ProofStream.take(s, words);
         uint256[] calldata proof;
         assembly ("memory-safe") {
             proof.offset := at
             proof.length := words
         }
-        uint256 hint = _inverseHint(s.state, cx, cy, point, value, at, 2 * (l - 1));
-        s.state = HyperKZG.verify(s.state, cx, cy, point, value, proof, hint, vk);
-    }
-
-    function _inverseHint(
-        bytes32 state,
-        uint256 cx,
-        uint256 cy,
-        uint256[] memory point,
-        uint256 value,
-        uint256 foldsAt,
-        uint256 foldWords
-    ) private view returns (uint256) {
-        ProofStream.Stream memory t;
-        t.state = state;
-        // HyperKZG.verify's first absorbs: C, (u ‖ v), the folds; then β.
-        uint256[] memory c = new uint256[](2);
-        c[0] = cx;
-        c[1] = cy;
-        ProofStream.absorbMemoryWords(t, HyperKZG.LABEL_CLAIM, c);
-        ProofStream.absorbMemory(t, HyperKZG.LABEL_CLAIM, point, value);
-        if (foldWords > 0) ProofStream.absorbWords(t, HyperKZG.LABEL_FOLDS, foldsAt, foldWords);
-        uint256 beta = ProofStream.challenge(t, HyperKZG.LABEL_BETA);
-        uint256 d = mulmod(mulmod(beta, Mle.sub(1, beta), R_MODULUS), addmod(1, beta, R_MODULUS), R_MODULUS);
-        if (d == 0) revert OpeningDegenerateChallenge();
-        return Mle.inverse(d);
+        s.state = HyperKZG.verify(s.state, cx, cy, point, value, proof, COMPUTE_INVERSE, vk);
     }
 
     /// @dev One pass over the records: Σ α^i v_i, n = max n_i, and whether every lifted point (z_i zero-padded to
@@ -165,38 +138,43 @@ library OpeningBatch {
         returns (uint256 sum, uint256 numVars, bool onePoint)
     {
         assembly ("memory-safe") {
-            // Whether the lifted points (a, na) and (b, nb) are equal: a coordinate past a point's length is 0.
-            function samePoint(a, na, b, nb) -> same {
-                same := 1
-                let longest := nb
-                if gt(na, longest) { longest := na }
-                for { let j := 0 } lt(j, longest) { j := add(j, 1) } {
-                    let x := 0
-                    if lt(j, na) { x := calldataload(add(a, shl(5, j))) }
-                    let y := 0
-                    if lt(j, nb) { y := calldataload(add(b, shl(5, j))) }
-                    if iszero(eq(x, y)) {
-                        same := 0
-                        break
-                    }
-                }
-            }
             let r := R_MODULUS
-            let first := add(records.offset, shl(5, RECORD_POINT_OFFSET))
-            let firstN := calldataload(add(records.offset, 0x20))
-            onePoint := 1
             let power := 1
-            // rec walks the records (a pointer loop: the cheapest form for the legacy code generator).
-            for { let rec := records.offset } count { count := sub(count, 1) } {
+            // Σ α^i v_i and n = max n_i: rec walks the records (a pointer loop: the cheapest form for the legacy
+            // code generator).
+            let rec := records.offset
+            for { let i := count } i { i := sub(i, 1) } {
                 let n := calldataload(add(rec, 0x20))
                 if gt(n, numVars) { numVars := n }
-                let pt := add(rec, shl(5, RECORD_POINT_OFFSET))
-                if onePoint { onePoint := samePoint(first, firstN, pt, n) }
                 // v_i: the word after the point.
-                let v := add(pt, shl(5, n))
+                let v := add(rec, shl(5, add(RECORD_POINT_OFFSET, n)))
                 sum := addmod(sum, mulmod(power, calldataload(v), r), r)
                 power := mulmod(power, alpha, r)
                 rec := add(v, 0x20)
+            }
+            // Whether every lifted point equals the first one (a coordinate past a point's length is 0): the
+            // records after the first, compared with it until one differs (with several points, mostly the
+            // second).
+            onePoint := 1
+            let first := add(records.offset, shl(5, RECORD_POINT_OFFSET))
+            let firstN := calldataload(add(records.offset, 0x20))
+            rec := add(first, shl(5, add(firstN, 1)))
+            for { let i := sub(count, 1) } and(gt(i, 0), onePoint) { i := sub(i, 1) } {
+                let n := calldataload(add(rec, 0x20))
+                let pt := add(rec, shl(5, RECORD_POINT_OFFSET))
+                let longest := n
+                if gt(firstN, longest) { longest := firstN }
+                for { let j := 0 } lt(j, longest) { j := add(j, 1) } {
+                    let x := 0
+                    if lt(j, firstN) { x := calldataload(add(first, shl(5, j))) }
+                    let y := 0
+                    if lt(j, n) { y := calldataload(add(pt, shl(5, j))) }
+                    if iszero(eq(x, y)) {
+                        onePoint := 0
+                        break
+                    }
+                }
+                rec := add(pt, shl(5, add(n, 1)))
             }
         }
     }
@@ -257,8 +235,38 @@ library OpeningBatch {
                 // entry of the coordinate at q.
                 let e := add(fp, shl(2, sub(q, pt)))
                 let acc := mload(add(e, TAIL))
-                // Two bits per iteration while two are left (the words are re-read rather than kept: stack).
-                for { } gt(sub(q, 0x20), pt) { } {
+                // Four bits per iteration while four are left, then two, then one (the words are re-read
+                // rather than kept: stack). Four cost ≈ 80 opcodes where two iterations of two cost ≈ 125.
+                // (q − pt ≥ 0x80 is tested as q > pt + 0x60, with no wrap-around at small offsets.)
+                for { } gt(q, add(pt, 0x60)) { } {
+                    if gt(
+                        or(
+                            or(calldataload(sub(q, 0x20)), calldataload(sub(q, 0x40))),
+                            or(calldataload(sub(q, 0x60)), calldataload(sub(q, 0x80)))
+                        ),
+                        1
+                    ) { break }
+                    e := sub(e, 0x200)
+                    acc := mulmod(
+                        mulmod(
+                            acc,
+                            mulmod(
+                                mload(add(e, shl(5, calldataload(sub(q, 0x80))))),
+                                mload(add(add(e, 0x80), shl(5, calldataload(sub(q, 0x60))))),
+                                r
+                            ),
+                            r
+                        ),
+                        mulmod(
+                            mload(add(add(e, 0x100), shl(5, calldataload(sub(q, 0x40))))),
+                            mload(add(add(e, 0x180), shl(5, calldataload(sub(q, 0x20))))),
+                            r
+                        ),
+                        r
+                    )
+                    q := sub(q, 0x80)
+                }
+                for { } gt(q, add(pt, 0x20)) { } {
                     if gt(or(calldataload(sub(q, 0x20)), calldataload(sub(q, 0x40))), 1) { break }
                     e := sub(e, 0x100)
                     acc := mulmod(
@@ -284,11 +292,25 @@ library OpeningBatch {
                 calldatacopy(mload(0x40), pt, sub(q, pt))
                 if iszero(eq(keccak256(mload(0x40), sub(q, pt)), prevHash)) {
                     prevHash := keccak256(mload(0x40), sub(q, pt))
+                    // g_j(z_j) = a_j + z_j·c_j over the prefix, two coordinates per iteration (an odd one first).
                     prevProd := 1
-                    for { e := fp } lt(pt, q) { pt := add(pt, 0x20) } {
-                        prevProd :=
-                            mulmod(prevProd, addmod(mload(e), mulmod(calldataload(pt), mload(add(e, C_J)), r), r), r)
+                    e := fp
+                    if and(shr(5, sub(q, pt)), 1) {
+                        prevProd := addmod(mload(e), mulmod(calldataload(pt), mload(add(e, C_J)), r), r)
+                        pt := add(pt, 0x20)
                         e := add(e, 0x80)
+                    }
+                    for { } lt(pt, q) { pt := add(pt, 0x40) } {
+                        prevProd := mulmod(
+                            prevProd,
+                            mulmod(
+                                addmod(mload(e), mulmod(calldataload(pt), mload(add(e, C_J)), r), r),
+                                addmod(mload(add(e, 0x80)), mulmod(calldataload(add(pt, 0x20)), mload(add(e, 0xc0)), r), r),
+                                r
+                            ),
+                            r
+                        )
+                        e := add(e, 0x100)
                     }
                 }
                 mstore(slot, addmod(mload(slot), mulmod(power, mulmod(acc, prevProd, r), r), r))

@@ -11,6 +11,10 @@ import { arenaProofWords, arenaVerifierShape } from "../../lookup/arena-encoding
 import * as Fr from "../../field/fr";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, PlanSlottedPoly, RequantNodeStep, TableNodeStep, VerifierPlan } from "../../prover/graph/plan";
 import { requantGeometry } from "../../prover/layers/requant-spec";
+import { groupOf, requantGroupVars } from "../../prover/layers/requant";
+import { requantSpec } from "../../prover/graph/nodes/requant-step";
+import { planRequants, requantAccTensor } from "../../prover/graph/requant-batch";
+import { chunkedPlanRefusal } from "../../prover/graph/chunks";
 import { mergesPublicClaims } from "../../prover/graph/public-claims";
 import { layoutOf, reshapePoint, transposePoint } from "../../prover/tensor";
 import { concatProgram, convProgram, hadamardProgram, linearProgram, matmulProgram, reindexProgram } from "./layers";
@@ -26,9 +30,10 @@ import { TREE_STEPS } from "./tree";
  * Interpreter version the program is written for (ModelVerifier.PROGRAM_VERSION). 2 since session 6: every EXT
  * instruction and the arena carry the proof bytes they read (docs/verifier-gen.md, "Proof byte counts"); 3 since
  * session 7: INPUT (0x2d) checks the claims a TAKE (and a MERGEMANY, when merged) left in the register, and the
- * requantization's zero-check sits at the arena point.
+ * requantization's zero-check sits at the arena point; 4 since session 8: one batched zero-check of every
+ * requantization (REQUANTS, 0x2e) before the output claims, and REQUANT (0x2f) keeps only the claims on y.
  */
-export const PROGRAM_VERSION = 3;
+export const PROGRAM_VERSION = 4;
 
 /** Instruction codes (ModelVerifierOps.sol). */
 export const MODEL_OP = {
@@ -39,7 +44,7 @@ export const MODEL_OP = {
   route: 0x23,
   routeAll: 0x24,
   layer: 0x25,
-  requant: 0x26,
+  // 0x26: the REQUANT of programs before session 8 (the whole requantization in walk order); retired as 0x2b.
   table: 0x27,
   pointMap: 0x28,
   skipEmpty: 0x29,
@@ -48,6 +53,8 @@ export const MODEL_OP = {
   // and an interpreter of different sides of the change revert (ProgramOpUnknown) instead of skipping the check.
   arena: 0x2c,
   input: 0x2d,
+  requants: 0x2e,
+  requant: 0x2f,
 } as const;
 
 /**
@@ -75,6 +82,8 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 /** Compiles a plan into the program bytes a generated verifier embeds. @throws {UnsupportedStepError} */
 export function modelProgram(plan: VerifierPlan): Uint8Array {
+  const chunked = chunkedPlanRefusal(plan);
+  if (chunked !== null) throw new ProgramError(chunked);
   return new ModelCompiler(plan).compile();
 }
 
@@ -219,6 +228,7 @@ class ModelCompiler implements StepEmitter {
   /** Every instruction after the arena, as bytes. */
   private instructions(): Uint8Array {
     const w = new ProgramWriter();
+    this.requants(w);
     let at = 0;
     this.plan.outputs.forEach((o) => {
       const bytes = 4 * sizeOf(o.shape);
@@ -300,23 +310,50 @@ class ModelCompiler implements StepEmitter {
     return w.bytes();
   }
 
-  /** REQUANT (RequantStep.sol); the register then holds the claim on acc. */
+  /**
+   * REQUANTS (RequantBatch.sol): every requantization's batched zero-check, before the output claims — per step its
+   * constants and RANGE columns; it leaves the claim on acc on the step's acc tensor and opens its group slots.
+   */
+  private requants(w: ProgramWriter): void {
+    const requants = planRequants(this.plan);
+    if (requants.length === 0) return;
+    const geos = requants.map((r) => requantGeometry(requantSpec(r)));
+    const n = requants.reduce((best, r) => Math.max(best, r.numVars), 0);
+    const cols = geos.reduce((best, geo) => Math.max(best, requantGroupVars(geo)[0]), 0);
+    w.u8(MODEL_OP.requants, "op").u16(requants.length, "requantizations").u8(n, "variables").u8(cols, "column challenges");
+    requants.forEach((r, i) => {
+      const geo = geos[i];
+      w.u16(this.tensor(requantAccTensor(r)), "acc tensor").u8(r.numVars, "variables");
+      this.pending.set(requantAccTensor(r), 1);
+      this.adviceOpens(r.advice.length);
+      indicator(w, r.shape);
+      const two = (k: number) => Fr.pow(2n, BigInt(k));
+      w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");
+      w.u8(r.limbBits, "limb bits").u8(geo.remLimbs, "rem limbs").u8(geo.eLimbs, "e limbs").u8(geo.uLimbs, "u limbs");
+      w.u8(UC_MODE[geo.ucMode], "ū mode");
+      w.u8(r.advice.length, "group slots");
+      r.advice.forEach((g) => w.u16(this.adviceSlot(g), "group slot"));
+      w.word(Fr.fromSigned(r.lo), "clamp lo").word(Fr.fromSigned(r.hi), "clamp hi");
+      w.u8(r.rangeColumns.length, "range columns");
+      r.rangeColumns.forEach((c) => w.u16(c, "range column"));
+    });
+  }
+
+  /**
+   * REQUANT (RequantStep.sol), in walk order: every claim on y consumed, each as one opening per u limb (y = lo + U,
+   * docs/prover.md "Requantization"); the register then holds the claim on acc the batch left.
+   */
   requant(w: ProgramWriter, r: PlanRequant): void {
-    const geo = requantGeometry({ shape: r.shape, multiplier: r.multiplier, shift: r.shift, bits: r.bits, accBound: r.accBound, lo: r.lo, hi: r.hi, limbBits: r.limbBits });
-    w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u8(r.numVars, "variables");
-    // One opening per group slot (p, q, rem…, e…, u…, committed ū… across them) at (ρ′ ‖ r_col); every claim on y
-    // is consumed, each as one opening per u limb (y = lo + u, docs/prover.md "Requantization").
-    this.adviceOpens(r.advice.length + this.takeAll(r.y) * geo.uLimbs);
-    indicator(w, r.shape);
-    const two = (k: number) => Fr.pow(2n, BigInt(k));
-    w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");
-    w.u8(r.limbBits, "limb bits").u8(geo.remLimbs, "rem limbs").u8(geo.eLimbs, "e limbs").u8(geo.uLimbs, "u limbs");
-    w.u8(UC_MODE[geo.ucMode], "ū mode");
-    w.u8(r.advice.length, "group slots");
-    r.advice.forEach((g) => w.u16(this.adviceSlot(g), "group slot"));
-    w.word(Fr.fromSigned(r.lo), "clamp lo").word(Fr.fromSigned(r.hi), "clamp hi");
-    w.u8(r.rangeColumns.length, "range columns");
-    r.rangeColumns.forEach((c) => w.u16(c, "range column"));
+    const geo = requantGeometry(requantSpec(r));
+    w.u8(MODEL_OP.requant, "op").u16(this.tensor(r.y), "y").u16(this.tensor(requantAccTensor(r)), "acc tensor");
+    this.adviceOpens(this.takeAll(r.y) * geo.uLimbs);
+    this.takeAll(requantAccTensor(r));
+    w.u8(r.limbBits, "limb bits").u8(geo.uLimbs, "u limbs").word(Fr.fromSigned(r.lo), "clamp lo");
+    const first = 2 + geo.remLimbs + geo.eLimbs;
+    for (let j = 0; j < geo.uLimbs; j++) {
+      const { group, index, vars } = groupOf(geo, first + j);
+      w.u16(this.adviceSlot(r.advice[group]), "u limb slot").u8(vars, "u limb group variables").u8(index, "u limb index");
+    }
   }
 
   /** The linear part on the register's claim on acc, and where its claims go. */

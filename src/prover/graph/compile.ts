@@ -36,6 +36,11 @@ export interface GraphPlan {
   readonly advice: readonly { readonly name: string; readonly shape: readonly number[] }[];
   /** Arena witness columns in declaration order. */
   readonly columns: readonly ArenaColumnShape[];
+  /**
+   * Witness columns per arena helper column (docs/lookup.md, "Grouped helper columns"): LLM_HELPER_GROUP for a
+   * llama graph, absent (one helper per column) for every other model — so their digests and proofs are unchanged.
+   */
+  readonly helperGroup?: number;
   /** Node steps in walk order (reverse topological). */
   readonly nodes: readonly NodeStep[];
 }
@@ -128,6 +133,7 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
     tables: [...tables.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     advice,
     columns,
+    ...(isLlamaGraph(model) ? { helperGroup: LLM_HELPER_GROUP } : {}),
     nodes: steps.reverse(),
   };
 }
@@ -184,6 +190,19 @@ const SIZED_LIMB_KINDS = new Set(["linear", "add", "scale", "mul", "avgpool", "c
  * requantizations get a wide limb width (LLM_LIMB_TABLE_HEADROOM).
  */
 const LLM_KINDS = new Set(["rmsnorm", "rope", "causal-softmax"]);
+
+/** Whether a model is a llama graph (a node of a kind in LLM_KINDS). */
+export function isLlamaGraph(model: QuantizedModel): boolean {
+  return model.graph.nodes.some((node) => LLM_KINDS.has(model.plans.get(node.name)?.kind ?? ""));
+}
+
+/**
+ * Witness columns per arena helper column in a llama graph's plan (`GraphPlan.helperGroup`). Its arena has millions
+ * of helper entries, whose commitment (one full-width MSM) is what grouping shrinks; every ONNX plan keeps one
+ * helper per column (the Solidity verifier has no grouped helpers). Measured on stories260K (docs/lookup.md,
+ * "Grouped helper columns").
+ */
+export const LLM_HELPER_GROUP = 2;
 
 /**
  * How many variables the range table may have beyond the model's largest tensor or b-sized table: a table up

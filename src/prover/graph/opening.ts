@@ -138,7 +138,8 @@ function provePacked(
     });
   }
   // A caller that passed onTablesRead gave the tables up: every packed vector, its own or the caller's, is dead.
-  if (params.onTablesRead) releaseVectors(into, [...packed.values()]);
+  // Chunks of one table are views of one buffer (src/pcs/chunked.ts): each buffer is released once.
+  if (params.onTablesRead) releaseVectors(into, [...new Map([...packed.values()].map((v) => [v.buffer, v])).values()]);
   packed.clear();
   params.onTablesRead?.();
   // G is this function's own: HyperKZG forms B over it and both quotients in B's words.

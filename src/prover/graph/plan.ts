@@ -201,4 +201,11 @@ export interface VerifierPlan {
   readonly nodes: readonly NodeStep[];
   /** The batch opening's polynomials in commitment order: "W", then "A", "M", "H" when present. */
   readonly opening: { readonly polys: readonly ("W" | "A" | "M" | "H")[] };
+  /**
+   * Chunk width c (log2 of entries) of the per-proof commitments, or null (unchunked: every ONNX model). When
+   * set, A, M and H of more than 2^c entries are each committed as 2^(n−c) chunk commitments (src/pcs/chunked.ts,
+   * docs/hyperkzg.md "Chunked commitments"); W stays one commitment. Fixed by the model digest (the statement's
+   * `chunkBits`).
+   */
+  readonly chunkBits: number | null;
 }

@@ -1,25 +1,28 @@
 /**
  * `proveInference`: one proof for one inference of a committed model (docs/prover.md, "The whole-model
  * proof"). Phases, in transcript order: statement absorb → witness (every node's advice and arena columns,
- * before any challenge) → commit A → the arena → output claims → the backward walk (node steps in plan order)
+ * before any challenge) → commit A → the arena → every requantization's batched zero-check (./requant-batch.ts)
+ * → output claims → the backward walk (node steps in plan order)
  * → the graph inputs' claim merges (./public-claims.ts) → ONE batch opening of [W, A, M, H]. Every message goes
  * through a {@link ProofWriter}; the proof is its bytes.
  */
 import type { G1Point } from "../../curve/bn254";
 import { proveArenaPacked } from "../../lookup/arena-prover";
 import { writeArenaProof } from "../../lookup/arena-encoding";
+import { arenaChunkCommitments } from "../../lookup/arena-types";
 import type { ArenaColumn } from "../../lookup/arena-types";
 import type { IntegerTrace } from "../../model/exec/integer";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { loadNative, selectedBackend } from "../../msm";
-import { HyperKZG } from "../../pcs/hyperkzg";
-import { commitCoefficients } from "../../pcs/kzg";
+import { absorbChunked, commitChunked } from "../../pcs/chunked";
 import { packedSlotTable } from "../../pcs/packed-table";
 import type { Srs } from "../../pcs/srs";
 import { slotTable } from "../../poly/slots";
 import { Transcript } from "../../transcript";
 import type { ModelPolyLayout } from "../model-poly";
 import type { IntTensor } from "../tensor";
+import type { ModelStatement } from "../setup";
+import { chunkedOpening } from "./chunks";
 import { compileGraph } from "./compile";
 import { proveSlottedBatchOpening } from "./opening";
 import { ProverInputError } from "./errors";
@@ -30,14 +33,19 @@ import { ProofWriter, type ProofStats } from "./stream";
 import { arenaTables } from "./tables";
 import { planOf } from "./verifier-plan";
 import { provePublicInputs } from "./public-claims";
+import { proveRequants } from "./requant-batch";
 import { ClaimBook, openingClaims, outputClaims, walkContext } from "./walk";
 
-/** What the prover needs of the setup: W's layout, table and commitment, and the model digest. */
+/**
+ * What the prover needs of the setup: W's layout, table and commitment, the model digest, and the statement's
+ * chunk width when the setup chunks the per-proof commitments (a `ModelSetup` or `ProvingKey` carries both).
+ */
 export interface ProverModelKey {
   readonly layout: ModelPolyLayout;
   readonly table: readonly bigint[];
   readonly commitment: G1Point;
   readonly digest: string;
+  readonly statement?: Pick<ModelStatement, "chunkBits">;
 }
 
 /**
@@ -46,7 +54,7 @@ export interface ProverModelKey {
  */
 export interface ProofCost extends ProofStats {
   readonly words: number;
-  /** Polynomials in the batch opening (W plus the present ones of A, M, H). */
+  /** Commitments in the batch opening (W plus the present ones of A, M, H: one each, or one per chunk). */
   readonly commitments: number;
 }
 
@@ -80,7 +88,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   const progress = params.onProgress ?? (() => undefined);
   const unsafe = params.unsafeDishonest === true;
   const graph = compileGraph(model);
-  const plan = planOf(graph, setup.layout, setup.digest, { commitment: setup.commitment, g2: srs.g2, tauG2: srs.tauG2 });
+  const plan = planOf(graph, setup.layout, setup.digest, { commitment: setup.commitment, g2: srs.g2, tauG2: srs.tauG2 }, setup.statement?.chunkBits ?? null);
   const values = traceValues(model, trace);
   const statement: InferenceStatement = {
     digest: setup.digest,
@@ -125,7 +133,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
     return { ...shape, components: c };
   });
   // polys kept apart from the rest of the result, so that dropping them frees M and H.
-  const { polys: arenaPolysOut, ...arena } = proveArenaPacked({ srs, tables: arenaTables(graph.tables, true), columns, transcript, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
+  const { polys: arenaPolysOut, ...arena } = proveArenaPacked({ srs, tables: arenaTables(graph.tables, true), columns, transcript, chunkBits: plan.chunkBits, helperGroup: plan.arena.helperGroup, ...(unsafe ? { unsafeMultiplicities: new Map() } : {}) });
   let arenaPolys = arenaPolysOut;
   writeArenaProof(arena.proof, writer);
   // The columns' components (16 M small bigints at 128 positions) are not read after the arena.
@@ -135,6 +143,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
 
   const book = new ClaimBook(plan);
   book.addArena(arena.claims);
+  proveRequants(plan, book, transcript, writer, scratch);
   outputClaims(plan, plan.outputs.map((o) => value(o.name)), transcript, book);
   plan.nodes.forEach((step, k) => {
     const ctx: ProveContext = { ...walkContext(book, transcript, step), writer, value, scratch };
@@ -145,20 +154,23 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   const left = book.pending();
   if (left.length > 0) throw new RangeError(`prover: claims on ${left.join(", ")} were never discharged`);
 
-  const tables: (readonly bigint[] | Uint8Array)[] = [setup.table];
-  const commitments: G1Point[] = [setup.commitment];
+  const whole: (readonly bigint[] | Uint8Array)[] = [setup.table];
+  const committed: (readonly G1Point[])[] = [[setup.commitment]];
   if (adviceTable) {
-    tables.push(adviceTable.table);
-    commitments.push(adviceTable.commitment);
+    whole.push(adviceTable.table);
+    committed.push(adviceTable.commitment);
   }
-  if (arenaPolys && arena.claims.commitments) {
-    tables.push(arenaPolys.M, arenaPolys.H);
-    commitments.push(arena.claims.commitments.M, arena.claims.commitments.H);
+  if (arenaPolys && arena.proof) {
+    const { M, H } = arenaChunkCommitments(arena.proof);
+    whole.push(arenaPolys.M, arenaPolys.H);
+    committed.push(M, H);
   }
+  // The opening runs over the chunks (the polynomials themselves when the plan is unchunked).
+  const { tables, commitments, claims } = chunkedOpening(plan, committed, openingClaims(plan, book), whole);
   // From here `tables` is the only reference to A, M and H, so the opening can free them once G is formed.
+  whole.length = 0;
   adviceTable = null;
   arenaPolys = null;
-  const claims = openingClaims(plan, book);
   // No opening claim at all (a model of pure re-indexing): nothing is committed per proof and W is unused.
   if (claims.length > 0) {
     const opening = proveSlottedBatchOpening({ srs, tables, commitments, claims, transcript, onTablesRead: () => (tables.length = 0) });
@@ -174,7 +186,7 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   return { statement, proof: writer.bytes(), stats: { ...stats, sumcheckRounds: stats.sumcheckRounds + arenaRounds, words: writer.length / 32, commitments: commitments.length } };
 }
 
-/** Commits A (when the plan has advice) and absorbs it as "proof.advice". */
+/** Commits A (when the plan has advice; one commitment per chunk when chunked) and absorbs it as "proof.advice". */
 function commitAdvice(plan: VerifierPlan, advice: Map<string, readonly bigint[]>, srs: Srs, transcript: Transcript, writer: ProofWriter) {
   if (!plan.advice) return null;
   const layout = { numVars: plan.advice.numVars, slots: plan.advice.slots.map((s) => ({ name: s.name, numVars: s.numVars, offset: s.offset })) };
@@ -187,9 +199,9 @@ function commitAdvice(plan: VerifierPlan, advice: Map<string, readonly bigint[]>
   // batch opening takes it as it is); the same values, so the same commitment.
   const native = selectedBackend() === "native" ? loadNative() : undefined;
   const table = native ? packedSlotTable(native, layout, valueOf) : slotTable(layout, valueOf);
-  const commitment = table instanceof Uint8Array ? commitCoefficients(srs, table) : HyperKZG.commit(srs, table);
-  transcript.absorbPoint(INFERENCE_LABELS.advice, commitment);
-  writer.point(commitment);
+  const commitment = commitChunked(srs, table, plan.chunkBits);
+  absorbChunked(transcript, INFERENCE_LABELS.advice, commitment);
+  writer.points(commitment);
   return { table, commitment };
 }
 

@@ -7,7 +7,8 @@ import { encodeG1, encodeG2, type G1Point, type G2Point } from "../../curve/bn25
 import { slotLayout, slotSelector } from "../../poly/slots";
 import type { QuantizedModel } from "../../model/quant/quantize";
 import { slotSelector as weightSlotSelector, type ModelPolyLayout } from "../model-poly";
-import { modelDigest, modelStatement } from "../setup";
+import { checkChunkBits } from "../../pcs/chunked";
+import { modelDigest, modelStatement, type ModelStatement } from "../setup";
 import type { VerifyingKey } from "../keys";
 import { layoutOf } from "../tensor";
 import { compileGraph, type GraphPlan } from "./compile";
@@ -20,15 +21,20 @@ import { arenaTables } from "./tables";
  * @throws {ProofRejectedError} when the model does not hash to the key's digest; UnsupportedNodeError for a
  * model the prover cannot prove
  */
-export function verifierPlan(vk: Pick<VerifyingKey, "digest" | "layout" | "commitment" | "pcs">, model: QuantizedModel): VerifierPlan {
+export function verifierPlan(vk: Pick<VerifyingKey, "digest" | "layout" | "commitment" | "pcs"> & { readonly statement?: Pick<ModelStatement, "chunkBits"> }, model: QuantizedModel): VerifierPlan {
   const graph = compileGraph(model);
-  const digest = modelDigest(modelStatement(model, vk.layout, vk.commitment, graph));
+  // The chunk width is the key's (its statement's); the digest check below covers it.
+  const chunkBits = vk.statement?.chunkBits ?? null;
+  const digest = modelDigest(modelStatement(model, vk.layout, vk.commitment, graph, chunkBits));
   if (digest !== vk.digest) throw new ProofRejectedError(`model: the model hashes to ${digest}, the verifying key names ${vk.digest}`);
-  return planOf(graph, vk.layout, vk.digest, { commitment: vk.commitment, g2: vk.pcs.g2, tauG2: vk.pcs.tauG2 });
+  return planOf(graph, vk.layout, vk.digest, { commitment: vk.commitment, g2: vk.pcs.g2, tauG2: vk.pcs.tauG2 }, chunkBits);
 }
 
-/** The plan of a compiled graph with the W layout of its setup (shared by prover and verifier). */
-export function planOf(graph: GraphPlan, weights: ModelPolyLayout, digest: string, keys: { commitment: G1Point; g2: G2Point; tauG2: G2Point }): VerifierPlan {
+/**
+ * The plan of a compiled graph with the W layout of its setup (shared by prover and verifier); `chunkBits` is
+ * the setup's chunk width (null: unchunked commitments).
+ */
+export function planOf(graph: GraphPlan, weights: ModelPolyLayout, digest: string, keys: { commitment: G1Point; g2: G2Point; tauG2: G2Point }, chunkBits: number | null = null): VerifierPlan {
   const w: PlanSlottedPoly = {
     numVars: weights.numVars,
     slots: weights.slots.map((s) => ({ name: s.name, shape: [...s.layout.shape], numVars: s.layout.numVars, offset: s.offset, selector: weightSlotSelector(weights, s).map(Number) })),
@@ -55,10 +61,11 @@ export function planOf(graph: GraphPlan, weights: ModelPolyLayout, digest: strin
     tensors: graph.tensors,
     weights: w,
     advice,
-    arena: { tables: arenaTables(graph.tables, false), columns: graph.columns },
+    arena: { tables: arenaTables(graph.tables, false), columns: graph.columns, ...(graph.helperGroup ? { helperGroup: graph.helperGroup } : {}) },
     tableSlots: graph.tables.map((t) => t.columns.map((c) => (c.kind === "external" ? c.slot : null))),
     nodes: graph.nodes,
     opening: { polys: ["W", ...(advice ? (["A"] as const) : []), ...(hasArena ? (["M", "H"] as const) : [])] },
+    chunkBits: checkChunkBits(chunkBits, "plan: chunkBits"),
   };
 }
 

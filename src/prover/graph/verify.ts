@@ -4,7 +4,9 @@
  * {@link ProofReader}; `verifyInference` compiles the plan from the verifying key and the model first. Either
  * returns nothing or throws {@link ProofRejectedError} naming the step that failed.
  */
-import { G1 } from "../../curve/bn254";
+import { G1, type G1Point } from "../../curve/bn254";
+import { arenaChunkCommitments } from "../../lookup/arena-types";
+import { absorbChunked, checkChunkBits, chunkCount } from "../../pcs/chunked";
 import { readArenaProof } from "../../lookup/arena-encoding";
 import { verifyArena } from "../../lookup/arena";
 import type { QuantizedModel } from "../../model/quant/quantize";
@@ -15,6 +17,7 @@ import { Transcript } from "../../transcript";
 import { LayerProofError } from "../claims";
 import { parseG1, parseG2, type VerifyingKey } from "../keys";
 import { LayoutError } from "../tensor";
+import { chunkedOpening } from "./chunks";
 import { ProofRejectedError, ProverInputError } from "./errors";
 import { handlerOf, type VerifyContext } from "./nodes";
 import type { VerifierPlan } from "./plan";
@@ -22,6 +25,7 @@ import { absorbStatement, checkStatement, INFERENCE_LABELS, unpackTensors, type 
 import { ProofFormatError, ProofReader } from "./stream";
 import { verifierPlan } from "./verifier-plan";
 import { verifyPublicInputs } from "./public-claims";
+import { verifyRequants } from "./requant-batch";
 import { ClaimBook, openingClaims, outputClaims, stepName, walkContext } from "./walk";
 
 /** Inputs of {@link verifyInference}. */
@@ -45,17 +49,25 @@ export function executePlan(plan: VerifierPlan, statement: InferenceStatement, p
   absorbStatement(transcript, statement);
   const reader = new ProofReader(proof);
 
-  const commitments = [parseG1(plan.commitment, "plan: W commitment")];
+  step("plan", () => checkChunkBits(plan.chunkBits, "plan: chunkBits"));
+  // Per committed polynomial (W, A, M, H): its commitment, or its chunks' (src/pcs/chunked.ts).
+  const committed: (readonly G1Point[])[] = [[parseG1(plan.commitment, "plan: W commitment")]];
   if (plan.advice) {
-    const a = step("advice commitment", () => reader.point("advice commitment A"));
-    transcript.absorbPoint(INFERENCE_LABELS.advice, a);
-    commitments.push(a);
+    const advice = plan.advice;
+    const a = step("advice commitment", () => {
+      const count = chunkCount(advice.numVars, plan.chunkBits);
+      return count === 1 ? [reader.point("advice commitment A")] : reader.points(count, "advice commitment A chunk");
+    });
+    absorbChunked(transcript, INFERENCE_LABELS.advice, a);
+    committed.push(a);
   }
-  const arena = step("arena", () => verifyArena({ shape: plan.arena, proof: readArenaProof(plan.arena, reader), transcript }));
-  if (arena.commitments) commitments.push(arena.commitments.M, arena.commitments.H);
+  const arenaProof = step("arena", () => readArenaProof(plan.arena, reader, plan.chunkBits));
+  const arena = step("arena", () => verifyArena({ shape: plan.arena, proof: arenaProof, transcript }));
+  if (arenaProof) committed.push(arenaChunkCommitments(arenaProof).M, arenaChunkCommitments(arenaProof).H);
 
   const book = new ClaimBook(plan);
   step("arena", () => book.addArena(arena));
+  step("requantizations", () => verifyRequants(plan, book, transcript, reader));
   outputClaims(plan, outputs, transcript, book);
   for (const s of plan.nodes) {
     step(stepName(s), () => {
@@ -66,7 +78,7 @@ export function executePlan(plan: VerifierPlan, statement: InferenceStatement, p
   step("graph inputs", () => verifyPublicInputs(plan, inputs, book, transcript, reader));
 
   step("batch opening", () => {
-    const claims = openingClaims(plan, book);
+    const { commitments, claims } = chunkedOpening(plan, committed, openingClaims(plan, book));
     if (claims.length === 0) return reader.finish();
     const shape = batchOpeningShape(claims, commitments.length);
     const sumcheck = shape.hasSumcheck ? reader.sumcheck(shape.numVars, 2, "batch opening") : null;

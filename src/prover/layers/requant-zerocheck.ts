@@ -45,10 +45,27 @@ export interface ZeroCheckProved {
   readonly finalEvaluations: bigint[];
 }
 
+/** One zero-check of a batch: Σ_x eq(a, x)·Σ_t c_t·Π_k f_k(x) over n = |a| variables (tables of 2^n entries). */
+export interface ZeroCheckInstance {
+  readonly tables: readonly (readonly bigint[])[];
+  readonly terms: readonly ProductTerm[];
+  /** a: a prefix of the batch's eq point. */
+  readonly eqPoint: readonly bigint[];
+}
+
+/** Output of {@link proveBatchedZeroCheck}. */
+export interface BatchedZeroCheckProved {
+  readonly rounds: ZeroCheckRound[];
+  /** The challenge point r over N = max n_i variables; instance i's tables are at r[0 … n_i). */
+  readonly point: bigint[];
+  /** Per instance, every table at r[0 … n_i). */
+  readonly finalEvaluations: bigint[][];
+}
+
 /**
  * Proves Σ_x eq(a, x)·Σ_t c_t·Π_k f_k(x) = claim (terms without eq points, at most two factors each; tables of
  * 2^n canonical entries, not modified). Unless `unsafe`, refuses a claim that is not the sum
- * ({@link LayerProofError}).
+ * ({@link LayerProofError}). A batch of one ({@link proveBatchedZeroCheck}).
  */
 export function proveZeroCheck(params: {
   readonly tables: readonly (readonly bigint[])[];
@@ -58,34 +75,62 @@ export function proveZeroCheck(params: {
   readonly transcript: Transcript;
   readonly unsafe?: boolean;
 }): ZeroCheckProved {
-  const n = params.eqPoint.length;
-  for (const t of params.tables) {
-    if (t.length !== 2 ** n) throw new RangeError(`requant zero-check: a table has ${t.length} entries, expected 2^${n}`);
-  }
-  const native = n > 0 && 2 ** n >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
-  return native ? proveZeroCheckPacked(params, native) : proveZeroCheckPortable(params);
+  const out = proveBatchedZeroCheck({ instances: [params], weights: [1n], claim: params.claim, transcript: params.transcript, unsafe: params.unsafe });
+  return { rounds: out.rounds, point: out.point, finalEvaluations: out.finalEvaluations[0] };
 }
 
 /** {@link proveZeroCheck} on bigint tables (no addon, or tables below NATIVE_PRODUCT_SUMCHECK_MIN): the reference. */
 export function proveZeroCheckPortable(params: Parameters<typeof proveZeroCheck>[0]): ZeroCheckProved {
-  const { terms, eqPoint: a, transcript } = params;
-  const n = a.length;
-  const tables = params.tables.map((t) => [...t]);
+  const out = proveBatchedZeroCheck({ instances: [params], weights: [1n], claim: params.claim, transcript: params.transcript, unsafe: params.unsafe, portable: true });
+  return { rounds: out.rounds, point: out.point, finalEvaluations: out.finalEvaluations[0] };
+}
+
+/**
+ * The batched zero-check (docs/prover.md, "Requantization"): instance i over n_i variables with eq point
+ * a[0 … n_i) (a = the longest instance's point; every other one a prefix of it) and weight w_i, as ONE zero-check
+ * over N = max n_i variables of G(x) = Σ_i w_i·F_i(x[0 … n_i)):
+ *
+ *   Σ_(x ∈ {0,1}^N) eq(a, x)·G(x) = Σ_i w_i·Σ_(x ∈ {0,1}^(n_i)) eq(a[0 … n_i), x)·F_i(x) = claim,
+ *
+ * since Σ_(b ∈ {0,1}) eq1(b, a_j) = 1 for every coordinate past n_i (no scaling). In round j an instance with
+ * n_i > j adds its own quotient h_(i,j) (the single-instance round), one with n_i ≤ j the constant F_i(r[0 … n_i)).
+ * Unless `unsafe`, refuses a claim that is not the sum. `portable` forces the bigint rounds (tests).
+ */
+export function proveBatchedZeroCheck(params: {
+  readonly instances: readonly ZeroCheckInstance[];
+  readonly weights: readonly bigint[];
+  readonly claim: bigint;
+  readonly transcript: Transcript;
+  readonly unsafe?: boolean;
+  readonly portable?: boolean;
+}): BatchedZeroCheckProved {
+  const { instances, weights, transcript } = params;
+  if (weights.length !== instances.length) throw new RangeError(`requant zero-check: ${weights.length} weights for ${instances.length} instances`);
+  const a = longestPoint(instances);
+  const N = a.length;
+  const provers = instances.map((inst): InstanceProver => {
+    const n = inst.eqPoint.length;
+    for (const t of inst.tables) {
+      if (t.length !== 2 ** n) throw new RangeError(`requant zero-check: a table has ${t.length} entries, expected 2^${n}`);
+    }
+    const native = !params.portable && n > 0 && 2 ** n >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
+    return native ? packedProver(inst, native) : portableProver(inst);
+  });
   const rounds: ZeroCheckRound[] = [];
   const point: bigint[] = [];
   let kappa = params.claim;
-  if (n === 0) {
-    if (!params.unsafe && evaluateTerms(terms, tables.map((t) => t[0])) !== kappa) throw falseClaim();
-    return { rounds, point, finalEvaluations: tables.map((t) => t[0]) };
+  if (N === 0) {
+    const g = provers.reduce((acc, p, i) => Fr.add(acc, Fr.mul(weights[i], p.value())), 0n);
+    if (!params.unsafe && g !== kappa) throw falseClaim();
   }
-  const eq = initEqWeight(a);
-  // The eq kernel multiplies each term's q(X) by eq1(X, point_j)·scale; with point_j = 1 and scale 1 that factor
-  // is X, so its coefficients (c_0 … c_3) are (0, h_0, h_1, h_2): the quotient h_j, read off one place up.
-  const ones = new Array<bigint>(n).fill(1n);
-  for (let j = 0; j < n; j++) {
-    const state: EqWeightState = { point: ones, suffix: eq.suffix, scale: 1n };
-    const s = eqRoundCoefficients(tables, terms, terms.map(() => state), 3, j);
-    const h = [s[1], s[2], s[3]];
+  for (let j = 0; j < N; j++) {
+    // h_j = Σ_i w_i·h_(i,j): coefficients (h_0, h_1, h_2); a finished instance adds its constant F_i(r).
+    const h = [0n, 0n, 0n];
+    provers.forEach((p, i) => {
+      const hi = j < p.numVars ? p.round(j) : [p.value(), 0n, 0n];
+      for (let k = 0; k < 3; k++) h[k] = Fr.add(h[k], Fr.mul(weights[i], hi[k]));
+    });
+    // (1 − a_0)·h(0) + a_0·h(1) = κ_0: the claim, checked once (later rounds follow from the binding).
     if (j === 0 && !params.unsafe && Fr.add(Fr.mul(Fr.sub(1n, a[0]), h[0]), Fr.mul(a[0], Fr.add(h[0], Fr.add(h[1], h[2])))) !== kappa) {
       throw falseClaim();
     }
@@ -94,42 +139,82 @@ export function proveZeroCheckPortable(params: Parameters<typeof proveZeroCheck>
     const r = transcript.challengeScalar(ZEROCHECK_LABELS.point);
     point.push(r);
     kappa = Fr.add(h[0], Fr.mul(r, Fr.add(h[1], Fr.mul(r, h[2]))));
-    for (const t of tables) bindFirstVariableInPlace(t, r);
-    advanceEqWeight(eq, j, r);
+    provers.forEach((p) => j < p.numVars && p.bind(j, r));
   }
-  return { rounds, point, finalEvaluations: tables.map((t) => Fr.reduce(t[0])) };
+  return { rounds, point, finalEvaluations: provers.map((p) => p.finals()) };
+}
+
+/** The longest instance's eq point; every other instance's must be a prefix of it. */
+function longestPoint(instances: readonly ZeroCheckInstance[]): readonly bigint[] {
+  const a = instances.reduce<readonly bigint[]>((best, inst) => (inst.eqPoint.length > best.length ? inst.eqPoint : best), []);
+  instances.forEach((inst, i) => {
+    if (inst.eqPoint.some((x, j) => x !== a[j])) throw new RangeError(`requant zero-check: instance ${i}'s eq point is not a prefix of the batch's`);
+  });
+  return a;
+}
+
+/** One instance's rounds: its quotient h_(i,j) as coefficients, the binding of x_j, its tables at the end. */
+interface InstanceProver {
+  readonly numVars: number;
+  round(j: number): bigint[];
+  bind(j: number, r: bigint): void;
+  /** F_i at its point (all variables bound). */
+  value(): bigint;
+  finals(): bigint[];
+}
+
+/** The bigint rounds (the reference). */
+function portableProver(inst: ZeroCheckInstance): InstanceProver {
+  const n = inst.eqPoint.length;
+  const tables = inst.tables.map((t) => [...t]);
+  const eq = initEqWeight(inst.eqPoint);
+  // The eq kernel multiplies each term's q(X) by eq1(X, point_j)·scale; with point_j = 1 and scale 1 that factor
+  // is X, so its coefficients (c_0 … c_3) are (0, h_0, h_1, h_2): the quotient h_j, read off one place up.
+  const ones = new Array<bigint>(n).fill(1n);
+  const finals = () => tables.map((t) => Fr.reduce(t[0]));
+  return {
+    numVars: n,
+    round(j) {
+      const state: EqWeightState = { point: ones, suffix: eq.suffix, scale: 1n };
+      const s = eqRoundCoefficients(tables, inst.terms, inst.terms.map(() => state), 3, j);
+      return [s[1], s[2], s[3]];
+    },
+    bind(j, r) {
+      for (const t of tables) bindFirstVariableInPlace(t, r);
+      advanceEqWeight(eq, j, r);
+    },
+    value: () => evaluateTerms(inst.terms, finals()),
+    finals,
+  };
 }
 
 /**
- * {@link proveZeroCheck} on packed words in the native walk kernels (src/sumcheck/packed-product.ts): the tables
- * packed once, each round one kernel call for h_j(0), h_j(1), h_j(2) weighted by eq(a_{>j}, ·) and one in-place
- * binding. Same messages, point and evaluations as the bigint rounds (test/prover/requant-zerocheck.test.ts).
+ * The rounds on packed words in the native walk kernels (src/sumcheck/packed-product.ts): the tables packed once,
+ * each round one kernel call for h(0), h(1), h(2) weighted by eq(a_(>j), ·) and one in-place binding. Same
+ * messages, point and evaluations as the bigint rounds (test/prover/requant-zerocheck.test.ts).
  */
-function proveZeroCheckPacked(params: Parameters<typeof proveZeroCheck>[0], native: NativeWalkKernels): ZeroCheckProved {
-  const { terms, eqPoint: a, transcript } = params;
+function packedProver(inst: ZeroCheckInstance, native: NativeWalkKernels): InstanceProver {
+  const a = inst.eqPoint;
   const n = a.length;
   const threads = threadCount();
-  const packed = params.tables.map((t) => native.frFromBigints(t, 2 ** n));
-  const rounds: ZeroCheckRound[] = [];
-  const point: bigint[] = [];
-  let kappa = params.claim;
+  const packed = inst.tables.map((t) => native.frFromBigints(t, 2 ** n));
   let len = 2 ** n;
-  for (let j = 0; j < n; j++) {
-    const tail = a.slice(j + 1);
-    const suffix = native.frEqSum(2 ** tail.length, [0], [tail], [1n]);
-    const values = productRoundValues(native, packed, len, terms, suffix, 3, threads).map(Fr.reduce);
-    // (1 − a_0)·h(0) + a_0·h(1) = κ_0: the claim, checked once (later rounds follow from the binding).
-    if (j === 0 && !params.unsafe && Fr.add(Fr.mul(Fr.sub(1n, a[0]), values[0]), Fr.mul(a[0], values[1])) !== kappa) throw falseClaim();
-    const h = interpolateFromIntegerNodes(values).map(Fr.reduce);
-    rounds.push([h[0], h[2]]);
-    transcript.absorbScalars(ZEROCHECK_LABELS.round, [h[0], h[2]]);
-    const r = transcript.challengeScalar(ZEROCHECK_LABELS.point);
-    point.push(r);
-    kappa = Fr.add(h[0], Fr.mul(r, Fr.add(h[1], Fr.mul(r, h[2]))));
-    native.arenaBind(packed, len, r, threads, true);
-    len /= 2;
-  }
-  return { rounds, point, finalEvaluations: packed.map((t) => readWordLE(t, 0)) };
+  const finals = () => packed.map((t) => readWordLE(t, 0));
+  return {
+    numVars: n,
+    round(j) {
+      const tail = a.slice(j + 1);
+      const suffix = native.frEqSum(2 ** tail.length, [0], [tail], [1n]);
+      const values = productRoundValues(native, packed, len, inst.terms, suffix, 3, threads).map(Fr.reduce);
+      return interpolateFromIntegerNodes(values).map(Fr.reduce);
+    },
+    bind(_j, r) {
+      native.arenaBind(packed, len, r, threads, true);
+      len /= 2;
+    },
+    value: () => evaluateTerms(inst.terms, finals()),
+    finals,
+  };
 }
 
 /**

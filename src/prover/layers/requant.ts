@@ -34,7 +34,7 @@ import type { ProductTerm } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkClaim, checkScalar, LayerProofError, type Claim } from "../claims";
 import { paddedTable, prefixIndicator, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
-import { evaluateTerms, proveZeroCheck, verifyZeroCheck, type ZeroCheckRound } from "./requant-zerocheck";
+import { evaluateTerms, proveBatchedZeroCheck, verifyZeroCheck, type ZeroCheckRound } from "./requant-zerocheck";
 import { limbsOf, paddedBigTable, requantGeometry, type RequantGeometry, type RequantSpec, type RequantWitness } from "./requant-spec";
 
 /** Transcript labels of the requant step (the rounds': ./requant-zerocheck.ts). */
@@ -189,6 +189,160 @@ export function splitRangeClaims(geo: RequantGeometry, range: readonly bigint[])
   return out;
 }
 
+/** One requantization of a batch, as the verifier knows it: its spec and the arena's values of its limb columns. */
+export interface RequantBatchItem {
+  readonly spec: RequantSpec;
+  /** The arena's values of the committed limb columns ({@link requantLimbCount}) at a prefix of its point ρ_a. */
+  readonly arena: ArenaLimbs;
+}
+
+/** One requantization of a batch, as the prover knows it. */
+export interface RequantBatchProverItem extends RequantBatchItem {
+  /** The exact accumulator, row-major over `spec.shape`. */
+  readonly acc: IntTensor;
+  /** The witness tables (committed in A before any challenge). */
+  readonly tables: RequantTables;
+}
+
+/** The batched zero-check's messages: N rounds, then every step's evaluations at its prefix of ρ′. */
+export interface RequantBatchProof {
+  /** N = max n_i rounds of (h(0), h₂) (./requant-zerocheck.ts). */
+  readonly rounds: readonly ZeroCheckRound[];
+  /** Per step, in batch order. */
+  readonly evals: readonly RequantEvals[];
+}
+
+/** What the batch hands each step: the acc claim at ρ′[0 … n), the advice values there, one opening per group slot. */
+export interface RequantBatchClaims {
+  readonly acc: Claim;
+  readonly evals: RequantEvals;
+  /** One per group slot g at (ρ′[0 … n) ‖ r_col[0 … m_g)), value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j). */
+  readonly groups: readonly GroupOpening[];
+}
+
+/** Transcript labels of the batch (the rounds': ./requant-zerocheck.ts). */
+export const REQUANT_BATCH_LABEL = "requant.batch";
+
+/**
+ * Proves every requantization's relation to its accumulator at once (docs/prover.md, "Requantization"): c =
+ * challenge("requant.coeff"), β = challenge("requant.batch"), ONE zero-check over N = max n_i variables of
+ * Σ_i β^i·F_i at eq point ρ_a[0 … N) (./requant-zerocheck.ts, `proveBatchedZeroCheck`), absorb("requant.evals",
+ * every step's evaluations in batch order), r_col = m × challenge("requant.column") (m = the largest m_0), one
+ * opening per group slot of each step. `unsafe`: a test's dishonest prover (proves whatever the witness sums to).
+ */
+export function proveRequantBatch(items: readonly RequantBatchProverItem[], transcript: Transcript, unsafe = false): { proof: RequantBatchProof; claims: RequantBatchClaims[] } {
+  const geos = items.map((it) => requantGeometry(it.spec));
+  const arenas = items.map((it, i) => checkArena(geos[i], it.arena));
+  const { c, weights } = batchChallenges(transcript, items.length);
+  const stmts = items.map((it, i) => zeroCheckStatement(it.spec, geos[i], arenas[i].values, c));
+  const instances = items.map((it, i) => {
+    const geo = geos[i];
+    const accTable = paddedTable(geo.layout, it.acc.data, "requant acc");
+    const indicator = paddedTable(geo.layout, new Array<number>(it.acc.data.length).fill(1));
+    const t = it.tables;
+    return { tables: [accTable, indicator, t.p, t.q, ...t.rem, ...t.e, ...t.u, ...t.uc], terms: stmts[i].terms, eqPoint: arenas[i].point };
+  });
+  const claim = stmts.reduce((acc, st, i) => Fr.add(acc, Fr.mul(weights[i], st.claim)), 0n);
+  const zc = proveBatchedZeroCheck({ instances, weights, claim, transcript, unsafe });
+  const evals = zc.finalEvaluations.map((at, i) => unflatten(geos[i], [at[0], ...at.slice(2)]));
+  transcript.absorbScalars(REQUANT_LABELS.evals, evals.flatMap(flatEvals));
+  return { proof: { rounds: zc.rounds, evals }, claims: handOn(geos, zc.point, evals, transcript) };
+}
+
+/**
+ * Checks the batched zero-check down to each step's claims ({@link RequantBatchClaims}): the arena's values and
+ * points (every step's a prefix of the longest's), the rounds, Σ_i β^i·F_i(ρ′[0 … n_i)) against the final value.
+ * @throws {LayerProofError}
+ */
+export function verifyRequantBatch(items: readonly RequantBatchItem[], proof: RequantBatchProof, transcript: Transcript): RequantBatchClaims[] {
+  const geos = items.map((it) => requantGeometry(it.spec));
+  if (proof.evals.length !== items.length) throw new LayerProofError(`requant batch: ${proof.evals.length} steps' evaluations, expected ${items.length}`);
+  proof.evals.forEach((ev, i) => {
+    const geo = geos[i];
+    if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.ucLimbs) {
+      throw new LayerProofError(`requant batch, step ${i}: ${flatEvals(ev).length} evaluations, expected ${requantEvalCount(geo)}`);
+    }
+  });
+  const arenas = items.map((it, i) => checkArena(geos[i], it.arena));
+  const rhoA = arenas.reduce<readonly bigint[]>((best, a) => (a.point.length > best.length ? a.point : best), []);
+  arenas.forEach((a, i) => {
+    if (a.point.some((x, j) => x !== rhoA[j])) throw new LayerProofError(`requant batch, step ${i}: the arena point is not a prefix of ρ_a`);
+  });
+  const { c, weights } = batchChallenges(transcript, items.length);
+  const stmts = items.map((it, i) => zeroCheckStatement(it.spec, geos[i], arenas[i].values, c));
+  const claim = stmts.reduce((acc, st, i) => Fr.add(acc, Fr.mul(weights[i], st.claim)), 0n);
+  const zc = verifyZeroCheck({ claim, eqPoint: rhoA, rounds: proof.rounds, transcript });
+  const flat = proof.evals.flatMap(flatEvals).map((x, k) => checkScalar(x, `requant batch: evaluation ${k}`));
+  transcript.absorbScalars(REQUANT_LABELS.evals, flat);
+  const g = proof.evals.reduce((acc, ev, i) => {
+    const n = geos[i].layout.numVars;
+    const at = flatEvals(ev);
+    const f = evaluateTerms(stmts[i].terms, [at[0], realIndicator(geos[i].layout, zc.point.slice(0, n)), ...at.slice(1)]);
+    return Fr.add(acc, Fr.mul(weights[i], f));
+  }, 0n);
+  if (g !== zc.value) {
+    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(lo + u + (p − q)·e) + rem, the flags' zero-check or the arena's limb claims fail at the sum-check point");
+  }
+  return handOn(geos, zc.point, proof.evals, transcript);
+}
+
+/** c = challenge("requant.coeff"), β = challenge("requant.batch") and the steps' weights β^i. */
+function batchChallenges(transcript: Transcript, count: number): { c: bigint; weights: bigint[] } {
+  const c = transcript.challengeScalar(REQUANT_LABELS.coeff);
+  const beta = transcript.challengeScalar(REQUANT_BATCH_LABEL);
+  const weights: bigint[] = [];
+  for (let i = 0, w = 1n; i < count; i++, w = Fr.mul(w, beta)) weights.push(w);
+  return { c, weights };
+}
+
+/** After "requant.evals": r_col (the largest m_0 of the batch) and each step's acc claim and group openings. */
+function handOn(geos: readonly RequantGeometry[], point: readonly bigint[], evals: readonly RequantEvals[], transcript: Transcript): RequantBatchClaims[] {
+  const m = geos.reduce((best, geo) => Math.max(best, requantGroupVars(geo)[0]), 0);
+  const rCol = transcript.challengeScalars(REQUANT_LABELS.column, m);
+  return geos.map((geo, i) => {
+    const rho = point.slice(0, geo.layout.numVars);
+    return { acc: { point: rho, value: evals[i].acc }, evals: evals[i], groups: groupClaims(geo, rho, evals[i], rCol) };
+  });
+}
+
+/**
+ * Every claim on y (in the driver's order) as openings of u's limbs: per claim, when u has ℓ_u > 1 limbs,
+ * absorb("requant.u", [u_1(r_k) … u_(ℓ_u−1)(r_k)]). Unless `unsafe`, refuses a false claim; the openings it
+ * hands on come from the committed tables (true even for a test's dishonest claim: the verifier derives u_0 from
+ * the claim, and its opening then fails).
+ */
+export function proveRequantClaims(spec: RequantSpec, tables: RequantTables, claims: readonly Claim[], transcript: Transcript, unsafe = false): { uAt: bigint[][]; openings: GroupOpening[] } {
+  const geo = requantGeometry(spec);
+  checkClaims(claims, geo.layout.numVars);
+  if (!unsafe) {
+    claims.forEach((cl, k) => {
+      if (evaluateMle(tables.y, cl.point) !== cl.value) throw new LayerProofError(`requant: claim ${k} on y is false (the prover refuses to prove it)`);
+    });
+  }
+  const uTrue = claims.map((cl) => tables.u.map((t) => evaluateMle(t, cl.point)));
+  const uAt = uTrue.map((u) => {
+    const higher = u.slice(1);
+    if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
+    return higher;
+  });
+  const trueClaims = claims.map((cl, k) => ({ point: cl.point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(uTrue[k], geo.limbBits)) }));
+  return { uAt, openings: uOpenings(geo, trueClaims, uAt) };
+}
+
+/** Reads every claim on y as openings of u's limbs (see {@link proveRequantClaims}). @throws {LayerProofError} */
+export function verifyRequantClaims(spec: RequantSpec, claims: readonly Claim[], uAt: readonly (readonly bigint[])[], transcript: Transcript): GroupOpening[] {
+  const geo = requantGeometry(spec);
+  if (uAt.length !== claims.length || uAt.some((u) => u.length !== geo.uLimbs - 1)) {
+    throw new LayerProofError(`requant proof: u's limbs at the claims' points do not match ${claims.length} claims of ${geo.uLimbs} limbs`);
+  }
+  checkClaims(claims, geo.layout.numVars);
+  uAt.forEach((higher, k) => {
+    higher.forEach((v, j) => checkScalar(v, `requant: u limb ${j + 1} at claim ${k}`));
+    if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
+  });
+  return uOpenings(geo, claims, uAt);
+}
+
 /** Inputs of {@link proveRequant}. */
 export interface ProveRequantParameters {
   readonly spec: RequantSpec;
@@ -209,72 +363,33 @@ export interface ProveRequantParameters {
   readonly unsafe?: boolean;
 }
 
-/** Proves every claim on y = requant(acc): one acc claim at ρ′ and the group slots' openings. */
+/**
+ * One requantization alone: a batch of one ({@link proveRequantBatch}) then its claims on y
+ * ({@link proveRequantClaims}) — the graph driver runs the batch before the walk and the claims in walk order.
+ */
 export function proveRequant(params: ProveRequantParameters): { proof: RequantProof; claims: RequantClaims } {
   const { spec, acc, tables, claims, transcript } = params;
-  const geo = requantGeometry(spec);
-  const n = geo.layout.numVars;
-  checkClaims(claims, n);
-  const arena = checkArena(geo, params.arena);
-  if (!params.unsafe) {
-    claims.forEach((cl, k) => {
-      if (evaluateMle(tables.y, cl.point) !== cl.value) throw new LayerProofError(`requant: claim ${k} on y is false (the prover refuses to prove it)`);
-    });
-  }
-  const c = transcript.challengeScalar(REQUANT_LABELS.coeff);
-  const stmt = zeroCheckStatement(spec, geo, arena.values, c);
-  const accTable = paddedTable(geo.layout, acc.data, "requant acc");
-  const indicator = paddedTable(geo.layout, new Array<number>(acc.data.length).fill(1));
-  const zc = proveZeroCheck({ tables: [accTable, indicator, tables.p, tables.q, ...tables.rem, ...tables.e, ...tables.u, ...tables.uc], terms: stmt.terms, eqPoint: arena.point, claim: stmt.claim, transcript, unsafe: params.unsafe });
-  const at = zc.finalEvaluations;
-  const evals = unflatten(geo, [at[0], ...at.slice(2)]);
-  transcript.absorbScalars(REQUANT_LABELS.evals, flatEvals(evals));
-  const groups = groupClaims(geo, zc.point, evals, transcript);
-  // u's limbs at every claim's point, from the committed tables: the openings the prover hands on are true even for
-  // a test's dishonest claim (the verifier derives u_0 from the claim, and its opening then fails).
-  const uTrue = claims.map((cl) => tables.u.map((t) => evaluateMle(t, cl.point)));
-  const uAt = uTrue.map((u) => {
-    const higher = u.slice(1);
-    if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
-    return higher;
-  });
-  const proof: RequantProof = { rounds: zc.rounds, evals, uAt };
-  const trueClaims = claims.map((cl, k) => ({ point: cl.point, value: Fr.add(Fr.fromSigned(geo.lo), limbSum(uTrue[k], geo.limbBits)) }));
-  return { proof, claims: { acc: { point: zc.point, value: evals.acc }, point: zc.point, evals, openings: [...groups, ...uOpenings(geo, trueClaims, uAt)] } };
+  checkClaims(claims, requantGeometry(spec).layout.numVars);
+  const batch = proveRequantBatch([{ spec, acc, tables, arena: params.arena }], transcript, params.unsafe);
+  const u = proveRequantClaims(spec, tables, claims, transcript, params.unsafe);
+  const out = batch.claims[0];
+  return { proof: { rounds: batch.proof.rounds, evals: batch.proof.evals[0], uAt: u.uAt }, claims: { acc: out.acc, point: out.acc.point, evals: out.evals, openings: [...out.groups, ...u.openings] } };
 }
 
 /**
- * Checks a requant proof down to claims (acc at ρ′, the group slots at (ρ′ ‖ r_col) and u's limbs at the claims'
- * points); `claims` and `arena` as in {@link ProveRequantParameters}. @throws {LayerProofError}
+ * Checks one requantization alone (a batch of one, then its claims on y), down to claims (acc at ρ′, the group
+ * slots at (ρ′ ‖ r_col) and u's limbs at the claims' points). @throws {LayerProofError}
  */
 export function verifyRequant(params: { spec: RequantSpec; claims: readonly Claim[]; arena: ArenaLimbs; proof: RequantProof; transcript: Transcript }): RequantClaims {
   const { spec, claims, proof, transcript } = params;
   const geo = requantGeometry(spec);
-  const n = geo.layout.numVars;
-  const ev = proof.evals;
-  if (ev.rem.length !== geo.remLimbs || ev.e.length !== geo.eLimbs || ev.u.length !== geo.uLimbs || ev.uc.length !== geo.ucLimbs) {
-    throw new LayerProofError(`requant proof: ${flatEvals(ev).length} evaluations, expected ${requantEvalCount(geo)}`);
-  }
   if (proof.uAt.length !== claims.length || proof.uAt.some((u) => u.length !== geo.uLimbs - 1)) {
     throw new LayerProofError(`requant proof: u's limbs at the claims' points do not match ${claims.length} claims of ${geo.uLimbs} limbs`);
   }
-  checkClaims(claims, n);
-  const arena = checkArena(geo, params.arena);
-  const c = transcript.challengeScalar(REQUANT_LABELS.coeff);
-  const stmt = zeroCheckStatement(spec, geo, arena.values, c);
-  const zc = verifyZeroCheck({ claim: stmt.claim, eqPoint: arena.point, rounds: proof.rounds, transcript });
-  const flat = flatEvals(ev).map((x, i) => checkScalar(x, `requant: evaluation ${i}`));
-  transcript.absorbScalars(REQUANT_LABELS.evals, flat);
-  const indicator = realIndicator(geo.layout, zc.point);
-  if (evaluateTerms(stmt.terms, [flat[0], indicator, ...flat.slice(1)]) !== zc.value) {
-    throw new LayerProofError("requant: the identity M·acc + 2^(s−1) = 2^s·(lo + u + (p − q)·e) + rem, the flags' zero-check or the arena's limb claims fail at the sum-check point");
-  }
-  const groups = groupClaims(geo, zc.point, ev, transcript);
-  proof.uAt.forEach((higher, k) => {
-    higher.forEach((v, j) => checkScalar(v, `requant: u limb ${j + 1} at claim ${k}`));
-    if (higher.length > 0) transcript.absorbScalars(REQUANT_LABELS.u, higher);
-  });
-  return { acc: { point: zc.point, value: ev.acc }, point: zc.point, evals: ev, openings: [...groups, ...uOpenings(geo, claims, proof.uAt)] };
+  checkClaims(claims, geo.layout.numVars);
+  const [out] = verifyRequantBatch([{ spec, arena: params.arena }], { rounds: proof.rounds, evals: [proof.evals] }, transcript);
+  const u = verifyRequantClaims(spec, claims, proof.uAt, transcript);
+  return { acc: out.acc, point: out.acc.point, evals: out.evals, openings: [...out.groups, ...u] };
 }
 
 /**
@@ -352,13 +467,11 @@ export function requantGroupTables(geo: RequantGeometry, t: RequantTables): bigi
 }
 
 /**
- * After "requant.evals": r_col = m_0 × challenge("requant.column") and one claim per group slot g at
- * (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j) over the group's advice values (the
- * group's MLE in its high variables).
+ * One claim per group slot g at (ρ′ ‖ r_col[0 … m_g)), value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j) over the
+ * group's advice values (the group's MLE in its high variables); r_col is the batch's, shared by every step.
  */
-function groupClaims(geo: RequantGeometry, point: readonly bigint[], ev: RequantEvals, transcript: Transcript): GroupOpening[] {
+function groupClaims(geo: RequantGeometry, point: readonly bigint[], ev: RequantEvals, rCol: readonly bigint[]): GroupOpening[] {
   const ms = requantGroupVars(geo);
-  const rCol = transcript.challengeScalars(REQUANT_LABELS.column, ms[0]);
   const values = flatEvals(ev).slice(1);
   let at = 0;
   return ms.map((m, group) => {

@@ -21,6 +21,7 @@
 import * as Fr from "../../../field/fr";
 import { eqEval, eqTable } from "../../../poly/mle";
 import { proveSumcheck, SumcheckError, verifySumcheck } from "../../../sumcheck";
+import { eqCombinationTable } from "../../../sumcheck/eq-tables";
 import { LayerProofError, provingTrueClaim, type Claim } from "../../claims";
 import { joinPoint, layoutOf, paddedTable, prefixIndicator, splitPoint, type IntTensor } from "../../tensor";
 import { SOFTMAX_LIMB_BITS, softmaxGeometry } from "../../layers/softmax";
@@ -182,12 +183,12 @@ function batch(step: CausalSoftmaxNodeStep, claims: readonly Claim[], ctx: WalkC
   ctx.transcript.absorbScalars(CAUSAL_LABELS.batch, claims.flatMap((cl) => [...cl.point, cl.value]));
   const c = ctx.transcript.challengeScalar(CAUSAL_LABELS.batch);
   let target = 0n;
-  const e: bigint[] = "value" in ctx ? new Array<bigint>(layoutOf(shape).paddedSize).fill(0n) : [];
+  const powers = claims.map((_, k) => Fr.pow(c, BigInt(k)));
   claims.forEach((cl, k) => {
-    const ck = Fr.pow(c, BigInt(k));
-    target = Fr.add(target, Fr.mul(ck, Fr.add(cl.value, Fr.mul(g, causalMasks(shape, cl.point).u))));
-    if (e.length > 0) eqTable(cl.point).forEach((v, i) => (e[i] = Fr.add(e[i], Fr.mul(ck, v))));
+    target = Fr.add(target, Fr.mul(powers[k], Fr.add(cl.value, Fr.mul(g, causalMasks(shape, cl.point).u))));
   });
+  // The prover's e = Σ_k c^k·eq(·, ρ_k), in one pass (the verifier evaluates it at the sum-check's point instead).
+  const e = "value" in ctx ? eqCombinationTable(claims.map((cl) => cl.point), powers) : [];
   return { c, e, target };
 }
 

@@ -1,30 +1,22 @@
 /**
  * One requantization inside the graph driver (plan: `PlanRequant`): witness → p, q and the limbs into A as
- * popcount(k) group slots and the RANGE columns into the arena; walk → the arena's claims on those columns (the
- * limbs: the claims of the requant zero-check at the arena point) and every claim on y (each an opening of u's
- * limbs: y = lo + u) through `layers/requant.ts` to one claim on acc, ONE opening per group slot at (ρ′ ‖ r_col)
- * and the u openings. Stream: the zero-check's rounds (2 words each), acc, p, q, rem…, e…, u…, ū… at ρ′, then
- * per claim on y the u limbs above the first (none when u is one limb).
+ * popcount(k) group slots and the RANGE columns into the arena; before the walk, the batched zero-check of every
+ * requantization (../requant-batch.ts) hands the step its claim on acc (on a pseudo-tensor) and opens its group
+ * slots; in walk order (here) every claim on y becomes openings of u's limbs (y = lo + U), and the step returns
+ * the claim on acc. Stream in walk order: per claim on y the u limbs above the first (none when u is one limb).
  */
 import type { Claim } from "../../claims";
-import { flatEvals, proveRequant, requantEvalCount, requantGroupTables, requantRangeColumns, requantTables, splitRangeClaims, unflatten, verifyRequant, type ArenaLimbs, type RequantProof, type RequantTables } from "../../layers/requant";
-import type { ZeroCheckRound } from "../../layers/requant-zerocheck";
+import { proveRequantClaims, requantGroupTables, requantRangeColumns, requantTables, verifyRequantClaims } from "../../layers/requant";
 import { clampWitness, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../layers/requant-spec";
 import type { IntTensor } from "../../tensor";
 import { ProverInputError } from "../errors";
 import type { PlanRequant } from "../plan";
+import { requantAccTensor, requantScratchKey, type RequantScratch } from "../requant-batch";
 import type { ProveContext, VerifyContext, WalkContext, WitnessContext } from "./types";
 
 /** The requant spec of a plan entry. */
 export function requantSpec(plan: PlanRequant): RequantSpec {
   return { shape: plan.shape, multiplier: plan.multiplier, shift: plan.shift, bits: plan.bits, accBound: plan.accBound, lo: plan.lo, hi: plan.hi, limbBits: plan.limbBits };
-}
-
-interface RequantScratch {
-  readonly acc: IntTensor;
-  readonly tables: RequantTables;
-  /** The test's dishonest prover (`ctx.unsafe`): the IOP proves whatever the witness sums to. */
-  readonly unsafe: boolean;
 }
 
 /**
@@ -44,51 +36,32 @@ export function witnessRequant(plan: PlanRequant, acc: IntTensor, y: IntTensor, 
   const geo = requantGeometry(spec);
   requantGroupTables(geo, tables).forEach((t, g) => ctx.setAdvice(plan.advice[g], t));
   requantRangeColumns(geo, tables).forEach((col, k) => ctx.setColumn(plan.rangeColumns[k], [col]));
-  ctx.scratch.set(scratchKey(plan), { acc, tables, unsafe: ctx.unsafe } satisfies RequantScratch);
+  ctx.scratch.set(requantScratchKey(plan), { acc, tables, unsafe: ctx.unsafe } satisfies RequantScratch);
 }
 
-/** Prove phase: every claim on y → the acc claim (returned). */
+/** Prove phase (walk order): every claim on y → openings of u's limbs; returns the batch's claim on acc. */
 export function proveRequantStep(plan: PlanRequant, ctx: ProveContext): Claim {
-  const s = ctx.scratch.get(scratchKey(plan)) as RequantScratch | undefined;
+  const s = ctx.scratch.get(requantScratchKey(plan)) as RequantScratch | undefined;
   if (!s) throw new RangeError(`requant of "${plan.y}": no witness (the witness phase did not run)`);
-  const { claims, arena } = collectClaims(plan, ctx);
-  const { proof, claims: out } = proveRequant({ spec: requantSpec(plan), acc: s.acc, tables: s.tables, claims, arena, transcript: ctx.transcript, unsafe: s.unsafe });
-  // Two words a round, counted as sum-check rounds in the proof's stats.
-  ctx.writer.sumcheck({ rounds: proof.rounds.map((r) => [...r]) });
-  ctx.writer.scalars(flatEvals(proof.evals));
-  for (const u of proof.uAt) ctx.writer.scalars(u);
-  out.openings.forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
-  return out.acc;
+  const { uAt, openings } = proveRequantClaims(requantSpec(plan), s.tables, ctx.take(plan.y), ctx.transcript, s.unsafe);
+  for (const u of uAt) ctx.writer.scalars(u);
+  openings.forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
+  return accClaim(plan, ctx);
 }
 
 /** Verify phase: the same claims from the proof stream. */
 export function verifyRequantStep(plan: PlanRequant, ctx: VerifyContext): Claim {
-  const { claims, arena } = collectClaims(plan, ctx);
-  const geo = requantGeometry(requantSpec(plan));
-  const words = ctx.reader.scalars(2 * plan.numVars, `requant of "${plan.y}": rounds`);
-  const rounds = Array.from({ length: plan.numVars }, (_, j): ZeroCheckRound => [words[2 * j], words[2 * j + 1]]);
-  const flat = ctx.reader.scalars(requantEvalCount(geo), `requant of "${plan.y}": evaluations`);
-  const uAt = claims.map((_, k) => ctx.reader.scalars(geo.uLimbs - 1, `requant of "${plan.y}": u at claim ${k}`));
-  const proof: RequantProof = { rounds, evals: unflatten(geo, flat), uAt };
-  const out = verifyRequant({ spec: requantSpec(plan), claims, arena, proof, transcript: ctx.transcript });
-  out.openings.forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
-  return out.acc;
+  const claims = ctx.take(plan.y);
+  const uAt = claims.map((_, k) => ctx.reader.scalars(plan.uLimbs - 1, `requant of "${plan.y}": u at claim ${k}`));
+  verifyRequantClaims(requantSpec(plan), claims, uAt, ctx.transcript).forEach((o) => ctx.claimAdvice(plan.advice[o.group], o.claim));
+  return accClaim(plan, ctx);
 }
 
-/**
- * The arena's claims on the step's RANGE columns (the derived ū checked) and every collected claim on y; `arena`:
- * the committed limbs' values (rem…, e…, u…, ū…) at the arena point ρ_a, the claims of the requant zero-check
- * (no opening of A at ρ_a).
- */
-function collectClaims(plan: PlanRequant, ctx: WalkContext): { claims: Claim[]; arena: ArenaLimbs } {
-  const geo = requantGeometry(requantSpec(plan));
-  const cols = plan.rangeColumns.map((i) => ctx.arenaColumn(i));
-  const range = splitRangeClaims(geo, cols.map((c) => c.values[0]));
-  return { claims: ctx.take(plan.y), arena: { point: cols[0].point, values: [...range.rem, ...range.e, ...range.u, ...range.uc] } };
-}
-
-function scratchKey(plan: PlanRequant): string {
-  return `requant:${plan.y}`;
+/** The claim on acc the batch left on the step's pseudo-tensor (exactly one). */
+function accClaim(plan: PlanRequant, ctx: WalkContext): Claim {
+  const acc = ctx.take(requantAccTensor(plan));
+  if (acc.length !== 1) throw new RangeError(`requant of "${plan.y}": ${acc.length} claims on acc from the batch, expected 1`);
+  return acc[0];
 }
 
 /**
