@@ -82,10 +82,7 @@ library HyperKZG {
     ) internal view returns (bytes32 next) {
         uint256 l = point.length;
         if (l == 0 || proof.length != 4 * l + 3) revert HyperKzgProofSize(proof.length, l);
-        Fr.checked(value);
-        for (uint256 j; j < l; ++j) {
-            Fr.checked(point[j]);
-        }
+        _checkCanonical(point, value);
         uint256 foldWords = 2 * (l - 1);
         uint256 evalsEnd = foldWords + 2 * l + 1;
 
@@ -102,6 +99,31 @@ library HyperKZG {
 
         (ch.rAtZ, ch.zAtZ) = _combinedAtZ(proof[foldWords:evalsEnd], point, value, ch, inverseHint);
         _pairingCheck(cx, cy, proof, ch, vk);
+    }
+
+    /// @dev Reverts with Fr.FieldElementNotCanonical naming the first of `value`, u_0, …, u_{ℓ−1} that is ≥ r (the
+    /// order of the Fr.checked calls this replaces: their Solidity loop re-loaded the literal r at each call); r on
+    /// the stack.
+    function _checkCanonical(uint256[] memory point, uint256 value) private pure {
+        uint256 bad = value;
+        bool ok;
+        assembly ("memory-safe") {
+            let r := FR_MODULUS
+            ok := lt(value, r)
+            if ok {
+                for {
+                    let p := add(point, 0x20)
+                    let end := add(p, shl(5, mload(point)))
+                } lt(p, end) { p := add(p, 0x20) } {
+                    bad := mload(p)
+                    if iszero(lt(bad, r)) {
+                        ok := 0
+                        break
+                    }
+                }
+            }
+        }
+        if (!ok) revert Fr.FieldElementNotCanonical(bad);
     }
 
     /// @dev Checks the fold identities (the last against `value`) and returns R(z), Z(z); see docs/hyperkzg.md.

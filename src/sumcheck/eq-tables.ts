@@ -7,6 +7,7 @@
  */
 import * as Fr from "../field/fr";
 import { eqTable } from "../poly/mle";
+import type { SumcheckTable } from "./prover";
 import { loadWalkKernels } from "./walk-native";
 
 /** Tables (entries) from which the native kernels build the sum; below, the bigint path is as fast. */
@@ -14,16 +15,27 @@ export const NATIVE_EQ_COMBINATION_MIN = 1 << 6;
 
 /**
  * Σ_k scales[k]·eq(·, points[k]) over {0,1}^n (little-endian index, n = every point's length): 2^n canonical
- * values.
+ * values, as bigints.
  * @throws {RangeError} when the points differ in length, there is no point, or a coordinate or scale is not
  * canonical
  */
 export function eqCombinationTable(points: readonly (readonly bigint[])[], scales: readonly bigint[]): bigint[] {
   const n = checkCombination(points, scales);
+  const native = 2 ** n >= NATIVE_EQ_COMBINATION_MIN ? loadWalkKernels() : undefined;
+  if (!native) return eqCombinationTableBigint(points, scales);
+  return native.frToBigints(native.frEqSum(2 ** n, points.map(() => 0), points, scales));
+}
+
+/**
+ * {@link eqCombinationTable} as a sum-check takes it: packed words straight from the native kernels (no bigints at
+ * all), or the bigint reference's table without them or below {@link NATIVE_EQ_COMBINATION_MIN}.
+ */
+export function eqCombination(points: readonly (readonly bigint[])[], scales: readonly bigint[]): SumcheckTable {
+  const n = checkCombination(points, scales);
   const size = 2 ** n;
   const native = size >= NATIVE_EQ_COMBINATION_MIN ? loadWalkKernels() : undefined;
   if (!native) return eqCombinationTableBigint(points, scales);
-  return native.frToBigints(native.frEqSum(size, points.map(() => 0), points, scales));
+  return native.frEqSum(size, points.map(() => 0), points, scales);
 }
 
 /** The bigint reference of {@link eqCombinationTable}: each eq table built and added in (the tests' reference). */

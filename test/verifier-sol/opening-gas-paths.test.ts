@@ -191,17 +191,14 @@ describe("verifier (Solidity): the batch opening's assembly paths at their edges
       expect(state).to.equal(t.stateHex);
     }
 
-    it("runs of 0 … 9 bits after prefixes of 0 … 3 field elements (each record a prefix miss or hit)", async () => {
-      const g = randomFrs(4, "op-paths-prefix");
+    it("runs of 0 … 10 bits after prefixes of 10 … 0 field elements, on both tables (prefix misses and hits)", async () => {
+      const g = randomFrs(10, "op-paths-prefix");
       const claims: OpeningClaim[] = [];
-      for (let prefix = 0; prefix <= 3; prefix++) {
-        for (let run = 0; run + prefix <= 10 && run <= 9; run++) {
-          // two records with this split (the second reuses the prefix product), then one more bit pattern
-          for (const v of [0, (1 << run) - 1, 0x2aa & ((1 << run) - 1)]) {
-            const tail = bits(v, run);
-            const point = [...g.slice(0, prefix), ...tail];
-            if (point.length <= 10) claims.push(claimAt(0, point));
-          }
+      for (const [poly, vars] of [[0, 10], [1, 6]]) {
+        for (let prefix = 0; prefix <= vars; prefix++) {
+          const run = vars - prefix;
+          // three records with this split: the second and third reuse the prefix product
+          for (const v of [0, (1 << run) - 1, 0x2aa & ((1 << run) - 1)]) claims.push(claimAt(poly, [...g.slice(0, prefix), ...bits(v, run)]));
         }
       }
       await expectBothAccept(claims);

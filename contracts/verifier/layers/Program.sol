@@ -99,32 +99,64 @@ library Program {
         r.ptr = at + size;
     }
 
+    /// @dev Lanes of the bounds check in {gather}: 16 two-byte lanes, their low byte, and bit 8 of each.
+    uint256 private constant LANES = 0x0001000100010001000100010001000100010001000100010001000100010001;
+    uint256 private constant LOW_BYTES = 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff;
+    uint256 private constant CARRIES = 0x0100010001000100010001000100010001000100010001000100010001000100;
+
     /// @notice A point gathered from `pool`: u8 count, then one u8 pool index per coordinate.
     /// @dev Every point a layer hands on is a selection of coordinates it already holds (the claim's point,
     /// its sum-check point): the generator resolves the layout algebra (axis splits, transposes, broadcasts)
     /// at compile time, so the verifier only copies words.
     function gather(Reader memory r, uint256[] memory pool) internal pure returns (uint256[] memory out) {
-        bool ok = true;
+        uint256 bad;
         assembly ("memory-safe") {
-            // One block, no bounds check on the program (as every read: {finish} catches an overrun); the pool
-            // index is checked, as a generator bug would otherwise read memory past the pool.
+            // No bounds check on the program (as every read: {finish} catches an overrun). The indices are read
+            // 32 per word and copied eight per iteration (the last group may write up to 7 words past the point:
+            // free memory, scratch). The pool indices are checked a word at a time (a generator bug would
+            // otherwise read memory past the pool): index ≥ size ⇔ bit 8 of index + 0x100 − size, in 16-bit
+            // lanes (even and odd bytes apart); bytes past the point are masked to 0 first (index 0: in bounds
+            // unless the pool is empty, and then any coordinate is out of bounds). A pool of 256 or more
+            // coordinates holds every u8 index.
             let at := mload(r)
             let n := byte(0, mload(at))
             at := add(at, 1)
             mstore(r, add(at, n))
             let size := mload(pool)
+            let carries := CARRIES
+            if gt(size, 0xff) { carries := 0 }
+            let addend := mul(sub(0x100, size), LANES)
             out := mload(0x40)
             mstore(out, n)
             let dst := add(out, 0x20)
-            mstore(0x40, add(dst, shl(5, n)))
+            let end := add(dst, shl(5, n))
+            mstore(0x40, end)
             let src := add(pool, 0x20)
-            for { let end := add(at, n) } lt(at, end) { at := add(at, 1) } {
-                let k := byte(0, mload(at))
-                ok := and(ok, lt(k, size))
-                mstore(dst, mload(add(src, shl(5, k))))
-                dst := add(dst, 0x20)
+            for {} lt(dst, end) { at := add(at, 32) } {
+                let w := mload(at)
+                let left := sub(end, dst)
+                let last := end
+                switch lt(left, 0x400)
+                case 1 { w := and(w, not(shr(shr(2, left), not(0)))) }
+                default { last := add(dst, 0x400) }
+                let lanes := or(add(and(w, LOW_BYTES), addend), add(and(shr(8, w), LOW_BYTES), addend))
+                bad := or(bad, and(lanes, carries))
+                for {} lt(dst, last) {
+                    dst := add(dst, 0x100)
+                    w := shl(64, w)
+                } {
+                    mstore(dst, mload(add(src, shl(5, byte(0, w)))))
+                    mstore(add(dst, 0x20), mload(add(src, shl(5, byte(1, w)))))
+                    mstore(add(dst, 0x40), mload(add(src, shl(5, byte(2, w)))))
+                    mstore(add(dst, 0x60), mload(add(src, shl(5, byte(3, w)))))
+                    mstore(add(dst, 0x80), mload(add(src, shl(5, byte(4, w)))))
+                    mstore(add(dst, 0xa0), mload(add(src, shl(5, byte(5, w)))))
+                    mstore(add(dst, 0xc0), mload(add(src, shl(5, byte(6, w)))))
+                    mstore(add(dst, 0xe0), mload(add(src, shl(5, byte(7, w)))))
+                }
+                dst := last
             }
         }
-        if (!ok) revert ProgramTruncated();
+        if (bad != 0) revert ProgramTruncated();
     }
 }

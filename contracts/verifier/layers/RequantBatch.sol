@@ -125,7 +125,13 @@ library RequantBatch {
     }
 
     /// @dev Σ_i β^i·F_i(ρ′[0 … n_i)) from the evaluations (each step's run in order).
-    function _final(Machine.State memory m, Params[] memory ps, uint256[] memory rho, uint256[] memory ev, Batch memory b)
+    function _final(
+        Machine.State memory m,
+        Params[] memory ps,
+        uint256[] memory rho,
+        uint256[] memory ev,
+        Batch memory b
+    )
         private
         pure
         returns (uint256 g)
@@ -286,7 +292,8 @@ library RequantBatch {
             let d := addmod(mulmod(addmod(mload(add(ev, 0x20)), sub(q, mload(add(ev, 0x40))), q), e, q), u, q)
             sub_ := addmod(sub_, mulmod(mload(add(p, 0x80)), d, q), q)
             uc := addmod(addmod(mload(add(p, 0x1e0)), sub(q, mload(add(p, 0x1c0))), q), sub(q, u), q)
-            if eq(mload(add(p, 0x140)), UC_COMMITTED) { uc := limbs(add(at, shl(5, mload(add(p, 0x120)))), mload(add(p, 0x120)), bits) }
+            let nU := mload(add(p, 0x120))
+            if eq(mload(add(p, 0x140)), UC_COMMITTED) { uc := limbs(add(at, shl(5, nU)), nU, bits) }
         }
     }
 
@@ -294,7 +301,13 @@ library RequantBatch {
     /// coordinates: a later step may gather from it) added to its acc tensor, and one record per group slot g at
     /// (ρ′[0 … n) ‖ r_col[0 … m_g)) with value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j) (m_g = the slot's
     /// variables − n; the groups hold p, q, rem…, e…, u…, ū… in order, 2^(m_g) tables each).
-    function _handOn(Machine.State memory m, Params[] memory ps, uint256[] memory rho, uint256[] memory ev, uint256 cols)
+    function _handOn(
+        Machine.State memory m,
+        Params[] memory ps,
+        uint256[] memory rho,
+        uint256[] memory ev,
+        uint256 cols
+    )
         private
         pure
     {

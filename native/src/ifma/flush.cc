@@ -36,6 +36,10 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #define DP_IFMA_BUILD 1
 #include <immintrin.h>
+// GCC 12 reports the AVX-512 headers' own `_mm512_undefined_epi32()` (a deliberately self-initialised
+// placeholder operand of the shift intrinsics) as uninitialised once inlined into target-attribute functions.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #else
 #define DP_IFMA_BUILD 0
 #endif

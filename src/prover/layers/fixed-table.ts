@@ -10,6 +10,8 @@
 import { MODULUS } from "../../field/fr";
 import { threadCount } from "../../msm/backend";
 import { eqTable } from "../../poly/mle";
+import { NATIVE_PRODUCT_SUMCHECK_MIN } from "../../sumcheck/packed-product";
+import type { SumcheckTable } from "../../sumcheck/prover";
 import { loadWalkKernels, type NativeWalkKernels } from "../../sumcheck/walk-native";
 import { fixVariables, paddedTable, type TensorLayout } from "../tensor";
 
@@ -61,10 +63,22 @@ function fixPacked(native: NativeWalkKernels, layout: TensorLayout, data: ArrayL
 }
 
 /**
+ * The padded table of an integer tensor as a sum-check takes it: packed canonical words when the native walk
+ * kernels run and the table is large enough for the packed prover (`proveSumcheck` then packs nothing), else
+ * {@link paddedTable}'s bigints. The same values either way.
+ * @throws {LayoutError} (from paddedTable) when the data does not fit the layout or a value is not an integer
+ */
+export function integerTable(layout: TensorLayout, data: ArrayLike<number>, what: string): SumcheckTable {
+  const native = layout.paddedSize >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
+  const sized = data.length === layout.shape.reduce((p, d) => p * d, 1);
+  return (native && sized ? packIntegers(layout, data) : undefined) ?? paddedTable(layout, data, what);
+}
+
+/**
  * The padded table of `data` as packed canonical words (zeros in the padding), or undefined when a value is not
  * a safe integer (the bigint path then names it).
  */
-function packIntegers(layout: TensorLayout, data: ArrayLike<number>): Uint8Array | undefined {
+export function packIntegers(layout: TensorLayout, data: ArrayLike<number>): Uint8Array | undefined {
   const out = new Uint8Array(layout.paddedSize * WORD_BYTES);
   const limbs = new Uint32Array(out.buffer);
   const { shape, axes } = layout;

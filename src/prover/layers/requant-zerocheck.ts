@@ -16,6 +16,10 @@
  * (the division; a is a challenge, so this happens with probability n/|Fr|). Soundness is the degree-3
  * sum-check's (the verifier rebuilds s_j = α_j·eq1·h_j exactly): 3n/|Fr|.
  *
+ * Batched ({@link proveBatchedZeroCheck}): several such checks with eq points that are prefixes of one point a,
+ * weighted, as ONE check over the longest (an instance ignores the coordinates past its own: the eq weight sums
+ * to 1 over them), so the rounds are max n_i, not Σ n_i.
+ *
  * Transcript per round: absorb("requant.round", [h_j(0), h_j,2]), r_j = challenge("requant.point").
  */
 import * as Fr from "../../field/fr";

@@ -22,11 +22,13 @@
  *   (./requant-zerocheck.ts: 2 words a round instead of 3). The k values at ρ′ are then ONE opening per group
  *   slot: r_col (m_0 fresh challenges) and G_g(ρ′ ‖ r_col[0 … m_g)) = Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j).
  *
- * y itself is never committed.
- * Transcript: c = challenge("requant.coeff") | n rounds (absorb("requant.round", [h(0), h₂]),
- * challenge("requant.point")) | absorb("requant.evals", [acc, p, q, rem…, e…, u…, committed ū…]) |
- * r_col = m_0 × challenge("requant.column") | per claim on y, when u has ℓ_u > 1 limbs:
- * absorb("requant.u", [u_1(r_k) … u_(ℓ_u−1)(r_k)]).
+ * y itself is never committed. Since session 8 the zero-checks of ALL the proof's requantizations run as ONE
+ * batched zero-check before the walk ({@link proveRequantBatch}; the graph's stage: ../graph/requant-batch.ts),
+ * and each step keeps only its claims on y in walk order ({@link proveRequantClaims}).
+ * Transcript (batch): c = challenge("requant.coeff"), β = challenge("requant.batch") | N = max n_i rounds
+ * (absorb("requant.round", [h(0), h₂]), challenge("requant.point")) | ONE absorb("requant.evals", every step's
+ * [acc, p, q, rem…, e…, u…, committed ū…]) | r_col = m × challenge("requant.column") (m the largest m_0). In walk
+ * order, per claim on y when u has ℓ_u > 1 limbs: absorb("requant.u", [u_1(r_k) … u_(ℓ_u−1)(r_k)]).
  */
 import * as Fr from "../../field/fr";
 import { eqTable, evaluateMle } from "../../poly/mle";

@@ -22,7 +22,8 @@ import { eqTable } from "../../poly/mle";
 import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { LayoutError, layoutOf, paddedTable, type IntTensor, type TensorLayout } from "../tensor";
+import { LayoutError, layoutOf, type IntTensor, type TensorLayout } from "../tensor";
+import { integerTable } from "./fixed-table";
 
 /** Transcript label of the selector IOP's one message. */
 export const SELECTOR_LABELS = { eval: "select.eval" } as const;
@@ -134,7 +135,7 @@ export function proveSelector(params: { selector: Selector; x: IntTensor; value:
   if (x.shape.length !== selector.inShape.length || x.shape.some((d, i) => d !== selector.inShape[i])) {
     throw new LayoutError(`${what}: input has shape [${x.shape.join(", ")}], expected [${selector.inShape.join(", ")}]`);
   }
-  const tables = [paddedTable(layout, x.data, `${what} input`), selectorTable(selector)];
+  const tables = [integerTable(layout, x.data, `${what} input`), selectorTable(selector)];
   const sc = provingTrueClaim(what, () =>
     proveSumcheck({ tables, terms: [{ coeff: 1n, factors: [0, 1] }], numVars: layout.numVars, degree: 2, claim: params.value, transcript }),
   );

@@ -20,10 +20,11 @@
  */
 import * as Fr from "../../../field/fr";
 import { eqEval, eqTable } from "../../../poly/mle";
-import { proveSumcheck, SumcheckError, verifySumcheck } from "../../../sumcheck";
-import { eqCombinationTable } from "../../../sumcheck/eq-tables";
+import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckTable } from "../../../sumcheck";
+import { eqCombination } from "../../../sumcheck/eq-tables";
+import { integerTable } from "../../layers/fixed-table";
 import { LayerProofError, provingTrueClaim, type Claim } from "../../claims";
-import { joinPoint, layoutOf, paddedTable, prefixIndicator, splitPoint, type IntTensor } from "../../tensor";
+import { joinPoint, layoutOf, prefixIndicator, splitPoint, type IntTensor } from "../../tensor";
 import { SOFTMAX_LIMB_BITS, softmaxGeometry } from "../../layers/softmax";
 import type { NodeStepBase } from "../plan";
 import { compileSoftmax, softmaxHandler, type SoftmaxNodeStep } from "./softmax";
@@ -129,20 +130,25 @@ export const causalSoftmaxHandler: StepHandler<CausalSoftmaxNodeStep> = {
     const { e, target } = batch(step, collected, ctx);
     const shape = step.inner.spec.x;
     const layout = layoutOf(shape);
-    const s = paddedTable(layout, ctx.value(step.x).data, `"${step.x}"`);
-    const mRow = paddedTable(layoutOf([shape[0], shape[1], 1]), rowMax(qStar, shape), "causal m");
-    const mB = s.map((_, idx) => mRow[idx >> layout.axes[2].count]);
-    const mask = s.map(() => 0n);
-    const upper = s.map(() => 0n);
+    const s = integerTable(layout, ctx.value(step.x).data, `"${step.x}"`);
+    // Over the padded cube: mB = the row max broadcast along j (padding j included; 0 on padding rows), the
+    // mask [j ≤ i] and its complement on the real entries.
+    const rowMaxes = rowMax(qStar, shape);
+    const flat = layoutOf([layout.paddedSize]);
+    const mB = new Float64Array(layout.paddedSize);
+    const mask = new Uint8Array(layout.paddedSize);
+    const upper = new Uint8Array(layout.paddedSize);
+    const rowsPadded = 2 ** layout.axes[1].count;
+    const cols = 2 ** layout.axes[2].count;
     for (let h = 0; h < shape[0]; h++)
-      for (let i = 0; i < shape[1]; i++)
-        for (let j = 0; j < shape[2]; j++) {
-          const idx = (h * 2 ** layout.axes[1].count + i) * 2 ** layout.axes[2].count + j;
-          if (j <= i) mask[idx] = 1n;
-          else upper[idx] = 1n;
-        }
+      for (let i = 0; i < shape[1]; i++) {
+        const row = (h * rowsPadded + i) * cols;
+        mB.fill(rowMaxes[h * shape[1] + i], row, row + cols);
+        for (let j = 0; j < shape[2]; j++) (j <= i ? mask : upper)[row + j] = 1;
+      }
+    const tables = [e, s, integerTable(flat, mask, "causal mask"), integerTable(flat, mB, "causal m"), integerTable(flat, upper, "causal upper")];
     const sc = provingTrueClaim("causal mask", () =>
-      proveSumcheck({ tables: [e, s, mask, mB, upper], terms: [{ coeff: 1n, factors: [0, 1, 2] }, { coeff: 1n, factors: [0, 3, 4] }], numVars: layout.numVars, degree: CAUSAL_DEGREE, claim: target, transcript: ctx.transcript }),
+      proveSumcheck({ tables, terms: [{ coeff: 1n, factors: [0, 1, 2] }, { coeff: 1n, factors: [0, 3, 4] }], numVars: layout.numVars, degree: CAUSAL_DEGREE, claim: target, transcript: ctx.transcript }),
     );
     const sValue = sc.finalEvaluations[1];
     const mValue = sc.finalEvaluations[3];
@@ -176,7 +182,7 @@ export const causalSoftmaxHandler: StepHandler<CausalSoftmaxNodeStep> = {
 };
 
 /** c, the batched eq table (prover) and the target Σ_k c^k·(v_k + G·U~(ρ_k)). */
-function batch(step: CausalSoftmaxNodeStep, claims: readonly Claim[], ctx: WalkContext): { c: bigint; e: bigint[]; target: bigint } {
+function batch(step: CausalSoftmaxNodeStep, claims: readonly Claim[], ctx: WalkContext): { c: bigint; e: SumcheckTable; target: bigint } {
   if (claims.length === 0) throw new LayerProofError(`causal softmax "${step.node}": no claim on the masked input`);
   const shape = step.inner.spec.x;
   const g = BigInt(2 ** step.inner.spec.bits - 1);
@@ -188,7 +194,7 @@ function batch(step: CausalSoftmaxNodeStep, claims: readonly Claim[], ctx: WalkC
     target = Fr.add(target, Fr.mul(powers[k], Fr.add(cl.value, Fr.mul(g, causalMasks(shape, cl.point).u))));
   });
   // The prover's e = Σ_k c^k·eq(·, ρ_k), in one pass (the verifier evaluates it at the sum-check's point instead).
-  const e = "value" in ctx ? eqCombinationTable(claims.map((cl) => cl.point), powers) : [];
+  const e = "value" in ctx ? eqCombination(claims.map((cl) => cl.point), powers) : [];
   return { c, e, target };
 }
 
