@@ -73,18 +73,35 @@ library Machine {
         pure
         returns (ProofStream.Claim memory c)
     {
-        if (i >= m.columnVars.length) revert ArenaColumnMissing(i);
+        uint256[] memory vars = m.columnVars;
+        if (i >= vars.length) revert ArenaColumnMissing(i);
+        uint256[] memory values = m.columnValues;
+        uint256[] memory offsets = m.columnOffset;
+        uint256 n;
+        uint256 value;
         assembly ("memory-safe") {
-            // One block, {arenaPrefix} inlined (the interpreter's most frequent step: a requantization reads every
-            // limb column). State: (s, r, book, w, a, regs, arenaPoint 0xc0, columnValues 0xe0, columnVars 0x100,
-            // columnOffset 0x120, prefixes 0x140, …). The arena's arrays (ModelVerifierPcs._packArena) have one
-            // entry per column (offsets, vars); the component is bounds-checked against the values and n against
-            // |ρ| (Panic 0x32, as an index out of bounds).
-            let n := mload(add(mload(add(m, 0x100)), shl(5, add(i, 1))))
-            let values := mload(add(m, 0xe0))
-            let o := add(mload(add(mload(add(m, 0x120)), shl(5, add(i, 1)))), k)
+            // The arena's arrays (ModelVerifierPcs._packArena) have one entry per column (offsets, vars); the
+            // component is bounds-checked against the values (Panic 0x32, as an index out of bounds).
+            n := mload(add(vars, shl(5, add(i, 1))))
+            let o := add(mload(add(offsets, shl(5, add(i, 1)))), k)
+            if iszero(lt(o, mload(values))) {
+                mstore(0, shl(224, 0x4e487b71))
+                mstore(4, 0x32)
+                revert(0, 0x24)
+            }
+            value := mload(add(values, shl(5, add(o, 1))))
+        }
+        c.point = arenaPrefix(m, n);
+        c.value = value;
+    }
+
+    /// @notice ρ[0 … n) as an array shared by every caller (made on first use; see {arenaColumn}).
+    function arenaPrefix(State memory m, uint256 n) internal pure returns (uint256[] memory out) {
+        assembly ("memory-safe") {
+            // State: (s, r, book, w, a, regs, arenaPoint 0xc0, …, prefixes 0x140, …). n ≤ |ρ| (the arena checks
+            // every column's and table's variables against N = |ρ|; Panic 0x32 otherwise, as an index out of bounds).
             let rho := mload(add(m, 0xc0))
-            if or(iszero(lt(o, mload(values))), gt(n, mload(rho))) {
+            if gt(n, mload(rho)) {
                 mstore(0, shl(224, 0x4e487b71))
                 mstore(4, 0x32)
                 revert(0, 0x24)
@@ -99,31 +116,6 @@ library Machine {
                 mstore(0x40, add(made, shl(5, add(size, 1))))
                 mstore(add(m, 0x140), made)
             }
-            let slot := add(made, shl(5, add(n, 1)))
-            let point := mload(slot)
-            if iszero(point) {
-                point := mload(0x40)
-                mstore(point, n)
-                mcopy(add(point, 0x20), add(rho, 0x20), shl(5, n))
-                mstore(0x40, add(point, shl(5, add(n, 1))))
-                mstore(slot, point)
-            }
-            mstore(c, point)
-            mstore(add(c, 0x20), mload(add(values, shl(5, add(o, 1)))))
-        }
-    }
-
-    /// @notice ρ[0 … n) as an array shared by every caller (made on first use; see {arenaColumn}).
-    function arenaPrefix(State memory m, uint256 n) internal pure returns (uint256[] memory out) {
-        uint256[] memory made = m.prefixes;
-        uint256[] memory rho = m.arenaPoint;
-        if (made.length == 0) {
-            made = new uint256[](rho.length + 1);
-            m.prefixes = made;
-        }
-        // n ≤ |ρ| (the arena checks every column's and table's variables against N = |ρ|): made[n] in bounds.
-        made[n];
-        assembly ("memory-safe") {
             let slot := add(made, shl(5, add(n, 1)))
             out := mload(slot)
             if iszero(out) {

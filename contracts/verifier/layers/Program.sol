@@ -99,11 +99,6 @@ library Program {
         r.ptr = at + size;
     }
 
-    /// @dev Lanes of the bounds check in {gather}: 16 two-byte lanes, their low byte, and bit 8 of each.
-    uint256 private constant LANES = 0x0001000100010001000100010001000100010001000100010001000100010001;
-    uint256 private constant LOW_BYTES = 0x00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff;
-    uint256 private constant CARRIES = 0x0100010001000100010001000100010001000100010001000100010001000100;
-
     /// @notice A point gathered from `pool`: u8 count, then one u8 pool index per coordinate.
     /// @dev Every point a layer hands on is a selection of coordinates it already holds (the claim's point,
     /// its sum-check point): the generator resolves the layout algebra (axis splits, transposes, broadcasts)
@@ -112,7 +107,7 @@ library Program {
         uint256 bad;
         assembly ("memory-safe") {
             // No bounds check on the program (as every read: {finish} catches an overrun). The indices are read
-            // 32 per word and copied eight per iteration (the last group may write up to 7 words past the point:
+            // 32 per word and copied four per iteration (the last group may write up to 3 words past the point:
             // free memory, scratch). The pool indices are checked a word at a time (a generator bug would
             // otherwise read memory past the pool): index ≥ size ⇔ bit 8 of index + 0x100 − size, in 16-bit
             // lanes (even and odd bytes apart); bytes past the point are masked to 0 first (index 0: in bounds
@@ -123,9 +118,13 @@ library Program {
             at := add(at, 1)
             mstore(r, add(at, n))
             let size := mload(pool)
-            let carries := CARRIES
+            // 16 two-byte lanes: 0x0001 in each (made, not pushed: a PUSH32 is 33 bytes of code), the low byte of
+            // each and bit 8 of each.
+            let lanes := div(not(0), 0xffff)
+            let lowBytes := mul(lanes, 0xff)
+            let carries := shl(8, lanes)
             if gt(size, 0xff) { carries := 0 }
-            let addend := mul(sub(0x100, size), LANES)
+            let addend := mul(sub(0x100, size), lanes)
             out := mload(0x40)
             mstore(out, n)
             let dst := add(out, 0x20)
@@ -139,20 +138,15 @@ library Program {
                 switch lt(left, 0x400)
                 case 1 { w := and(w, not(shr(shr(2, left), not(0)))) }
                 default { last := add(dst, 0x400) }
-                let lanes := or(add(and(w, LOW_BYTES), addend), add(and(shr(8, w), LOW_BYTES), addend))
-                bad := or(bad, and(lanes, carries))
+                bad := or(bad, and(or(add(and(w, lowBytes), addend), add(and(shr(8, w), lowBytes), addend)), carries))
                 for {} lt(dst, last) {
-                    dst := add(dst, 0x100)
-                    w := shl(64, w)
+                    dst := add(dst, 0x80)
+                    w := shl(32, w)
                 } {
                     mstore(dst, mload(add(src, shl(5, byte(0, w)))))
                     mstore(add(dst, 0x20), mload(add(src, shl(5, byte(1, w)))))
                     mstore(add(dst, 0x40), mload(add(src, shl(5, byte(2, w)))))
                     mstore(add(dst, 0x60), mload(add(src, shl(5, byte(3, w)))))
-                    mstore(add(dst, 0x80), mload(add(src, shl(5, byte(4, w)))))
-                    mstore(add(dst, 0xa0), mload(add(src, shl(5, byte(5, w)))))
-                    mstore(add(dst, 0xc0), mload(add(src, shl(5, byte(6, w)))))
-                    mstore(add(dst, 0xe0), mload(add(src, shl(5, byte(7, w)))))
                 }
                 dst := last
             }
