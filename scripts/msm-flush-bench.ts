@@ -1,18 +1,18 @@
 /**
  * The batch-affine flush, IFMA against scalar, back to back in one process (docs/msm.md, "The IFMA flush"):
  *
- *   nice -n 5 npx ts-node test/msm/flush-bench.ts [--sizes 20,22,24] [--bits 253,16] [--runs 3] [--threads 2]
+ *   nice -n 5 npx ts-node scripts/msm-flush-bench.ts [--sizes 20,22,24] [--bits 253,16] [--runs 3] [--threads 2]
  *
  * For each size 2^k and scalar width it builds the bases (fixed-base multiples of random scalars) and random
  * scalars once (253 bits: every full-width scalar below 2^253; b < 253 bits: signed values |s| < 2^(b−1), stored
  * as r − |s| when negative, as quantized data is), then calls the native MSM `runs` times on each flush,
  * alternating which goes first, each with its automatic plan, and reports the process CPU time of every call
  * (user + system, all threads) and the medians as one JSON object per line. Every call must return the same point.
- * Not part of `npm test` (no `.test.ts`): it is a measurement, minutes long at 2^24.
+ * Not part of `npm test`: it is a measurement, minutes long at 2^24.
  */
 import { randomBytes } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
-import { loadNative } from "../../src/msm";
+import { loadNative } from "../src/msm";
 
 /** r's little-endian 64-bit limbs (r − k for small k only touches limb 0: its low limb exceeds 2^32). */
 const R_LIMBS = [0x43e1f593f0000001n, 0x2833e84879b97091n, 0xb85045b68181585dn, 0x30644e72e131a029n];
