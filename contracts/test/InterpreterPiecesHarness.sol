@@ -5,9 +5,9 @@ import {Program} from "../verifier/layers/Program.sol";
 import {ClaimBook} from "../verifier/layers/ClaimBook.sol";
 
 /// @title InterpreterPiecesHarness — the interpreter's assembly pieces on crafted inputs (test only)
-/// @notice Program.gather (indices read 32 per word, copied eight per iteration, the pool bound checked a word at
-/// a time) and ClaimBook.open (records written in place, selector bits eight per iteration, the buffer grown when
-/// the program's capacity is short), driven by test/verifier-sol/interpreter-pieces.test.ts.
+/// @notice Program.gather (points copied from a pool, the pool bound checked) and ClaimBook.open (records written in
+/// place, selector bits several per iteration, the buffer grown when the program's capacity is short), driven by
+/// test/verifier-sol/interpreter-pieces.test.ts.
 contract InterpreterPiecesHarness {
     /// @notice Gathers the point `code` describes (u8 n, n indices, then any bytes) from `pool` twice, into two
     /// arrays allocated one after the other, and returns both and the bytes the first read consumed.

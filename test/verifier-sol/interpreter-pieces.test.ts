@@ -4,11 +4,11 @@ import type { InterpreterPiecesHarness } from "../../typechain-types";
 
 /**
  * The interpreter's assembly pieces on their edge cases (contracts/test/InterpreterPiecesHarness.sol):
- * `Program.gather` reads the indices 32 per word and copies eight per iteration, checking the pool bound a word at a
- * time in 16-bit lanes — every count around the 8 / 32 boundaries, pools of 0 … 300 coordinates (from 256 on every
- * u8 index is in bounds), program bytes after the indices that must be ignored, an index out of bounds at every
- * lane; `ClaimBook.open` writes a slot's selector bits eight per iteration — 0 … 17 bits, buffers of the exact
- * size, too small (grown mid-way) and none reserved. The whole-model differential tests run both on every model.
+ * `Program.gather` — counts around the 4 / 8 / 32 boundaries (an unrolled or word-at-a-time gather must pass these
+ * unchanged), pools of 1 … 300 coordinates, program bytes after the indices that must be ignored, two points
+ * allocated one after the other, an index out of bounds at every lane class; `ClaimBook.open` writing a slot's
+ * selector bits several per iteration — 0 … 17 bits, buffers of the exact size, too small (grown mid-way) and none
+ * reserved. The whole-model differential tests run both on every model.
  */
 describe("verifier (Solidity): interpreter pieces — gather and slot records", function () {
   let h: InterpreterPiecesHarness;

@@ -39,9 +39,8 @@ library ClaimBook {
 
     /// @dev Smallest record buffer (and the first size when the program's capacity is 0).
     uint256 private constant MIN_RECORD_WORDS = 64;
-    /// @dev Words kept free past the last record ({open} writes selector bits eight at a time: up to 7 words past
-    /// them, the value's and 6 more).
-    uint256 private constant RECORD_SLACK = 6;
+    /// @dev Words kept free past the last record ({open} writes selector bits four at a time).
+    uint256 private constant RECORD_SLACK = 2;
     /// @notice Words kept free in front of every record buffer: the batch opening's call (selector, head,
     /// commitments) is encoded there, in place around the records (ModelVerifier._opening), so the records are
     /// never copied into the call's arguments. 4 bytes of selector + 14 head words + 1 + 8 commitment words.
@@ -113,58 +112,52 @@ library ClaimBook {
     /// @notice An opening of the slotted polynomial at slot `slot`: the record (poly, polyVars, point ‖ selector,
     /// value).
     function open(Book memory b, Slots memory p, uint256 slot, uint256[] memory point, uint256 value) internal pure {
-        bool bad;
+        uint256 n;
+        uint256 index;
+        uint256 polyVars;
         bool full;
         assembly ("memory-safe") {
-            // One block (this is the interpreter's most frequent call). Slots: (poly, polyVars, table, count);
-            // Book: (tensors, records, words, count). The slot's entry is read in place, as {entry}.
+            // The slot's entry in place, as {entry} (inlined: this is the interpreter's most frequent call).
             if iszero(lt(slot, mload(add(p, 0x60)))) {
                 mstore(0, shl(224, 0x4e487b71))
                 mstore(4, 0x32)
                 revert(0, 0x24)
             }
             let e := mload(add(mload(add(p, 0x40)), mul(slot, SLOT_BYTES)))
-            let n := byte(0, e)
-            bad := iszero(eq(mload(point), n))
-            let polyVars := mload(add(p, 0x20))
-            let at := mload(add(b, 0x40))
-            let records := mload(add(b, 0x20))
-            // All small, no overflow. A full buffer grows in Solidity and the record is written by the retry.
-            full := gt(add(at, add(polyVars, add(3, RECORD_SLACK))), mload(records))
-            if iszero(or(bad, full)) {
-                mstore(add(b, 0x40), add(at, add(polyVars, 3)))
-                mstore(add(b, 0x60), add(mload(add(b, 0x60)), 1))
-                let dst := add(add(records, 0x20), shl(5, at))
-                mstore(dst, mload(p))
-                mstore(add(dst, 0x20), polyVars)
-                mcopy(add(dst, 0x40), add(point, 0x20), shl(5, n))
-                // The slot's selector: the bits of its index, least significant first, eight words per
-                // iteration. The last iteration may write up to 7 words past the bits: the value (written next)
-                // and at most 6 words after the record, which the next record overwrites ({reserve} keeps
-                // RECORD_SLACK words free past every record, so they stay inside the buffer).
-                let index := and(shr(216, e), 0xffffffff)
-                let end := add(dst, shl(5, add(polyVars, 2)))
-                for { let q := add(dst, shl(5, add(n, 2))) } lt(q, end) { q := add(q, 0x100) } {
-                    mstore(q, and(index, 1))
-                    mstore(add(q, 0x20), and(shr(1, index), 1))
-                    mstore(add(q, 0x40), and(shr(2, index), 1))
-                    mstore(add(q, 0x60), and(shr(3, index), 1))
-                    mstore(add(q, 0x80), and(shr(4, index), 1))
-                    mstore(add(q, 0xa0), and(shr(5, index), 1))
-                    mstore(add(q, 0xc0), and(shr(6, index), 1))
-                    mstore(add(q, 0xe0), and(shr(7, index), 1))
-                    index := shr(8, index)
-                }
-                mstore(end, value)
-            }
+            n := byte(0, e)
+            index := and(shr(216, e), 0xffffffff)
+            polyVars := mload(add(p, 0x20))
+            // (words, records) of the book; all small, no overflow.
+            full := gt(add(mload(add(b, 0x40)), add(polyVars, add(3, RECORD_SLACK))), mload(mload(add(b, 0x20))))
         }
-        if (bad) revert SlotClaimShape(p.poly, slot, point.length);
+        if (point.length != n) revert SlotClaimShape(p.poly, slot, point.length);
         if (full) {
-            // Room for this record (and its slack), then the same call writes it.
-            uint256 size = p.polyVars + 3;
-            reserve(b, size);
-            b.words -= size;
-            open(b, p, slot, point, value);
+            // Grow the buffer for this record (and its slack); the words are claimed below.
+            reserve(b, polyVars + 3);
+            b.words -= polyVars + 3;
+        }
+        assembly ("memory-safe") {
+            // Book: (tensors, records, words, count); Slots: (poly, polyVars, …).
+            let at := mload(add(b, 0x40))
+            mstore(add(b, 0x40), add(at, add(polyVars, 3)))
+            mstore(add(b, 0x60), add(mload(add(b, 0x60)), 1))
+            let dst := add(add(mload(add(b, 0x20)), 0x20), shl(5, at))
+            mstore(dst, mload(p))
+            mstore(add(dst, 0x20), polyVars)
+            mcopy(add(dst, 0x40), add(point, 0x20), shl(5, n))
+            // The slot's selector: the bits of its index, least significant first, four words per iteration.
+            // The last iteration may write up to 3 words past the bits: the value (written next) and at most 2
+            // words after the record, which the next record overwrites ({reserve} keeps RECORD_SLACK words free
+            // past every record, so they stay inside the buffer).
+            let end := add(dst, shl(5, add(polyVars, 2)))
+            for { let q := add(dst, shl(5, add(n, 2))) } lt(q, end) { q := add(q, 0x80) } {
+                mstore(q, and(index, 1))
+                mstore(add(q, 0x20), and(shr(1, index), 1))
+                mstore(add(q, 0x40), and(shr(2, index), 1))
+                mstore(add(q, 0x60), and(shr(3, index), 1))
+                index := shr(4, index)
+            }
+            mstore(end, value)
         }
     }
 
@@ -182,6 +175,108 @@ library ClaimBook {
             vars := byte(0, e)
             index := and(shr(216, e), 0xffffffff)
         }
+    }
+
+    /// @notice {open} for `count` slots at one point: slot slots[slotAt + i] with value vals[valAt + i], the
+    /// records written in one assembly loop (a requantization opens ~20 limb slots at each of its points; {open}
+    /// per slot re-reads the book, the slot table and the point every time).
+    function openSlots(
+        Book memory b,
+        Slots memory p,
+        uint256[] memory slots,
+        uint256 slotAt,
+        uint256[] memory point,
+        uint256[] memory vals,
+        uint256 valAt,
+        uint256 count
+    ) internal pure {
+        if (count == 0) return;
+        // The arrays' last entries read here (an index past the end panics, as an element-wise loop would).
+        slots[slotAt + count - 1];
+        vals[valAt + count - 1];
+        uint256 from;
+        uint256 valuesAt;
+        assembly ("memory-safe") {
+            from := add(add(slots, 0x20), shl(5, slotAt))
+            valuesAt := add(add(vals, 0x20), shl(5, valAt))
+        }
+        _openSlots(b, p, from, point, valuesAt, count);
+    }
+
+    /// @dev {openSlots} from memory pointers to the slot numbers and the values.
+    function _openSlots(
+        Book memory b,
+        Slots memory p,
+        uint256 from,
+        uint256[] memory point,
+        uint256 valuesAt,
+        uint256 count
+    ) private pure {
+        uint256 size = p.polyVars + 3;
+        if (b.words + count * size + RECORD_SLACK > b.records.length) {
+            reserve(b, count * size);
+            b.words -= count * size;
+        }
+        bytes4 shapeError = SlotClaimShape.selector;
+        assembly ("memory-safe") {
+            // Book: (tensors, records, words, count); Slots: (poly, polyVars, table, count).
+            let dst := mload(add(b, 0x40))
+            mstore(add(b, 0x40), add(dst, mul(count, size)))
+            mstore(add(b, 0x60), add(mload(add(b, 0x60)), count))
+            dst := add(add(mload(add(b, 0x20)), 0x20), shl(5, dst))
+            for { count := add(from, shl(5, count)) } lt(from, count) { from := add(from, 0x20) } {
+                let slot := mload(from)
+                if iszero(lt(slot, mload(add(p, 0x60)))) {
+                    // Panic(0x32): an index out of bounds, as {entry}.
+                    mstore(0, shl(224, 0x4e487b71))
+                    mstore(4, 0x32)
+                    revert(0, 0x24)
+                }
+                let ent := mload(add(mload(add(p, 0x40)), mul(slot, SLOT_BYTES)))
+                if iszero(eq(byte(0, ent), mload(point))) {
+                    let e := mload(0x40)
+                    mstore(e, shapeError)
+                    mstore(add(e, 4), mload(p))
+                    mstore(add(e, 0x24), slot)
+                    mstore(add(e, 0x44), mload(point))
+                    revert(e, 0x64)
+                }
+                mstore(dst, mload(p))
+                mstore(add(dst, 0x20), mload(add(p, 0x20)))
+                mcopy(add(dst, 0x40), add(point, 0x20), shl(5, mload(point)))
+                // The selector bits four per iteration, as {open} (RECORD_SLACK covers the overshoot).
+                let idx := and(shr(216, ent), 0xffffffff)
+                let end := add(dst, sub(shl(5, size), 0x20))
+                for { let q := add(dst, shl(5, add(mload(point), 2))) } lt(q, end) { q := add(q, 0x80) } {
+                    mstore(q, and(idx, 1))
+                    mstore(add(q, 0x20), and(shr(1, idx), 1))
+                    mstore(add(q, 0x40), and(shr(2, idx), 1))
+                    mstore(add(q, 0x60), and(shr(3, idx), 1))
+                    idx := shr(4, idx)
+                }
+                mstore(end, mload(valuesAt))
+                valuesAt := add(valuesAt, 0x20)
+                dst := add(end, 0x20)
+            }
+        }
+    }
+
+    /// @notice Appends one record given as words (poly, n, point…, value) from `src[at …]`, renaming its poly.
+    function appendRecord(Book memory b, uint256[] memory src, uint256 at, uint256 poly)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 n = src[at + 1];
+        uint256 dst = reserve(b, n + 3);
+        uint256[] memory r = b.records;
+        assembly ("memory-safe") {
+            let to := add(add(r, 0x20), shl(5, dst))
+            mcopy(to, add(add(src, 0x20), shl(5, at)), shl(5, add(n, 3)))
+            mstore(to, poly)
+        }
+        ++b.count;
+        return at + n + 3;
     }
 
     /// @notice Reserves `words` words at the end of the records (doubling the buffer when full, HEAD_ROOM kept in

@@ -104,53 +104,27 @@ library Program {
     /// its sum-check point): the generator resolves the layout algebra (axis splits, transposes, broadcasts)
     /// at compile time, so the verifier only copies words.
     function gather(Reader memory r, uint256[] memory pool) internal pure returns (uint256[] memory out) {
-        uint256 bad;
+        bool ok = true;
         assembly ("memory-safe") {
-            // No bounds check on the program (as every read: {finish} catches an overrun). The indices are read
-            // 32 per word and copied four per iteration (the last group may write up to 3 words past the point:
-            // free memory, scratch). The pool indices are checked a word at a time (a generator bug would
-            // otherwise read memory past the pool): index ≥ size ⇔ bit 8 of index + 0x100 − size, in 16-bit
-            // lanes (even and odd bytes apart); bytes past the point are masked to 0 first (index 0: in bounds
-            // unless the pool is empty, and then any coordinate is out of bounds). A pool of 256 or more
-            // coordinates holds every u8 index.
+            // One block, no bounds check on the program (as every read: {finish} catches an overrun); the pool
+            // index is checked, as a generator bug would otherwise read memory past the pool.
             let at := mload(r)
             let n := byte(0, mload(at))
             at := add(at, 1)
             mstore(r, add(at, n))
             let size := mload(pool)
-            // 16 two-byte lanes: 0x0001 in each (made, not pushed: a PUSH32 is 33 bytes of code), the low byte of
-            // each and bit 8 of each.
-            let lanes := div(not(0), 0xffff)
-            let lowBytes := mul(lanes, 0xff)
-            let carries := shl(8, lanes)
-            if gt(size, 0xff) { carries := 0 }
-            let addend := mul(sub(0x100, size), lanes)
             out := mload(0x40)
             mstore(out, n)
             let dst := add(out, 0x20)
-            let end := add(dst, shl(5, n))
-            mstore(0x40, end)
+            mstore(0x40, add(dst, shl(5, n)))
             let src := add(pool, 0x20)
-            for {} lt(dst, end) { at := add(at, 32) } {
-                let w := mload(at)
-                let left := sub(end, dst)
-                let last := end
-                switch lt(left, 0x400)
-                case 1 { w := and(w, not(shr(shr(2, left), not(0)))) }
-                default { last := add(dst, 0x400) }
-                bad := or(bad, and(or(add(and(w, lowBytes), addend), add(and(shr(8, w), lowBytes), addend)), carries))
-                for {} lt(dst, last) {
-                    dst := add(dst, 0x80)
-                    w := shl(32, w)
-                } {
-                    mstore(dst, mload(add(src, shl(5, byte(0, w)))))
-                    mstore(add(dst, 0x20), mload(add(src, shl(5, byte(1, w)))))
-                    mstore(add(dst, 0x40), mload(add(src, shl(5, byte(2, w)))))
-                    mstore(add(dst, 0x60), mload(add(src, shl(5, byte(3, w)))))
-                }
-                dst := last
+            for { let end := add(at, n) } lt(at, end) { at := add(at, 1) } {
+                let k := byte(0, mload(at))
+                ok := and(ok, lt(k, size))
+                mstore(dst, mload(add(src, shl(5, k))))
+                dst := add(dst, 0x20)
             }
         }
-        if (bad != 0) revert ProgramTruncated();
+        if (!ok) revert ProgramTruncated();
     }
 }

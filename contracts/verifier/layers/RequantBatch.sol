@@ -94,7 +94,7 @@ library RequantBatch {
         b.cols = Program.u8(m.r);
         b.c = ProofStream.challenge(m.s, LABEL_COEFF);
         b.beta = ProofStream.challenge(m.s, LABEL_BATCH);
-        Params[] memory ps;
+        uint256[] memory ps;
         uint256 claim;
         (ps, claim, b.total) = _claims(m, count, b.c, b.beta);
         uint256[] memory rho;
@@ -108,26 +108,38 @@ library RequantBatch {
         _handOn(m, ps, rho, ev, b.cols);
     }
 
-    /// @dev Every step's constants, the batch's claim Σ_i β^i·claim_i and the evaluations' word count.
+    /// @dev Every step's constants (`ps`: the addresses of their Params, {_step}; an array of structs would
+    /// allocate and zero every struct first), the batch's claim Σ_i β^i·claim_i and the evaluations' word count.
     function _claims(Machine.State memory m, uint256 count, uint256 c, uint256 beta)
         private
         pure
-        returns (Params[] memory ps, uint256 claim, uint256 total)
+        returns (uint256[] memory ps, uint256 claim, uint256 total)
     {
-        ps = new Params[](count);
+        ps = new uint256[](count);
         uint256 w = 1;
         for (uint256 i; i < count; ++i) {
-            ps[i] = _params(m.r);
-            claim = addmod(claim, mulmod(w, _claim(m, ps[i], c), R_MODULUS), R_MODULUS);
-            total += 3 + ps[i].nLimbs;
+            Params memory p = _params(m.r);
+            assembly ("memory-safe") {
+                mstore(add(add(ps, 0x20), shl(5, i)), p)
+            }
+            claim = addmod(claim, mulmod(w, _claim(m, p, c), R_MODULUS), R_MODULUS);
+            total += 3 + p.nLimbs;
             w = mulmod(w, beta, R_MODULUS);
+        }
+    }
+
+    /// @dev Step i's Params (its address, stored by {_claims}).
+    function _step(uint256[] memory ps, uint256 i) private pure returns (Params memory p) {
+        uint256 at = ps[i];
+        assembly ("memory-safe") {
+            p := at
         }
     }
 
     /// @dev Σ_i β^i·F_i(ρ′[0 … n_i)) from the evaluations (each step's run in order).
     function _final(
         Machine.State memory m,
-        Params[] memory ps,
+        uint256[] memory ps,
         uint256[] memory rho,
         uint256[] memory ev,
         Batch memory b
@@ -140,18 +152,15 @@ library RequantBatch {
         uint256 c = b.c;
         uint256 at;
         for (uint256 i; i < ps.length; ++i) {
-            Params memory p = ps[i];
+            Params memory p = _step(ps, i);
             uint256 ind = p.half == 0 ? 0 : Broadcast.factor(Program.Reader(p.indicatorAt, m.r.end), rho);
-            g = addmod(g, mulmod(w, _evalF(p, _at(ev, at), c, ind), R_MODULUS), R_MODULUS);
+            uint256 evAt;
+            assembly ("memory-safe") {
+                evAt := add(add(ev, 0x20), shl(5, at))
+            }
+            g = addmod(g, mulmod(w, _evalF(p, evAt, c, ind), R_MODULUS), R_MODULUS);
             at += 3 + p.nLimbs;
             w = mulmod(w, b.beta, R_MODULUS);
-        }
-    }
-
-    /// @dev The memory address of ev[i] (the first word of a step's evaluations).
-    function _at(uint256[] memory ev, uint256 i) private pure returns (uint256 ptr) {
-        assembly ("memory-safe") {
-            ptr := add(add(ev, 0x20), shl(5, i))
         }
     }
 
@@ -303,7 +312,7 @@ library RequantBatch {
     /// variables − n; the groups hold p, q, rem…, e…, u…, ū… in order, 2^(m_g) tables each).
     function _handOn(
         Machine.State memory m,
-        Params[] memory ps,
+        uint256[] memory ps,
         uint256[] memory rho,
         uint256[] memory ev,
         uint256 cols
@@ -317,7 +326,7 @@ library RequantBatch {
         uint256[] memory point = new uint256[](rho.length + cols);
         uint256 at;
         for (uint256 i; i < ps.length; ++i) {
-            Params memory p = ps[i];
+            Params memory p = _step(ps, i);
             uint256 n = p.numVars;
             ClaimBook.add(m.book, p.acc, ProofStream.Claim(Machine.prefix(rho, n), ev[at]));
             assembly ("memory-safe") {
