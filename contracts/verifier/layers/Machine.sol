@@ -28,6 +28,8 @@ library Machine {
         uint256[] columnVars;
         uint256[] columnOffset;
         /// Per variable count n ≤ |ρ|, the address of the array ρ[0 … n) once made, else 0 ({arenaColumn}).
+        /// {arenaPrefix} reads arenaPoint and prefixes at their offsets (0xc0, 0x140): Solidity's field reads there
+        /// cost more than the whole lookup (measured). Add fields after them only.
         uint256[] prefixes;
         /// Calldata offsets of the statement's input and output bytes.
         uint256 inputAt;
@@ -97,16 +99,16 @@ library Machine {
 
     /// @notice ρ[0 … n) as an array shared by every caller (made on first use; see {arenaColumn}).
     function arenaPrefix(State memory m, uint256 n) internal pure returns (uint256[] memory out) {
-        uint256[] memory rho = m.arenaPoint;
-        uint256[] memory made = m.prefixes;
         assembly ("memory-safe") {
-            // One block (a requantization reads every limb column through here). n ≤ |ρ| (the arena checks every
-            // column's and table's variables against N = |ρ|; Panic 0x32 otherwise, as an index out of bounds).
+            // State: (s, r, book, w, a, regs, arenaPoint 0xc0, …, prefixes 0x140, …). n ≤ |ρ| (the arena checks
+            // every column's and table's variables against N = |ρ|; Panic 0x32 otherwise, as an index out of bounds).
+            let rho := mload(add(m, 0xc0))
             if gt(n, mload(rho)) {
                 mstore(0, shl(224, 0x4e487b71))
                 mstore(4, 0x32)
                 revert(0, 0x24)
             }
+            let made := mload(add(m, 0x140))
             if iszero(mload(made)) {
                 // Per n ≤ |ρ| the prefix's address, 0 until made (zeroed from calldata's end).
                 made := mload(0x40)
@@ -114,6 +116,7 @@ library Machine {
                 mstore(made, size)
                 calldatacopy(add(made, 0x20), calldatasize(), shl(5, size))
                 mstore(0x40, add(made, shl(5, add(size, 1))))
+                mstore(add(m, 0x140), made)
             }
             let slot := add(made, shl(5, add(n, 1)))
             out := mload(slot)
@@ -125,7 +128,6 @@ library Machine {
                 mstore(slot, out)
             }
         }
-        m.prefixes = made;
     }
 
     /// @notice The word array stored at memory address `at` as [length, items…] — a view, not a copy — and
