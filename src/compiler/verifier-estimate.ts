@@ -88,7 +88,7 @@ const WORD = 32;
 
 /** Estimates proof size and transaction gas of a plan. */
 export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
-  const e: Acc = { words: 0, rounds: 0, degreeWords: 0, entries: 0, steps: 0, requants: 0, weightClaims: 0, extensionCalls: 0 };
+  const e: Acc = { words: 0, rounds: 0, degreeWords: 0, entries: 0, steps: 0, requants: 0, requantVars: 0, weightClaims: 0, extensionCalls: 0 };
   const sumcheck = (n: number, d: number) => {
     e.words += n * d;
     e.rounds += n;
@@ -102,6 +102,8 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
   e.rounds += arenaVars;
   e.degreeWords += 3 * arenaVars;
   for (const step of plan.nodes) stepCost(step, e, sumcheck);
+  // Session 8: every requantization's relation is one zero-check before the walk (2 words a round).
+  if (e.requants > 0) sumcheck(e.requantVars, 2);
   const inputGas = publicInputGas(plan, e);
   const size = (v: { shape: readonly number[] }) => v.shape.reduce((p, d) => p * d, 1);
   const inputElements = plan.inputs.reduce((n, v) => n + size(v), 0);
@@ -165,7 +167,18 @@ function publicInputGas(plan: VerifierPlan, e: Acc): number {
   return gas;
 }
 
-type Acc = { words: number; rounds: number; degreeWords: number; entries: number; steps: number; requants: number; weightClaims: number; extensionCalls: number };
+type Acc = {
+  words: number;
+  rounds: number;
+  degreeWords: number;
+  entries: number;
+  steps: number;
+  requants: number;
+  /** The largest requantization's variables: the one batched zero-check before the walk runs over them. */
+  requantVars: number;
+  weightClaims: number;
+  extensionCalls: number;
+};
 
 /**
  * Opening claims of the batch opening: the arena's (h per column, g and m per table, each external table
@@ -180,7 +193,7 @@ function stepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => vo
   e.steps++;
   if (step.handler === "requant") {
     const s = step as RequantNodeStep;
-    requantCost(s.requant, e, sumcheck);
+    requantCost(s.requant, e);
     linearCost(s.linear, e, sumcheck);
   } else if (step.handler === "movement") {
     const s = step as MovementNodeStep;
@@ -196,7 +209,7 @@ function stepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: number) => vo
     } else if ((s.map as { op?: string }).op === "index") {
       e.extensionCalls++; // Gather of one index: an EXT (ModelVerifierSteps INDEX), no messages
     }
-    for (const r of s.rescale) if (r) requantCost(r, e, sumcheck);
+    for (const r of s.rescale) if (r) requantCost(r, e);
   } else if (!attentionStepCost(step, attentionSink(e, sumcheck)) && !indexedStepCost(step, attentionSink(e, sumcheck)) && !treeStepCost(step, attentionSink(e, sumcheck))) {
     extensionStepCost(step, e, sumcheck);
   }
@@ -208,7 +221,7 @@ function attentionSink(e: Acc, sumcheck: (n: number, d: number) => void): CostSi
     sumcheck,
     words: (k) => (e.words += k),
     entries: (k) => (e.entries += k),
-    requant: (r) => requantCost(r, e, sumcheck),
+    requant: (r) => requantCost(r, e),
     extension: (k) => (e.extensionCalls += k),
     weightClaims: (k) => (e.weightClaims += k),
   };
@@ -223,7 +236,7 @@ function extensionStepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: numb
   };
   if (!["gather", "resize", "select", "reduce-sum", "reduce-l2", "conv-transpose"].includes(step.handler) || !s.spec) return;
   e.extensionCalls++;
-  if (s.requant) requantCost(s.requant, e, sumcheck);
+  if (s.requant) requantCost(s.requant, e);
   const x = s.spec.x;
   if (step.handler === "gather" || step.handler === "resize") {
     sumcheck(layoutOf(s.spec.out ?? x).numVars, 2); // a merge, when several claims reach the node
@@ -249,11 +262,11 @@ function extensionStepCost(step: NodeStep, e: Acc, sumcheck: (n: number, d: numb
   }
 }
 
-function requantCost(r: PlanRequant, e: Acc, sumcheck: (n: number, d: number) => void): void {
+function requantCost(r: PlanRequant, e: Acc): void {
   e.requants++;
-  // Session 7: one zero-check whose rounds send the degree-2 quotient by the eq factor (2 words a round), then acc,
+  // Session 8: the rounds are the batched zero-check's (counted once, `estimateVerifier`); per requantization acc,
   // p, q and the limbs at ρ′ (a ū committed in limbs, tiny-L models only, is left out).
-  sumcheck(r.numVars, 2);
+  e.requantVars = Math.max(e.requantVars, r.numVars);
   e.words += 3 + r.remLimbs + r.eLimbs + r.uLimbs;
 }
 
