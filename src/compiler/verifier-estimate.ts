@@ -51,9 +51,12 @@ export const GAS = {
    * Lowered in session 5 by the requant claims' absorb assembled in place (≈ 4.6k per step on 3l_relu_conv_fc), and in
    * session 6 by the limb loops in assembly (the group slots' fewer openings are counted as opening claims), in
    * session 7 by the zero-check at the arena point (no claims absorbed, no bound claim: `RequantStep.run` ≈ 34k a
-   * requantization on 3l_relu_conv_fc, its rounds and limb columns included, which are counted separately).
+   * requantization on 3l_relu_conv_fc, its rounds and limb columns included, which are counted separately); in
+   * session 8 the zero-check moved before the walk (8k → 10k a requantization: the acc claim parked and taken back).
    */
-  requantOverhead: 8_000,
+  requantOverhead: 10_000,
+  /** Session 8: the one batched requantization zero-check's fixed part (β, the batch's absorb), once per plan. */
+  requantBatch: 3_500,
   /**
    * The arena (LookupArena.sol): per zero-check variable, per witness column, per table. Column and table lowered
    * in session 4 by what the arena's records no longer cost (written once, copied once from the return data:
@@ -65,11 +68,13 @@ export const GAS = {
   /**
    * The batch opening: fixed (pairing, HyperKZG, combination) and per opening claim (grouping, eq(ρ, P_g)). The
    * per-claim constant lowered in session 5 by what a record no longer costs (its words neither ABI-copied into
-   * the opening's call nor copied to be hashed, the buffer not zeroed: ≈ 630 gas a claim on 3l_relu_conv_fc).
+   * the opening's call nor copied to be hashed, the buffer not zeroed: ≈ 630 gas a claim on 3l_relu_conv_fc), and
+   * in session 8 by HyperKZG's precompile calls in one assembly block and the selector bits four at a time
+   * (docs/verifier-gen.md "Session 8 (OP)": 1,874 gas a record at n = 14, was 2,073).
    */
-  openingFixed: 250_000,
-  openingClaimPerVar: 120,
-  openingClaim: 400,
+  openingFixed: 237_000,
+  openingClaimPerVar: 112,
+  openingClaim: 310,
   /** Relative margin on execution (memory growth, calls between libraries). */
   margin: 1.05,
 } as const;
@@ -127,6 +132,7 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
         outputElements * GAS.outputElement +
         e.steps * GAS.stepOverhead +
         e.requants * GAS.requantOverhead +
+        (e.requants > 0 ? GAS.requantBatch : 0) +
         e.extensionCalls * GAS.extensionCall +
         arena +
         GAS.openingFixed +
