@@ -56,7 +56,8 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
   const crafted = (...instructions: (Uint8Array | number[])[]) => Uint8Array.from([...header, ...instructions.flatMap((i) => [...i])]);
 
   it("ProgramOpUnknown: an opcode the interpreter does not dispatch", async () => {
-    await expect(verify(crafted([0x2f]))).to.be.revertedWithCustomError(lib, "ProgramOpUnknown").withArgs(0x2f);
+    // 0x26, the REQUANT of programs before session 8 (the whole requantization in walk order), is retired.
+    await expect(verify(crafted([0x26]))).to.be.revertedWithCustomError(lib, "ProgramOpUnknown").withArgs(0x26);
     // 0x2b, the INPUT of programs before session 7 (it took the claims itself), is retired.
     await expect(verify(crafted([0x2b]))).to.be.revertedWithCustomError(lib, "ProgramOpUnknown").withArgs(0x2b);
     const afterLast = Math.max(...Object.values(EXT_OP)) + 1;
@@ -107,15 +108,17 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
     if (!proved) return this.skip();
     const program = modelProgram(verifierPlan(proved.vk, proved.model));
     const h = programHeaderLength(program);
-    const body = program.subarray(h);
-    // The model's first instruction: OUTPUT of its output on tensor t, a claim on 4 variables; POINTMAP then keeps
+    // A model with requantizations starts with REQUANTS (their batched zero-check); the claims start after it.
+    const body = program.subarray(h + requantsLength(program.subarray(h)));
+    // The model's first claim instruction: OUTPUT of its output on tensor t, a claim on 4 variables; POINTMAP then keeps
     // its first coordinate only, and ROUTEALL opens A at an advice slot of other than 1 variable with it.
     expect([body[0], body[3]]).to.deep.equal([0x20, 4]);
     const t = (body[1] << 8) | body[2];
     const slot = adviceSlotNotOf(program, 1);
     expect(slot, "an advice slot of other than 1 variable").to.be.at.least(0);
     const claim = [...body.subarray(0, 9 + 4 * body[8]), OP.take, ...u16(t)];
-    const routed = (gather: number[]) => Uint8Array.from([...program.subarray(0, h), ...claim, 0x28, gather.length, ...gather, OP.routeAll, 2, ...u16(slot)]);
+    const prefix = program.subarray(0, program.length - body.length);
+    const routed = (gather: number[]) => Uint8Array.from([...prefix, ...claim, 0x28, gather.length, ...gather, OP.routeAll, 2, ...u16(slot)]);
     await expect(verify(routed([0]), proved)).to.be.revertedWithCustomError(lib, "SlotClaimShape").withArgs(anyValue, slot, 1);
     // A claim with as many coordinates as the slot has variables (the 4 re-gathered, repeated if needed) fits it
     // (and the program then runs on, into other checks).
@@ -170,3 +173,24 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
     expect(await harness.modexpFailingGas(3n, BigInt(enough), BigInt(Math.max(0, enough - 4_000)))).to.equal(0n);
   });
 });
+
+/**
+ * The byte length of a leading REQUANTS instruction (0 if the program body starts with another), read by its layout
+ * in src/compiler/program/model.ts (`requants`): op, count u16, variables u8, column challenges u8, then per
+ * requantization acc tensor u16, variables u8, the indicator (u8 axes, 6 bytes each), three words, five u8, group
+ * slots (u8 count, u16 each), two words, range columns (u8 count, u16 each).
+ */
+function requantsLength(body: Uint8Array): number {
+  if (body[0] !== 0x2e) return 0;
+  const count = (body[1] << 8) | body[2];
+  let at = 5;
+  for (let i = 0; i < count; i++) {
+    at += 3;
+    at += 1 + 6 * body[at];
+    at += 3 * 32 + 5;
+    at += 1 + 2 * body[at];
+    at += 2 * 32;
+    at += 1 + 2 * body[at];
+  }
+  return at;
+}
