@@ -10,6 +10,9 @@ import {PublicTensor} from "../verifier/layers/PublicTensor.sol";
 /// @title LayersHarness
 /// @notice Exposes the layer verifiers to differential tests against src/prover/layers (test/verifier-sol/).
 contract LayersHarness {
+    /// @dev Bytes per value of the int32 tensors {evaluateTensor} reads.
+    uint256 private constant INT32_BYTES = 4;
+
     /// @notice Starts a transcript for `domain`, runs one layer instruction of `program` on `claims` with its
     /// messages read from `proof` (every byte must be read); returns the final state and the claims handed on.
     function runLayer(bytes32 domain, bytes memory program, bytes calldata proof, ProofStream.Claim[] memory claims)
@@ -49,7 +52,7 @@ contract LayersHarness {
             at := data.offset
         }
         gasUsed = gasleft();
-        value = PublicTensor.evaluate(at, shape, point);
+        value = PublicTensor.evaluate(at, INT32_BYTES, shape, point);
         gasUsed -= gasleft();
     }
 }

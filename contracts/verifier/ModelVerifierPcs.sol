@@ -221,32 +221,53 @@ library ModelVerifierPcs {
         return (columns, p);
     }
 
-    /// @notice The MLE at `point` of the int32 big-endian tensor of `shape` at byte `offset` of `data` (the
-    /// statement's input or output bytes, whose length the caller checked).
-    function publicTensor(bytes calldata data, uint256 offset, uint256[] memory shape, uint256[] memory point)
+    /// @dev A public tensor's u32 field in the program (INPUT / OUTPUT: its byte offset; an input range: its
+    /// element count) carries the tensor's value width in its top two bits: code k means 4 >> k bytes (0: int32,
+    /// so a program made before packed statements reads as before; 1: 2 bytes; 2: 1 byte). docs/verifier-gen.md.
+    uint256 private constant WIDTH_SHIFT = 30;
+    uint256 private constant FIELD_MASK = (1 << WIDTH_SHIFT) - 1;
+    /// @dev The largest width code (1 byte).
+    uint256 private constant MAX_WIDTH_CODE = 2;
+
+    /// @notice A program's width code is not 0, 1 or 2.
+    error PublicWidthCode(uint256 code);
+
+    /// @notice The MLE at `point` of the packed tensor of `shape` (big-endian two's complement values of the
+    /// width `located`'s top bits give) at byte offset `located` & FIELD_MASK of `data` (the statement's input or
+    /// output bytes, whose length the caller checked).
+    function publicTensor(bytes calldata data, uint256 located, uint256[] memory shape, uint256[] memory point)
         public
         pure
         returns (uint256)
     {
+        (uint256 offset, uint256 width) = _split(located);
         uint256 at;
         assembly ("memory-safe") {
             at := add(data.offset, offset)
         }
-        return PublicTensor.evaluate(at, shape, point);
+        return PublicTensor.evaluate(at, width, shape, point);
     }
 
-    /// @notice The index of the first of `count` int32 values at byte `offset` of `data` outside [lo, hi]
-    /// (type(uint256).max if none).
-    function firstOutOfRange(bytes calldata data, uint256 offset, uint256 count, int256 lo, int256 hi)
+    /// @notice The index of the first of `counted` & FIELD_MASK packed values (of the width `counted`'s top bits
+    /// give) at byte `offset` of `data` outside [lo, hi] (type(uint256).max if none).
+    function firstOutOfRange(bytes calldata data, uint256 offset, uint256 counted, int256 lo, int256 hi)
         public
         pure
         returns (uint256)
     {
+        (uint256 count, uint256 width) = _split(counted);
         uint256 at;
         assembly ("memory-safe") {
             at := add(data.offset, offset)
         }
-        return PublicTensor.firstOutOfRange(at, count, lo, hi);
+        return PublicTensor.firstOutOfRange(at, width, count, lo, hi);
+    }
+
+    /// @dev A program field's low 30 bits and the width its top bits name.
+    function _split(uint256 field) private pure returns (uint256 value, uint256 width) {
+        uint256 code = field >> WIDTH_SHIFT;
+        if (code > MAX_WIDTH_CODE) revert PublicWidthCode(code);
+        return (field & FIELD_MASK, 4 >> code);
     }
 
     /// @notice OpeningBatch.verify on the records, its messages read from `tail` — the proof stream from byte

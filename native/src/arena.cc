@@ -236,13 +236,23 @@ void groupSums(const u64* const* hs, const u64* const* fs, const size_t* sizes, 
   }
 }
 
+void gather(const u64* table, const uint32_t* rows, size_t n, u64* out, bool accumulate, int threads) {
+  parallelChunks(n, chunksFor(n, threads), [&](size_t begin, size_t end, size_t) {
+    if (accumulate) {
+      for (size_t x = begin; x < end; x++) store(out + 4 * x, Fr::add(load(out + 4 * x), load(table + 4 * size_t(rows[x]))));
+    } else {
+      for (size_t x = begin; x < end; x++) std::memcpy(out + 4 * x, table + 4 * size_t(rows[x]), 32);
+    }
+  });
+}
+
 #define DP_STRINGIFY_(x) #x
 #define DP_STRINGIFY(x) DP_STRINGIFY_(x)
 
 }  // namespace
 
 extern const ArenaKernels ARENA_KERNELS = {
-    DP_STRINGIFY(DP_ARITH), &shifted, &frScaledInvert, &scale, &roundSums, &bind, &accumulate, &groupSums,
+    DP_STRINGIFY(DP_ARITH), &shifted, &frScaledInvert, &scale, &roundSums, &bind, &accumulate, &groupSums, &gather,
 };
 
 }  // namespace DP_ARITH

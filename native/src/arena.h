@@ -57,6 +57,12 @@ struct ArenaKernels {
    */
   void (*groupSums)(const uint64_t* const* hs, const uint64_t* const* fs, const size_t* sizes, size_t groups,
                     const uint64_t* coeffs, const uint64_t* w, size_t len, size_t points, uint64_t* out, int threads);
+  /**
+   * out[x] = table[rows[x]] for x < n, or out[x] += table[rows[x]] when `accumulate` (every rows[x] indexes the
+   * table: the caller checks; out must not overlap the table). A witness column whose entries are table rows
+   * y(x) has F(x) = G[y(x)] and h(x) = 1/G[y(x)]: its helper is a gather from the table's inverses, not an inversion.
+   */
+  void (*gather)(const uint64_t* table, const uint32_t* rows, size_t n, uint64_t* out, bool accumulate, int threads);
 };
 
 /** Most evaluation points of groupSums: degree s + 1 in the tables for groups of s <= 8 columns (MAX_HELPER_GROUP). */

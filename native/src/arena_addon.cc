@@ -268,6 +268,75 @@ napi_value GroupSums(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/** A Uint32Array argument, in place. */
+struct RowsView {
+  const uint32_t* data = nullptr;
+  size_t n = 0;
+};
+
+RowsView rowsOf(napi_env env, napi_value v, const std::string& what) {
+  bool typed = false;
+  NAPI_OK(napi_is_typedarray(env, v, &typed));
+  napi_typedarray_type type = napi_uint8_array;
+  RowsView rows;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  if (typed) NAPI_OK(napi_get_typedarray_info(env, v, &type, &rows.n, &data, &buffer, &offset));
+  if (!typed || type != napi_uint32_array) throw JsError{JsError::Type, what + " must be a Uint32Array"};
+  rows.data = static_cast<const uint32_t*>(data);
+  return rows;
+}
+
+/**
+ * arenaGather(table, rows, out, offset, accumulate, threads) -> out (or a new Buffer of rows.length words when out
+ * is null): word offset + x of out = table[rows[x]] — added to it when accumulate (a grouped helper's further
+ * members). RangeError when a row is past the table or the rows run past out.
+ */
+napi_value Gather(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 6);
+  const WordView table = wordsOf(env, argv[0], "table");
+  const RowsView rows = rowsOf(env, argv[1], "rows");
+  for (size_t x = 0; x < rows.n; x++) {
+    if (rows.data[x] >= table.n) throw JsError{JsError::Range, "rows: entry " + std::to_string(x) + " is past the table's " + std::to_string(table.n) + " words"};
+  }
+  napi_valuetype outType;
+  NAPI_OK(napi_typeof(env, argv[2], &outType));
+  const int offset = readInt(env, argv[3], "offset");
+  bool accumulate = false;
+  if (napi_get_value_bool(env, argv[4], &accumulate) != napi_ok) throw JsError{JsError::Type, "accumulate must be a boolean"};
+  const int threads = readInt(env, argv[5], "threads");
+  napi_value result = argv[2];
+  u64* target = nullptr;
+  if (outType == napi_null) {
+    if (offset != 0 || accumulate) throw JsError{JsError::Range, "a new output takes offset 0 and no accumulation"};
+    result = newWords(env, rows.n, &target);
+  } else {
+    const WordView out = wordsOf(env, argv[2], "out");
+    if (offset < 0 || size_t(offset) + rows.n > out.n) throw JsError{JsError::Range, "out: offset plus rows exceeds its words"};
+    target = out.data + 4 * size_t(offset);
+    const uint8_t* t0 = reinterpret_cast<const uint8_t*>(table.data);
+    const uint8_t* o0 = reinterpret_cast<const uint8_t*>(target);
+    if (rows.n > 0 && t0 < o0 + rows.n * WORD_BYTES && o0 < t0 + table.n * WORD_BYTES) throw JsError{JsError::Range, "out overlaps the table"};
+  }
+  arenaKernels().gather(table.data, rows.data, rows.n, target, accumulate, threads);
+  return result;
+}
+
+/** arenaInverse(a, threads) -> 1/a[x] for every word (a new Buffer); RangeError "shifted entry x is zero". */
+napi_value Inverse(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 2);
+  const WordView a = wordsOf(env, argv[0], "a");
+  for (size_t x = 0; x < a.n; x++) {
+    if (!Fr::isReduced(a.data + 4 * x)) throw JsError{JsError::Range, "a: word " + std::to_string(x) + " is not a canonical Fr element"};
+    if (Limbs::isZero(a.data + 4 * x)) throw JsError{JsError::Range, "shifted entry " + std::to_string(x) + " is zero"};
+  }
+  u64* out = nullptr;
+  napi_value result = newWords(env, a.n, &out);
+  arenaKernels().scaledInverse(a.data, nullptr, a.n, out, readInt(env, argv[1], "threads"));
+  return result;
+}
+
 }  // namespace
 
 void registerArena(napi_env env, napi_value exports) {
@@ -277,6 +346,8 @@ void registerArena(napi_env env, napi_value exports) {
       method<RoundSums>("arenaRoundSums"),
       method<Bind>("arenaBind"),
       method<GroupSums>("arenaGroupSums"),
+      method<Gather>("arenaGather"),
+      method<Inverse>("arenaInverse"),
   };
   defineMethods(env, exports, props);
 }

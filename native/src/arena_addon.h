@@ -4,7 +4,7 @@
 
 namespace dp {
 
-/** Defines arenaHelperColumn, arenaScale, arenaRoundSums and arenaBind on `exports`. */
+/** Defines the arena's entry points (arenaHelperColumn, arenaScale, arenaRoundSums, arenaBind, …) on `exports`. */
 void registerArena(napi_env env, napi_value exports);
 
 }  // namespace dp

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <vector>
 #include "parallel.h"
 
@@ -199,9 +200,223 @@ void quotientOfLInPlace(u64* a, size_t n, const u64* s, const u64* zAtZ, const u
   }
 }
 
+namespace {
+
+/** Output words of one block of the eq pair sum-check: its bound E_p is built in a scratch of this many words. */
+constexpr size_t EQ_PAIR_BLOCK = size_t(1) << 12;
+/** A polynomial's round is split over the threads only above this many output words a piece. */
+constexpr size_t EQ_PAIR_MIN_TASK = size_t(1) << 14;
+
+/** An entry of E_p as the rounds bind it: its scale absorbs eq(r_t, c_t) of every bound coordinate. */
+struct EqEntry {
+  size_t poly, offset, len;
+  const u64* coords;  // len canonical coordinates
+  Fr scale;           // canonical: scale_e · prod_{t < round} eq(r_t, c_t)
+};
+
+/** One piece of a polynomial's round: blocks [begin, end) of its output, done in order by one thread. */
+struct EqPairTask {
+  size_t poly, begin, end;
+};
+
+/** 1 − r − c + 2rc = eq(r, c) for one coordinate, Montgomery in and out. */
+inline Fr eqOne(const Fr& rM, const Fr& cM) {
+  const Fr rc = Fr::mul(rM, cM);
+  return Fr::add(Fr::sub(Fr::sub(Fr::one(), rM), cM), Fr::add(rc, rc));
+}
+
+}  // namespace
+
+void eqPairSumcheck(const u64* const* tables, const size_t* vars, size_t polys, const size_t* entryPoly,
+                    const size_t* offsets, const size_t* lens, const u64* coords, const u64* scales, size_t entries,
+                    size_t n, int threads, const EqPairRound& round) {
+  const Fr one = Fr::one();
+  std::vector<EqEntry> es(entries);
+  std::vector<std::vector<size_t>> onPoly(polys);
+  for (size_t e = 0, at = 0; e < entries; e++) {
+    es[e] = EqEntry{entryPoly[e], offsets[e], lens[e], coords + at, load(scales + 4 * e)};
+    at += 4 * lens[e];
+    onPoly[entryPoly[e]].push_back(e);
+  }
+  // f_p bound to r_0 … r_{j−1}: the caller's table in round 0, then a buffer of half its size, folded in place.
+  std::vector<const u64*> cur(tables, tables + polys);
+  std::vector<std::unique_ptr<u64[]>> own(polys);
+  std::vector<Fr> single(polys, Fr::zero());  // f_p once all its variables are bound (canonical)
+  Fr rM = Fr::zero();                         // r_{j−1}, Montgomery
+  std::vector<EqPairTask> tasks;
+  std::vector<size_t> blockStart, blockEntries;  // per task polynomial: CSR of the entries meeting each block
+  std::vector<std::vector<size_t>> csrStart(polys), csrList(polys);
+  for (size_t j = 0; j < n; j++) {
+    // 1. Polynomials still with pairs: their output (2^(vars − j) words) in blocks, the entries meeting each.
+    tasks.clear();
+    Fr boundOut = Fr::zero();  // Σ f·E of the polynomials down to one word (their odd word is 0)
+    for (size_t p = 0; p < polys; p++) {
+      if (vars[p] < j + 1) {
+        // One word: f_p(r) zero-extended; E_p there is Σ of the entries' scales (all at word 0 now).
+        if (vars[p] == j) {
+          if (j == 0) single[p] = load(cur[p]);
+          else {
+            const Fr lo = load(cur[p]), hi = load(cur[p] + 4);
+            single[p] = Fr::add(lo, Fr::mul(Fr::sub(hi, lo), rM));
+            own[p].reset();
+          }
+        } else {
+          single[p] = Fr::mul(single[p], Fr::sub(one, rM));
+        }
+        Fr e = Fr::zero();
+        for (size_t k : onPoly[p]) e = Fr::add(e, es[k].scale);
+        boundOut = Fr::add(boundOut, Fr::mul(single[p], e));
+        continue;
+      }
+      const size_t m = size_t(1) << (vars[p] - j);
+      if (j == 1) own[p].reset(new u64[4 * m]);
+      const size_t block = std::min(m, EQ_PAIR_BLOCK), blocks = m / block;
+      std::vector<size_t>& start = csrStart[p];
+      std::vector<size_t>& list = csrList[p];
+      start.assign(blocks + 1, 0);
+      for (size_t k : onPoly[p]) {
+        const EqEntry& x = es[k];
+        const size_t a = x.offset >> j, z = x.len > j ? size_t(1) << (x.len - j) : 1;
+        for (size_t b = a / block; b <= (a + z - 1) / block; b++) start[b + 1]++;
+      }
+      for (size_t b = 0; b < blocks; b++) start[b + 1] += start[b];
+      list.resize(start[blocks]);
+      std::vector<size_t> fill(start.begin(), start.end() - 1);
+      for (size_t k : onPoly[p]) {
+        const EqEntry& x = es[k];
+        const size_t a = x.offset >> j, z = x.len > j ? size_t(1) << (x.len - j) : 1;
+        for (size_t b = a / block; b <= (a + z - 1) / block; b++) list[fill[b]++] = k;
+      }
+      const size_t pieces = std::max<size_t>(1, std::min<size_t>({size_t(std::max(threads, 1)), blocks, m / EQ_PAIR_MIN_TASK}));
+      const size_t per = (blocks + pieces - 1) / pieces;
+      for (size_t b = 0; b < blocks; b += per) tasks.push_back(EqPairTask{p, b, std::min(blocks, b + per)});
+    }
+    // Largest first, so the last tasks the threads pick up are short.
+    std::stable_sort(tasks.begin(), tasks.end(), [&](const EqPairTask& x, const EqPairTask& y) {
+      return (x.end - x.begin) * std::min(size_t(1) << (vars[x.poly] - j), EQ_PAIR_BLOCK) >
+             (y.end - y.begin) * std::min(size_t(1) << (vars[y.poly] - j), EQ_PAIR_BLOCK);
+    });
+    // 2. Each task: per block, E_p bound to r_<j built in the scratch, f_p folded by r_{j−1} (from round 1 on;
+    // in place from round 2, each task writing from the start of its own source range) and the sums taken.
+    std::atomic<size_t> next{0};
+    const size_t workers = std::min<size_t>(size_t(std::max(threads, 1)), tasks.size());
+    std::vector<Fr> partial(3 * std::max<size_t>(workers, 1), Fr::zero());
+    onThreads(workers, [&](size_t w) {
+      std::vector<Fr> lo, hi;
+      std::vector<u64> scratch(4 * EQ_PAIR_BLOCK);
+      Fr s0 = Fr::zero(), s1 = Fr::zero(), s2 = Fr::zero();
+      for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
+        const EqPairTask& task = tasks[t];
+        const size_t p = task.poly, m = size_t(1) << (vars[p] - j);
+        const size_t block = std::min(m, EQ_PAIR_BLOCK);
+        const u64* src = cur[p];
+        // Where this task's folded words go: a new buffer in round 1; in place later, from its source start.
+        u64* dst = j == 0 ? nullptr : j == 1 ? own[p].get() + 4 * task.begin * block : own[p].get() + 8 * task.begin * block;
+        for (size_t b = task.begin; b < task.end; b++, dst = dst ? dst + 4 * block : nullptr) {
+          const size_t u = b * block;
+          const size_t* first = csrList[p].data() + csrStart[p][b];
+          const size_t* last = csrList[p].data() + csrStart[p][b + 1];
+          const u64* in = src + 4 * (j == 0 ? u : 2 * u);
+          if (first == last) {  // E_p is zero here: the sums get nothing, the fold still has to be done
+            if (j > 0) {
+              for (size_t i = 0; i < block; i++) {
+                const Fr a0 = load(in + 8 * i), a1 = load(in + 8 * i + 4);
+                store(dst + 4 * i, Fr::add(a0, Fr::mul(Fr::sub(a1, a0), rM)));
+              }
+            }
+            continue;
+          }
+          std::memset(scratch.data(), 0, 32 * block);
+          for (const size_t* k = first; k != last; k++) {
+            const EqEntry& x = es[*k];
+            const size_t a = x.offset >> j, z = x.len > j ? size_t(1) << (x.len - j) : 1;
+            const size_t base = std::max(a, u), span = std::min(a + z, u + block) - base;
+            u64* at = scratch.data() + 4 * (base - u);
+            if (span == 1) {
+              // Every free coordinate bound (or the block is one word): the bound scale times the fixed ones.
+              Fr s = x.scale;
+              for (size_t c = j; c < x.len; c++) {
+                const Fr cM = montgomery(x.coords + 4 * c);
+                s = Fr::mul(s, ((base - a) >> (c - j)) & 1 ? cM : Fr::sub(one, cM));
+              }
+              store(at, Fr::add(load(at), s));
+              continue;
+            }
+            size_t kk = 0;
+            while ((size_t(1) << kk) < span) kk++;
+            // Coordinates j + kk … len − 1 are fixed on this block: their eq factors go into the scale.
+            Fr s = x.scale;
+            for (size_t c = j + kk; c < x.len; c++) {
+              const Fr cM = montgomery(x.coords + 4 * c);
+              s = Fr::mul(s, ((base - a) >> (c - j)) & 1 ? cM : Fr::sub(one, cM));
+            }
+            addScaledEq(at, x.coords + 4 * j, kk, s, lo, hi);
+          }
+          const u64* e = scratch.data();
+          for (size_t i = 0; i < block / 2; i++) {
+            Fr f0, f1;
+            if (j == 0) {
+              f0 = load(in + 8 * i);
+              f1 = load(in + 8 * i + 4);
+            } else {
+              const u64* q = in + 16 * i;
+              const Fr a0 = load(q), a1 = load(q + 4), a2 = load(q + 8), a3 = load(q + 12);
+              f0 = Fr::add(a0, Fr::mul(Fr::sub(a1, a0), rM));
+              f1 = Fr::add(a2, Fr::mul(Fr::sub(a3, a2), rM));
+              store(dst + 8 * i, f0);
+              store(dst + 8 * i + 4, f1);
+            }
+            const Fr e0 = load(e + 8 * i), e1 = load(e + 8 * i + 4);
+            // Montgomery products of canonical integers: f·E·R^{-1}, fixed up once below.
+            s0 = Fr::add(s0, Fr::mul(f0, e0));
+            s1 = Fr::add(s1, Fr::mul(f1, e1));
+            s2 = Fr::add(s2, Fr::mul(Fr::sub(f1, f0), Fr::sub(e1, e0)));
+          }
+        }
+      }
+      partial[3 * w] = s0;
+      partial[3 * w + 1] = s1;
+      partial[3 * w + 2] = s2;
+    });
+    // In place (round 2 on): each task's words down from its source start to their place.
+    if (j >= 2) {
+      // Lowest first within a polynomial, so no task's words land on words not yet moved.
+      std::vector<EqPairTask> moves(tasks);
+      std::sort(moves.begin(), moves.end(), [](const EqPairTask& x, const EqPairTask& y) { return x.poly != y.poly ? x.poly < y.poly : x.begin < y.begin; });
+      for (const EqPairTask& task : moves) {
+        if (task.begin == 0) continue;
+        const size_t block = std::min(size_t(1) << (vars[task.poly] - j), EQ_PAIR_BLOCK);
+        u64* base = own[task.poly].get();
+        std::memmove(base + 4 * task.begin * block, base + 8 * task.begin * block, 32 * (task.end - task.begin) * block);
+      }
+    }
+    for (size_t p = 0; p < polys; p++) {
+      if (vars[p] >= j + 1 && j >= 1) cur[p] = own[p].get();
+    }
+    u64 sums[12];
+    for (int s = 0; s < 3; s++) {
+      Fr acc = s == 1 ? Fr::zero() : boundOut;
+      Fr w = Fr::zero();
+      for (size_t c = 0; c < workers; c++) w = Fr::add(w, partial[3 * c + s]);
+      acc = Fr::add(acc, w);
+      store(sums + 4 * s, Fr::mul(acc, r2()));  // (Σ f·E·R^{-1})·R^2·R^{-1} = Σ f·E
+    }
+    u64 r[4];
+    round(j, sums, r);
+    rM = montgomery(r);
+    // 3. Bind coordinate j in every entry's scale: eq(r_j, c_j), c_j a free coordinate or a bit of the offset.
+    const Fr oneMinusR = Fr::sub(one, rM);
+    for (EqEntry& x : es) {
+      const Fr factor = j < x.len ? eqOne(rM, montgomery(x.coords + 4 * j)) : ((x.offset >> j) & 1 ? rM : oneMinusR);
+      x.scale = Fr::mul(x.scale, factor);
+    }
+  }
+}
+
 extern const OpeningKernels OPENING_KERNELS = {
     &eqSumInto,
     &pairFoldSums,
+    &eqPairSumcheck,
     &quotientBySquareTimesLinearInPlace,
     &quotientOfLInPlace,
 };

@@ -153,6 +153,98 @@ napi_value PairFoldSums(napi_env env, napi_callback_info info) {
   return bufferOf(env, sums, 3 * 32);
 }
 
+/** A JS exception is pending (thrown by a callback): unwind to the binding, which returns with it pending. */
+struct PendingJsException {};
+
+/** Closes a handle scope on every exit, so a long loop of callbacks does not pile up handles. */
+struct HandleScope {
+  napi_env env;
+  napi_handle_scope scope = nullptr;
+  explicit HandleScope(napi_env e) : env(e) { NAPI_OK(napi_open_handle_scope(env, &scope)); }
+  ~HandleScope() { napi_close_handle_scope(env, scope); }
+  HandleScope(const HandleScope&) = delete;
+  HandleScope& operator=(const HandleScope&) = delete;
+};
+
+/**
+ * openingEqPairSumcheck(tables, vars, entryPolys, offsets, points, scales, numVars, threads, onRound): the pair
+ * sum-check Σ_x Σ_p f_p(x)·E_p(x) with E_p = Σ_{e on p} scales[e]·eq(x, points[e] ‖ bits(offsets[e]) ‖ 0…)
+ * (opening.h eqPairSumcheck). tables[p]: 2^vars[p] canonical words, only read (they must stay attached until
+ * the call returns); onRound(sums, round) gets each round's three sums (a 96-byte Buffer) and returns that
+ * round's challenge (a canonical bigint). An exception thrown by onRound ends the sum-check and propagates.
+ */
+napi_value EqPairSumcheck(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 9);
+  const uint32_t polys = arrayLength(env, argv[0], "tables");
+  if (arrayLength(env, argv[1], "vars") != polys) throw JsError{JsError::Range, "tables and vars must have the same length"};
+  const int64_t n = readInteger(env, argv[6], "numVars");
+  if (n < 0 || n > 40) throw JsError{JsError::Range, "numVars: " + std::to_string(n) + " is not in [0, 40]"};
+  std::vector<const u64*> tables(polys);
+  std::vector<size_t> vars(polys);
+  for (uint32_t p = 0; p < polys; p++) {
+    const std::string name = "table " + std::to_string(p);
+    const int64_t k = readInteger(env, element(env, argv[1], p), "vars");
+    if (k < 0 || k > n) throw JsError{JsError::Range, name + ": " + std::to_string(k) + " variables, not in [0, numVars = " + std::to_string(n) + "]"};
+    Vec t = readVec(env, element(env, argv[0], p), name);
+    if (t.words != (size_t(1) << k)) throw JsError{JsError::Range, name + ": " + std::to_string(t.words) + " words, expected 2^" + std::to_string(k)};
+    checkCanonical(t, t.words, name);
+    tables[p] = t.data;
+    vars[p] = size_t(k);
+  }
+  const uint32_t count = arrayLength(env, argv[2], "entryPolys");
+  if (arrayLength(env, argv[3], "offsets") != count || arrayLength(env, argv[4], "points") != count || arrayLength(env, argv[5], "scales") != count) {
+    throw JsError{JsError::Range, "entryPolys, offsets, points and scales must have the same length"};
+  }
+  std::vector<size_t> entryPoly(count), offsets(count), lens(count);
+  std::vector<u64> coords, scales(4 * size_t(count));
+  for (uint32_t e = 0; e < count; e++) {
+    const std::string name = "entry " + std::to_string(e);
+    const int64_t p = readInteger(env, element(env, argv[2], e), "entry polynomial");
+    if (p < 0 || p >= int64_t(polys)) throw JsError{JsError::Range, name + ": polynomial " + std::to_string(p) + " is not one of the " + std::to_string(polys) + " tables"};
+    const int64_t offset = readInteger(env, element(env, argv[3], e), "offset");
+    napi_value point = element(env, argv[4], e);
+    const uint32_t len = arrayLength(env, point, "a point");
+    const size_t words = size_t(1) << vars[p];
+    if (len > vars[p] || offset < 0 || (uint64_t(offset) & ((uint64_t(1) << len) - 1)) != 0 || uint64_t(offset) + (uint64_t(1) << len) > words) {
+      throw JsError{JsError::Range, name + ": offset " + std::to_string(offset) + " is not a multiple of 2^" + std::to_string(len) + " inside table " + std::to_string(p) + "'s " + std::to_string(words) + " words"};
+    }
+    entryPoly[e] = size_t(p);
+    offsets[e] = size_t(offset);
+    lens[e] = len;
+    for (uint32_t j = 0; j < len; j++) {
+      u64 c[4];
+      readScalar(env, element(env, point, j), name + ", coordinate " + std::to_string(j), c);
+      coords.insert(coords.end(), c, c + 4);
+    }
+    readScalar(env, element(env, argv[5], e), name + ", scale", scales.data() + 4 * e);
+  }
+  const int threads = int(readInteger(env, argv[7], "threads"));
+  napi_value onRound = argv[8];
+  napi_valuetype t;
+  NAPI_OK(napi_typeof(env, onRound, &t));
+  if (t != napi_function) throw JsError{JsError::Type, "onRound must be a function"};
+  const EqPairRound round = [&](size_t j, const u64* sums, u64* r) {
+    HandleScope scope(env);
+    napi_value argv2[2], global, result;
+    argv2[0] = bufferOf(env, sums, 3 * 32);
+    NAPI_OK(napi_create_uint32(env, uint32_t(j), &argv2[1]));
+    NAPI_OK(napi_get_global(env, &global));
+    if (napi_call_function(env, global, onRound, 2, argv2, &result) != napi_ok) {
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (pending) throw PendingJsException{};
+      throw JsError{JsError::Type, "onRound could not be called"};
+    }
+    readScalar(env, result, "the challenge onRound returned", r);
+  };
+  try {
+    openingKernels().eqPairSumcheck(tables.data(), vars.data(), polys, entryPoly.data(), offsets.data(), lens.data(), coords.data(), scales.data(), count, size_t(n), threads, round);
+  } catch (const PendingJsException&) {
+    return nullptr;  // onRound's exception propagates as it is
+  }
+  return nullptr;
+}
+
 /** openingQuotientZ(b, s): B's words become b_0, b_1, b_2, q_0, …, q_{n−4} (Q = ⌊B / (X^2 − s)(X − s)⌋). */
 napi_value QuotientZ(napi_env env, napi_callback_info info) {
   auto argv = args(env, info, 2);
@@ -254,6 +346,7 @@ void registerOpeningKernels(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       method<EqSumInto>("openingEqSumInto"),
       method<PairFoldSums>("openingPairFoldSums"),
+      method<EqPairSumcheck>("openingEqPairSumcheck"),
       method<QuotientZ>("openingQuotientZ"),
       method<QuotientL>("openingQuotientL"),
       method<FoldInto>("frFoldInto"),

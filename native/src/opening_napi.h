@@ -5,7 +5,7 @@
 namespace dp {
 
 /**
- * Defines openingEqSumInto, openingPairFoldSums, openingQuotientZ, openingQuotientL, frFoldInto,
+ * Defines openingEqSumInto, openingPairFoldSums, openingEqPairSumcheck, openingQuotientZ, openingQuotientL, frFoldInto,
  * frLinearCombinationInto and openingRelease on `exports`.
  */
 void registerOpeningKernels(napi_env env, napi_value exports);

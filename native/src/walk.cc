@@ -83,12 +83,32 @@ void productRoundSums(const u64* const* tables, size_t nTables, const uint32_t* 
   }
 }
 
+void kronecker(const u64* hi, size_t nHi, const u64* lo, size_t nLo, u64* out, int threads) {
+  // lo in Montgomery form (one product by R^2 each): the Montgomery product of canonical hi[h] and lo[l]·R is
+  // the canonical hi[h]·lo[l], one multiplication per entry.
+  std::vector<Fr> loR(nLo);
+  for (size_t l = 0; l < nLo; l++) loR[l] = Fr::mul(load(lo + 4 * l), r2());
+  // Rows split over the threads (a row is nLo products).
+  const size_t chunks = std::min(chunksFor(nHi * nLo, threads), std::max<size_t>(nHi, 1));
+  parallelChunks(nHi, chunks, [&](size_t begin, size_t end, size_t) {
+    for (size_t h = begin; h < end; h++) {
+      u64* row = out + 4 * h * nLo;
+      const Fr a = load(hi + 4 * h);
+      if (a.isZero()) {
+        std::memset(row, 0, 32 * nLo);
+        continue;
+      }
+      for (size_t l = 0; l < nLo; l++) store(row + 4 * l, Fr::mul(a, loR[l]));
+    }
+  });
+}
+
 #define DP_STRINGIFY_(x) #x
 #define DP_STRINGIFY(x) DP_STRINGIFY_(x)
 
 }  // namespace
 
-extern const WalkKernels WALK_KERNELS = {DP_STRINGIFY(DP_ARITH), &productRoundSums};
+extern const WalkKernels WALK_KERNELS = {DP_STRINGIFY(DP_ARITH), &productRoundSums, &kronecker};
 
 }  // namespace DP_ARITH
 }  // namespace dp

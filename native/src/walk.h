@@ -27,6 +27,12 @@ struct WalkKernels {
   void (*productRoundSums)(const uint64_t* const* tables, size_t nTables, const uint32_t* factors,
                            const uint32_t* starts, const uint64_t* coeffs, size_t nTerms, const uint64_t* w,
                            size_t half, size_t points, uint64_t* out, int threads);
+  /**
+   * The Kronecker product of two vectors, hi's index above lo's: out[h·nLo + l] = hi[h]·lo[l] for h < nHi,
+   * l < nLo (nHi·nLo canonical elements; a row whose hi[h] is zero is written as zeros without a product). The
+   * prover's table of a factorized selector (src/prover/layers/selector.ts) is the product of its group tables.
+   */
+  void (*kronecker)(const uint64_t* hi, size_t nHi, const uint64_t* lo, size_t nLo, uint64_t* out, int threads);
 };
 
 // The two tables (walk.cc, compiled once per copy).

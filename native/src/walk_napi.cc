@@ -82,10 +82,36 @@ napi_value WalkProductRoundSums(napi_env env, napi_callback_info info) {
   return bufferOf(env, out.data(), out.size() * 8);
 }
 
+/**
+ * walkKronecker(hi, lo, threads) -> hi.length·lo.length / 32 words: walk.h's kronecker, out[h·nLo + l] =
+ * hi[h]·lo[l]. Both vectors are checked canonical (they are short: the product is the long one).
+ */
+napi_value WalkKronecker(napi_env env, napi_callback_info info) {
+  auto argv = args(env, info, 3);
+  const u64* vec[2];
+  size_t len[2];
+  const char* names[2] = {"hi", "lo"};
+  for (int k = 0; k < 2; k++) {
+    const Uint8View b = readUint8Array(env, argv[k], names[k]);
+    len[k] = b.length / 32;
+    vec[k] = wordsAtLeast(env, argv[k], len[k], names[k]);
+    for (size_t i = 0; i < len[k]; i++) {
+      if (!Fr::isReduced(vec[k] + 4 * i)) throw JsError{JsError::Range, std::string(names[k]) + " entry " + std::to_string(i) + " is not a canonical Fr element"};
+    }
+  }
+  if (len[0] != 0 && len[1] > (size_t(1) << 30) / len[0]) throw JsError{JsError::Range, "walkKronecker: the product has more than 2^30 entries"};
+  const int threads = readInt(env, argv[2], "threads");
+  napi_value out;
+  void* raw = nullptr;
+  NAPI_OK(napi_create_buffer(env, len[0] * len[1] * 32, &raw, &out));
+  walkKernels().kronecker(vec[0], len[0], vec[1], len[1], static_cast<u64*>(raw), threads);
+  return out;
+}
+
 }  // namespace
 
 void registerWalk(napi_env env, napi_value exports) {
-  const napi_property_descriptor props[] = {method<WalkProductRoundSums>("walkProductRoundSums")};
+  const napi_property_descriptor props[] = {method<WalkProductRoundSums>("walkProductRoundSums"), method<WalkKronecker>("walkKronecker")};
   defineMethods(env, exports, props);
 }
 

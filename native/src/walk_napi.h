@@ -4,7 +4,7 @@
 
 namespace dp {
 
-/** Defines walkProductRoundSums on `exports`. */
+/** Defines walkProductRoundSums and walkKronecker on `exports`. */
 void registerWalk(napi_env env, napi_value exports);
 
 }  // namespace dp

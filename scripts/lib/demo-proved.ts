@@ -8,7 +8,7 @@ import { bytesToHex, type Abi } from "viem";
 import type { LoadedSetup } from "../../src/artifacts/setup-dir";
 import type { Tensor } from "../../src/model";
 import { setupBackend } from "../../src/node/setup-backend";
-import { packTensors } from "../../src/prover/graph";
+import { packTensors, publicTensors } from "../../src/prover/graph";
 import type { DemoModel } from "./demo-market";
 import { ARTIFACTS_DIR } from "./artifacts";
 import { deployVerifier } from "./deploy-model";
@@ -35,7 +35,7 @@ export const PROVED_LABEL =
 
 /** The demo model for `setup` (loaded from `setupDir`), requests on `qinputs` (quantized) and a variant of it. */
 export function provedModel(setupDir: string, setup: LoadedSetup, qinputs: readonly Tensor[]): DemoModel {
-  const infos = setup.model.graph.inputs;
+  const infos = publicTensors(setup.model.graph.inputs, setup.model.bits);
   const first = packTensors(qinputs, infos);
   // The second client's input: the first value moved by one step, still inside the quantized range.
   const altered = qinputs.map((t, i) => (i === 0 ? { data: Float64Array.from(t.data, (v, k) => (k === 0 ? (v > 0 ? v - 1 : v + 1) : v)) } : t));

@@ -4,12 +4,15 @@
  * only — what is proved and verified is the bytes.
  */
 import type { StatementValue } from "../prover/setup";
-import { unpackTensors } from "../prover/graph/statement";
+import { publicTensors, unpackTensors } from "../prover/graph/statement";
 import type { DecodedOutput } from "./proof-file";
 
-/** Splits packed output bytes into the model's outputs. @throws ProverInputError on a length mismatch */
-export function decodeOutputs(output: Uint8Array, outputs: readonly StatementValue[]): DecodedOutput[] {
-  return unpackTensors(output, outputs).map((t, i) => ({
+/**
+ * Splits packed output bytes into the model's outputs (each at the width its dtype and the model's `bits` give).
+ * @throws ProverInputError on a length mismatch
+ */
+export function decodeOutputs(output: Uint8Array, outputs: readonly StatementValue[], bits: number): DecodedOutput[] {
+  return unpackTensors(output, publicTensors(outputs, bits)).map((t, i) => ({
     name: t.name,
     shape: t.shape,
     scale: outputs[i].scale,

@@ -34,8 +34,6 @@ export const ADDRESS_BYTES = 20;
 export const PROOF_HEADER_BYTES = PROOF_MAGIC.length + 2 + DIGEST_BYTES + ADDRESS_BYTES;
 /** Each variable field is preceded by its length as a u32. */
 const LENGTH_BYTES = 4;
-/** Input and output values are int32 (4 bytes each); proof messages are whole 32-byte words. */
-const VALUE_BYTES = 4;
 const WORD_BYTES = 32;
 /**
  * Largest binary proof file accepted (64 MiB): far above any proof stream (calldata is bounded by the block
@@ -51,7 +49,10 @@ export interface ProofFileContents {
   readonly digest: string;
   /** The prover the proof is bound to, 0x + 40 lowercase hex digits. */
   readonly prover: `0x${string}`;
-  /** Graph inputs as int32 big-endian values, graph order, row-major. */
+  /**
+   * Graph inputs, graph order, row-major, each value big-endian two's complement of its tensor's width (1, 2 or 4
+   * bytes: src/prover/graph/statement.ts). The model fixes the length; the file does not (loading the setup checks it).
+   */
   readonly input: Uint8Array;
   /** Graph outputs, same encoding. */
   readonly output: Uint8Array;
@@ -303,13 +304,12 @@ function readAt(fd: number, n: number): Uint8Array {
 
 // ------------------------------------------------------------------------------------------------- checking
 
-/** Structural checks shared by both forms: value-aligned input/output, word-aligned proof stream. */
+/** Structural checks shared by both forms: input/output are bytes (any length: the widths are the model's), word-aligned proof stream. */
 function checkContents(c: ProofFileContents, where: string): void {
   hexBytes(c.digest, DIGEST_BYTES, "digest", where);
   hexBytes(c.prover, ADDRESS_BYTES, "prover", where);
   for (const [name, bytes] of [["input", c.input], ["output", c.output]] as const) {
     if (!(bytes instanceof Uint8Array)) throw new ProofFileError(`${where}: ${name} must be bytes`);
-    if (bytes.length % VALUE_BYTES !== 0) throw new ProofFileError(`${where}: ${name} has ${bytes.length} bytes, not a whole number of ${VALUE_BYTES}-byte int32 values`);
   }
   if (!(c.proof instanceof Uint8Array)) throw new ProofFileError(`${where}: proof must be bytes`);
   if (c.proof.length === 0) throw new ProofFileError(`${where}: the proof stream is empty`);

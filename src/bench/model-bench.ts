@@ -136,7 +136,7 @@ export async function runModelBench(options: ModelBenchOptions): Promise<ModelBe
     if (!verified.value.valid) throw new Error(`bench: the proof of ${options.model} did not verify: ${verified.value.reason}`);
 
     const { outputs: reference, ...referenceInfo } = await referenceOutputs(options.model, setup.graph, inputs);
-    const outputs = decodeOutputs(statement.output, setup.vk.statement.outputs);
+    const outputs = decodeOutputs(statement.output, setup.vk.statement.outputs, setup.vk.statement.bits);
     const cos = Math.min(...outputs.map((o, i) => cosine(Float64Array.from(o.dequantized), reference[i])));
 
     const result: ModelBenchResult = {

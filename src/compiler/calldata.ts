@@ -88,11 +88,12 @@ export function registryCalldata(modelId: bigint, proof: ProofFileContents): Hex
 }
 
 /**
- * Checks that the statement bytes have the model's sizes (`inputBytes`, `outputBytes` = Σ elements × 4) before
+ * Checks that the statement bytes have the model's sizes (`inputBytes`, `outputBytes` = Σ elements × width, the
+ * packing of src/prover/graph/statement.ts: `packedBytes`) before
  * any transaction is built: the verifier would reject them, but with a less helpful error.
  * @throws {RangeError} naming the field and both sizes
  */
 export function checkStatementSizes(proof: ProofFileContents, sizes: { inputBytes: number; outputBytes: number }): void {
-  if (proof.input.length !== sizes.inputBytes) throw new RangeError(`input: ${proof.input.length} bytes, the model's inputs take ${sizes.inputBytes} (int32 per element)`);
-  if (proof.output.length !== sizes.outputBytes) throw new RangeError(`output: ${proof.output.length} bytes, the model's outputs take ${sizes.outputBytes} (int32 per element)`);
+  if (proof.input.length !== sizes.inputBytes) throw new RangeError(`input: ${proof.input.length} bytes, the model's inputs take ${sizes.inputBytes}`);
+  if (proof.output.length !== sizes.outputBytes) throw new RangeError(`output: ${proof.output.length} bytes, the model's outputs take ${sizes.outputBytes}`);
 }

@@ -60,6 +60,15 @@ export interface ArenaKernels {
     points: number,
     threads: number,
   ): Uint8Array;
+  /**
+   * Word offset + x of `out` = table[rows[x]] (added to it with `accumulate`); `out` null: a new vector of
+   * rows.length words (offset 0, no accumulation). A witness column whose entries are rows y(x) of its table has
+   * F(x) = G[y(x)] and h(x) = 1/G[y(x)]: gathers, not per-entry arithmetic. RangeError for a row past the table.
+   * Absent from an addon built before it (the helpers then take `arenaHelperColumn` per column).
+   */
+  arenaGather?(table: Uint8Array, rows: Uint32Array, out: Uint8Array | null, offset: number, accumulate: boolean, threads: number): Uint8Array;
+  /** 1/a[x] for every word (a new vector); RangeError "shifted entry x is zero". Present with `arenaGather`. */
+  arenaInverse?(a: Uint8Array, threads: number): Uint8Array;
 }
 
 /** The addon with the arena's kernels. */

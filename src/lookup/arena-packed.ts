@@ -35,6 +35,11 @@ export interface PackedHelpers {
 
 /**
  * H, F and G (see the module comment). `tableCols[t]` are table t's column values, `m[t]` its multiplicities.
+ * `rows[i]`, when given, is the table row of every entry of witness column i (from the multiplicities): then
+ * F_i(x) = G_t[y(x)], h_i(x) = 1/G_t[y(x)] and the components c >= 1 are table t's column c at y(x) — the same
+ * field elements, as gathers from the table's vectors (one inversion per table row instead of one per witness
+ * entry). A column without rows (a test's dishonest entries outside the table), or an addon without
+ * `arenaGather`, takes the per-entry kernel `arenaHelperColumn`.
  * @throws {ArenaError} when α hits a fingerprint (some F or G entry is zero; probability <= entries/r)
  */
 export function packedHelpers(
@@ -46,33 +51,50 @@ export function packedHelpers(
   alphas: readonly bigint[],
   betas: readonly bigint[],
   threads: number,
+  rows?: readonly (Uint32Array | null)[],
 ): PackedHelpers {
   const H = new Uint8Array(WORD * 2 ** ctx.hLayout.numVars);
-  const helper = (components: readonly (readonly bigint[])[], t: number, scales: readonly bigint[] | null, slot: string, accumulate = false) => {
-    try {
-      const offset = slotOffset(ctx.hLayout, slot);
-      return kernels.arenaHelperColumn(components, betas.slice(0, components.length), alphas[t], scales, H, offset, threads, accumulate);
-    } catch (error) {
-      if (error instanceof RangeError && /is zero/.test(error.message)) {
-        throw new ArenaError("arena: the challenge alpha equals a fingerprint (probability <= entries/r)");
-      }
-      throw error;
-    }
-  };
+  const helper = (components: readonly (readonly bigint[])[], t: number, scales: readonly bigint[] | null, slot: string, accumulate = false) =>
+    fingerprintGuard(() => kernels.arenaHelperColumn(components, betas.slice(0, components.length), alphas[t], scales, H, slotOffset(ctx.hLayout, slot), threads, accumulate));
+  // Tables first: G_t (and g_t = −m_t/G_t written into H), its other columns packed for the gathers.
+  const tables = tableCols.map((cols, t) => {
+    const negM = m[t].map((v) => Fr.neg(v));
+    const [G, ...rest] = helper(cols, t, negM, arenaSlotNames.tableHelper(ctx.shape.tables[t].id));
+    return { G, rest, inverse: undefined as Uint8Array | undefined };
+  });
+  const gather = kernels.arenaGather && kernels.arenaInverse ? { gather: kernels.arenaGather, inverse: kernels.arenaInverse } : undefined;
   const F: Uint8Array[] = [];
   const extra: Uint8Array[][] = [];
   columns.forEach((c, i) => {
     // A helper group's columns write into its first column's slot: the first one sets it, the others add.
     const first = ctx.helperGroups[ctx.groupOf[i]][0];
-    const [f, ...rest] = helper(c.components, ctx.columnTable[i], null, arenaSlotNames.witnessHelper(first), first !== i);
-    F.push(f);
-    extra.push(rest);
+    const slot = arenaSlotNames.witnessHelper(first);
+    const y = rows?.[i];
+    if (!gather || !y) {
+      const [f, ...rest] = helper(c.components, ctx.columnTable[i], null, slot, first !== i);
+      F.push(f);
+      extra.push(rest);
+      return;
+    }
+    const table = tables[ctx.columnTable[i]];
+    table.inverse ??= fingerprintGuard(() => gather.inverse(table.G, threads));
+    gather.gather(table.inverse, y, H, slotOffset(ctx.hLayout, slot), first !== i, threads);
+    F.push(gather.gather(table.G, y, null, 0, false, threads));
+    extra.push(table.rest.map((col) => gather.gather(col, y, null, 0, false, threads)));
   });
-  const G = tableCols.map((cols, t) => {
-    const negM = m[t].map((v) => Fr.neg(v));
-    return helper(cols, t, negM, arenaSlotNames.tableHelper(ctx.shape.tables[t].id))[0];
-  });
-  return { H, F, extra, G };
+  return { H, F, extra, G: tables.map((t) => t.G) };
+}
+
+/** Runs a helper kernel, turning its zero-entry RangeError into the arena's refusal. */
+function fingerprintGuard<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof RangeError && /is zero/.test(error.message)) {
+      throw new ArenaError("arena: the challenge alpha equals a fingerprint (probability <= entries/r)");
+    }
+    throw error;
+  }
 }
 
 /** Word offset of a named slot. */

@@ -96,7 +96,7 @@ function proveArenaWith(params: ProveArenaParameters, kernels: NativeArenaKernel
   if (columns.length === 0) return { proof: null, claims: SKIPPED_ARENA_CLAIMS, polys: null };
   const tableCols = tables.map((t) => tableValues(t));
   checkColumns(ctx, columns);
-  const m = multiplicities(ctx, tableCols, columns, params.unsafeMultiplicities);
+  const { m, rows } = multiplicities(ctx, tableCols, columns, params.unsafeMultiplicities);
 
   absorbArenaShape(transcript, ctx);
   const M = slotTable(ctx.mLayout, (name) => m[tables.findIndex((t) => arenaSlotNames.multiplicity(t.id) === name)]);
@@ -107,7 +107,7 @@ function proveArenaWith(params: ProveArenaParameters, kernels: NativeArenaKernel
   // F_i = α_t − Σ_c β^c f_{i,c}, G_t = α_t − Σ_c β^c t_{t,c}; h_i = 1/F_i, g_t = −m_t/G_t = m_t/(t_t − α_t).
   const betas = Fr.powers(beta, ctx.maxArity);
   const alphas = shiftedAlphas(ctx, alpha, beta);
-  const inputs: BodyInputs = { ctx, params, tableCols, m, alpha, beta, alphas, betas };
+  const inputs: BodyInputs = { ctx, params, tableCols, m, rows, alpha, beta, alphas, betas };
   const usable = groupedKernels(kernels, ctx.groupSize);
   const { H, hCommitment, sc, proofBody } = usable ? packedBody(usable, inputs) : bigintBody(inputs);
   transcript.absorbScalars(ARENA_LABELS.evals, arenaEvalWords(proofBody));
@@ -121,6 +121,8 @@ interface BodyInputs {
   readonly params: ProveArenaParameters;
   readonly tableCols: readonly bigint[][][];
   readonly m: bigint[][];
+  /** The table row of every entry of each witness column (null for a column with entries outside its table). */
+  readonly rows: readonly (Uint32Array | null)[];
   readonly alpha: bigint;
   readonly beta: bigint;
   readonly alphas: readonly bigint[];
@@ -182,10 +184,10 @@ function bigintBody({ ctx, params, tableCols, m, alpha, beta, alphas, betas }: B
  * The packed path (src/lookup/arena-packed.ts): helpers written into packed H by the native kernels, H committed as
  * it is, the zero-check on packed vectors on every core; the same field elements, so the same proof.
  */
-function packedBody(kernels: NativeArenaKernels, { ctx, params, tableCols, m, alpha, beta, alphas, betas }: BodyInputs): Body {
+function packedBody(kernels: NativeArenaKernels, { ctx, params, tableCols, m, rows, alpha, beta, alphas, betas }: BodyInputs): Body {
   const { srs, columns, transcript } = params;
   const threads = threadCount();
-  const helpers = packedHelpers(kernels, ctx, columns, tableCols, m, alphas, betas, threads);
+  const helpers = packedHelpers(kernels, ctx, columns, tableCols, m, alphas, betas, threads, rows);
   const hCommitment = commitChunked(srs, helpers.H, params.chunkBits ?? null);
   absorbChunked(transcript, ARENA_LABELS.helpers, hCommitment);
 
@@ -259,55 +261,75 @@ function checkColumns(ctx: ArenaContext, columns: readonly ArenaColumn[]): void 
       if (comp.length !== 2 ** col.numVars) {
         throw new ArenaError(`arena: ${name} component ${c} has ${comp.length} entries, expected 2^${col.numVars}`);
       }
-      comp.forEach((v, x) => assertCanonical(v, `arena: ${name}, component ${c}, entry ${x}`));
+      // The message is built only for a bad entry: at 2^24 entries a string per entry costs seconds.
+      for (let x = 0; x < comp.length; x++) {
+        const v = comp[x];
+        if (typeof v !== "bigint" || v < 0n || v >= Fr.MODULUS) assertCanonical(v, `arena: ${name}, component ${c}, entry ${x}`);
+      }
     });
   });
 }
 
+/** Multiplicities and where each witness entry sits in its table. */
+interface Multiplicities {
+  readonly m: bigint[][];
+  /** Per witness column, the row of each entry; null when some entry is in no row (only under the test hook). */
+  readonly rows: (Uint32Array | null)[];
+}
+
+/** A row index that no table has (tables have at most 2^24 rows). */
+const NO_ROW = 0xffffffff;
+
 /**
  * m_t(y) = number of witness entries (over all columns into t) equal to row y; a tuple in several rows counts on
- * its first. Refuses an entry outside its table, by name — unless the test hook supplies multiplicities, in which
- * case such entries are skipped and the hook's vectors replace the computed ones.
+ * its first (and that row is the entry's). Refuses an entry outside its table, by name — unless the test hook
+ * supplies multiplicities, in which case such entries are skipped and the hook's vectors replace the computed ones.
  */
 function multiplicities(
   ctx: ArenaContext,
   tableCols: readonly (readonly bigint[][])[],
   columns: readonly ArenaColumn[],
   unsafe: ProveArenaParameters["unsafeMultiplicities"],
-): bigint[][] {
-  const rowOf = tableCols.map((cols, t) => rowFinder(cols, ctx.shape.tables[t].table.columns));
-  const counts = tableCols.map((cols) => new Array<number>(cols[0].length).fill(0));
-  columns.forEach((col, i) => {
+): Multiplicities {
+  const rowsIn = tableCols.map((cols, t) => rowFinder(cols, ctx.shape.tables[t].table.columns));
+  const counts = tableCols.map((cols) => new Int32Array(cols[0].length));
+  const rows = columns.map((col, i) => {
     const t = ctx.columnTable[i];
-    for (let x = 0; x < 2 ** col.numVars; x++) {
-      const y = rowOf[t](col.components, x);
-      if (y !== undefined) counts[t][y]++;
+    const found = new Uint32Array(2 ** col.numVars);
+    rowsIn[t](col.components, found);
+    const count = counts[t];
+    let complete = true;
+    for (let x = 0; x < found.length; x++) {
+      const y = found[x];
+      if (y !== NO_ROW) count[y]++;
       else if (!unsafe) {
         const tuple = col.components.map((c) => c[x].toString()).join(", ");
         throw new ArenaError(`arena: ${columnName(ctx.shape, i)}, entry ${x} = (${tuple}) is not a row of table "${col.table}"`);
-      }
+      } else complete = false;
     }
+    return complete ? found : null;
   });
-  return ctx.shape.tables.map((t, j) => {
+  const m = ctx.shape.tables.map((t, j) => {
     const given = unsafe?.get(t.id);
-    if (!given) return counts[j].map(BigInt);
+    if (!given) return Array.from(counts[j], (c) => BigInt(c));
     if (given.length !== 2 ** t.table.numVars) {
       throw new ArenaError(`arena: ${given.length} multiplicities for table "${t.id}" of 2^${t.table.numVars} rows`);
     }
     return given.map((v, y) => assertCanonical(v, `arena: multiplicity ${y} of table "${t.id}"`));
   });
+  return { m, rows };
 }
 
 /**
- * The first row of a table equal to entry x of `components`, or undefined. With a range column [lo, lo + 2^n) the
- * row is fixed by that component alone (y = v − lo mod r; range values are distinct, so no tuple is in two rows)
- * and the others are compared at y; otherwise the rows sharing component 0 are tried in order. No string keys:
- * at 2^24 witness entries they cost seconds.
+ * Writes into `rows[x]` the first row of the table equal to entry x of `components`, or NO_ROW. With a range column
+ * [lo, lo + 2^n) the row is fixed by that component alone (y = v − lo mod r; range values are distinct, so no
+ * tuple is in two rows) and the others are compared at y; otherwise the rows sharing component 0 are tried in
+ * order. No string keys: at 2^24 witness entries they cost seconds. Entries are canonical (checked before).
  */
 function rowFinder(
   cols: readonly (readonly bigint[])[],
   kinds: ArenaLookupTable["columns"],
-): (components: readonly (readonly bigint[])[], x: number) => number | undefined {
+): (components: readonly (readonly bigint[])[], rows: Uint32Array) => void {
   const size = BigInt(cols[0].length);
   const matchesAt = (components: readonly (readonly bigint[])[], x: number, y: number, skip: number) => {
     for (let c = 0; c < cols.length; c++) if (c !== skip && components[c][x] !== cols[c][y]) return false;
@@ -316,12 +338,21 @@ function rowFinder(
   const r = kinds.findIndex((c) => c.kind === "range");
   if (r >= 0) {
     const lo = (kinds[r] as { lo: bigint }).lo;
-    return (components, x) => {
-      let d = components[r][x] - lo;
-      if (d < 0n) d += Fr.MODULUS;
-      if (d >= size) return undefined;
-      const y = Number(d);
-      return matchesAt(components, x, y, r) ? y : undefined;
+    const single = cols.length === 1;
+    return (components, rows) => {
+      const key = components[r];
+      for (let x = 0; x < rows.length; x++) {
+        const v = key[x];
+        let y = NO_ROW;
+        if (lo === 0n) {
+          if (v < size) y = Number(v);
+        } else {
+          let d = v - lo;
+          if (d < 0n) d += Fr.MODULUS;
+          if (d < size) y = Number(d);
+        }
+        rows[x] = y !== NO_ROW && (single || matchesAt(components, x, y, r)) ? y : NO_ROW;
+      }
     };
   }
   const byFirst = new Map<bigint, number[]>();
@@ -330,5 +361,7 @@ function rowFinder(
     if (rows) rows.push(y);
     else byFirst.set(v, [y]);
   });
-  return (components, x) => byFirst.get(components[0][x])?.find((y) => matchesAt(components, x, y, 0));
+  return (components, rows) => {
+    for (let x = 0; x < rows.length; x++) rows[x] = byFirst.get(components[0][x])?.find((y) => matchesAt(components, x, y, 0)) ?? NO_ROW;
+  };
 }

@@ -1,14 +1,14 @@
 /**
  * The product proof backend: proves an inference of a model from its setup directory (`deepprove setup`) with
  * the whole-model prover (src/prover/graph). The request's input bytes are the packed quantized input tensors
- * (int32 big-endian, graph order: src/prover/graph/statement.ts); the backend runs the quantized model on them
+ * (big-endian at each tensor's width, graph order: src/prover/graph/statement.ts); the backend runs the quantized model on them
  * with integers and proves that run, bound to the node's address. Setups and SRSs are loaded once per model.
  */
 import { loadSetupDir, loadSetupSrs, type LoadedSetup } from "../artifacts/setup-dir";
 import { runInteger } from "../model/exec/integer";
 import type { Tensor } from "../model/ir";
 import type { Srs } from "../pcs/srs";
-import { proveInference, unpackTensors } from "../prover/graph";
+import { proveInference, publicTensors, unpackTensors } from "../prover/graph";
 import type { ProofBackend } from "./backend";
 import type { ModelConfig } from "./config";
 
@@ -20,7 +20,7 @@ interface LoadedModel {
 /** The packed input bytes as the model's quantized input tensors; throws naming the tensor when they do not fit. */
 function unpackInput(setup: LoadedSetup, input: Uint8Array): Tensor[] {
   const infos = setup.model.graph.inputs;
-  return unpackTensors(input, infos).map((t, i) => ({ dtype: infos[i].dtype, shape: t.shape, data: Float64Array.from(t.data) }));
+  return unpackTensors(input, publicTensors(infos, setup.model.bits)).map((t, i) => ({ dtype: infos[i].dtype, shape: t.shape, data: Float64Array.from(t.data) }));
 }
 
 /** A backend proving the configured models from their setup directories; `log` gets loading lines. */

@@ -21,18 +21,24 @@ export interface WalkKernels {
     points: number,
     threads: number,
   ): Uint8Array;
+  /**
+   * The Kronecker product of two packed vectors, hi's index above lo's: out[h·|lo| + l] = hi[h]·lo[l] (|hi|·|lo|
+   * words). Both inputs are checked canonical (RangeError otherwise).
+   */
+  walkKronecker(hi: Uint8Array, lo: Uint8Array, threads: number): Uint8Array;
 }
 
 /** The addon with the arena's and the walk's kernels. */
 export type NativeWalkKernels = NativeArenaKernels & WalkKernels;
 
 /**
- * The native kernels with the walk's entry point when the native backend is selected and the addon has it (an
- * addon built before it existed has not: the caller keeps the bigint prover), else undefined.
+ * The native kernels with the walk's entry points when the native backend is selected and the addon has them (an
+ * addon built before they existed has not: the caller keeps the bigint prover), else undefined.
  */
 export function loadWalkKernels(): NativeWalkKernels | undefined {
   const native = loadArenaKernels() as Partial<NativeWalkKernels> | undefined;
-  return native && typeof native.walkProductRoundSums === "function" ? (native as NativeWalkKernels) : undefined;
+  const complete = native && typeof native.walkProductRoundSums === "function" && typeof native.walkKronecker === "function";
+  return complete ? (native as NativeWalkKernels) : undefined;
 }
 
 /**

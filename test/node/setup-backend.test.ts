@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSetupDir, loadSetupDir } from "../../src/artifacts/setup-dir";
 import { quantizeInputs, readInputs } from "../../src/model";
-import { ProofRejectedError, packTensors, verifyInference } from "../../src/prover/graph";
+import { ProofRejectedError, packTensors, publicTensors, verifyInference } from "../../src/prover/graph";
 import { setupBackend } from "../../src/node/setup-backend";
 
 const MLP = join(__dirname, "..", "..", "examples", "mlp");
@@ -25,7 +25,7 @@ describe("node: setup-directory proof backend (whole-model prover)", function ()
     const out = join(dir, "mlp");
     createSetupDir({ model: join(MLP, "network.onnx"), calibration: join(MLP, "input.json"), out });
     const setup = loadSetupDir(out);
-    const input = packTensors(quantizeInputs(setup.model, readInputs(join(MLP, "input.json"), setup.graph)), setup.model.graph.inputs);
+    const input = packTensors(quantizeInputs(setup.model, readInputs(join(MLP, "input.json"), setup.graph)), publicTensors(setup.model.graph.inputs, setup.model.bits));
     const backend = setupBackend(new Map([[7n, { setup: out }]]));
     expect(backend.checkInput!(7n, input)).to.equal(undefined);
     expect(backend.checkInput!(7n, input.slice(4))).to.match(/bytes/);

@@ -10,6 +10,9 @@ import * as Fr from "../../src/field/fr";
 import {
   executePlan,
   packTensors,
+  packedBytes,
+  publicRange,
+  widthFor,
   ProofFormatError,
   ProofReader,
   ProofRejectedError,
@@ -71,7 +74,7 @@ describe("prover: whole-model proof", function () {
         const back = JSON.parse(json, (_, v: unknown) => (v && typeof v === "object" && "bigint" in v ? BigInt((v as { bigint: string }).bigint) : v)) as typeof plan;
         executePlan(back, p.statement, p.proof);
         expect(p.statement.digest).to.equal(p.setup.digest);
-        expect(p.statement.input.length).to.equal(4 * p.trace.inputs.reduce((n, t) => n + t.data.length, 0));
+        expect(p.statement.input.length).to.equal(packedBytes(plan.inputs));
       });
     }
   });
@@ -171,15 +174,49 @@ describe("prover: whole-model proof", function () {
     expect(() => new ProofWriter().scalar(Fr.MODULUS)).to.throw(RangeError);
   });
 
-  it("packs tensors as int32 big-endian in graph order and refuses wrong sizes", () => {
-    const infos = [{ name: "a", shape: [2] }, { name: "b", shape: [] }];
+  it("packs tensors at their widths (int32 big-endian in graph order here) and refuses wrong sizes", () => {
+    const int32 = publicRange("int64", 12);
+    const infos = [{ name: "a", shape: [2], ...int32 }, { name: "b", shape: [], ...int32 }];
     const bytes = packTensors([{ data: [1, -2] }, { data: [2 ** 31 - 1] }], infos);
     expect(Buffer.from(bytes).toString("hex")).to.equal("00000001fffffffe7fffffff");
     expect(unpackTensors(bytes, infos).map((t) => Array.from(t.data))).to.deep.equal([[1, -2], [2 ** 31 - 1]]);
     expect(() => packTensors([{ data: [1] }, { data: [1] }], infos)).to.throw(ProverInputError, '"a" has 1 values');
-    expect(() => packTensors([{ data: [1, 2 ** 31] }, { data: [1] }], infos)).to.throw(ProverInputError, "is not an int32");
+    expect(() => packTensors([{ data: [1, 2 ** 31] }, { data: [1] }], infos)).to.throw(ProverInputError, '"a"[1] = 2147483648 is outside its declared range');
     expect(() => unpackTensors(bytes.slice(1), infos)).to.throw(ProverInputError, "11 bytes");
   });
+
+  it("the declared ranges and widths: b-bit floats in ⌈b/8⌉ bytes, bools in one, other integers as int32", () => {
+    expect(publicRange("float32", 8)).to.deep.equal({ lo: -128, hi: 127, width: 1 });
+    expect(publicRange("float16", 12)).to.deep.equal({ lo: -2048, hi: 2047, width: 2 });
+    expect(publicRange("float32", 16)).to.deep.equal({ lo: -32768, hi: 32767, width: 2 });
+    expect(publicRange("bool", 12)).to.deep.equal({ lo: 0, hi: 1, width: 1 });
+    expect(publicRange("int64", 8)).to.deep.equal({ lo: -(2 ** 31), hi: 2 ** 31 - 1, width: 4 });
+    expect(widthFor(0, 255)).to.equal(2);
+    expect(widthFor(-129, 0)).to.equal(2);
+    expect(widthFor(-32769, 0)).to.equal(4);
+    expect(() => widthFor(0, 2 ** 31)).to.throw(RangeError, "no public width");
+  });
+
+  for (const [dtype, bits] of [["float32", 8], ["float32", 12], ["float32", 16], ["bool", 8], ["int32", 8]] as const) {
+    it(`round-trips ${dtype} at ${bits} bits through its width at the edges (min, max, 0, −1 where inside) and refuses a value outside, naming tensor and index`, () => {
+      const r = publicRange(dtype, bits);
+      const infos = [{ name: "x", shape: [2, 3], ...r }, { name: "y", shape: [3], ...r }];
+      const edges = [r.lo, r.hi, 0, -1].filter((v) => v >= r.lo && v <= r.hi);
+      const x = Array.from({ length: 6 }, (_, i) => edges[i % edges.length]);
+      const y = Array.from({ length: 3 }, (_, i) => edges[(i + 1) % edges.length]);
+      const bytes = packTensors([{ data: x }, { data: y }], infos);
+      expect(bytes.length).to.equal(9 * r.width);
+      expect(packedBytes(infos)).to.equal(9 * r.width);
+      expect(unpackTensors(bytes, infos).map((t) => Array.from(t.data))).to.deep.equal([x, y]);
+      // The first value's bytes: big-endian two's complement of the width.
+      const first = BigInt.asUintN(8 * r.width, BigInt(x[0])).toString(16).padStart(2 * r.width, "0");
+      expect(Buffer.from(bytes.subarray(0, r.width)).toString("hex")).to.equal(first);
+      for (const bad of [r.lo - 1, r.hi + 1]) {
+        expect(() => packTensors([{ data: x }, { data: [y[0], bad, y[2]] }], infos)).to.throw(ProverInputError, `"y"[1] = ${bad} is outside its declared range [${r.lo}, ${r.hi}]`);
+      }
+      expect(() => unpackTensors(Uint8Array.from([...bytes, 0]), infos)).to.throw(ProverInputError, `${bytes.length + 1} bytes`);
+    });
+  }
 
   it("the slotted batch-opening prover makes exactly proveBatchOpening's proof (one point and several)", () => {
     const srs = graphSrs();

@@ -20,7 +20,7 @@ import { COMMITMENT_A } from "../registry/fixture";
 import { keccakBackend } from "../node/fixture";
 import { createSetupDir, loadSetupDir } from "../../src/artifacts/setup-dir";
 import { quantizeInputs, readInputs } from "../../src/model";
-import { packTensors } from "../../src/prover/graph";
+import { packTensors, publicTensors } from "../../src/prover/graph";
 import { proofMarketAbi } from "../../src/sdk/abis";
 
 const MLP = join(__dirname, "..", "..", "examples", "mlp");
@@ -179,7 +179,7 @@ describe("sdk: against a `npx hardhat node` process on localhost", function () {
     const setup = loadSetupDir(setupDir);
     const qinput = quantizeInputs(setup.model, readInputs(join(MLP, "input.json"), setup.graph));
     const altered = [{ ...qinput[0], data: Float64Array.from(qinput[0].data, (v, k) => (k === 0 ? (v > 0 ? v - 1 : v + 1) : v)) }];
-    const inputs = [packTensors(qinput, setup.model.graph.inputs), packTensors(altered, setup.model.graph.inputs)].map((b) => bytesToHex(b));
+    const inputs = [packTensors(qinput, publicTensors(setup.model.graph.inputs, setup.model.bits)), packTensors(altered, publicTensors(setup.model.graph.inputs, setup.model.bits))].map((b) => bytesToHex(b));
     const client = wallet(2);
     const { timestamp } = await getBlock(client);
     const ids: bigint[] = [];

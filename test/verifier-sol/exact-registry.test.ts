@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { RegistryFixture, flippedProof } from "./registry-fixture";
+import { withPackedValue } from "./packed-values";
 
 /**
  * The corpus models of the exact integer kinds end to end on the in-process network (Osaka, EIP-7825 cap):
@@ -22,9 +23,7 @@ describe("e2e: exact integer kinds through the InferenceRegistry", function () {
       const wrong = [];
       if (file.proof.length > 0) wrong.push({ ...file, proof: flippedProof(file.proof) });
       if (plan.inputs.some((i) => i.boolean)) {
-        const input = file.input.slice();
-        new DataView(input.buffer).setInt32(0, 2, false);
-        wrong.push({ ...file, input });
+        wrong.push({ ...file, input: withPackedValue(file.input, plan.inputs, 0, 2) });
       }
       expect(wrong.length).to.be.greaterThan(0);
       await fixture.expectRejected(m.modelId, wrong);

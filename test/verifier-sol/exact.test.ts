@@ -15,6 +15,7 @@ import type { ModelVerifier, ModelVerifierExact, ModelVerifierPcs, SweepHarness 
 import { deployInterpreter } from "./interpreter";
 import { solAccepts, tsAccepts } from "./verdicts";
 import { sweepEveryWord } from "./sweep";
+import { packedValue, withPackedValue } from "./packed-values";
 
 /**
  * The exact integer kinds on-chain (contracts/verifier/ModelVerifierExact.sol: CompareStep, LogicStep, ExactStep)
@@ -145,9 +146,7 @@ describe("verifier (Solidity): exact integer kinds (compare, logic, exact)", fun
         for (const at of [0, 7]) {
           const lie = tamperedOutput(trace, last, at, change);
           expect(() => proveInference({ setup: m.proved.setup, model: m.proved.model, srs: graphSrs(), trace: lie, prover: PROVER, unsafeDishonest: true })).to.throw(/claim is false|not the sum|linear combination/);
-          const output = statement.output.slice();
-          const view = new DataView(output.buffer);
-          view.setInt32(4 * at, change(view.getInt32(4 * at, false)), false);
+          const output = withPackedValue(statement.output, m.plan.outputs, at, change(packedValue(statement.output, m.plan.outputs, at)));
           expect(await verdicts(m, { ...statement, output }, proof), `entry ${at}`).to.deep.equal([false, false]);
         }
       });
@@ -182,8 +181,7 @@ describe("verifier (Solidity): exact integer kinds (compare, logic, exact)", fun
         const m = compiled(proveCorpus(name));
         if (!m) return this.skip();
         const { statement: st, proof } = m.proved;
-        const input = st.input.slice();
-        new DataView(input.buffer).setInt32(4, 2, false);
+        const input = withPackedValue(st.input, m.plan.inputs, 1, 2);
         await expect(harness.verify(m.program, input, st.output, st.prover, proof)).to.be.revertedWithCustomError(lib, "InputOutOfRange").withArgs(0, 1);
         expect(await verdicts(m, { ...st, input }, proof)).to.deep.equal([false, false]);
       }

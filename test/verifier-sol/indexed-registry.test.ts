@@ -1,4 +1,5 @@
 import { RegistryFixture, flippedProof } from "./registry-fixture";
+import { packedValue, withPackedValue } from "./packed-values";
 
 /**
  * Two corpus models of the indexed kinds end to end on the in-process network (Osaka, EIP-7825 cap): `integer_div`
@@ -17,9 +18,7 @@ describe("e2e: indexed kinds through the InferenceRegistry", function () {
     it(`${name}: the registry records a verified inference; a rejected proof or output changes nothing`, async function () {
       const m = await fixture.register(name);
       if (!m) return this.skip();
-      const output = m.file.output.slice();
-      const view = new DataView(output.buffer);
-      view.setInt32(0, view.getInt32(0, false) + 1, false);
+      const output = withPackedValue(m.file.output, m.plan.outputs, 0, packedValue(m.file.output, m.plan.outputs, 0) + 1);
       await fixture.expectRejected(m.modelId, [{ ...m.file, proof: flippedProof(m.file.proof) }, { ...m.file, output }]);
       await fixture.expectRecorded(name, m);
     });

@@ -18,6 +18,7 @@ import type { ModelVerifierIndexed, SweepHarness } from "../../typechain-types";
 import { deployInterpreter } from "./interpreter";
 import { solAccepts, tsAccepts } from "./verdicts";
 import { sweepEveryWord } from "./sweep";
+import { packedValue, withPackedValue } from "./packed-values";
 
 /**
  * The indexed kinds on-chain (contracts/verifier/ModelVerifierIndexed.sol: ExactDivStep, WhereRuntimeStep, TopKStep,
@@ -150,9 +151,7 @@ describe("verifier (Solidity): indexed kinds (exact Div, runtime Where, TopK, ru
             continue;
           }
           expect(run).to.throw(/claim is false|not the sum over the hypercube|linear combination/);
-          const output = statement.output.slice();
-          const view = new DataView(output.buffer);
-          view.setInt32(4 * at, view.getInt32(4 * at, false) + 1, false);
+          const output = withPackedValue(statement.output, m.plan.outputs, at, packedValue(statement.output, m.plan.outputs, at) + 1);
           expect(await verdicts(m, { ...statement, output }, proof), `entry ${at}`).to.deep.equal([false, false]);
         }
       });

@@ -12,8 +12,9 @@ import { solAccepts, tsAccepts } from "./verdicts";
 /**
  * The on-chain model interpreter (contracts/verifier/ModelVerifier.sol) against the TypeScript reference verifier
  * (`executePlan`, src/prover/graph/verify.ts) on whole-model proofs of corpus models: the honest proof is accepted
- * by both; every 32-byte word of the proof stream flipped (its lowest bit) is rejected by both; a changed input,
- * output or prover address and a truncated or extended stream are rejected by both. Gas is reported.
+ * by both; every 32-byte word of the proof stream flipped (its lowest bit) is rejected by both; every byte of the
+ * packed input and output flipped, a changed prover address and a truncated or extended stream are rejected by
+ * both. Gas is reported.
  */
 describe("verifier (Solidity): whole-model interpreter vs executePlan", function () {
   let harness: ModelVerifierHarness;
@@ -104,15 +105,34 @@ describe("verifier (Solidity): whole-model interpreter vs executePlan", function
         offCurve[31] ^= 1;
         await expect(call(program, st.input, st.output, offCurve)).to.be.revertedWithCustomError(lib, "ProofPointInvalid").withArgs(0);
         await expect(call(program, st.input, st.output, proof.slice(0, 32))).to.be.revertedWithCustomError(lib, "ProofTruncated").withArgs(0, 64);
-        // A public input value outside the 12-bit range (4000): refused before anything else.
-        const idx = Math.min(5, st.input.length / 4 - 1);
+        // A public input value outside the 12-bit range (4000, inside its 2-byte width): refused before anything else.
+        expect(plan.inputs[0]).to.include({ width: 2, lo: -2048, hi: 2047 });
+        const idx = Math.min(5, st.input.length / 2 - 1);
         const outOfRange = st.input.slice();
-        new DataView(outOfRange.buffer).setInt32(4 * idx, 4000, false);
+        new DataView(outOfRange.buffer).setInt16(2 * idx, 4000, false);
         expect(tsAccepts(plan, { ...st, input: outOfRange }, proof)).to.equal(false);
         await expect(call(program, outOfRange, st.output, proof)).to.be.revertedWithCustomError(lib, "InputOutOfRange").withArgs(0, idx);
         const badVersion = program.slice();
         badVersion[0] = 9;
         await expect(call(badVersion, st.input, st.output, proof)).to.be.revertedWithCustomError(lib, "ProgramVersion").withArgs(9);
+      });
+
+      it("every byte of the packed input and output flipped is rejected by both (3l: a seeded sample unless S_FULL_TAMPER=1)", async function () {
+        const { statement, proof } = proved!;
+        const full = process.env.S_FULL_TAMPER === "1" || name === "2l_relu_fc";
+        for (const side of ["input", "output"] as const) {
+          const bytes = statement[side];
+          const step = full ? 1 : Math.max(1, Math.floor(bytes.length / 24));
+          const picked = new Set<number>([0, bytes.length - 1]);
+          for (let i = 1; i < bytes.length; i += step) picked.add(i);
+          for (const i of picked) {
+            const bad = bytes.slice();
+            bad[i] ^= i % 2 === 0 ? 0x01 : 0x80;
+            const st = { ...statement, [side]: bad };
+            expect(tsAccepts(plan, st, proof), `${side} byte ${i}: TypeScript`).to.equal(false);
+            expect(await solAccepts(harness, program, st, proof), `${side} byte ${i}: Solidity`).to.equal(false);
+          }
+        }
       });
 
       it("a changed statement, a truncated and an extended stream are rejected by both", async function () {

@@ -7,10 +7,11 @@ import type { ModelVerifierPcs, PublicTensorHarness } from "../../typechain-type
 
 /**
  * PublicTensor.sol (the public input's and output's MLE, the input range check), through the interpreter's own
- * entry points (ModelVerifierPcs.publicTensor / firstOutOfRange), against the TypeScript reference on int32
- * big-endian bytes: every shape class the row-weights / padded-table evaluation
- * distinguishes (rank 0, axes of one element, a last axis of 1, of fewer than 8, of a multiple of 8, of an odd
- * size, several padded axes) and the SWAR range check at its edges.
+ * entry points (ModelVerifierPcs.publicTensor / firstOutOfRange), against the TypeScript reference on packed
+ * big-endian bytes of every width (1, 2, 4 bytes a value; the width code in the program field's top bits): every
+ * shape class the row-weights / padded-table evaluation distinguishes (rank 0, axes of one element, a last axis
+ * of 1, of fewer than a word's lanes, of a multiple of them, of an odd size, several padded axes) and the SWAR
+ * range check at its edges.
  */
 describe("verifier (Solidity): PublicTensor", () => {
   let harness: PublicTensorHarness;
@@ -21,21 +22,29 @@ describe("verifier (Solidity): PublicTensor", () => {
     pcs = (await ethers.deployContract("ModelVerifierPcs")) as unknown as ModelVerifierPcs;
   });
 
-  /** int32 big-endian bytes, with `pad` bytes of 0xff before and after (the tensor sits inside other data). */
-  function packed(values: readonly number[], pad = 8): Uint8Array {
-    const out = new Uint8Array(2 * pad + 4 * values.length).fill(0xff);
-    const view = new DataView(out.buffer);
-    values.forEach((v, i) => view.setInt32(pad + 4 * i, v, false));
+  const WIDTHS = [4, 2, 1] as const;
+  /** The program field carrying `value` and the width code (4 >> code bytes) in its top two bits. */
+  const field = (value: number, width: number) => value + Math.log2(4 / width) * 2 ** 30;
+  /** The smallest and largest value of `width` bytes. */
+  const extremesOf = (width: number) => [-(2 ** (8 * width - 1)), 2 ** (8 * width - 1) - 1];
+
+  /** Big-endian two's complement bytes of `width` per value, with `pad` bytes of 0xff before and after (the tensor sits inside other data). */
+  function packed(values: readonly number[], width = 4, pad = 8): Uint8Array {
+    const out = new Uint8Array(2 * pad + width * values.length).fill(0xff);
+    values.forEach((v, i) => {
+      for (let b = 0; b < width; b++) out[pad + width * i + b] = Number((BigInt(v) >> BigInt(8 * (width - 1 - b))) & 0xffn);
+    });
     return out;
   }
 
-  /** Deterministic values covering the int32 extremes and small signed numbers. */
-  function values(size: number, seed: number): number[] {
-    const edges = [0, 1, -1, 2147483647, -2147483648, 127, -128, 2047, -2048];
+  /** Deterministic values of `width` bytes covering its extremes and small signed numbers. */
+  function values(size: number, seed: number, width = 4): number[] {
+    const [min, max] = extremesOf(width);
+    const edges = [0, 1, -1, max, min, 127, -128, 2047, -2048].filter((v) => v >= min && v <= max);
     let x = seed * 2654435761;
     return Array.from({ length: size }, (_, i) => {
       x = (x * 1103515245 + 12345) >>> 0;
-      return i % 5 === 0 ? edges[(x >>> 8) % edges.length] : ((x | 0) >> (x % 24));
+      return i % 5 === 0 ? edges[(x >>> 8) % edges.length] : (x | 0) >> (32 - 8 * width + (x % (8 * width)));
     });
   }
 
@@ -68,14 +77,16 @@ describe("verifier (Solidity): PublicTensor", () => {
 
   const shapes: number[][] = [[], [1], [5], [8], [9], [28], [1, 1], [3, 1], [1, 7], [2, 3], [3, 5, 7], [1, 1, 28, 28], [2, 1, 3, 9], [4, 16]];
   for (const shape of shapes) {
-    it(`evaluate [${shape.join(", ")}] = evaluateTensor`, async () => {
+    it(`evaluate [${shape.join(", ")}] = evaluateTensor, at every width`, async () => {
       const layout = layoutOf(shape);
       const size = shape.reduce((p, d) => p * d, 1);
-      const data = values(size, shape.length + size);
-      for (const seed of ["a", "b"]) {
-        const point = randomFrs(layout.numVars, `public-tensor:${shape.join("x")}:${seed}`);
-        const got = await pcs.publicTensor(packed(data), 8, shape, point);
-        expect(got).to.equal(evaluateTensor(layout, data, point));
+      for (const width of WIDTHS) {
+        const data = values(size, shape.length + size, width);
+        for (const seed of ["a", "b"]) {
+          const point = randomFrs(layout.numVars, `public-tensor:${shape.join("x")}:${seed}`);
+          const got = await pcs.publicTensor(packed(data, width), field(8, width), shape, point);
+          expect(got, `width ${width}`).to.equal(evaluateTensor(layout, data, point));
+        }
       }
     });
   }
@@ -84,15 +95,18 @@ describe("verifier (Solidity): PublicTensor", () => {
   // PublicTensor._coefficients) with every lane of a word at an int32 extreme
   // (the shifted words y_l then carry the largest higher lanes), rows ending mid-word, on a word boundary and
   // one past it, with the tensor surrounded by 0xff bytes that the zero coefficients must cancel.
-  for (const shape of [[3, 9], [2, 8], [5, 7], [1, 17], [2, 2, 15], [9, 9], [8, 3], [2, 5, 16], [12, 1]]) {
-    it(`evaluate [${shape.join(", ")}] with every value at ±2^31 boundaries = evaluateTensor`, async () => {
+  for (const shape of [[3, 9], [2, 8], [5, 7], [1, 17], [2, 2, 15], [9, 9], [8, 3], [2, 5, 16], [12, 1], [9, 33], [3, 40], [10, 16]]) {
+    it(`evaluate [${shape.join(", ")}] with every value at its width's boundaries = evaluateTensor, at every width`, async () => {
       const layout = layoutOf(shape);
       const size = shape.reduce((p, d) => p * d, 1);
-      const extremes = [2147483647, -2147483648, -2147483647, 2147483646, -1, 0];
-      for (const [k, pick] of [(i: number) => extremes[i % extremes.length], () => -2147483648, () => 2147483647].entries()) {
-        const data = Array.from({ length: size }, (_, i) => pick(i));
-        const point = randomFrs(layout.numVars, `public-tensor-extremes:${shape.join("x")}:${k}`);
-        expect(await pcs.publicTensor(packed(data), 8, shape, point)).to.equal(evaluateTensor(layout, data, point));
+      for (const width of WIDTHS) {
+        const [min, max] = extremesOf(width);
+        const extremes = [max, min, min + 1, max - 1, -1, 0];
+        for (const [k, pick] of [(i: number) => extremes[i % extremes.length], () => min, () => max].entries()) {
+          const data = Array.from({ length: size }, (_, i) => pick(i));
+          const point = randomFrs(layout.numVars, `public-tensor-extremes:${shape.join("x")}:${k}`);
+          expect(await pcs.publicTensor(packed(data, width), field(8, width), shape, point), `width ${width}`).to.equal(evaluateTensor(layout, data, point));
+        }
       }
     });
   }
@@ -101,32 +115,43 @@ describe("verifier (Solidity): PublicTensor", () => {
     expect(await pcs.publicTensor(packed([]), 8, [3, 0, 2], randomFrs(layoutOf([3, 0, 2]).numVars, "empty"))).to.equal(0n);
   });
 
+  it("a width code of 3 is refused (PublicWidthCode)", async () => {
+    await expect(pcs.publicTensor(packed([1]), 8 + 3 * 2 ** 30, [1], [])).to.be.revertedWithCustomError(pcs, "PublicWidthCode").withArgs(3);
+    await expect(pcs.firstOutOfRange(packed([1]), 8, 1 + 3 * 2 ** 30, 0, 1)).to.be.revertedWithCustomError(pcs, "PublicWidthCode").withArgs(3);
+  });
+
   describe("firstOutOfRange", () => {
     const NONE = ethers.MaxUint256;
-    const ranges: [number, number][] = [[-2048, 2047], [-128, 127], [0, 255], [5, 5], [-2147483648, 2147483647], [-1073741824, 1073741823], [-1, 0]];
-    for (const [lo, hi] of ranges) {
-      it(`[${lo}, ${hi}]: inside → none; each position of a value just outside → that index`, async () => {
-        for (const count of [0, 1, 7, 8, 9, 16, 23]) {
-          const inside = Array.from({ length: count }, (_, i) => [lo, hi, Math.trunc((lo + hi) / 2)][i % 3]);
-          expect(await pcs.firstOutOfRange(packed(inside), 8, count, lo, hi)).to.equal(NONE);
-          for (const bad of [lo - 1, hi + 1, lo - 2 ** 20, hi + 2 ** 20]) {
-            if (bad < -(2 ** 31) || bad >= 2 ** 31) continue;
-            for (const at of new Set([0, count - 1, Math.floor(count / 2), 8]).values()) {
-              if (at < 0 || at >= count) continue;
-              const data = [...inside];
-              data[at] = bad;
-              if (at + 3 < count) data[at + 3] = bad; // a second bad value later: the first is named
-              expect(await pcs.firstOutOfRange(packed(data), 8, count, lo, hi)).to.equal(BigInt(at));
+    const ranges: [number, number][] = [[-2048, 2047], [-128, 127], [0, 255], [5, 5], [-2147483648, 2147483647], [-1073741824, 1073741823], [-1, 0], [0, 1], [-64, 63], [-32768, 32767]];
+    for (const width of WIDTHS) {
+      const [min, max] = extremesOf(width);
+      for (const [lo, hi] of ranges.filter(([a, b]) => a >= min && b <= max)) {
+        it(`width ${width}, [${lo}, ${hi}]: inside → none; each position of a value just outside → that index`, async () => {
+          for (const count of [0, 1, 7, 8, 9, 16, 23, 32, 33, 70]) {
+            const inside = Array.from({ length: count }, (_, i) => [lo, hi, Math.trunc((lo + hi) / 2)][i % 3]);
+            expect(await pcs.firstOutOfRange(packed(inside, width), 8, field(count, width), lo, hi)).to.equal(NONE);
+            for (const bad of [lo - 1, hi + 1, lo - 2 ** 20, hi + 2 ** 20, min, max]) {
+              if (bad < min || bad > max || (bad >= lo && bad <= hi)) continue;
+              for (const at of new Set([0, count - 1, Math.floor(count / 2), 8, 31, 32]).values()) {
+                if (at < 0 || at >= count) continue;
+                const data = [...inside];
+                data[at] = bad;
+                if (at + 3 < count) data[at + 3] = bad; // a second bad value later: the first is named
+                expect(await pcs.firstOutOfRange(packed(data, width), 8, field(count, width), lo, hi), `count ${count} at ${at} = ${bad}`).to.equal(BigInt(at));
+              }
             }
           }
-        }
-      });
+        });
+      }
     }
 
     it("values past `count` are not checked (the tail word's other lanes)", async () => {
       const data = [1, 2, 3, 99999, 99999, 99999, 99999, 99999, 99999];
       expect(await pcs.firstOutOfRange(packed(data), 8, 3, 0, 10)).to.equal(NONE);
       expect(await pcs.firstOutOfRange(packed(data), 8, 4, 0, 10)).to.equal(3n);
+      const bytes = Array.from({ length: 40 }, (_, i) => (i < 33 ? i % 2 : 100));
+      expect(await pcs.firstOutOfRange(packed(bytes, 1), 8, field(33, 1), 0, 1)).to.equal(NONE);
+      expect(await pcs.firstOutOfRange(packed(bytes, 1), 8, field(34, 1), 0, 1)).to.equal(33n);
     });
   });
 });

@@ -177,20 +177,17 @@ describe("verifier (Solidity): interpreter program guards revert by name", funct
 /**
  * The byte length of a leading REQUANTS instruction (0 if the program body starts with another), read by its layout
  * in src/compiler/program/model.ts (`requants`): op, count u16, variables u8, column challenges u8, then per
- * requantization acc tensor u16, variables u8, the indicator (u8 axes, 6 bytes each), three words, five u8, group
- * slots (u8 count, u16 each), two words, range columns (u8 count, u16 each).
+ * requantization five words, eleven header bytes (the 10th the group slots, the 11th the range columns), the slots
+ * and columns (u16 each), the indicator (u8 axes, 6 bytes each).
  */
 function requantsLength(body: Uint8Array): number {
   if (body[0] !== 0x2e) return 0;
   const count = (body[1] << 8) | body[2];
   let at = 5;
   for (let i = 0; i < count; i++) {
-    at += 3;
+    at += 5 * 32;
+    at += 11 + 2 * (body[at + 9] + body[at + 10]);
     at += 1 + 6 * body[at];
-    at += 3 * 32 + 5;
-    at += 1 + 2 * body[at];
-    at += 2 * 32;
-    at += 1 + 2 * body[at];
   }
   return at;
 }

@@ -3,56 +3,49 @@ pragma solidity ^0.8.28;
 
 import {Mle} from "./Mle.sol";
 
-/// @title PublicTensor — the MLE of a public integer tensor, read from int32 big-endian bytes
-/// @notice Twin of `evaluateTensor` (src/prover/tensor.ts) on the statement's bytes: each value is 4 bytes,
-/// two's complement, row-major; the tensor's MLE is in the axis-padded layout (axis a owns the variables
-/// [start_a, start_a + bits_a), the last axis lowest), so T~(p) = Σ_rows w(row)·Σ_c v[row, c]·eq_last[c] with
-/// eq_last the eq table of the last axis' variables and w(row) the product of the other axes' eq entries.
-/// O(size): one mulmod per element and one per row; padding is never touched. From TELESCOPED_MIN_ROWS rows on the
-/// lanes of a calldata word are read without a mask per value (telescoped coefficients, {_coefficients}).
+/// @title PublicTensor — the MLE of a public integer tensor, read from its packed big-endian bytes
+/// @notice Twin of `evaluateTensor` (src/prover/tensor.ts) on the statement's bytes: each value is `width` bytes
+/// (1, 2 or 4: the tensor's width, a model constant — docs/calldata.md), two's complement, row-major; the tensor's
+/// MLE is in the axis-padded layout (axis a owns the variables [start_a, start_a + bits_a), the last axis lowest),
+/// so T~(p) = Σ_rows w(row)·Σ_c v[row, c]·eq_last[c] with eq_last the eq table of the last axis' variables and
+/// w(row) the product of the other axes' eq entries. O(size): one mulmod per element and one per row; padding is
+/// never touched. A calldata word holds 32 / width values (its lanes); from TELESCOPED_MIN_ROWS rows on they are
+/// read without a mask per value (telescoped coefficients, {_coefficients}).
 library PublicTensor {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
-    /// @dev Bytes per element.
-    uint256 internal constant ELEMENT_BYTES = 4;
-    /// @dev 2^31, and 2^31 in every 32-bit lane of a word: XORing an int32 with 2^31 gives v + 2^31 as an
-    /// unsigned integer, so {_dot} reads eight values from a word with no sign extension per element and
-    /// subtracts 2^31·Σ_rows w·Σ_c eq_last[c] once at the end.
-    uint256 private constant BIAS = 0x80000000;
-    uint256 private constant LANE_TOP = 0x8000000080000000800000008000000080000000800000008000000080000000;
-    /// @dev The low 31 bits of every lane, and 1 in every lane ({firstOutOfRange}: x · LANE_ONES repeats x).
-    uint256 private constant LANE_LOW = 0x7fffffff7fffffff7fffffff7fffffff7fffffff7fffffff7fffffff7fffffff;
-    uint256 private constant LANE_ONES = 0x0000000100000001000000010000000100000001000000010000000100000001;
-    uint256 private constant LOW_31 = 0x7fffffff;
-    uint256 private constant LANE_MASK = 0xffffffff;
-    /// @dev Rows from which {_dot}'s telescoped coefficients pay for their preparation (≈ 130 opcodes per 8
-    /// entries, against 2 opcodes per value saved: measured break-even near 8 rows); fewer rows use {_dotMasked}.
+    /// @dev Rows from which {_dot}'s telescoped coefficients pay for their preparation (≈ 16 opcodes per entry,
+    /// against 2 opcodes per value saved: measured break-even near 8 rows); fewer rows use {_dotMasked}.
     uint256 private constant TELESCOPED_MIN_ROWS = 8;
-    /// @dev 2^32: one lane's weight relative to the next ({_coefficients}).
-    uint256 private constant LANE_SPAN = 0x100000000;
 
-    /// @notice T~(point) for the tensor of `shape` whose elements start at calldata offset `at`.
-    /// @dev The caller checks that the bytes are there (the statement's length is fixed by the model).
-    function evaluate(uint256 at, uint256[] memory shape, uint256[] memory point) internal pure returns (uint256) {
+    /// @notice T~(point) for the tensor of `shape` whose `width`-byte elements start at calldata offset `at`.
+    /// @dev The caller checks that the bytes are there (the statement's length is fixed by the model) and that
+    /// `width` is 1, 2 or 4.
+    function evaluate(uint256 at, uint256 width, uint256[] memory shape, uint256[] memory point)
+        internal
+        pure
+        returns (uint256)
+    {
         uint256 rank = shape.length;
         uint256 size = 1;
         for (uint256 a; a < rank; ++a) size *= shape[a];
         if (size == 0) return 0;
-        if (rank == 0) return _element(at, 0);
+        if (rank == 0) return _element(at, width);
         uint256 lastDim = shape[rank - 1];
         uint256 lastBits = _bits(lastDim);
         uint256[] memory w = _rowWeights(shape, point, lastBits);
+        uint256 lanes = 32 / width;
         if (w.length < TELESCOPED_MIN_ROWS) {
-            return _dotMasked(at, lastDim, _padded(Mle.eqTable(point, 0, lastBits), lastDim), w);
+            return _dotMasked(at, width, lastDim, _padded(Mle.eqTable(point, 0, lastBits), lastDim, lanes), w);
         }
-        (uint256[] memory coefs, uint256 lowSum) = _coefficients(point, lastBits, lastDim);
-        return _dot(at, lastDim, coefs, lowSum, w);
+        (uint256[] memory coefs, uint256 lowSum) = _coefficients(point, lastBits, lastDim, width);
+        return _dot(at, width, lastDim, coefs, lowSum, w);
     }
 
-    /// @dev The first `d` entries of `table` followed by zeros up to a multiple of 8 entries: a row's last
+    /// @dev The first `d` entries of `table` followed by zeros up to a multiple of `lanes` entries: a row's last
     /// calldata word may then be read whole — the lanes past the row (the next row's values, or whatever follows
     /// the tensor) meet a zero entry.
-    function _padded(uint256[] memory table, uint256 d) private pure returns (uint256[] memory out) {
-        out = new uint256[]((d + 7) & ~uint256(7));
+    function _padded(uint256[] memory table, uint256 d, uint256 lanes) private pure returns (uint256[] memory out) {
+        out = new uint256[]((d + lanes - 1) & ~(lanes - 1));
         assembly ("memory-safe") {
             mcopy(add(out, 0x20), add(table, 0x20), shl(5, d))
         }
@@ -60,18 +53,20 @@ library PublicTensor {
 
     /// @dev The per-lane coefficients {_dot} multiplies the shifted words by, from e = the eq table of the last
     /// axis' variables (point[0 … lastBits)), and Σ_{c<d} e[c] (the prefix indicator, O(lastBits)).
-    /// Per word of 8 lanes (lane 0 the most significant), {_dot} multiplies y_l = x >> 32·(7 − l) — lane l with
-    /// the lanes before it above it, y_l = Σ_{m≤l} u_m·2^{32(l−m)} — by c_l, with no mask per lane. Choosing
-    /// c_l = e_l − 2^32·e_{l+1} (c_7 = e_7) telescopes: Σ_l y_l·c_l = Σ_m u_m·Σ_{l≥m} 2^{32(l−m)}·c_l = Σ_m u_m·e_m.
-    /// The entries from `d` on are zero up to a multiple of 8 (a row's last word is read whole: the lanes past the
+    /// Per word of n = 32 / width lanes of L = 8·width bits (lane 0 the most significant), {_dot} multiplies
+    /// y_l = x >> L·(n − 1 − l) — lane l with the lanes before it above it, y_l = Σ_{m≤l} u_m·2^{L(l−m)} — by c_l,
+    /// with no mask per lane. Choosing c_l = e_l − 2^L·e_{l+1} (c_{n−1} = e_{n−1}) telescopes:
+    /// Σ_l y_l·c_l = Σ_m u_m·Σ_{l≥m} 2^{L(l−m)}·c_l = Σ_m u_m·e_m.
+    /// The entries from `d` on are zero up to a multiple of n (a row's last word is read whole: the lanes past the
     /// row meet zero coefficients, and so does the lane before them: c_{d−1} = e_{d−1}). The table is built in
     /// place in the returned array (capacity max(2^lastBits, padded), length the padded size).
-    function _coefficients(uint256[] memory point, uint256 lastBits, uint256 d)
+    function _coefficients(uint256[] memory point, uint256 lastBits, uint256 d, uint256 width)
         private
         pure
         returns (uint256[] memory out, uint256 sum)
     {
-        uint256 padded = (d + 7) & ~uint256(7);
+        uint256 lanes = 32 / width;
+        uint256 padded = (d + lanes - 1) & ~(lanes - 1);
         uint256 entries = 1 << lastBits;
         out = new uint256[](entries > padded ? entries : padded);
         uint256 dst;
@@ -87,16 +82,14 @@ library PublicTensor {
             let end := add(dst, shl(5, padded))
             for { let p := add(dst, shl(5, d)) } lt(p, end) { p := add(p, 0x20) } { mstore(p, 0) }
             let r := R_MODULUS
-            let k := LANE_SPAN
-            // In place, ascending (entry l + 1 is still e_{l+1} when entry l is rewritten); lane 7 keeps e_7.
-            for { let g := dst } lt(g, end) { g := add(g, 0x100) } {
-                mstore(g, addmod(mload(g), sub(r, mulmod(k, mload(add(g, 0x20)), r)), r))
-                mstore(add(g, 0x20), addmod(mload(add(g, 0x20)), sub(r, mulmod(k, mload(add(g, 0x40)), r)), r))
-                mstore(add(g, 0x40), addmod(mload(add(g, 0x40)), sub(r, mulmod(k, mload(add(g, 0x60)), r)), r))
-                mstore(add(g, 0x60), addmod(mload(add(g, 0x60)), sub(r, mulmod(k, mload(add(g, 0x80)), r)), r))
-                mstore(add(g, 0x80), addmod(mload(add(g, 0x80)), sub(r, mulmod(k, mload(add(g, 0xa0)), r)), r))
-                mstore(add(g, 0xa0), addmod(mload(add(g, 0xa0)), sub(r, mulmod(k, mload(add(g, 0xc0)), r)), r))
-                mstore(add(g, 0xc0), addmod(mload(add(g, 0xc0)), sub(r, mulmod(k, mload(add(g, 0xe0)), r)), r))
+            let k := shl(shl(3, width), 1)
+            let group := shl(5, lanes)
+            // In place, ascending (entry l + 1 is still e_{l+1} when entry l is rewritten); a word's last lane
+            // keeps its e.
+            for { let g := dst } lt(g, end) { g := add(g, group) } {
+                for { let q := g let last := add(g, sub(group, 0x20)) } lt(q, last) { q := add(q, 0x20) } {
+                    mstore(q, addmod(mload(q), sub(r, mulmod(k, mload(add(q, 0x20)), r)), r))
+                }
             }
         }
     }
@@ -154,155 +147,164 @@ library PublicTensor {
 
     /// @dev Σ_row w[row]·Σ_{c<lastDim} v[row, c]·e[c], the rows consecutive from calldata offset `at`, through the
     /// telescoped coefficients of {_coefficients} (`coefs`, zero-padded to whole words; `lowSum` = Σ_c e[c]).
-    /// Eight values per calldata word: one load and one XOR with LANE_TOP (every lane read as v + 2^31, unsigned;
-    /// the bias 2^31·Σ_rows w·Σ_c e[c] is subtracted once at the end), then per lane one shift, one table read and
-    /// one MULMOD; four products (each < r) are summed with ADD before one ADDMOD (4r < 2^256).
-    function _dot(uint256 at, uint256 lastDim, uint256[] memory coefs, uint256 lowSum, uint256[] memory w)
+    /// Per calldata word: one load and one XOR with the lanes' top bits (every lane read as v + 2^(L−1),
+    /// unsigned; the bias 2^(L−1)·Σ_rows w·Σ_c e[c] is subtracted once at the end), then per lane one shift, one
+    /// table read and one MULMOD; four products (each < r) are summed with ADD before one ADDMOD (4r < 2^256).
+    /// The parameters are reused as locals once read (the stack has no room for more).
+    function _dot(uint256 at, uint256 width, uint256 lastDim, uint256[] memory coefs, uint256 lowSum, uint256[] memory w)
         private
         pure
         returns (uint256 result)
     {
         assembly ("memory-safe") {
-            // Constants on the stack (as literals the optimizer loads each with a CODECOPY at every use).
-            let r := R_MODULUS
-            let top := LANE_TOP
-            let table := add(coefs, 0x20)
-            let tableEnd := add(table, shl(5, mload(coefs)))
-            let rowBytes := shl(2, lastDim)
-            let wsum := 0
-            for { let wp := add(w, 0x20) let wEnd := add(wp, shl(5, mload(w))) } lt(wp, wEnd) { wp := add(wp, 0x20) } {
-                let sum := 0
-                let p := at
-                for { let t := table } lt(t, tableEnd) { t := add(t, 0x100) } {
+            // One row: Σ over its words from calldata offset p of the table [t, tEnd), l-bit lanes.
+            function row(p, t, tEnd, l) -> sum {
+                // The modulus on the stack (a literal is re-loaded with a CODECOPY at every use).
+                let r := R_MODULUS
+                // 2^(l−1) in every lane ((2^256 − 1) / (2^l − 1) is 1 in every lane).
+                let top := shl(sub(l, 1), div(not(0), sub(shl(l, 1), 1)))
+                for { } lt(t, tEnd) { p := add(p, 0x20) } {
                     let x := xor(calldataload(p), top)
-                    // lanes 0 … 3: y_0 = x >> 224 … y_3 = x >> 128
-                    sum := addmod(
-                        sum,
-                        add(
-                            add(mulmod(shr(224, x), mload(t), r), mulmod(shr(192, x), mload(add(t, 0x20)), r)),
+                    let s := sub(256, l)
+                    for { let e := add(t, shl(5, div(256, l))) } lt(t, e) { t := add(t, 0x80) } {
+                        sum := addmod(
+                            sum,
                             add(
-                                mulmod(shr(160, x), mload(add(t, 0x40)), r),
-                                mulmod(shr(128, x), mload(add(t, 0x60)), r)
-                            )
-                        ),
-                        r
-                    )
-                    // lanes 4 … 7: y_4 = x >> 96 … y_7 = x
-                    sum := addmod(
-                        sum,
-                        add(
-                            add(mulmod(shr(96, x), mload(add(t, 0x80)), r), mulmod(shr(64, x), mload(add(t, 0xa0)), r)),
-                            add(mulmod(shr(32, x), mload(add(t, 0xc0)), r), mulmod(x, mload(add(t, 0xe0)), r))
-                        ),
-                        r
-                    )
-                    p := add(p, 0x20)
+                                add(mulmod(shr(s, x), mload(t), r), mulmod(shr(sub(s, l), x), mload(add(t, 0x20)), r)),
+                                add(
+                                    mulmod(shr(sub(s, shl(1, l)), x), mload(add(t, 0x40)), r),
+                                    mulmod(shr(sub(s, mul(3, l)), x), mload(add(t, 0x60)), r)
+                                )
+                            ),
+                            r
+                        )
+                        s := sub(s, shl(2, l))
+                    }
                 }
-                let x := mload(wp)
-                result := addmod(result, mulmod(x, sum, r), r)
-                wsum := addmod(wsum, x, r)
-                at := add(at, rowBytes)
             }
-            // Every value was read as v + 2^31: subtract 2^31·Σ_rows w·Σ_c e[c].
-            result := addmod(result, sub(r, mulmod(mulmod(BIAS, lowSum, r), wsum, r)), r)
+            lastDim := mul(width, lastDim) // a row's bytes
+            width := shl(3, width) // the lanes' bits L
+            let tableEnd := add(add(coefs, 0x20), shl(5, mload(coefs)))
+            coefs := add(coefs, 0x20)
+            let wsum := 0
+            let wp := add(w, 0x20)
+            w := add(wp, shl(5, mload(w)))
+            for { } lt(wp, w) { wp := add(wp, 0x20) } {
+                result := addmod(result, mulmod(mload(wp), row(at, coefs, tableEnd, width), R_MODULUS), R_MODULUS)
+                wsum := addmod(wsum, mload(wp), R_MODULUS)
+                at := add(at, lastDim)
+            }
+            // Every value was read as v + 2^(L−1): subtract 2^(L−1)·Σ_rows w·Σ_c e[c].
+            result := addmod(
+                result,
+                sub(R_MODULUS, mulmod(mulmod(shl(sub(width, 1), 1), lowSum, R_MODULUS), wsum, R_MODULUS)),
+                R_MODULUS
+            )
         }
     }
 
     /// @dev Fewer than TELESCOPED_MIN_ROWS rows: Σ_row w[row]·Σ_{c<lastDim} v[row, c]·low[c], the rows consecutive
-    /// from calldata offset `at`, `low` the plain eq table zero-padded to whole words ({_padded}). Eight values per
-    /// calldata word (one load, one XOR with LANE_TOP,
-    /// then a shift and a mask each); four products (each < r) are summed with ADD before one ADDMOD
-    /// (4r < 2^256).
-    function _dotMasked(uint256 at, uint256 lastDim, uint256[] memory low, uint256[] memory w)
+    /// from calldata offset `at`, `low` the plain eq table zero-padded to whole words ({_padded}). Per calldata word
+    /// one load and one XOR with the lanes' top bits, then a shift and a mask per lane; four products (each < r)
+    /// are summed with ADD before one ADDMOD (4r < 2^256). The parameters are reused as locals once read.
+    function _dotMasked(uint256 at, uint256 width, uint256 lastDim, uint256[] memory low, uint256[] memory w)
         private
         pure
         returns (uint256 result)
     {
         assembly ("memory-safe") {
-            // Constants on the stack (as literals the optimizer loads each with a CODECOPY at every use).
-            let r := R_MODULUS
-            let top := LANE_TOP
-            let table := add(low, 0x20)
+            // One row (as {_dot}'s, with a mask per lane; the modulus a literal: the stack has no room).
+            function row(p, t, tEnd, l) -> sum {
+                let top := shl(sub(l, 1), div(not(0), sub(shl(l, 1), 1)))
+                let mask := sub(shl(l, 1), 1)
+                for { } lt(t, tEnd) { p := add(p, 0x20) } {
+                    let x := xor(calldataload(p), top)
+                    let s := sub(256, l)
+                    for { let e := add(t, shl(5, div(256, l))) } lt(t, e) { t := add(t, 0x80) } {
+                        sum := addmod(
+                            sum,
+                            add(
+                                add(
+                                    mulmod(and(shr(s, x), mask), mload(t), R_MODULUS),
+                                    mulmod(and(shr(sub(s, l), x), mask), mload(add(t, 0x20)), R_MODULUS)
+                                ),
+                                add(
+                                    mulmod(and(shr(sub(s, shl(1, l)), x), mask), mload(add(t, 0x40)), R_MODULUS),
+                                    mulmod(and(shr(sub(s, mul(3, l)), x), mask), mload(add(t, 0x60)), R_MODULUS)
+                                )
+                            ),
+                            R_MODULUS
+                        )
+                        s := sub(s, shl(2, l))
+                    }
+                }
+            }
+            lastDim := mul(width, lastDim) // a row's bytes
+            width := shl(3, width) // the lanes' bits L
+            let tableEnd := add(add(low, 0x20), shl(5, mload(low)))
+            low := add(low, 0x20)
             let wsum := 0
             let wp := add(w, 0x20)
-            for { let wEnd := add(wp, shl(5, mload(w))) } lt(wp, wEnd) { wp := add(wp, 0x20) } {
-                let sum := 0
-                let i := 0
-                for { } lt(i, lastDim) { i := add(i, 8) } {
-                    let x := xor(calldataload(add(at, shl(2, i))), top)
-                    let t := add(table, shl(5, i))
-                    sum := addmod(
-                        sum,
-                        add(
-                            add(
-                                mulmod(shr(224, x), mload(t), r),
-                                mulmod(and(shr(192, x), LANE_MASK), mload(add(t, 0x20)), r)
-                            ),
-                            add(
-                                mulmod(and(shr(160, x), LANE_MASK), mload(add(t, 0x40)), r),
-                                mulmod(and(shr(128, x), LANE_MASK), mload(add(t, 0x60)), r)
-                            )
-                        ),
-                        r
-                    )
-                    sum := addmod(
-                        sum,
-                        add(
-                            add(
-                                mulmod(and(shr(96, x), LANE_MASK), mload(add(t, 0x80)), r),
-                                mulmod(and(shr(64, x), LANE_MASK), mload(add(t, 0xa0)), r)
-                            ),
-                            add(
-                                mulmod(and(shr(32, x), LANE_MASK), mload(add(t, 0xc0)), r),
-                                mulmod(and(x, LANE_MASK), mload(add(t, 0xe0)), r)
-                            )
-                        ),
-                        r
-                    )
-                }
-                let x := mload(wp)
-                result := addmod(result, mulmod(x, sum, r), r)
-                wsum := addmod(wsum, x, r)
-                at := add(at, shl(2, lastDim))
+            w := add(wp, shl(5, mload(w)))
+            for { } lt(wp, w) { wp := add(wp, 0x20) } {
+                result := addmod(result, mulmod(mload(wp), row(at, low, tableEnd, width), R_MODULUS), R_MODULUS)
+                wsum := addmod(wsum, mload(wp), R_MODULUS)
+                at := add(at, lastDim)
             }
-            // Every value was read as v + 2^31: subtract 2^31·Σ_rows w·Σ_c low[c].
+            // Every value was read as v + 2^(L−1): subtract 2^(L−1)·Σ_rows w·Σ_c low[c] (the padding is zero).
             let lowSum := 0
-            for { let i := 0 } lt(i, lastDim) { i := add(i, 1) } {
-                lowSum := addmod(lowSum, mload(add(table, shl(5, i))), r)
-            }
-            result := addmod(result, sub(r, mulmod(mulmod(BIAS, lowSum, r), wsum, r)), r)
+            for { } lt(low, tableEnd) { low := add(low, 0x20) } { lowSum := addmod(lowSum, mload(low), R_MODULUS) }
+            result := addmod(
+                result,
+                sub(R_MODULUS, mulmod(mulmod(shl(sub(width, 1), 1), lowSum, R_MODULUS), wsum, R_MODULUS)),
+                R_MODULUS
+            )
         }
     }
 
-    /// @notice The index of the first of `count` int32 values at calldata offset `at` outside [lo, hi], or
+    /// @notice The index of the first of `count` `width`-byte values at calldata offset `at` outside [lo, hi], or
     /// type(uint256).max when all are inside.
-    /// @dev x = (v − lo) mod 2^32 lies in [0, hi − lo] exactly for the values inside. Eight values per calldata
-    /// word at once (SWAR on the 32-bit lanes, no carry crossing a lane): x = ((v & LOW) + (off & LOW)) ^ ((v ^
-    /// off) & TOP) with off = −lo in every lane, and x > span ⇔ the top bit of x or of (x & LOW) + (2^31 − 1 −
-    /// span) is set (for span < 2^31, neither sum leaving its lane). A flagged word, the tail, and every value
-    /// when span ≥ 2^31 are scanned one value at a time.
-    function firstOutOfRange(uint256 at, uint256 count, int256 lo, int256 hi) internal pure returns (uint256 index) {
+    /// @dev With L = 8·width, x = (v − lo) mod 2^L lies in [0, hi − lo] exactly for the values inside. A whole
+    /// calldata word at once (SWAR on its L-bit lanes, no carry crossing a lane): x = ((v & LOW) + (off & LOW)) ^
+    /// ((v ^ off) & TOP) with off = −lo in every lane, LOW the lanes' low L − 1 bits and TOP their top bit, and
+    /// x > span ⇔ the top bit of x or of (x & LOW) + (2^(L−1) − 1 − span) is set (for span < 2^(L−1), neither sum
+    /// leaving its lane). A flagged word, the tail, and every value when span ≥ 2^(L−1) are scanned one value at a
+    /// time.
+    function firstOutOfRange(uint256 at, uint256 width, uint256 count, int256 lo, int256 hi)
+        internal
+        pure
+        returns (uint256 index)
+    {
         index = type(uint256).max;
         assembly ("memory-safe") {
-            let off := and(sub(0, lo), LANE_MASK)
-            let span := sub(hi, lo)
-            let i := 0
-            if lt(span, BIAS) {
-                // The lane masks on the stack (literals cost a CODECOPY at every use).
-                let lowMask := LANE_LOW
-                let topMask := LANE_TOP
-                let offs := mul(off, LANE_ONES)
-                let offLow := and(offs, lowMask)
-                let offTop := and(offs, topMask)
-                let limit := mul(sub(LOW_31, span), LANE_ONES)
-                for { } iszero(gt(add(i, 8), count)) { i := add(i, 8) } {
-                    let v := calldataload(add(at, shl(2, i)))
+            // The whole words from calldata offset p to `end`, l-bit lanes: where the first word holding a value
+            // outside [lo, lo + span] starts (`end` if none), off = −lo mod 2^l, span < 2^(l−1).
+            function firstFlagged(p, end, off, span, l) -> q {
+                // 2^(l−1) in every lane ((2^256 − 1) / (2^l − 1) is 1 in every lane), and the lanes' low bits.
+                let topMask := shl(sub(l, 1), div(not(0), sub(shl(l, 1), 1)))
+                let lowMask := sub(topMask, shr(sub(l, 1), topMask))
+                let offLow := and(mul(off, shr(sub(l, 1), topMask)), lowMask)
+                let offTop := and(mul(off, shr(sub(l, 1), topMask)), topMask)
+                let limit := mul(sub(sub(shl(sub(l, 1), 1), 1), span), shr(sub(l, 1), topMask))
+                for { } lt(p, end) { p := add(p, 0x20) } {
+                    let v := calldataload(p)
                     let x := xor(add(and(v, lowMask), offLow), and(xor(v, offTop), topMask))
                     if and(or(x, add(and(x, lowMask), limit)), topMask) { break }
                 }
+                q := p
+            }
+            let l := shl(3, width)
+            let laneMask := sub(shl(l, 1), 1)
+            hi := sub(hi, lo) // the span
+            lo := and(sub(0, lo), laneMask) // the offset −lo in one lane
+            let i := 0
+            if lt(hi, shl(sub(l, 1), 1)) {
+                // Whole words of 32 / width values, then the rest one value at a time.
+                let q := firstFlagged(at, add(at, mul(width, sub(count, mod(count, div(32, width))))), lo, hi, l)
+                i := div(sub(q, at), width)
             }
             for { } lt(i, count) { i := add(i, 1) } {
-                if gt(and(add(shr(224, calldataload(add(at, shl(2, i)))), off), LANE_MASK), span) {
+                if gt(and(add(shr(sub(256, l), calldataload(add(at, mul(i, width)))), lo), laneMask), hi) {
                     index := i
                     break
                 }
@@ -310,10 +312,10 @@ library PublicTensor {
         }
     }
 
-    /// @dev The element at index i as a field element.
-    function _element(uint256 at, uint256 i) private pure returns (uint256 v) {
+    /// @dev The first element as a field element (a rank-0 tensor).
+    function _element(uint256 at, uint256 width) private pure returns (uint256 v) {
         assembly ("memory-safe") {
-            v := mod(add(R_MODULUS, signextend(3, shr(224, calldataload(add(at, mul(i, 4)))))), R_MODULUS)
+            v := mod(add(R_MODULUS, signextend(sub(width, 1), shr(sub(256, shl(3, width)), calldataload(at)))), R_MODULUS)
         }
     }
 

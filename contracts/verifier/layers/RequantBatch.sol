@@ -6,7 +6,6 @@ import {Program} from "./Program.sol";
 import {Broadcast} from "./Broadcast.sol";
 import {ClaimBook} from "./ClaimBook.sol";
 import {Machine} from "./Machine.sol";
-import {Mle} from "./Mle.sol";
 
 /// @title RequantBatch — one zero-check for every requantization of the proof, run before the walk
 /// @notice Twin of `verifyRequants` (src/prover/graph/requant-batch.ts) and `verifyRequantBatch`
@@ -26,10 +25,11 @@ import {Mle} from "./Mle.sol";
 /// q, rem…, e…, u…, ū… across the groups, 2^(m_g) tables each at sub-offsets j·2^(n_i); m_g = its variables − n_i)
 /// at (ρ′[0 … n_i) ‖ r_col[0 … m_g)) with value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j), and the claim on acc at
 /// ρ′[0 … n_i) added to the step's acc tensor (RequantStep takes it in walk order).
-/// Program (REQUANTS): u16 steps, u8 N, u8 m; per step: u16 acc tensor, u8 n, indicator factor (Broadcast format,
-/// over every axis), word M, word 2^s, word 2^(s−1) (0 for s = 0), u8 limb bits L, u8 remLimbs, u8 eLimbs,
-/// u8 uLimbs, u8 ū mode (UC_*), u8 group slots, u16 each (slots of A), word lo, word hi (Fr), u8 range columns,
-/// u16 each.
+/// Program (REQUANTS): u16 steps, u8 N, u8 m; per step one block read in place by offset (never decoded into
+/// memory): word M, word 2^s, word 2^(s−1) (0 for s = 0), word hi − lo, word 2^s·lo (Fr; the last two precomputed
+/// by the compiler), then u16 acc tensor, u8 n, u8 limb bits L, u8 remLimbs, u8 eLimbs, u8 uLimbs, u8 ū mode (UC_*),
+/// u8 committed limb tables (remLimbs + eLimbs + uLimbs + committed ū limbs), u8 group slots, u8 range columns; the
+/// group slots (of A) and the range columns, u16 each; the indicator factor (Broadcast format, over every axis).
 library RequantBatch {
     uint256 private constant R_MODULUS = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001;
     bytes32 internal constant LABEL_COEFF = "requant.coeff";
@@ -50,29 +50,33 @@ library RequantBatch {
     uint256 private constant UC_DERIVED = 1;
     uint256 private constant UC_COMMITTED = 2;
 
-    /// @dev One step's constants (the word offsets below are read in assembly: keep the order).
-    struct Params {
-        uint256 acc; //           0x00
-        uint256 numVars; //       0x20
-        uint256 indicatorAt; //   0x40
-        uint256 multiplier; //    0x60
-        uint256 twoS; //          0x80
-        uint256 half; //          0xa0
-        uint256 limbBits; //      0xc0
-        uint256 nRem; //          0xe0
-        uint256 nE; //            0x100
-        uint256 nU; //            0x120
-        /// UC_NONE (0), UC_DERIVED or UC_COMMITTED.
-        uint256 ucMode; //        0x140
-        /// Committed ū limbs: nU in UC_COMMITTED mode, else 0.
-        uint256 nUc; //           0x160
-        /// Committed limb tables: nRem + nE + nU + nUc (the arena's values, and the group's tables after p, q).
-        uint256 nLimbs; //        0x180
-        /// The group slots of A (k's binary decomposition, the largest first).
-        uint256[] groups; //      0x1a0
-        uint256 lo; //            0x1c0
-        uint256 hi; //            0x1e0
-    }
+    /// @dev A step's block (the program bytes at its address p): byte offsets of its words, of its header bytes
+    /// (read as one word: byte k of mload(p + H_BYTES)) and the header's size; the group slots follow it, then the
+    /// range columns, then the indicator.
+    uint256 private constant H_MULTIPLIER = 0x00;
+    uint256 private constant H_TWO_S = 0x20;
+    uint256 private constant H_HALF = 0x40;
+    uint256 private constant H_RANGE = 0x60;
+    uint256 private constant H_TWO_S_LO = 0x80;
+    uint256 private constant H_BYTES = 0xa0;
+    uint256 private constant HEADER = 0xab;
+    /// @dev Header bytes (the acc tensor is the word's top 16 bits).
+    uint256 private constant B_N = 2;
+    uint256 private constant B_BITS = 3;
+    uint256 private constant B_REM = 4;
+    uint256 private constant B_E = 5;
+    uint256 private constant B_U = 6;
+    uint256 private constant B_MODE = 7;
+    uint256 private constant B_LIMBS = 8;
+    uint256 private constant B_GROUPS = 9;
+    uint256 private constant B_COLUMNS = 10;
+    /// @dev Machine.State's arena arrays, read at their offsets (Machine.sol keeps the fields up to `prefixes` in
+    /// place): columnValues, columnVars, columnOffset.
+    uint256 private constant M_COLUMN_VALUES = 0xe0;
+    uint256 private constant M_COLUMN_VARS = 0x100;
+    uint256 private constant M_COLUMN_OFFSET = 0x120;
+    /// @dev {_claim}'s flag for a wrong derived ū (above any 1 + column index).
+    uint256 private constant DERIVED_BAD = 1 << 255;
 
     /// @dev The batch's challenges and running values (a struct: the stack holds too few locals otherwise).
     struct Batch {
@@ -94,97 +98,97 @@ library RequantBatch {
         b.cols = Program.u8(m.r);
         b.c = ProofStream.challenge(m.s, LABEL_COEFF);
         b.beta = ProofStream.challenge(m.s, LABEL_BATCH);
-        uint256[] memory ps;
-        uint256 claim;
-        (ps, claim, b.total) = _claims(m, count, b.c, b.beta);
+        // The steps' block addresses in the program.
+        uint256[] memory steps = new uint256[](count);
+        uint256 claim = _claims(m, steps, b);
         uint256[] memory rho;
         (rho, b.num, b.den) = _zeroCheck(m.s, Machine.arenaPrefix(m, n), claim);
+        // The evaluations are read where they lie in calldata (canonical: absorbScalars checks every word).
         uint256 at = ProofStream.absorbScalars(m.s, LABEL_EVALS, b.total);
-        uint256[] memory ev = new uint256[](b.total);
-        assembly ("memory-safe") {
-            calldatacopy(add(ev, 32), at, shl(5, mload(add(b, 0x40))))
-        }
-        if (b.den == 0 || b.num != mulmod(_final(m, ps, rho, ev, b), b.den, R_MODULUS)) revert RequantCheckFailed();
-        _handOn(m, ps, rho, ev, b.cols);
+        uint256 g = _handOn(m, steps, rho, at, b);
+        if (b.den == 0 || b.num != mulmod(g, b.den, R_MODULUS)) revert RequantCheckFailed();
     }
 
-    /// @dev Every step's constants (`ps`: the addresses of their Params, {_step}; an array of structs would
-    /// allocate and zero every struct first), the batch's claim Σ_i β^i·claim_i and the evaluations' word count.
-    function _claims(Machine.State memory m, uint256 count, uint256 c, uint256 beta)
+    /// @dev Every step's block (its address into `steps`), the batch's claim Σ_i β^i·claim_i and (into b.total) the
+    /// evaluations' word count.
+    function _claims(Machine.State memory m, uint256[] memory steps, Batch memory b)
         private
         pure
-        returns (uint256[] memory ps, uint256 claim, uint256 total)
-    {
-        ps = new uint256[](count);
-        uint256 w = 1;
-        for (uint256 i; i < count; ++i) {
-            Params memory p = _params(m.r);
-            assembly ("memory-safe") {
-                mstore(add(add(ps, 0x20), shl(5, i)), p)
-            }
-            claim = addmod(claim, mulmod(w, _claim(m, p, c), R_MODULUS), R_MODULUS);
-            total += 3 + p.nLimbs;
-            w = mulmod(w, beta, R_MODULUS);
-        }
-    }
-
-    /// @dev Step i's Params (its address, stored by {_claims}).
-    function _step(uint256[] memory ps, uint256 i) private pure returns (Params memory p) {
-        uint256 at = ps[i];
-        assembly ("memory-safe") {
-            p := at
-        }
-    }
-
-    /// @dev Σ_i β^i·F_i(ρ′[0 … n_i)) from the evaluations (each step's run in order).
-    function _final(
-        Machine.State memory m,
-        uint256[] memory ps,
-        uint256[] memory rho,
-        uint256[] memory ev,
-        Batch memory b
-    )
-        private
-        pure
-        returns (uint256 g)
+        returns (uint256 claim)
     {
         uint256 w = 1;
-        uint256 c = b.c;
-        uint256 at;
-        for (uint256 i; i < ps.length; ++i) {
-            Params memory p = _step(ps, i);
-            uint256 ind = p.half == 0 ? 0 : Broadcast.factor(Program.Reader(p.indicatorAt, m.r.end), rho);
-            uint256 evAt;
+        uint256 total;
+        uint256 c5 = _pow5(b.c);
+        for (uint256 i; i < steps.length; ++i) {
+            uint256 p = Program.skip(m.r, HEADER);
+            uint256 h;
+            uint256 lists;
             assembly ("memory-safe") {
-                evAt := add(add(ev, 0x20), shl(5, at))
+                h := mload(add(p, H_BYTES))
+                lists := shl(1, add(byte(B_GROUPS, h), byte(B_COLUMNS, h)))
+                mstore(add(add(steps, 0x20), shl(5, i)), p)
             }
-            g = addmod(g, mulmod(w, _evalF(p, evAt, c, ind), R_MODULUS), R_MODULUS);
-            at += 3 + p.nLimbs;
+            Program.skip(m.r, lists);
+            // The indicator: u8 axes, 6 bytes each (evaluated in {_handOn}).
+            Program.skip(m.r, 6 * Program.u8(m.r));
+            claim = addmod(claim, mulmod(w, _claim(m, p, h, b.c, c5), R_MODULUS), R_MODULUS);
+            total += 3 + ((h >> (8 * (31 - B_LIMBS))) & 0xff);
             w = mulmod(w, b.beta, R_MODULUS);
         }
+        b.total = total;
     }
 
-    /// @dev A step's part of the claim: its RANGE columns' values at ρ_a[0 … n) (a derived ū checked), then
-    /// 2^s·lo + [committed: c^5·(hi − lo)] + Σ_k c^(6+k)·a_k.
-    function _claim(Machine.State memory m, Params memory p, uint256 c) private pure returns (uint256 claim) {
-        uint256 c5 = _pow5(c);
-        claim = mulmod(p.twoS, p.lo, R_MODULUS);
-        if (p.ucMode == UC_COMMITTED) claim = addmod(claim, mulmod(c5, Mle.sub(p.hi, p.lo), R_MODULUS), R_MODULUS);
-        uint256 columns = Program.u8(m.r);
-        uint256 w = c5;
-        uint256 u;
-        for (uint256 k; k < columns; ++k) {
-            uint256 v = Machine.arenaColumn(m, Program.u16(m.r), 0).value;
-            // The committed limbs' claims (the first nLimbs columns); a derived ū follows u: (hi − lo) − u, which
-            // holds on the padding too (u = −lo, ū = hi).
-            if (k < p.nLimbs) {
-                w = mulmod(w, c, R_MODULUS);
-                claim = addmod(claim, mulmod(w, v, R_MODULUS), R_MODULUS);
-                if (k == p.nRem + p.nE) u = v;
-            } else if (p.ucMode == UC_DERIVED && v != Mle.sub(Mle.sub(p.hi, p.lo), u)) {
-                revert RequantDerivedBound();
+    /// @dev A step's part of the claim: its RANGE columns' values at ρ_a[0 … n) (the arena's values, read in place;
+    /// a derived ū checked), then 2^s·lo + [committed: c^5·(hi − lo)] + Σ_k c^(6+k)·a_k.
+    function _claim(Machine.State memory m, uint256 p, uint256 h, uint256 c, uint256 c5)
+        private
+        pure
+        returns (uint256 claim)
+    {
+        // 0: fine; DERIVED_BAD: a derived ū is wrong; else 1 + the missing arena column.
+        uint256 bad;
+        assembly ("memory-safe") {
+            claim := mload(add(p, H_TWO_S_LO))
+            if eq(byte(B_MODE, h), UC_COMMITTED) {
+                claim := addmod(claim, mulmod(c5, mload(add(p, H_RANGE)), R_MODULUS), R_MODULUS)
+            }
+            let col := add(add(p, HEADER), shl(1, byte(B_GROUPS, h)))
+            let w := c5
+            let u := 0
+            // The first nLimbs columns are the committed limbs' (u's first at remLimbs + eLimbs); a derived ū
+            // follows them.
+            for { let k := 0 } lt(k, byte(B_COLUMNS, h)) { k := add(k, 1) } {
+                let i := shr(240, mload(add(col, shl(1, k))))
+                if iszero(lt(i, mload(mload(add(m, M_COLUMN_VARS))))) {
+                    bad := add(i, 1)
+                    break
+                }
+                // The column's component 0 (a value past the array: Panic 0x32, as an index out of bounds).
+                let o := mload(add(mload(add(m, M_COLUMN_OFFSET)), shl(5, add(i, 1))))
+                let v := mload(add(m, M_COLUMN_VALUES))
+                if iszero(lt(o, mload(v))) {
+                    mstore(0, shl(224, 0x4e487b71))
+                    mstore(4, 0x32)
+                    revert(0, 0x24)
+                }
+                v := mload(add(v, shl(5, add(o, 1))))
+                switch lt(k, byte(B_LIMBS, h))
+                case 1 {
+                    w := mulmod(w, c, R_MODULUS)
+                    claim := addmod(claim, mulmod(w, v, R_MODULUS), R_MODULUS)
+                    if eq(k, add(byte(B_REM, h), byte(B_E, h))) { u := v }
+                }
+                default {
+                    // (hi − lo) − u, which holds on the padding too (u = −lo, ū = hi).
+                    if and(
+                        eq(byte(B_MODE, h), UC_DERIVED),
+                        iszero(eq(v, addmod(mload(add(p, H_RANGE)), sub(R_MODULUS, u), R_MODULUS)))
+                    ) { bad := DERIVED_BAD }
+                }
             }
         }
+        if (bad == DERIVED_BAD) revert RequantDerivedBound();
+        if (bad != 0) revert Machine.ArenaColumnMissing(bad - 1);
     }
 
     /// @dev The zero-check's rounds (two words each: h(0), h₂), κ = num/den from κ_0 = claim: per round
@@ -243,119 +247,98 @@ library RequantBatch {
         return mulmod(mulmod(c2, c2, R_MODULUS), c, R_MODULUS);
     }
 
-    /// @dev F at ρ′[0 … n) from the step's values at `ev` = [acc, p, q, rem…, e…, u…, ū…] (a memory address;
-    /// U = Σ_j 2^(Lj)·u_j, Ū the committed ū limbs' sum or (hi − lo) − U; {_uSums}):
-    ///   M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li)·rem_i − 2^s·((p − q)·Σ_j 2^(Lj)·e_j + U)
-    ///   + c·(p·Ū + c·(q·U + c·((p² − p) + c·(q² − q)))) + [committed: c^5·(U + Ū)] + Σ_i c^(6+i)·ℓ_i.
-    /// `ind` = 1_real(ρ′) (0 when s = 0: no 2^(s−1) term).
-    function _evalF(Params memory p, uint256 ev, uint256 c, uint256 ind) private pure returns (uint256 f) {
-        (uint256 u, uint256 uc, uint256 sub_) = _uSums(p, ev);
-        assembly ("memory-safe") {
-            let q := R_MODULUS
-            let pv := mload(add(ev, 0x20))
-            let qv := mload(add(ev, 0x40))
-            // Params words: multiplier 0x60, half 0xa0, ucMode 0x140, nLimbs 0x180.
-            f := addmod(mulmod(mload(add(p, 0x60)), mload(ev), q), mulmod(mload(add(p, 0xa0)), ind, q), q)
-            f := addmod(f, sub(q, sub_), q)
-            // The flags, Horner in c from the last term.
-            let t := addmod(mulmod(qv, qv, q), sub(q, qv), q)
-            t := addmod(mulmod(t, c, q), addmod(mulmod(pv, pv, q), sub(q, pv), q), q)
-            t := addmod(mulmod(t, c, q), mulmod(qv, u, q), q)
-            t := addmod(mulmod(t, c, q), mulmod(pv, uc, q), q)
-            f := addmod(f, mulmod(t, c, q), q)
-            let w := mulmod(c, c, q)
-            w := mulmod(mulmod(w, w, q), c, q)
-            if eq(mload(add(p, 0x140)), UC_COMMITTED) { f := addmod(f, mulmod(w, addmod(u, uc, q), q), q) }
-            // The limb claims, weights c^6, c^7, … over ev[3 …].
-            let ptr := add(ev, 0x60)
-            for { let end := add(ptr, shl(5, mload(add(p, 0x180)))) } lt(ptr, end) { ptr := add(ptr, 0x20) } {
-                w := mulmod(w, c, q)
-                f := addmod(f, mulmod(w, mload(ptr), q), q)
-            }
-        }
-    }
-
-    /// @dev U, Ū (the committed ū limbs' sum, or (hi − lo) − U) and what F subtracts from M·acc + 2^(s−1)·1_real:
-    /// Σ_i 2^(Li)·rem_i + 2^s·((p − q)·Σ_j 2^(Lj)·e_j + U), from the step's values at `ev`.
-    function _uSums(Params memory p, uint256 ev) private pure returns (uint256 u, uint256 uc, uint256 sub_) {
-        assembly ("memory-safe") {
-            // Σ_j 2^(bits·j)·(word j of the run at ptr).
-            function limbs(ptr, count, bits) -> s {
-                let q := R_MODULUS
-                let w := 1
-                for { let end := add(ptr, shl(5, count)) } lt(ptr, end) { ptr := add(ptr, 0x20) } {
-                    s := addmod(s, mulmod(w, mload(ptr), q), q)
-                    w := shl(bits, w)
-                }
-            }
-            // Params words: limbBits 0xc0, nRem 0xe0, nE 0x100, nU 0x120, ucMode 0x140, lo 0x1c0, hi 0x1e0.
-            let bits := mload(add(p, 0xc0))
-            let at := add(ev, 0x60)
-            sub_ := limbs(at, mload(add(p, 0xe0)), bits)
-            at := add(at, shl(5, mload(add(p, 0xe0))))
-            let e := limbs(at, mload(add(p, 0x100)), bits)
-            at := add(at, shl(5, mload(add(p, 0x100))))
-            u := limbs(at, mload(add(p, 0x120)), bits)
-            let q := R_MODULUS
-            // + 2^s·((p − q)·e + U) (twoS at 0x80)
-            let d := addmod(mulmod(addmod(mload(add(ev, 0x20)), sub(q, mload(add(ev, 0x40))), q), e, q), u, q)
-            sub_ := addmod(sub_, mulmod(mload(add(p, 0x80)), d, q), q)
-            uc := addmod(addmod(mload(add(p, 0x1e0)), sub(q, mload(add(p, 0x1c0))), q), sub(q, u), q)
-            let nU := mload(add(p, 0x120))
-            if eq(mload(add(p, 0x140)), UC_COMMITTED) { uc := limbs(add(at, shl(5, nU)), nU, bits) }
-        }
-    }
-
-    /// @dev r_col = cols × challenge("requant.column"); per step the claim on acc at ρ′[0 … n) (its own copy of the
-    /// coordinates: a later step may gather from it) added to its acc tensor, and one record per group slot g at
-    /// (ρ′[0 … n) ‖ r_col[0 … m_g)) with value Σ_j eq(r_col[0 … m_g), j)·v_(start_g + j) (m_g = the slot's
-    /// variables − n; the groups hold p, q, rem…, e…, u…, ū… in order, 2^(m_g) tables each).
+    /// @dev r_col = cols × challenge("requant.column"); per step, in one pass: β^i·F_i(ρ′[0 … n_i)) added to the
+    /// returned sum, the claim on acc at ρ′[0 … n) (its own copy of the coordinates: a later step may gather from
+    /// it) added to its acc tensor, and one record per group slot ({_openGroups}). `at`: the evaluations' calldata
+    /// offset, each step's [acc, p, q, rem…, e…, u…, ū…] in order.
     function _handOn(
         Machine.State memory m,
-        uint256[] memory ps,
+        uint256[] memory steps,
         uint256[] memory rho,
-        uint256[] memory ev,
-        uint256 cols
+        uint256 at,
+        Batch memory b
     )
         private
         pure
+        returns (uint256 g)
     {
-        uint256[] memory rCol = new uint256[](cols);
-        for (uint256 j; j < cols; ++j) rCol[j] = ProofStream.challenge(m.s, LABEL_COLUMN);
+        uint256[] memory rCol = new uint256[](b.cols);
+        for (uint256 j; j < rCol.length; ++j) rCol[j] = ProofStream.challenge(m.s, LABEL_COLUMN);
         // One point buffer for every record (a record copies its point): ρ′'s prefix, then r_col.
-        uint256[] memory point = new uint256[](rho.length + cols);
-        uint256 at;
-        for (uint256 i; i < ps.length; ++i) {
-            Params memory p = _step(ps, i);
-            uint256 n = p.numVars;
-            ClaimBook.add(m.book, p.acc, ProofStream.Claim(Machine.prefix(rho, n), ev[at]));
-            assembly ("memory-safe") {
-                mcopy(add(point, 0x20), add(rho, 0x20), shl(5, n))
-                mcopy(add(point, add(0x20, shl(5, n))), add(rCol, 0x20), shl(5, cols))
-            }
-            at = _openGroups(m, p, point, rCol, ev, at + 1);
+        uint256[] memory point = new uint256[](rho.length + rCol.length);
+        uint256 w = 1;
+        for (uint256 i; i < steps.length; ++i) {
+            uint256 f;
+            (f, at) = _step(m, steps[i], rho, point, rCol, at, b.c);
+            g = addmod(g, mulmod(w, f, R_MODULUS), R_MODULUS);
+            w = mulmod(w, b.beta, R_MODULUS);
         }
     }
 
-    /// @dev One record per group slot of step `p` (its values from ev[at …]); `point` holds ρ′[0 … n) ‖ r_col.
-    /// Returns the index past the step's values.
-    function _openGroups(
+    /// @dev The step at `p` ({_handOn}): F at ρ′[0 … n), its acc claim, its group records. Returns F and the
+    /// evaluations' offset past the step's.
+    function _step(
         Machine.State memory m,
-        Params memory p,
+        uint256 p,
+        uint256[] memory rho,
         uint256[] memory point,
         uint256[] memory rCol,
-        uint256[] memory ev,
+        uint256 at,
+        uint256 c
+    ) private pure returns (uint256 f, uint256) {
+        uint256 h;
+        uint256 n;
+        assembly ("memory-safe") {
+            h := mload(add(p, H_BYTES))
+            n := byte(B_N, h)
+        }
+        f = _evalF(p, h, at, c, _indicator(m, p, h, rho));
+        ClaimBook.add(m.book, h >> 240, ProofStream.Claim(Machine.prefix(rho, n), ProofStream.word(at, 0)));
+        assembly ("memory-safe") {
+            mcopy(add(point, 0x20), add(rho, 0x20), shl(5, n))
+            mcopy(add(point, add(0x20, shl(5, n))), add(rCol, 0x20), shl(5, mload(rCol)))
+        }
+        return (f, _openGroups(m, p, h, point, rCol, at + 0x20));
+    }
+
+    /// @dev 1_real(ρ′) of the step at `p` (its indicator after the slot and column lists), or 0 when F has no
+    /// 2^(s−1) term (s = 0).
+    function _indicator(Machine.State memory m, uint256 p, uint256 h, uint256[] memory rho)
+        private
+        pure
+        returns (uint256)
+    {
+        uint256 half;
+        uint256 at;
+        assembly ("memory-safe") {
+            half := mload(add(p, H_HALF))
+            at := add(add(p, HEADER), shl(1, add(byte(B_GROUPS, h), byte(B_COLUMNS, h))))
+        }
+        return half == 0 ? 0 : Broadcast.factor(Program.Reader(at, m.r.end), rho);
+    }
+
+    /// @dev One record per group slot of the step at `p` (its values at calldata offset `at`, 2^(m_g) per slot:
+    /// m_g = the slot's variables − n); `point` holds ρ′[0 … n) ‖ r_col. A slot's value Σ_j eq(r_col[0 … m_g), j)·v_j
+    /// is the values' multilinear extension at r_col[0 … m_g) ({_fold}). Returns the offset past the step's values.
+    function _openGroups(
+        Machine.State memory m,
+        uint256 p,
+        uint256 h,
+        uint256[] memory point,
+        uint256[] memory rCol,
         uint256 at
     ) private pure returns (uint256) {
-        for (uint256 g; g < p.groups.length; ++g) {
-            uint256 slot = p.groups[g];
-            (uint256 vars,) = ClaimBook.entry(m.a, slot);
-            uint256[] memory eqCol = Mle.eqTable(rCol, 0, vars - p.numVars);
-            uint256 value;
-            for (uint256 j; j < eqCol.length; ++j) {
-                value = addmod(value, mulmod(eqCol[j], ev[at + j], R_MODULUS), R_MODULUS);
+        uint256 n = (h >> (8 * (31 - B_N))) & 0xff;
+        uint256 groups = (h >> (8 * (31 - B_GROUPS))) & 0xff;
+        for (uint256 g; g < groups; ++g) {
+            uint256 slot;
+            assembly ("memory-safe") {
+                slot := shr(240, mload(add(add(p, HEADER), shl(1, g))))
             }
-            at += eqCol.length;
+            (uint256 vars,) = ClaimBook.entry(m.a, slot);
+            uint256 mg = vars - n;
+            uint256 value = _fold(at, mg, rCol);
+            at += 32 << mg;
             // The record takes (ρ′[0 … n) ‖ r_col[0 … m_g)): the buffer viewed with its first `vars` words.
             assembly ("memory-safe") {
                 mstore(point, vars)
@@ -365,25 +348,102 @@ library RequantBatch {
         return at;
     }
 
-    function _params(Program.Reader memory r) private pure returns (Params memory p) {
-        p.acc = Program.u16(r);
-        p.numVars = Program.u8(r);
-        p.indicatorAt = r.ptr;
-        // Skip the indicator's axes (u8 count, then 6 bytes per axis); it is evaluated where needed.
-        Program.skip(r, 6 * Program.u8(r));
-        p.multiplier = Program.word(r);
-        p.twoS = Program.word(r);
-        p.half = Program.word(r);
-        p.limbBits = Program.u8(r);
-        p.nRem = Program.u8(r);
-        p.nE = Program.u8(r);
-        p.nU = Program.u8(r);
-        p.ucMode = Program.u8(r);
-        p.nUc = p.ucMode == UC_COMMITTED ? p.nU : 0;
-        p.nLimbs = p.nRem + p.nE + p.nU + p.nUc;
-        p.groups = new uint256[](Program.u8(r));
-        for (uint256 g; g < p.groups.length; ++g) p.groups[g] = Program.u16(r);
-        p.lo = Program.word(r);
-        p.hi = Program.word(r);
+    /// @dev The multilinear extension of the 2^k words at calldata offset `at` (variable j = bit j of the index) at
+    /// r_col[0 … k): folded one variable at a time, v'_i = v_(2i) + r_j·(v_(2i+1) − v_(2i)), the first fold read from
+    /// calldata into scratch memory past the free memory pointer (never allocated: nothing is allocated before the
+    /// value is used), the others in place. k ≤ |r_col| (else Panic 0x32, as an index out of bounds).
+    function _fold(uint256 at, uint256 k, uint256[] memory rCol) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            let q := R_MODULUS
+            if gt(k, mload(rCol)) {
+                mstore(0, shl(224, 0x4e487b71))
+                mstore(4, 0x32)
+                revert(0, 0x24)
+            }
+            switch k
+            case 0 { v := calldataload(at) }
+            default {
+                let buf := mload(0x40)
+                let r := mload(add(rCol, 0x20))
+                let half := shl(5, sub(k, 1))
+                // First fold: 2^(k−1) pairs from calldata.
+                for { let o := 0 } lt(o, half) { o := add(o, 0x20) } {
+                    let lo := calldataload(add(at, shl(1, o)))
+                    mstore(add(buf, o), addmod(lo, mulmod(r, addmod(calldataload(add(at, add(shl(1, o), 0x20))), sub(q, lo), q), q), q))
+                }
+                for { let j := 1 } lt(j, k) { j := add(j, 1) } {
+                    r := mload(add(rCol, shl(5, add(j, 1))))
+                    half := shr(1, half)
+                    for { let o := 0 } lt(o, half) { o := add(o, 0x20) } {
+                        let lo := mload(add(buf, shl(1, o)))
+                        mstore(add(buf, o), addmod(lo, mulmod(r, addmod(mload(add(buf, add(shl(1, o), 0x20))), sub(q, lo), q), q), q))
+                    }
+                }
+                v := mload(buf)
+            }
+        }
+    }
+
+    /// @dev F at ρ′[0 … n) from the step's values at calldata offset `ev` = [acc, p, q, rem…, e…, u…, ū…]
+    /// (U = Σ_j 2^(Lj)·u_j, Ū the committed ū limbs' sum or (hi − lo) − U; {_uSums}):
+    ///   M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li)·rem_i − 2^s·((p − q)·Σ_j 2^(Lj)·e_j + U)
+    ///   + c·(p·Ū + c·(q·U + c·((p² − p) + c·(q² − q)))) + [committed: c^5·(U + Ū)] + Σ_i c^(6+i)·ℓ_i.
+    /// `ind` = 1_real(ρ′) (0 when s = 0: no 2^(s−1) term).
+    function _evalF(uint256 p, uint256 h, uint256 ev, uint256 c, uint256 ind) private pure returns (uint256 f) {
+        (uint256 u, uint256 uc, uint256 sub_) = _uSums(p, h, ev);
+        assembly ("memory-safe") {
+            let q := R_MODULUS
+            let pv := calldataload(add(ev, 0x20))
+            let qv := calldataload(add(ev, 0x40))
+            f := addmod(mulmod(mload(add(p, H_MULTIPLIER)), calldataload(ev), q), mulmod(mload(add(p, H_HALF)), ind, q), q)
+            f := addmod(f, sub(q, sub_), q)
+            // The flags, Horner in c from the last term.
+            let t := addmod(mulmod(qv, qv, q), sub(q, qv), q)
+            t := addmod(mulmod(t, c, q), addmod(mulmod(pv, pv, q), sub(q, pv), q), q)
+            t := addmod(mulmod(t, c, q), mulmod(qv, u, q), q)
+            t := addmod(mulmod(t, c, q), mulmod(pv, uc, q), q)
+            f := addmod(f, mulmod(t, c, q), q)
+            let w := mulmod(c, c, q)
+            w := mulmod(mulmod(w, w, q), c, q)
+            if eq(byte(B_MODE, h), UC_COMMITTED) { f := addmod(f, mulmod(w, addmod(u, uc, q), q), q) }
+            // The limb claims, weights c^6, c^7, … over ev[3 …].
+            let ptr := add(ev, 0x60)
+            for { let end := add(ptr, shl(5, byte(B_LIMBS, h))) } lt(ptr, end) { ptr := add(ptr, 0x20) } {
+                w := mulmod(w, c, q)
+                f := addmod(f, mulmod(w, calldataload(ptr), q), q)
+            }
+        }
+    }
+
+    /// @dev U, Ū (the committed ū limbs' sum, or (hi − lo) − U) and what F subtracts from M·acc + 2^(s−1)·1_real:
+    /// Σ_i 2^(Li)·rem_i + 2^s·((p − q)·Σ_j 2^(Lj)·e_j + U), from the step's values at calldata offset `ev`.
+    function _uSums(uint256 p, uint256 h, uint256 ev) private pure returns (uint256 u, uint256 uc, uint256 sub_) {
+        assembly ("memory-safe") {
+            // Σ_j 2^(bits·j)·(word j of the run at ptr).
+            function limbs(ptr, count, bits) -> s {
+                let q := R_MODULUS
+                let w := 1
+                for { let end := add(ptr, shl(5, count)) } lt(ptr, end) { ptr := add(ptr, 0x20) } {
+                    s := addmod(s, mulmod(w, calldataload(ptr), q), q)
+                    w := shl(bits, w)
+                }
+            }
+            let bits := byte(B_BITS, h)
+            let nRem := byte(B_REM, h)
+            let nE := byte(B_E, h)
+            let nU := byte(B_U, h)
+            let at := add(ev, 0x60)
+            sub_ := limbs(at, nRem, bits)
+            at := add(at, shl(5, nRem))
+            let e := limbs(at, nE, bits)
+            at := add(at, shl(5, nE))
+            u := limbs(at, nU, bits)
+            let q := R_MODULUS
+            // + 2^s·((p − q)·e + U)
+            let d := addmod(mulmod(addmod(calldataload(add(ev, 0x20)), sub(q, calldataload(add(ev, 0x40))), q), e, q), u, q)
+            sub_ := addmod(sub_, mulmod(mload(add(p, H_TWO_S)), d, q), q)
+            uc := addmod(mload(add(p, H_RANGE)), sub(q, u), q)
+            if eq(byte(B_MODE, h), UC_COMMITTED) { uc := limbs(add(at, shl(5, nU)), nU, bits) }
+        }
     }
 }

@@ -35,7 +35,8 @@ export function registerCalldata(program: Command): void {
       if (proof.digest.toLowerCase() !== setup.vk.digest.toLowerCase()) {
         throw new Error(`${proofPath}: the proof is for model ${proof.digest}, the setup in ${dir} is ${setup.vk.digest}`);
       }
-      const bytesOf = (values: readonly { shape: readonly number[] }[]) => values.reduce((acc, v) => acc + 4 * v.shape.reduce((p, d) => p * d, 1), 0);
+      const { packedBytes, publicTensors } = await import("../../prover/graph/statement");
+      const bytesOf = (values: Parameters<typeof publicTensors>[0]) => packedBytes(publicTensors(values, setup.model.bits));
       cd.checkStatementSizes(proof, { inputBytes: bytesOf(setup.model.graph.inputs), outputBytes: bytesOf(setup.model.graph.outputs) });
       const data = opts.registry === undefined ? cd.verifierCalldata(proof) : cd.registryCalldata(opts.registry, proof);
       const cost = cd.calldataCost(Buffer.from(data.slice(2), "hex"));

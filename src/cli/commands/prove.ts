@@ -47,7 +47,7 @@ export function registerProve(program: Command): void {
       const inputs = readSetupInputs(setup, flags.input);
       const srs = loadSetupSrs(setup, { ptau: flags.ptau, onProgress: progress });
       const proved = proveWithSetup(setup, srs, inputs, flags.prover ?? ZERO_ADDRESS, progress);
-      const outputs = decodeOutputs(proved.statement.output, setup.vk.statement.outputs);
+      const outputs = decodeOutputs(proved.statement.output, setup.vk.statement.outputs, setup.vk.statement.bits);
       writeProofFile(flags.out, { ...proved.statement, proof: proved.proof }, { form: flags.json ? "json" : "binary", outputs });
       const lines = [
         ...formatOutputs(outputs),

@@ -11,11 +11,12 @@ import { arenaProofWords, arenaVerifierShape } from "../../lookup/arena-encoding
 import * as Fr from "../../field/fr";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, PlanSlottedPoly, RequantNodeStep, TableNodeStep, VerifierPlan } from "../../prover/graph/plan";
 import { requantGeometry } from "../../prover/layers/requant-spec";
-import { groupOf, requantGroupVars } from "../../prover/layers/requant";
+import { groupOf, requantGroupVars, requantLimbCount } from "../../prover/layers/requant";
 import { requantSpec } from "../../prover/graph/nodes/requant-step";
 import { planRequants, requantAccTensor } from "../../prover/graph/requant-batch";
 import { chunkedPlanRefusal } from "../../prover/graph/chunks";
 import { mergesPublicClaims } from "../../prover/graph/public-claims";
+import { packedBytes, packTensors, type PublicWidth } from "../../prover/graph/statement";
 import { layoutOf, reshapePoint, transposePoint } from "../../prover/tensor";
 import { concatProgram, convProgram, hadamardProgram, linearProgram, matmulProgram, reindexProgram } from "./layers";
 import { poolIndices, ProgramError, ProgramWriter, symbols } from "./writer";
@@ -80,6 +81,17 @@ const hexWords = (hex: string, n: number, what: string): bigint[] => {
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
+/**
+ * A public tensor's u32 program field (INPUT / OUTPUT: its byte offset; an input range: its element count) with
+ * the tensor's width in its top two bits: code k = log2(4 / width), so 4 >> k bytes (0: int32, as programs made
+ * before packed statements read). ModelVerifierPcs._split decodes it.
+ */
+const WIDTH_FIELD_BITS = 30;
+function widthField(value: number, width: PublicWidth, what: string): number {
+  if (!Number.isInteger(value) || value < 0 || value >= 2 ** WIDTH_FIELD_BITS) throw new ProgramError(`${what}: ${value} does not fit ${WIDTH_FIELD_BITS} bits`);
+  return value + Math.log2(4 / width) * 2 ** WIDTH_FIELD_BITS;
+}
+
 /** Compiles a plan into the program bytes a generated verifier embeds. @throws {UnsupportedStepError} */
 export function modelProgram(plan: VerifierPlan): Uint8Array {
   const chunked = chunkedPlanRefusal(plan);
@@ -128,8 +140,8 @@ class ModelCompiler implements StepEmitter {
     w.u8(PROGRAM_VERSION, "version").rawWord(BigInt(plan.digest), "digest");
     for (const x of hexWords(plan.commitment, 2, "W commitment")) w.rawWord(x, "W commitment");
     for (const x of [...hexWords(plan.g2, 4, "g2"), ...hexWords(plan.tauG2, 4, "tauG2")]) w.rawWord(x, "G2 element");
-    w.u32(4 * plan.inputs.reduce((n, v) => n + sizeOf(v.shape), 0), "input bytes");
-    w.u32(4 * plan.outputs.reduce((n, v) => n + sizeOf(v.shape), 0), "output bytes");
+    w.u32(packedBytes(plan.inputs), "input bytes");
+    w.u32(packedBytes(plan.outputs), "output bytes");
     this.inputRanges();
     w.u32(this.recordWords + this.arenaRecordWords(), "opening record words").u16(this.tensorIds.size, "tensors");
     this.slots(plan.weights);
@@ -143,20 +155,21 @@ class ModelCompiler implements StepEmitter {
   }
 
   /**
-   * The inputs' range checks (run before the transcript starts): offset, count, qmin, qmax — [−2^(b−1), 2^(b−1))
-   * for a clamped input, [0, 1] for a bool input (the statement check of `executePlan`).
+   * The inputs' range checks (run before the transcript starts): offset, count with the width code, qmin, qmax —
+   * each input whose declared range ([−2^(b−1), 2^(b−1)) for a clamped input, [0, 1] for a bool input: the
+   * statement check of `executePlan`) is narrower than its width holds. An input whose width is its range (8-bit
+   * values in one byte) needs none: every byte string reads as a value inside.
    */
   private inputRanges(): void {
-    const half = 2 ** (this.plan.bits - 1);
-    const ranges: { at: number; count: number; lo: number; hi: number }[] = [];
+    const ranges: { at: number; count: number; width: PublicWidth; lo: number; hi: number }[] = [];
     let at = 0;
     for (const inp of this.plan.inputs) {
-      if (inp.boolean) ranges.push({ at, count: sizeOf(inp.shape), lo: 0, hi: 1 });
-      if (inp.clamped) ranges.push({ at, count: sizeOf(inp.shape), lo: -half, hi: half - 1 });
-      at += 4 * sizeOf(inp.shape);
+      const full = 2 ** (8 * inp.width - 1);
+      if (inp.lo > -full || inp.hi < full - 1) ranges.push({ at, count: sizeOf(inp.shape), width: inp.width, lo: inp.lo, hi: inp.hi });
+      at += inp.width * sizeOf(inp.shape);
     }
     this.w.u8(ranges.length, "input ranges");
-    for (const r of ranges) this.w.u32(r.at, "offset").u32(r.count, "count").uint(r.lo >>> 0, 4, "qmin").uint(r.hi >>> 0, 4, "qmax");
+    for (const r of ranges) this.w.u32(r.at, "offset").u32(widthField(r.count, r.width, "input range count"), "count").uint(r.lo >>> 0, 4, "qmin").uint(r.hi >>> 0, 4, "qmax");
   }
 
   /** Words of the arena's opening records: h per column, g and m per table, each external table column on W. */
@@ -231,14 +244,12 @@ class ModelCompiler implements StepEmitter {
     this.requants(w);
     let at = 0;
     this.plan.outputs.forEach((o) => {
-      const bytes = 4 * sizeOf(o.shape);
+      const bytes = o.width * sizeOf(o.shape);
       if (o.constant) {
-        const packed = new Uint8Array(bytes);
-        const view = new DataView(packed.buffer);
-        o.constant.forEach((v, i) => view.setInt32(4 * i, v, false));
+        const packed = packTensors([{ data: o.constant }], [o]);
         w.u8(MODEL_OP.constOutput, "op").u32(at, "offset").u32(bytes, "length").rawWord(BigInt(keccakHex(packed)), "hash");
       } else {
-        w.u8(MODEL_OP.output, "op").u16(this.tensor(o.name), "tensor").u8(o.numVars, "variables").u32(at, "offset");
+        w.u8(MODEL_OP.output, "op").u16(this.tensor(o.name), "tensor").u8(o.numVars, "variables").u32(widthField(at, o.width, "output offset"), "offset");
         this.pending.set(o.name, (this.pending.get(o.name) ?? 0) + 1);
         this.shape(w, o.shape);
       }
@@ -251,9 +262,9 @@ class ModelCompiler implements StepEmitter {
       const claims = this.take(w, inp.name);
       this.inputClaims.set(inp.name, claims);
       if (mergesPublicClaims(inp.shape, claims)) this.mergeMany(w, layoutOf(inp.shape).numVars);
-      w.u8(MODEL_OP.input, "op").u16(this.tensor(inp.name), "tensor").u32(at, "offset");
+      w.u8(MODEL_OP.input, "op").u16(this.tensor(inp.name), "tensor").u32(widthField(at, inp.width, "input offset"), "offset");
       this.shape(w, inp.shape);
-      at += 4 * sizeOf(inp.shape);
+      at += inp.width * sizeOf(inp.shape);
     });
     w.u8(MODEL_OP.end, "op");
     return w.bytes();
@@ -311,8 +322,12 @@ class ModelCompiler implements StepEmitter {
   }
 
   /**
-   * REQUANTS (RequantBatch.sol): every requantization's batched zero-check, before the output claims — per step its
-   * constants and RANGE columns; it leaves the claim on acc on the step's acc tensor and opens its group slots.
+   * REQUANTS (RequantBatch.sol): every requantization's batched zero-check, before the output claims — per step one
+   * block the interpreter reads in place by offset (no decoding into memory): five words (M, 2^s, 2^(s−1), hi − lo
+   * and 2^s·lo, the last two precomputed here), eleven header bytes (acc tensor u16, variables, limb bits, rem / e /
+   * u limbs, ū mode, committed limb tables, group slots, range columns), the group slots and RANGE columns (u16
+   * each), then the indicator factor (Broadcast format). It leaves the claim on acc on the step's acc tensor and
+   * opens its group slots.
    */
   private requants(w: ProgramWriter): void {
     const requants = planRequants(this.plan);
@@ -323,19 +338,19 @@ class ModelCompiler implements StepEmitter {
     w.u8(MODEL_OP.requants, "op").u16(requants.length, "requantizations").u8(n, "variables").u8(cols, "column challenges");
     requants.forEach((r, i) => {
       const geo = geos[i];
-      w.u16(this.tensor(requantAccTensor(r)), "acc tensor").u8(r.numVars, "variables");
       this.pending.set(requantAccTensor(r), 1);
       this.adviceOpens(r.advice.length);
-      indicator(w, r.shape);
       const two = (k: number) => Fr.pow(2n, BigInt(k));
+      const [lo, hi] = [Fr.fromSigned(r.lo), Fr.fromSigned(r.hi)];
       w.word(Fr.fromSigned(r.multiplier), "multiplier").word(two(r.shift), "2^s").word(r.shift === 0 ? 0n : two(r.shift - 1), "2^(s-1)");
+      w.word(Fr.sub(hi, lo), "hi - lo").word(Fr.mul(two(r.shift), lo), "2^s·lo");
+      w.u16(this.tensor(requantAccTensor(r)), "acc tensor").u8(r.numVars, "variables");
       w.u8(r.limbBits, "limb bits").u8(geo.remLimbs, "rem limbs").u8(geo.eLimbs, "e limbs").u8(geo.uLimbs, "u limbs");
-      w.u8(UC_MODE[geo.ucMode], "ū mode");
-      w.u8(r.advice.length, "group slots");
+      w.u8(UC_MODE[geo.ucMode], "ū mode").u8(requantLimbCount(geo), "committed limb tables");
+      w.u8(r.advice.length, "group slots").u8(r.rangeColumns.length, "range columns");
       r.advice.forEach((g) => w.u16(this.adviceSlot(g), "group slot"));
-      w.word(Fr.fromSigned(r.lo), "clamp lo").word(Fr.fromSigned(r.hi), "clamp hi");
-      w.u8(r.rangeColumns.length, "range columns");
       r.rangeColumns.forEach((c) => w.u16(c, "range column"));
+      indicator(w, r.shape);
     });
   }
 

@@ -12,6 +12,7 @@ import { MAX_LIMB_BITS, MIN_LIMB_BITS, reducedFixedPoint, REQUANT_LIMB_BITS, req
 import { requantDegree, requantGroupShapes, requantRangeWidths } from "../layers/requant";
 import { layoutOf } from "../tensor";
 import { UnsupportedNodeError } from "./errors";
+import { publicRange } from "./statement";
 import { KIND_COMPILERS, unsupportedReason } from "./nodes";
 import { ARGMAX_OP } from "./nodes/argmax";
 import { provesCompare } from "./nodes/compare";
@@ -123,6 +124,7 @@ export function compileGraph(model: QuantizedModel): GraphPlan {
     numVars: layoutOf(v.shape).numVars,
     clamped: isFloatType(v.dtype),
     ...(v.dtype === "bool" ? { boolean: true } : {}),
+    ...publicRange(v.dtype, bits),
     ...(model.constantOutputs.has(v.name) ? { constant: Array.from(model.constantOutputs.get(v.name)!.tensor.data) } : {}),
   });
   return {

@@ -7,7 +7,19 @@ export { proveInference, type ProveInferenceParameters, type ProverModelKey, typ
 export { verifyInference, executePlan, type VerifyInferenceParameters } from "./verify";
 export { verifierPlan } from "./verifier-plan";
 export { compileGraph, type GraphPlan } from "./compile";
-export { packTensors, unpackTensors, absorbStatement, type InferenceStatement, type PackedTensorInfo } from "./statement";
+export {
+  packTensors,
+  unpackTensors,
+  packedBytes,
+  publicRange,
+  publicTensors,
+  widthFor,
+  absorbStatement,
+  type InferenceStatement,
+  type PackedTensorInfo,
+  type PublicRange,
+  type PublicWidth,
+} from "./statement";
 export { ProofRejectedError, UnsupportedNodeError, ProverInputError } from "./errors";
 export { ProofReader, ProofWriter, ProofFormatError, type ProofStats } from "./stream";
 export type * from "./plan";

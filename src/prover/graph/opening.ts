@@ -25,6 +25,7 @@
 import type { G1Point } from "../../curve/bn254";
 import * as Fr from "../../field/fr";
 import { BATCH_LABELS, type BatchOpeningProof, type OpeningClaim } from "../../pcs/batch";
+import { eqPairSumcheckKernel, proveEqPairSumcheck, type EqEntry } from "../../pcs/batch-eq-sumcheck";
 import { loadNative, selectedBackend, threadCount, type MsmBackendName, type NativeKernels } from "../../msm";
 import { HyperKZG, linearCombination } from "../../pcs/hyperkzg";
 import { openingKernels, releaseVectors } from "../../pcs/opening-kernels";
@@ -32,7 +33,7 @@ import { openingStep } from "../../pcs/opening-steps";
 import { tableBigints, tableLength } from "../../pcs/packed-table";
 import type { Srs } from "../../pcs/srs";
 import { eqEval, eqTable } from "../../poly/mle";
-import { provePairProductSumcheck, proveSumcheck, type ProductTerm } from "../../sumcheck";
+import { provePairProductSumcheck, proveSumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 
 /** Proves every claim with one sum-check (if the lifted points differ) and one HyperKZG opening. */
@@ -115,14 +116,26 @@ function provePacked(
   if (distinct === 1) {
     point = lifted[0];
   } else {
-    let pairs: (readonly [Uint8Array, Uint8Array])[] | undefined = openingStep("eq_tables", () => used.map((p) => {
-      const k = varsOf.get(p)!;
-      return [packed.get(p)!, eqSum(native, 2 ** k, claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i].slice(0, k), scale: alphas[i] }] : [])), threads)] as const;
-    }));
     const claim = claims.reduce((acc, c, i) => Fr.add(acc, Fr.mul(alphas[i], c.value)), 0n);
-    // The E_p are this function's own: bound in place, then dropped with `pairs` before G is formed.
-    const sc = openingStep("pair_sumcheck", () => provePairProductSumcheck({ native, pairs: pairs!, numVars: n, claim, transcript, threads, zeroExtended: true, bindInPlace: true }));
-    pairs = undefined;
+    // Each polynomial's E_p as its merged eq entries (its claims' points cut to its own variables).
+    const entriesOf = (p: number): EqEntry[] => {
+      const k = varsOf.get(p)!;
+      return eqEntries(claims.flatMap((c, i) => (c.poly === p ? [{ point: lifted[i].slice(0, k), scale: alphas[i] }] : [])));
+    };
+    const kernel = eqPairSumcheckKernel(native);
+    let sc: { proof: SumcheckProof; point: bigint[] };
+    if (kernel) {
+      // E_p never built: the kernel rebuilds each round's bound E_p block by block (src/pcs/batch-eq-sumcheck.ts).
+      const polys = openingStep("eq_entries", () => used.map((p) => ({ table: packed.get(p)!, vars: varsOf.get(p)!, entries: entriesOf(p) })));
+      sc = openingStep("pair_sumcheck", () => proveEqPairSumcheck({ kernel, polys, numVars: n, claim, transcript, threads }));
+    } else {
+      let pairs: (readonly [Uint8Array, Uint8Array])[] | undefined = openingStep("eq_tables", () =>
+        used.map((p) => [packed.get(p)!, eqSum(native, 2 ** varsOf.get(p)!, entriesOf(p), threads)] as const),
+      );
+      // The E_p are this function's own: bound in place, then dropped with `pairs` before G is formed.
+      sc = openingStep("pair_sumcheck", () => provePairProductSumcheck({ native, pairs: pairs!, numVars: n, claim, transcript, threads, zeroExtended: true, bindInPlace: true }));
+      pairs = undefined;
+    }
     sumcheck = sc.proof;
     point = sc.point;
   }
@@ -209,11 +222,11 @@ function claimWeights(count: number, claims: readonly OpeningClaim[], lifted: re
 }
 
 /**
- * E = Σ scale·eq(·, point) over 2^n entries, each term on the sub-cube its trailing 0/1 coordinates select
- * (as {@link addEq}); terms with the same head and sub-cube are merged first (their scales added), so each
- * distinct eq table is built once.
+ * The terms scale·eq(·, point) of one E_p as entries on the sub-cubes their trailing 0/1 coordinates select
+ * (as {@link addEq}); terms with the same head and sub-cube are merged (their scales added), so each distinct
+ * eq table is built once.
  */
-function eqSum(native: NativeKernels, size: number, terms: readonly { point: readonly bigint[]; scale: bigint }[], threads: number): Uint8Array {
+function eqEntries(terms: readonly { point: readonly bigint[]; scale: bigint }[]): EqEntry[] {
   const merged = new Map<string, { offset: number; head: readonly bigint[]; scale: bigint }>();
   for (const { point, scale } of terms) {
     const { offset, head } = subCube(point);
@@ -222,7 +235,11 @@ function eqSum(native: NativeKernels, size: number, terms: readonly { point: rea
     if (entry) entry.scale = Fr.add(entry.scale, scale);
     else merged.set(key, { offset, head, scale });
   }
-  const entries = [...merged.values()];
+  return [...merged.values()];
+}
+
+/** E = Σ scale·eq(·, head) at each entry's offset, over 2^n words (`size`): the materialised E_p of an addon without the eq pair sum-check. */
+function eqSum(native: NativeKernels, size: number, entries: readonly EqEntry[], threads: number): Uint8Array {
   const into = openingKernels(native);
   if (!into) return native.frEqSum(size, entries.map((e) => e.offset), entries.map((e) => e.head), entries.map((e) => e.scale));
   // Built into its own buffer (no copy out of C++), split over the threads by output block.

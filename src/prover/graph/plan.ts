@@ -19,6 +19,7 @@ import type { ConcatSpec } from "../layers/concat";
 import type { ConvSpec } from "../layers/conv";
 import type { MatMulSpec } from "../layers/matmul";
 import type { ReindexSpec } from "../layers/reindex";
+import type { PublicRange } from "./statement";
 
 /** Format tag of {@link VerifierPlan}; bumped on any change of meaning. */
 export const VERIFIER_PLAN_FORMAT = "deepprove-verifier-plan/v1";
@@ -48,8 +49,11 @@ export interface PlanSlottedPoly {
   readonly slots: readonly PlanSlot[];
 }
 
-/** A graph input or output of the statement (packed int32 in this order). */
-export interface PlanValue extends PlanTensor {
+/**
+ * A graph input or output of the statement (packed in this order, each value in `width` bytes; `lo`, `hi`: the
+ * range the model declares for it, src/prover/graph/statement.ts `publicRange`).
+ */
+export interface PlanValue extends PlanTensor, PublicRange {
   /** Float-typed inputs must hold values in [qmin, qmax] (the verifier checks the public bytes). */
   readonly clamped: boolean;
   /** Bool-typed values: the verifier checks an input's public values are 0 or 1 (exact logic relies on it). */

@@ -1,15 +1,21 @@
 /**
  * The public statement of one inference and its transcript absorb. The graph inputs / outputs travel as one
- * byte string each: every tensor in graph order, its integer values row-major as int32 big-endian two's
- * complement (4 bytes each, no header: shapes come from the model). These exact bytes are what the registry
- * and the on-chain verifier receive as `bytes input` / `bytes output` and what the statement absorb hashes.
+ * byte string each: every tensor in graph order, its integer values row-major as big-endian two's complement of
+ * the tensor's width — the fewest of 1, 2 or 4 bytes that hold the value range the model declares for it
+ * ({@link publicRange}: b-bit activations in ⌈b/8⌉ bytes, booleans in one, other integers as int32) — with no
+ * header: shapes and widths come from the model. These exact bytes are what the registry and the on-chain
+ * verifier receive as `bytes input` / `bytes output` and what the statement absorb hashes (docs/calldata.md).
  */
 import { keccak_256 } from "@noble/hashes/sha3";
+import { isFloatType, type DType } from "../../model/ir";
 import { ProverInputError } from "./errors";
 import type { Transcript } from "../../transcript";
 
-/** Bytes per packed integer. */
-export const PACKED_INT_BYTES = 4;
+/** Bytes of one packed value: the widths a public tensor may have. */
+export type PublicWidth = 1 | 2 | 4;
+
+/** The widths in increasing order (the first that holds a range is the tensor's). */
+const WIDTHS: readonly PublicWidth[] = [1, 2, 4];
 
 /** Transcript domain and the statement's label. */
 export const INFERENCE_LABELS = { domain: "deepprove.inference", statement: "proof.statement", advice: "proof.advice", output: "proof.output" } as const;
@@ -24,17 +30,55 @@ export interface InferenceStatement {
   readonly output: Uint8Array;
 }
 
-/** A tensor's name and shape, as the model declares it. */
-export interface PackedTensorInfo {
+/** The value range a model declares for a public tensor, and the width it is packed at. */
+export interface PublicRange {
+  /** Smallest and largest value (inclusive). */
+  readonly lo: number;
+  readonly hi: number;
+  /** Bytes per value: the fewest of 1, 2, 4 whose two's complement range holds [lo, hi]. */
+  readonly width: PublicWidth;
+}
+
+/** A tensor's name and shape, as the model declares it, with its declared range and width. */
+export interface PackedTensorInfo extends PublicRange {
   readonly name: string;
   readonly shape: readonly number[];
 }
 
-/** Packs integer tensors (graph order) as int32 big-endian; refuses a wrong size or a value outside int32. */
+/** The fewest whole bytes (1, 2 or 4) whose two's complement range holds [lo, hi]. @throws {RangeError} past int32 */
+export function widthFor(lo: number, hi: number): PublicWidth {
+  const width = WIDTHS.find((w) => lo >= -(2 ** (8 * w - 1)) && hi < 2 ** (8 * w - 1));
+  if (width === undefined || lo > hi) throw new RangeError(`no public width holds the range [${lo}, ${hi}]`);
+  return width;
+}
+
+/**
+ * The range a quantized model declares for a graph input or output of `dtype` (docs/quantization.md): a float
+ * value is a b-bit activation, [−2^(b−1), 2^(b−1) − 1]; a bool one 0 or 1; any other integer an int32.
+ */
+export function publicRange(dtype: DType | string, bits: number): PublicRange {
+  if (isFloatType(dtype as DType)) return withWidth(-(2 ** (bits - 1)), 2 ** (bits - 1) - 1);
+  if (dtype === "bool") return withWidth(0, 1);
+  return withWidth(-(2 ** 31), 2 ** 31 - 1);
+}
+
+/** The packing of a model's graph inputs or outputs (name, dtype, shape) quantized at `bits`. */
+export function publicTensors(values: readonly { readonly name: string; readonly dtype: DType | string; readonly shape: readonly number[] }[], bits: number): PackedTensorInfo[] {
+  return values.map((v) => ({ name: v.name, shape: [...v.shape], ...publicRange(v.dtype, bits) }));
+}
+
+/** Bytes of the packed tensors. */
+export function packedBytes(infos: readonly PackedTensorInfo[]): number {
+  return infos.reduce((n, info) => n + info.width * sizeOf(info.shape), 0);
+}
+
+/**
+ * Packs integer tensors (graph order) at their widths; refuses a wrong size or a value outside the tensor's
+ * declared range, naming the tensor and the index. @throws {ProverInputError}
+ */
 export function packTensors(values: readonly { readonly data: ArrayLike<number> }[], infos: readonly PackedTensorInfo[]): Uint8Array {
   if (values.length !== infos.length) throw new ProverInputError(`packTensors: ${values.length} tensors, the model has ${infos.length}`);
-  const total = infos.reduce((n, info) => n + sizeOf(info.shape), 0);
-  const out = new Uint8Array(total * PACKED_INT_BYTES);
+  const out = new Uint8Array(packedBytes(infos));
   const view = new DataView(out.buffer);
   let at = 0;
   infos.forEach((info, i) => {
@@ -42,27 +86,32 @@ export function packTensors(values: readonly { readonly data: ArrayLike<number> 
     if (data.length !== sizeOf(info.shape)) {
       throw new ProverInputError(`packTensors: "${info.name}" has ${data.length} values, its shape [${info.shape.join(", ")}] needs ${sizeOf(info.shape)}`);
     }
-    for (let k = 0; k < data.length; k++) {
+    for (let k = 0; k < data.length; k++, at += info.width) {
       const v = data[k];
-      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new ProverInputError(`packTensors: "${info.name}"[${k}] = ${v} is not an int32`);
-      view.setInt32(at, v, false);
-      at += PACKED_INT_BYTES;
+      if (!Number.isInteger(v) || v < info.lo || v > info.hi) {
+        throw new ProverInputError(`packTensors: "${info.name}"[${k}] = ${v} is outside its declared range [${info.lo}, ${info.hi}] (${info.width}-byte values)`);
+      }
+      if (info.width === 1) view.setInt8(at, v);
+      else if (info.width === 2) view.setInt16(at, v, false);
+      else view.setInt32(at, v, false);
     }
   });
   return out;
 }
 
-/** Unpacks bytes made by {@link packTensors}; refuses a byte string of the wrong length. */
+/** Unpacks bytes made by {@link packTensors} (sign-extending each value); refuses a byte string of the wrong length. */
 export function unpackTensors(bytes: Uint8Array, infos: readonly PackedTensorInfo[]): { name: string; shape: number[]; data: Int32Array }[] {
-  const total = infos.reduce((n, info) => n + sizeOf(info.shape), 0);
-  if (bytes.length !== total * PACKED_INT_BYTES) {
-    throw new ProverInputError(`packed tensors: ${bytes.length} bytes, the model's ${infos.map((i) => `"${i.name}"`).join(", ") || "(none)"} need ${total * PACKED_INT_BYTES}`);
+  const total = packedBytes(infos);
+  if (bytes.length !== total) {
+    throw new ProverInputError(`packed tensors: ${bytes.length} bytes, the model's ${infos.map((i) => `"${i.name}"`).join(", ") || "(none)"} need ${total}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   return infos.map((info) => {
     const data = new Int32Array(sizeOf(info.shape));
-    for (let k = 0; k < data.length; k++, at += PACKED_INT_BYTES) data[k] = view.getInt32(at, false);
+    for (let k = 0; k < data.length; k++, at += info.width) {
+      data[k] = info.width === 1 ? view.getInt8(at) : info.width === 2 ? view.getInt16(at, false) : view.getInt32(at, false);
+    }
     return { name: info.name, shape: [...info.shape], data };
   });
 }
@@ -84,6 +133,10 @@ export function absorbStatement(transcript: Transcript, statement: InferenceStat
   const prover = new Uint8Array(32);
   prover.set(Buffer.from(statement.prover.slice(2), "hex"), 12);
   transcript.absorbWords(INFERENCE_LABELS.statement, [new Uint8Array(digest), prover, keccak_256(statement.input), keccak_256(statement.output)]);
+}
+
+function withWidth(lo: number, hi: number): PublicRange {
+  return { lo, hi, width: widthFor(lo, hi) };
 }
 
 function sizeOf(shape: readonly number[]): number {

@@ -93,22 +93,20 @@ export function executePlan(plan: VerifierPlan, statement: InferenceStatement, p
   });
 }
 
-/** Checks the statement against the plan and unpacks its tensors (range-checking the clamped inputs). */
+/**
+ * Checks the statement against the plan and unpacks its tensors: every input value must lie in its declared range
+ * (a clamped input's b bits, a bool input's 0 or 1 — the values the model's arithmetic relies on; a width wider
+ * than the range admits others), a constant output must be the model's.
+ */
 function checkPublic(plan: VerifierPlan, statement: InferenceStatement) {
   return step("statement", () => {
     checkStatement(statement);
     if (statement.digest !== plan.digest) throw new ProofRejectedError(`statement: digest ${statement.digest} is not the model's ${plan.digest}`);
     const inputs = unpackTensors(statement.input, plan.inputs);
     const outputs = unpackTensors(statement.output, plan.outputs);
-    const half = 2 ** (plan.bits - 1);
     plan.inputs.forEach((inp, i) => {
-      if (inp.boolean) {
-        const nonBool = inputs[i].data.findIndex((v) => v !== 0 && v !== 1);
-        if (nonBool >= 0) throw new ProofRejectedError(`statement: bool input "${inp.name}"[${nonBool}] = ${inputs[i].data[nonBool]} is not 0 or 1`);
-      }
-      if (!inp.clamped) return;
-      const bad = inputs[i].data.findIndex((v) => v < -half || v >= half);
-      if (bad >= 0) throw new ProofRejectedError(`statement: input "${inp.name}"[${bad}] = ${inputs[i].data[bad]} is outside the ${plan.bits}-bit range`);
+      const bad = inputs[i].data.findIndex((v) => v < inp.lo || v > inp.hi);
+      if (bad >= 0) throw new ProofRejectedError(`statement: input "${inp.name}"[${bad}] = ${inputs[i].data[bad]} is outside its range [${inp.lo}, ${inp.hi}]`);
     });
     plan.outputs.forEach((o, i) => {
       if (o.constant && o.constant.some((v, k) => v !== outputs[i].data[k])) throw new ProofRejectedError(`statement: constant output "${o.name}" differs from the model's`);

@@ -13,10 +13,11 @@
  */
 import * as Fr from "../../field/fr";
 import { eqEval } from "../../poly/mle";
-import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof } from "../../sumcheck";
+import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof, type SumcheckTable } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { absorbClaim, checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
 import { broadcastPoint, broadcastTable, evaluateTensor, LayoutError, layoutOf, type IntTensor } from "../tensor";
+import { integerTable } from "./fixed-table";
 
 /** Transcript labels of the element-wise IOPs. */
 export const ELEMENTWISE_LABELS = {
@@ -123,16 +124,29 @@ export function proveHadamard(params: ProveHadamardParameters): { proof: Hadamar
   const numVars = layoutOf(outShape).numVars;
   checkClaim(claim, numVars, "hadamard");
   absorbClaim(transcript, ELEMENTWISE_LABELS.hadamardClaim, claim);
-  const tables = [broadcastTable(outShape, a, "hadamard operand a"), broadcastTable(outShape, b, "hadamard operand b")];
+  const tables = [operandTable(outShape, a, "hadamard operand a"), operandTable(outShape, b, "hadamard operand b")];
   const sc = provingTrueClaim("hadamard", () =>
     proveSumcheck({ tables, terms: [{ coeff: 1n, factors: [0, 1], eqPoint: claim.point }], numVars, degree: 3, claim: claim.value, transcript }),
   );
   const pa = broadcastPoint(outShape, a.shape, sc.point);
   const pb = broadcastPoint(outShape, b.shape, sc.point);
-  const aValue = evaluateTensor(layoutOf(a.shape), a.data, pa.point);
-  const bValue = evaluateTensor(layoutOf(b.shape), b.data, pb.point);
+  // An operand of the output's own shape is its table: its value is the sum-check's final evaluation.
+  const aValue = sameShape(a.shape, outShape) ? sc.finalEvaluations[0] : evaluateTensor(layoutOf(a.shape), a.data, pa.point);
+  const bValue = sameShape(b.shape, outShape) ? sc.finalEvaluations[1] : evaluateTensor(layoutOf(b.shape), b.data, pb.point);
   transcript.absorbScalars(ELEMENTWISE_LABELS.hadamardEvals, [aValue, bValue]);
   return { proof: { sumcheck: sc.proof, aValue, bValue }, claims: { a: { point: pa.point, value: aValue }, b: { point: pb.point, value: bValue } } };
+}
+
+/**
+ * An operand's table over the output layout: broadcast as bigints, or, when it has the output's shape, its own
+ * padded table (packed words when the native walk kernels take it: `integerTable`). The same values.
+ */
+function operandTable(outShape: readonly number[], operand: IntTensor, what: string): SumcheckTable {
+  return sameShape(operand.shape, outShape) ? integerTable(layoutOf(outShape), operand.data, what) : broadcastTable(outShape, operand, what);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** Inputs of {@link verifyHadamard}. */

@@ -18,8 +18,11 @@
  */
 import * as Fr from "../../field/fr";
 import { MODULUS } from "../../field/fr";
+import { threadCount } from "../../msm/backend";
 import { eqTable } from "../../poly/mle";
-import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof } from "../../sumcheck";
+import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof, type SumcheckTable } from "../../sumcheck";
+import { NATIVE_PRODUCT_SUMCHECK_MIN } from "../../sumcheck/packed-product";
+import { loadWalkKernels } from "../../sumcheck/walk-native";
 import type { Transcript } from "../../transcript";
 import { checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
 import { LayoutError, layoutOf, type IntTensor, type TensorLayout } from "../tensor";
@@ -111,6 +114,28 @@ export function selectorTable(selector: Selector): bigint[] {
   return table;
 }
 
+/**
+ * {@link selectorTable} as a sum-check takes it: with the native walk kernels and a table large enough for the
+ * packed prover, the Kronecker product is formed on packed words (`walkKronecker`, one product per entry, zero rows
+ * skipped) from the group tables, which alone are bigints; else the bigint table. The same values either way
+ * (test/prover/selector-table.test.ts).
+ */
+export function selectorSumcheckTable(selector: Selector): SumcheckTable {
+  const layout = checkSelector(selector);
+  const native = layout.paddedSize >= NATIVE_PRODUCT_SUMCHECK_MIN ? loadWalkKernels() : undefined;
+  if (!native) return selectorTable(selector);
+  const threads = threadCount();
+  let table: Uint8Array | undefined;
+  // Groups from the last (lowest variables) to the first, as selectorTable.
+  for (let g = selector.groups.length - 1; g >= 0; g--) {
+    const t = groupTable(selector.inShape, selector.groups[g]);
+    const words = native.frFromBigints(t, t.length);
+    table = table === undefined ? words : native.walkKronecker(words, table, threads);
+  }
+  if (table === undefined || table.length !== 32 * layout.paddedSize) throw new LayoutError("selector: group tables do not cover the input layout");
+  return table;
+}
+
 /** S~(ρ) = Π_g ⟨T_g, eq(ρ_g, ·)⟩: the verifier's evaluation, O(Σ_g (Π sources + 2^{bits of g})). */
 export function selectorEval(selector: Selector, point: readonly bigint[]): bigint {
   const layout = checkSelector(selector);
@@ -135,7 +160,7 @@ export function proveSelector(params: { selector: Selector; x: IntTensor; value:
   if (x.shape.length !== selector.inShape.length || x.shape.some((d, i) => d !== selector.inShape[i])) {
     throw new LayoutError(`${what}: input has shape [${x.shape.join(", ")}], expected [${selector.inShape.join(", ")}]`);
   }
-  const tables = [integerTable(layout, x.data, `${what} input`), selectorTable(selector)];
+  const tables = [integerTable(layout, x.data, `${what} input`), selectorSumcheckTable(selector)];
   const sc = provingTrueClaim(what, () =>
     proveSumcheck({ tables, terms: [{ coeff: 1n, factors: [0, 1] }], numVars: layout.numVars, degree: 2, claim: params.value, transcript }),
   );

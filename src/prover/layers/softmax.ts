@@ -27,10 +27,11 @@
  */
 import * as Fr from "../../field/fr";
 import { eqEval, evaluateMle } from "../../poly/mle";
-import { proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof } from "../../sumcheck";
+import { proveSumcheck, SumcheckError, verifySumcheck, type ProductTerm, type SumcheckProof, type SumcheckTable } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
 import { forEachIndex, joinPoint, LayoutError, layoutOf, paddedTable, prefixIndicator, splitPoint, type IntTensor, type TensorLayout } from "../tensor";
+import { integerTable } from "./fixed-table";
 import { REQUANT_LIMB_BITS } from "./requant-spec";
 import type { ReduceSpec } from "./reduce";
 import type { SelectSpec } from "./select";
@@ -40,6 +41,9 @@ export const SOFTMAX_LABELS = { arena: "softmax.arena", tau: "softmax.tau", eval
 
 /** Bits L of one limb of rem, t and y (the shared range table `range:<L>` requantization registers). */
 export const SOFTMAX_LIMB_BITS = REQUANT_LIMB_BITS;
+
+/** The largest S read as a number for the division's Sb column (2^53 − 1). */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Degree of the division zero-check (eq · Sb · y). */
 export const SOFTMAX_DEGREE = 3;
@@ -304,15 +308,7 @@ export function proveSoftmaxDivision(spec: SoftmaxSpec, w: SoftmaxWitness, trans
   const geo = softmaxGeometry(spec);
   const n = geo.layout.numVars;
   const tau = transcript.challengeScalars(SOFTMAX_LABELS.tau, n);
-  const sb = new Array<bigint>(geo.layout.paddedSize).fill(0n);
-  const pad = new Array<bigint>(geo.layout.paddedSize).fill(1n);
-  const rowOf = rowIndex(spec, geo);
-  const rowPadded = new Int32Array(geo.rowShape.reduce((p, d) => p * d, 1));
-  forEachIndex(geo.rowLayout, (f, padded) => (rowPadded[f] = padded));
-  forEachIndex(geo.layout, (f, padded) => {
-    sb[padded] = w.tables.s[rowPadded[rowOf[f]]];
-    pad[padded] = 0n;
-  });
+  const { sb, pad } = divisionColumns(spec, geo, w.tables.s);
   const tables = [w.tables.e, sb, w.tables.y, pad, ...w.tables.rem];
   const sc = provingTrueClaim("softmax division", () =>
     proveSumcheck({ tables, terms: divisionTerms(spec, geo.limbs, tau), numVars: n, degree: SOFTMAX_DEGREE, claim: 0n, transcript }),
@@ -323,6 +319,36 @@ export function proveSoftmaxDivision(spec: SoftmaxSpec, w: SoftmaxWitness, trans
   const proof: SoftmaxDivisionProof = { sumcheck: sc.proof, e: f[0], s: evaluateMle(w.tables.s, rhoRow), y: f[2], rem: f.slice(4) };
   absorbDivision(transcript, proof);
   return { proof, claims: divisionClaims(proof, rho, rhoRow) };
+}
+
+/**
+ * The division's public-shape columns over the padded cube: Sb (S broadcast along the row, 0 in padding) and pad
+ * (1 in padding). Packed words when the native walk kernels take them (`integerTable` on the flat padded layout:
+ * no 2^n-entry bigint arrays), else bigints; the same values. S is read as a number only when every S is a safe
+ * integer (always for a real softmax: S ≤ n·2^b), else the bigint columns are built.
+ */
+function divisionColumns(spec: SoftmaxSpec, geo: SoftmaxGeometry, s: readonly bigint[]): { sb: SumcheckTable; pad: SumcheckTable } {
+  const size = geo.layout.paddedSize;
+  const rowOf = rowIndex(spec, geo);
+  const rowPadded = new Int32Array(geo.rowShape.reduce((p, d) => p * d, 1));
+  forEachIndex(geo.rowLayout, (f, padded) => (rowPadded[f] = padded));
+  if (s.every((v) => v <= MAX_SAFE)) {
+    const sb = new Float64Array(size);
+    const pad = new Uint8Array(size).fill(1);
+    forEachIndex(geo.layout, (f, padded) => {
+      sb[padded] = Number(s[rowPadded[rowOf[f]]]);
+      pad[padded] = 0;
+    });
+    const flat = layoutOf([size]);
+    return { sb: integerTable(flat, sb, "softmax Sb"), pad: integerTable(flat, pad, "softmax pad") };
+  }
+  const sb = new Array<bigint>(size).fill(0n);
+  const pad = new Array<bigint>(size).fill(1n);
+  forEachIndex(geo.layout, (f, padded) => {
+    sb[padded] = s[rowPadded[rowOf[f]]];
+    pad[padded] = 0n;
+  });
+  return { sb, pad };
 }
 
 /** Verifies the division zero-check. @throws {LayerProofError} */

@@ -6,7 +6,8 @@
  * the claim on acc. Stream in walk order: per claim on y the u limbs above the first (none when u is one limb).
  */
 import type { Claim } from "../../claims";
-import { proveRequantClaims, requantGroupTables, requantRangeColumns, requantTables, verifyRequantClaims } from "../../layers/requant";
+import { proveRequantClaims, requantGroupTables, requantRangeColumns, requantTables, verifyRequantClaims, type RequantTables } from "../../layers/requant";
+import { fastRequantApplies, requantWitnessTables } from "../../layers/requant-witness";
 import { clampWitness, requantGeometry, requantWitness, type RequantSpec, type RequantWitness } from "../../layers/requant-spec";
 import type { IntTensor } from "../../tensor";
 import { ProverInputError } from "../errors";
@@ -26,17 +27,32 @@ export function requantSpec(plan: PlanRequant): RequantSpec {
  */
 export function witnessRequant(plan: PlanRequant, acc: IntTensor, y: IntTensor, ctx: WitnessContext): void {
   const spec = requantSpec(plan);
-  let w = requantWitness(spec, acc);
-  const mismatch = w.y.findIndex((v, i) => v !== BigInt(y.data[i]));
-  if (mismatch >= 0) {
-    if (!ctx.unsafe) throw new ProverInputError(`trace: "${plan.y}"[${mismatch}] = ${y.data[mismatch]}, but requantizing its accumulator gives ${w.y[mismatch]}`);
-    w = dishonestWitness(spec, w, y);
-  }
-  const tables = requantTables(spec, w);
+  const tables = witnessTables(plan, spec, acc, y, ctx.unsafe);
   const geo = requantGeometry(spec);
   requantGroupTables(geo, tables).forEach((t, g) => ctx.setAdvice(plan.advice[g], t));
   requantRangeColumns(geo, tables).forEach((col, k) => ctx.setColumn(plan.rangeColumns[k], [col]));
   ctx.scratch.set(requantScratchKey(plan), { acc, tables, unsafe: ctx.unsafe } satisfies RequantScratch);
+}
+
+/**
+ * The step's tables: the float path (../../layers/requant-witness.ts) when the spec allows it and y agrees with
+ * the trace, else the bigint reference path (and, for a test's dishonest prover, the dishonest witness).
+ */
+function witnessTables(plan: PlanRequant, spec: RequantSpec, acc: IntTensor, y: IntTensor, unsafe: boolean): RequantTables {
+  if (fastRequantApplies(spec)) {
+    const fast = requantWitnessTables(spec, acc);
+    let mismatch = 0;
+    while (mismatch < fast.y.length && fast.y[mismatch] === y.data[mismatch]) mismatch++;
+    if (mismatch === fast.y.length) return fast.tables;
+    if (!unsafe) throw new ProverInputError(`trace: "${plan.y}"[${mismatch}] = ${y.data[mismatch]}, but requantizing its accumulator gives ${fast.y[mismatch]}`);
+  }
+  let w = requantWitness(spec, acc);
+  const mismatch = w.y.findIndex((v, i) => v !== BigInt(y.data[i]));
+  if (mismatch >= 0) {
+    if (!unsafe) throw new ProverInputError(`trace: "${plan.y}"[${mismatch}] = ${y.data[mismatch]}, but requantizing its accumulator gives ${w.y[mismatch]}`);
+    w = dishonestWitness(spec, w, y);
+  }
+  return requantTables(spec, w);
 }
 
 /** Prove phase (walk order): every claim on y → openings of u's limbs; returns the batch's claim on acc. */
