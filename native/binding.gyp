@@ -9,7 +9,8 @@
         "src/arena.cc", "src/adx/arena.cc", "src/arena_addon.cc",
         "src/opening.cc", "src/adx/opening.cc", "src/opening_napi.cc",
         "src/walk.cc", "src/adx/walk.cc", "src/walk_napi.cc",
-        "src/ifma/flush.cc", "src/ifma/flush_napi.cc"
+        "src/ifma/flush.cc", "src/ifma/flush_napi.cc",
+        "src/msm_queue.cc"
       ],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],

@@ -15,6 +15,7 @@
 #include "ifma/flush_napi.h"
 #include "kernels.h"
 #include "msm.h"
+#include "msm_queue.h"
 #include "napi_glue.h"
 #include "opening_napi.h"
 #include "walk_napi.h"
@@ -582,6 +583,7 @@ napi_value Init(napi_env env, napi_value exports) {
   registerOpeningKernels(env, exports);
   registerWalk(env, exports);
   registerMsmFlush(env, exports);
+  registerMsmQueue(env, exports);
   return exports;
 }
 

@@ -23,7 +23,10 @@ export interface GenerationStatement {
   readonly generatedIds: readonly number[];
 }
 
-/** Bytes of one packed value (int32 big-endian, as every statement tensor). */
+/**
+ * Bytes of one packed value: token ids and next-token indices are int64-typed graph values, whose declared range is
+ * int32 (src/prover/graph/statement.ts `publicRange`), so 4 bytes big-endian.
+ */
 const VALUE_BYTES = 4;
 
 /** The proved sequence: the prompt, then every generated token but the last (its own row is not needed). */

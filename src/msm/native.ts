@@ -101,6 +101,11 @@ export interface NativeKernels {
   ifmaSupported(): boolean;
   /** Batches run on the IFMA flush since the addon loaded (tests check that it really ran). */
   ifmaBatches(): number;
+  /** The background MSM queue (./queue.ts; docs/msm.md, "The background queue"); absent from older builds. */
+  msmQueueOpen?(): unknown;
+  msmQueuePush?(queue: unknown, basesMont: Uint8Array, scalars: Uint8Array, threads: number): number;
+  msmQueueWait?(queue: unknown, threads: number): Uint8Array;
+  msmQueueClose?(queue: unknown): void;
 }
 
 /** Where node-gyp puts the addon, relative to this file (src/msm). */

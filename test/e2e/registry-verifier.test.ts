@@ -59,8 +59,8 @@ function link(bytecode: string, refs: Record<string, Record<string, { start: num
  * End to end on the in-process network (Osaka, EIP-7825 cap): set up a corpus model, prove one inference for the
  * sender's address, generate its verifier with `generateVerifier`, compile and deploy it (ModelVerifier and
  * the other interpreter libraries linked), register it in the InferenceRegistry, verify the inference there and query it; a
- * rejected proof reverts and changes nothing. Reports gas (receipt gasUsed: intrinsic, data and EIP-7623 floor
- * included), calldata and bytecode sizes.
+ * rejected proof, and a packed input of the wrong length (`StatementLength`), revert and change nothing. Reports
+ * gas (receipt gasUsed: intrinsic, data and EIP-7623 floor included), calldata and bytecode sizes.
  */
 describe("e2e: setup → prove → calldata → generated verifier → InferenceRegistry", function () {
   let libraries: Record<string, string>;
@@ -110,6 +110,16 @@ describe("e2e: setup → prove → calldata → generated verifier → Inference
       const bad = proof.slice();
       bad[proof.length - 40] ^= 1;
       await expect(prover.sendTransaction({ to: target, data: registryCalldata(modelId, { ...file, proof: bad }) })).to.be.reverted;
+      expect(await registry.inferenceCount()).to.equal(before);
+      // Statement bytes of the wrong length (a packed input one byte short, one byte long) revert with the
+      // interpreter's named error, bubbled up by the registry, and change nothing.
+      const interpreter = await ethers.getContractAt("ModelVerifier", libraries.ModelVerifier);
+      const n = statement.input.length;
+      for (const input of [statement.input.slice(0, n - 1), Uint8Array.from([...statement.input, 0])]) {
+        await expect(prover.sendTransaction({ to: target, data: registryCalldata(modelId, { ...file, input }) }))
+          .to.be.revertedWithCustomError(interpreter, "StatementLength")
+          .withArgs(0, input.length, n);
+      }
       expect(await registry.inferenceCount()).to.equal(before);
       // Bound to the prover: another sender is refused.
       await expect(owner.sendTransaction({ to: target, data })).to.be.reverted;

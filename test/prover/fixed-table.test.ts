@@ -24,17 +24,20 @@ describe("fixed tables on packed words (native)", function () {
   });
 
   for (const arith of ["portable", "adx"] as const) {
-    it(`equals fixVariables(paddedTable(…)) with the top or bottom block fixed, padded axes, negatives (${arith})`, function () {
+    it(`equals fixVariables(paddedTable(…)) with the top, middle or bottom block fixed, padded axes, negatives (${arith})`, function () {
       if (arith === "adx" && !native!.adxSupported()) this.skip();
       native!.arithmetic(arith);
       try {
-        for (const shape of [[5, 12], [3, 7, 6], [32, 64], [1, 9]]) {
+        for (const shape of [[5, 12], [3, 7, 6], [32, 64], [1, 9], [3, 5, 8, 3]]) {
           const layout = layoutOf(shape);
           const data = ints(shape.reduce((p, d) => p * d, 1), shape.join("x"));
           const n = layout.numVars;
           const lastAxisVars = layout.axes[shape.length - 1].count;
           // the top block (the leading axes: a matrix product's rows) and the bottom block (its columns)
-          for (const assignment of [fixing(n, lastAxisVars, n, "top"), fixing(n, 0, lastAxisVars, "bottom"), fixing(n, n - 1, n, "one")]) {
+          const firstAxisVars = layout.axes[0].count;
+          // and a middle block (a batched product's rows: batch variables above, free inner variables below)
+          const middle = shape.length > 2 ? [fixing(n, lastAxisVars, n - firstAxisVars, "middle"), fixing(n, 1, n - 1, "inner")] : [];
+          for (const assignment of [fixing(n, lastAxisVars, n, "top"), fixing(n, 0, lastAxisVars, "bottom"), fixing(n, n - 1, n, "one"), ...middle]) {
             expect(fixedTable(layout, data, assignment, "T")).to.deep.equal(fixVariables(paddedTable(layout, data, "T"), assignment));
           }
         }
@@ -44,11 +47,13 @@ describe("fixed tables on packed words (native)", function () {
     });
   }
 
-  it("falls back to the bigint path for a middle block, and for an all-zero tensor returns zeros", () => {
+  it("a middle block, two separate blocks (the bigint path), and an all-zero tensor (zeros)", () => {
     const layout = layoutOf([4, 4, 4]);
     const data = ints(64, "mid");
     const middle = fixing(6, 2, 4, "mid");
     expect(fixedTable(layout, data, middle, "T")).to.deep.equal(fixVariables(paddedTable(layout, data, "T"), middle));
+    const split = fixing(6, 0, 6, "split").map((r, j) => (j === 1 || j === 4 ? null : r));
+    expect(fixedTable(layout, data, split, "T")).to.deep.equal(fixVariables(paddedTable(layout, data, "T"), split));
     const zeros = new Array<number>(64).fill(0);
     expect(fixedTable(layout, zeros, fixing(6, 4, 6, "z"), "T")).to.deep.equal(new Array<bigint>(16).fill(0n));
   });

@@ -4,12 +4,14 @@ import { readWordLE } from "../../src/msm/layout";
 import { selectorSumcheckTable, selectorTable, windowGroup, identityGroup, type Selector } from "../../src/prover/layers/selector";
 import { reduceSelector } from "../../src/prover/layers/reduce";
 import { selectTapSelector } from "../../src/prover/layers/select";
+import { proveHadamard, verifyHadamard } from "../../src/prover/layers/elementwise";
+import { evaluateTensor, layoutOf } from "../../src/prover/tensor";
 import { proveSoftmaxDivision, rowExpWitness, softmaxGeometry, softmaxWitness, verifySoftmaxDivision, type SoftmaxSpec } from "../../src/prover/layers/softmax";
 import { loadWalkKernels } from "../../src/sumcheck/walk-native";
 import { Transcript } from "../../src/transcript";
 import { randomFrs } from "./helpers";
 
-// The walk's packed tables (docs/sumcheck.md, "Packed walk tables"): the native Kronecker product against its
+// The walk's packed tables (docs/sumcheck.md, "Packed tables as input"): the native Kronecker product against its
 // definition, the selector's packed table against the bigint one, and the softmax division's packed columns
 // giving the bigint prover's proof.
 
@@ -146,5 +148,26 @@ describe("walk tables: the softmax division's packed columns", () => {
     expect(packed.proof).to.deep.equal(bigints.proof);
     const claims = verifySoftmaxDivision(spec, packed.proof, new Transcript("division"));
     expect(claims.e).to.deep.equal(packed.claims.e);
+  });
+});
+
+describe("walk tables: Hadamard operands of the output's shape", () => {
+  it("give the bigint prover's proof and values (same-shape and broadcast operands), which verify", () => {
+    const outShape = [5, 12];
+    const a = { shape: outShape, data: Float64Array.from({ length: 60 }, (_, i) => ((i * 29) % 41) - 20) };
+    for (const b of [
+      { shape: outShape, data: Float64Array.from({ length: 60 }, (_, i) => ((i * 13) % 17) - 8) },
+      { shape: [1, 12], data: Float64Array.from({ length: 12 }, (_, i) => i - 6) },
+    ]) {
+      const point = values(layoutOf(outShape).numVars, `had${b.shape[0]}`);
+      const acc = { shape: outShape, data: Float64Array.from(a.data, (v, i) => v * b.data[b.shape[0] === 1 ? i % 12 : i]) };
+      const claim = { point, value: evaluateTensor(layoutOf(outShape), acc.data, point) };
+      const packed = proveHadamard({ outShape, a, b, claim, transcript: new Transcript("had") });
+      const bigints = onBigints(() => proveHadamard({ outShape, a, b, claim, transcript: new Transcript("had") }));
+      expect(packed.proof, `b [${b.shape.join(", ")}]`).to.deep.equal(bigints.proof);
+      expect(packed.claims).to.deep.equal(bigints.claims);
+      const claims = verifyHadamard({ outShape, aShape: a.shape, bShape: b.shape, claim, proof: packed.proof, transcript: new Transcript("had") });
+      expect(claims).to.deep.equal(packed.claims);
+    }
   });
 });

@@ -151,39 +151,170 @@ library PublicTensor {
     /// unsigned; the bias 2^(L−1)·Σ_rows w·Σ_c e[c] is subtracted once at the end), then per lane one shift, one
     /// table read and one MULMOD; four products (each < r) are summed with ADD before one ADDMOD (4r < 2^256).
     /// The parameters are reused as locals once read (the stack has no room for more).
-    function _dot(uint256 at, uint256 width, uint256 lastDim, uint256[] memory coefs, uint256 lowSum, uint256[] memory w)
+    function _dot(
+        uint256 at,
+        uint256 width,
+        uint256 lastDim,
+        uint256[] memory coefs,
+        uint256 lowSum,
+        uint256[] memory w
+    )
         private
         pure
         returns (uint256 result)
     {
         assembly ("memory-safe") {
-            // One row: Σ over its words from calldata offset p of the table [t, tEnd), l-bit lanes.
-            function row(p, t, tEnd, l) -> sum {
-                // The modulus on the stack (a literal is re-loaded with a CODECOPY at every use).
-                let r := R_MODULUS
-                // 2^(l−1) in every lane ((2^256 − 1) / (2^l − 1) is 1 in every lane).
-                let top := shl(sub(l, 1), div(not(0), sub(shl(l, 1), 1)))
+            // One row: Σ over its words from calldata offset p of the table [t, tEnd), `bytesPer`-byte lanes. A
+            // word's lanes are unrolled per width (constant shifts; a loop over the lanes cost half as much again
+            // per value).
+            function row(p, t, tEnd, bytesPer) -> sum {
+                // 2^(L−1) in every L-bit lane, L = 8·bytesPer ((2^256 − 1) / (2^L − 1) is 1 in every lane).
+                let top := shl(sub(shl(3, bytesPer), 1), div(not(0), sub(shl(shl(3, bytesPer), 1), 1)))
                 for { } lt(t, tEnd) { p := add(p, 0x20) } {
                     let x := xor(calldataload(p), top)
-                    let s := sub(256, l)
-                    for { let e := add(t, shl(5, div(256, l))) } lt(t, e) { t := add(t, 0x80) } {
-                        sum := addmod(
-                            sum,
-                            add(
-                                add(mulmod(shr(s, x), mload(t), r), mulmod(shr(sub(s, l), x), mload(add(t, 0x20)), r)),
-                                add(
-                                    mulmod(shr(sub(s, shl(1, l)), x), mload(add(t, 0x40)), r),
-                                    mulmod(shr(sub(s, mul(3, l)), x), mload(add(t, 0x60)), r)
-                                )
-                            ),
-                            r
-                        )
-                        s := sub(s, shl(2, l))
+                    switch bytesPer
+                    case 1 {
+                        sum := dot32(sum, x, t)
+                        t := add(t, 0x400)
+                    }
+                    case 2 {
+                        sum := dot16(sum, x, t)
+                        t := add(t, 0x200)
+                    }
+                    default {
+                        sum := dot8(sum, x, t)
+                        t := add(t, 0x100)
                     }
                 }
             }
+            // acc + Σ_l y_l·t[l] mod r over a word's n lanes, y_l = x >> (256/n)·(n − 1 − l).
+            function dot8(acc, x, t) -> s {
+                let r := R_MODULUS
+                s := acc
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(224, x), mload(t), r), mulmod(shr(192, x), mload(add(t, 0x20)), r)),
+                        add(mulmod(shr(160, x), mload(add(t, 0x40)), r), mulmod(shr(128, x), mload(add(t, 0x60)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(96, x), mload(add(t, 0x80)), r), mulmod(shr(64, x), mload(add(t, 0xa0)), r)),
+                        add(mulmod(shr(32, x), mload(add(t, 0xc0)), r), mulmod(x, mload(add(t, 0xe0)), r))
+                    ),
+                    r
+                )
+            }
+            function dot16(acc, x, t) -> s {
+                let r := R_MODULUS
+                s := acc
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(240, x), mload(t), r), mulmod(shr(224, x), mload(add(t, 0x20)), r)),
+                        add(mulmod(shr(208, x), mload(add(t, 0x40)), r), mulmod(shr(192, x), mload(add(t, 0x60)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(176, x), mload(add(t, 0x80)), r), mulmod(shr(160, x), mload(add(t, 0xa0)), r)),
+                        add(mulmod(shr(144, x), mload(add(t, 0xc0)), r), mulmod(shr(128, x), mload(add(t, 0xe0)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(112, x), mload(add(t, 0x100)), r), mulmod(shr(96, x), mload(add(t, 0x120)), r)),
+                        add(mulmod(shr(80, x), mload(add(t, 0x140)), r), mulmod(shr(64, x), mload(add(t, 0x160)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(48, x), mload(add(t, 0x180)), r), mulmod(shr(32, x), mload(add(t, 0x1a0)), r)),
+                        add(mulmod(shr(16, x), mload(add(t, 0x1c0)), r), mulmod(x, mload(add(t, 0x1e0)), r))
+                    ),
+                    r
+                )
+            }
+            function dot32(acc, x, t) -> s {
+                let r := R_MODULUS
+                s := acc
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(248, x), mload(t), r), mulmod(shr(240, x), mload(add(t, 0x20)), r)),
+                        add(mulmod(shr(232, x), mload(add(t, 0x40)), r), mulmod(shr(224, x), mload(add(t, 0x60)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(216, x), mload(add(t, 0x80)), r), mulmod(shr(208, x), mload(add(t, 0xa0)), r)),
+                        add(mulmod(shr(200, x), mload(add(t, 0xc0)), r), mulmod(shr(192, x), mload(add(t, 0xe0)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(184, x), mload(add(t, 0x100)), r), mulmod(shr(176, x), mload(add(t, 0x120)), r)),
+                        add(mulmod(shr(168, x), mload(add(t, 0x140)), r), mulmod(shr(160, x), mload(add(t, 0x160)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(152, x), mload(add(t, 0x180)), r), mulmod(shr(144, x), mload(add(t, 0x1a0)), r)),
+                        add(mulmod(shr(136, x), mload(add(t, 0x1c0)), r), mulmod(shr(128, x), mload(add(t, 0x1e0)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(120, x), mload(add(t, 0x200)), r), mulmod(shr(112, x), mload(add(t, 0x220)), r)),
+                        add(mulmod(shr(104, x), mload(add(t, 0x240)), r), mulmod(shr(96, x), mload(add(t, 0x260)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(88, x), mload(add(t, 0x280)), r), mulmod(shr(80, x), mload(add(t, 0x2a0)), r)),
+                        add(mulmod(shr(72, x), mload(add(t, 0x2c0)), r), mulmod(shr(64, x), mload(add(t, 0x2e0)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(56, x), mload(add(t, 0x300)), r), mulmod(shr(48, x), mload(add(t, 0x320)), r)),
+                        add(mulmod(shr(40, x), mload(add(t, 0x340)), r), mulmod(shr(32, x), mload(add(t, 0x360)), r))
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(24, x), mload(add(t, 0x380)), r), mulmod(shr(16, x), mload(add(t, 0x3a0)), r)),
+                        add(mulmod(shr(8, x), mload(add(t, 0x3c0)), r), mulmod(x, mload(add(t, 0x3e0)), r))
+                    ),
+                    r
+                )
+            }
             lastDim := mul(width, lastDim) // a row's bytes
-            width := shl(3, width) // the lanes' bits L
+            // The bias of every value read: 2^(L−1)·Σ_c e[c], L = 8·width.
+            lowSum := mulmod(shl(sub(shl(3, width), 1), 1), lowSum, R_MODULUS)
             let tableEnd := add(add(coefs, 0x20), shl(5, mload(coefs)))
             coefs := add(coefs, 0x20)
             let wsum := 0
@@ -195,11 +326,7 @@ library PublicTensor {
                 at := add(at, lastDim)
             }
             // Every value was read as v + 2^(L−1): subtract 2^(L−1)·Σ_rows w·Σ_c e[c].
-            result := addmod(
-                result,
-                sub(R_MODULUS, mulmod(mulmod(shl(sub(width, 1), 1), lowSum, R_MODULUS), wsum, R_MODULUS)),
-                R_MODULUS
-            )
+            result := addmod(result, sub(R_MODULUS, mulmod(lowSum, wsum, R_MODULUS)), R_MODULUS)
         }
     }
 
@@ -213,34 +340,230 @@ library PublicTensor {
         returns (uint256 result)
     {
         assembly ("memory-safe") {
-            // One row (as {_dot}'s, with a mask per lane; the modulus a literal: the stack has no room).
-            function row(p, t, tEnd, l) -> sum {
-                let top := shl(sub(l, 1), div(not(0), sub(shl(l, 1), 1)))
-                let mask := sub(shl(l, 1), 1)
+            // One row (as {_dot}'s, a mask per lane).
+            function row(p, t, tEnd, bytesPer) -> sum {
+                let top := shl(sub(shl(3, bytesPer), 1), div(not(0), sub(shl(shl(3, bytesPer), 1), 1)))
                 for { } lt(t, tEnd) { p := add(p, 0x20) } {
                     let x := xor(calldataload(p), top)
-                    let s := sub(256, l)
-                    for { let e := add(t, shl(5, div(256, l))) } lt(t, e) { t := add(t, 0x80) } {
-                        sum := addmod(
-                            sum,
-                            add(
-                                add(
-                                    mulmod(and(shr(s, x), mask), mload(t), R_MODULUS),
-                                    mulmod(and(shr(sub(s, l), x), mask), mload(add(t, 0x20)), R_MODULUS)
-                                ),
-                                add(
-                                    mulmod(and(shr(sub(s, shl(1, l)), x), mask), mload(add(t, 0x40)), R_MODULUS),
-                                    mulmod(and(shr(sub(s, mul(3, l)), x), mask), mload(add(t, 0x60)), R_MODULUS)
-                                )
-                            ),
-                            R_MODULUS
-                        )
-                        s := sub(s, shl(2, l))
+                    switch bytesPer
+                    case 1 {
+                        sum := masked32(sum, x, t)
+                        t := add(t, 0x400)
+                    }
+                    case 2 {
+                        sum := masked16(sum, x, t)
+                        t := add(t, 0x200)
+                    }
+                    default {
+                        sum := masked8(sum, x, t)
+                        t := add(t, 0x100)
                     }
                 }
             }
+            // acc + Σ_l (y_l & mask)·t[l] mod r over a word's n lanes, y_l = x >> (256/n)·(n − 1 − l).
+            function masked8(acc, x, t) -> s {
+                let r := R_MODULUS
+                let m := 0xffffffff
+                s := acc
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(224, x), mload(t), r), mulmod(and(shr(192, x), m), mload(add(t, 0x20)), r)),
+                        add(
+                            mulmod(and(shr(160, x), m), mload(add(t, 0x40)), r),
+                            mulmod(and(shr(128, x), m), mload(add(t, 0x60)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(96, x), m), mload(add(t, 0x80)), r),
+                            mulmod(and(shr(64, x), m), mload(add(t, 0xa0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(32, x), m), mload(add(t, 0xc0)), r),
+                            mulmod(and(x, m), mload(add(t, 0xe0)), r)
+                        )
+                    ),
+                    r
+                )
+            }
+            function masked16(acc, x, t) -> s {
+                let r := R_MODULUS
+                let m := 0xffff
+                s := acc
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(240, x), mload(t), r), mulmod(and(shr(224, x), m), mload(add(t, 0x20)), r)),
+                        add(
+                            mulmod(and(shr(208, x), m), mload(add(t, 0x40)), r),
+                            mulmod(and(shr(192, x), m), mload(add(t, 0x60)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(176, x), m), mload(add(t, 0x80)), r),
+                            mulmod(and(shr(160, x), m), mload(add(t, 0xa0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(144, x), m), mload(add(t, 0xc0)), r),
+                            mulmod(and(shr(128, x), m), mload(add(t, 0xe0)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(112, x), m), mload(add(t, 0x100)), r),
+                            mulmod(and(shr(96, x), m), mload(add(t, 0x120)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(80, x), m), mload(add(t, 0x140)), r),
+                            mulmod(and(shr(64, x), m), mload(add(t, 0x160)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(48, x), m), mload(add(t, 0x180)), r),
+                            mulmod(and(shr(32, x), m), mload(add(t, 0x1a0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(16, x), m), mload(add(t, 0x1c0)), r),
+                            mulmod(and(x, m), mload(add(t, 0x1e0)), r)
+                        )
+                    ),
+                    r
+                )
+            }
+            function masked32(acc, x, t) -> s {
+                let r := R_MODULUS
+                let m := 0xff
+                s := acc
+                s := addmod(
+                    s,
+                    add(
+                        add(mulmod(shr(248, x), mload(t), r), mulmod(and(shr(240, x), m), mload(add(t, 0x20)), r)),
+                        add(
+                            mulmod(and(shr(232, x), m), mload(add(t, 0x40)), r),
+                            mulmod(and(shr(224, x), m), mload(add(t, 0x60)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(216, x), m), mload(add(t, 0x80)), r),
+                            mulmod(and(shr(208, x), m), mload(add(t, 0xa0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(200, x), m), mload(add(t, 0xc0)), r),
+                            mulmod(and(shr(192, x), m), mload(add(t, 0xe0)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(184, x), m), mload(add(t, 0x100)), r),
+                            mulmod(and(shr(176, x), m), mload(add(t, 0x120)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(168, x), m), mload(add(t, 0x140)), r),
+                            mulmod(and(shr(160, x), m), mload(add(t, 0x160)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(152, x), m), mload(add(t, 0x180)), r),
+                            mulmod(and(shr(144, x), m), mload(add(t, 0x1a0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(136, x), m), mload(add(t, 0x1c0)), r),
+                            mulmod(and(shr(128, x), m), mload(add(t, 0x1e0)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(120, x), m), mload(add(t, 0x200)), r),
+                            mulmod(and(shr(112, x), m), mload(add(t, 0x220)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(104, x), m), mload(add(t, 0x240)), r),
+                            mulmod(and(shr(96, x), m), mload(add(t, 0x260)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(88, x), m), mload(add(t, 0x280)), r),
+                            mulmod(and(shr(80, x), m), mload(add(t, 0x2a0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(72, x), m), mload(add(t, 0x2c0)), r),
+                            mulmod(and(shr(64, x), m), mload(add(t, 0x2e0)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(56, x), m), mload(add(t, 0x300)), r),
+                            mulmod(and(shr(48, x), m), mload(add(t, 0x320)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(40, x), m), mload(add(t, 0x340)), r),
+                            mulmod(and(shr(32, x), m), mload(add(t, 0x360)), r)
+                        )
+                    ),
+                    r
+                )
+                s := addmod(
+                    s,
+                    add(
+                        add(
+                            mulmod(and(shr(24, x), m), mload(add(t, 0x380)), r),
+                            mulmod(and(shr(16, x), m), mload(add(t, 0x3a0)), r)
+                        ),
+                        add(
+                            mulmod(and(shr(8, x), m), mload(add(t, 0x3c0)), r),
+                            mulmod(and(x, m), mload(add(t, 0x3e0)), r)
+                        )
+                    ),
+                    r
+                )
+            }
             lastDim := mul(width, lastDim) // a row's bytes
-            width := shl(3, width) // the lanes' bits L
             let tableEnd := add(add(low, 0x20), shl(5, mload(low)))
             low := add(low, 0x20)
             let wsum := 0
@@ -256,7 +579,7 @@ library PublicTensor {
             for { } lt(low, tableEnd) { low := add(low, 0x20) } { lowSum := addmod(lowSum, mload(low), R_MODULUS) }
             result := addmod(
                 result,
-                sub(R_MODULUS, mulmod(mulmod(shl(sub(width, 1), 1), lowSum, R_MODULUS), wsum, R_MODULUS)),
+                sub(R_MODULUS, mulmod(mulmod(shl(sub(shl(3, width), 1), 1), lowSum, R_MODULUS), wsum, R_MODULUS)),
                 R_MODULUS
             )
         }
@@ -315,7 +638,8 @@ library PublicTensor {
     /// @dev The first element as a field element (a rank-0 tensor).
     function _element(uint256 at, uint256 width) private pure returns (uint256 v) {
         assembly ("memory-safe") {
-            v := mod(add(R_MODULUS, signextend(sub(width, 1), shr(sub(256, shl(3, width)), calldataload(at)))), R_MODULUS)
+            let raw := shr(sub(256, shl(3, width)), calldataload(at))
+            v := mod(add(R_MODULUS, signextend(sub(width, 1), raw)), R_MODULUS)
         }
     }
 

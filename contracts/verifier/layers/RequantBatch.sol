@@ -287,23 +287,35 @@ library RequantBatch {
         uint256 c
     ) private pure returns (uint256 f, uint256) {
         uint256 h;
-        uint256 n;
         assembly ("memory-safe") {
             h := mload(add(p, H_BYTES))
-            n := byte(B_N, h)
         }
-        f = _evalF(p, h, at, c, _indicator(m, p, h, rho));
+        f = addmod(_evalF(p, h, at, c), _halfTerm(m, p, h, rho), R_MODULUS);
+        _accClaim(m, h, rho, point, rCol, at);
+        return (f, _openGroups(m, p, h, point, rCol, at + 0x20));
+    }
+
+    /// @dev The step's claim on acc (its value the evaluation at `at`) at ρ′[0 … n), added to its acc tensor; the
+    /// point buffer set to ρ′[0 … n) ‖ r_col.
+    function _accClaim(
+        Machine.State memory m,
+        uint256 h,
+        uint256[] memory rho,
+        uint256[] memory point,
+        uint256[] memory rCol,
+        uint256 at
+    ) private pure {
+        uint256 n = (h >> (8 * (31 - B_N))) & 0xff;
         ClaimBook.add(m.book, h >> 240, ProofStream.Claim(Machine.prefix(rho, n), ProofStream.word(at, 0)));
         assembly ("memory-safe") {
             mcopy(add(point, 0x20), add(rho, 0x20), shl(5, n))
             mcopy(add(point, add(0x20, shl(5, n))), add(rCol, 0x20), shl(5, mload(rCol)))
         }
-        return (f, _openGroups(m, p, h, point, rCol, at + 0x20));
     }
 
-    /// @dev 1_real(ρ′) of the step at `p` (its indicator after the slot and column lists), or 0 when F has no
-    /// 2^(s−1) term (s = 0).
-    function _indicator(Machine.State memory m, uint256 p, uint256 h, uint256[] memory rho)
+    /// @dev F's term 2^(s−1)·1_real(ρ′) of the step at `p` (its indicator after the slot and column lists; none
+    /// when s = 0).
+    function _halfTerm(Machine.State memory m, uint256 p, uint256 h, uint256[] memory rho)
         private
         pure
         returns (uint256)
@@ -314,7 +326,7 @@ library RequantBatch {
             half := mload(add(p, H_HALF))
             at := add(add(p, HEADER), shl(1, add(byte(B_GROUPS, h), byte(B_COLUMNS, h))))
         }
-        return half == 0 ? 0 : Broadcast.factor(Program.Reader(at, m.r.end), rho);
+        return half == 0 ? 0 : mulmod(half, Broadcast.factor(Program.Reader(at, m.r.end), rho), R_MODULUS);
     }
 
     /// @dev One record per group slot of the step at `p` (its values at calldata offset `at`, 2^(m_g) per slot:
@@ -365,8 +377,8 @@ library RequantBatch {
             default {
                 let buf := mload(0x40)
                 let r := mload(add(rCol, 0x20))
-                let half := shl(5, sub(k, 1))
-                // First fold: 2^(k−1) pairs from calldata.
+                let half := shl(add(k, 4), 1)
+                // First fold: 2^(k−1) pairs from calldata (half: the bytes it writes).
                 for { let o := 0 } lt(o, half) { o := add(o, 0x20) } {
                     let lo := calldataload(add(at, shl(1, o)))
                     mstore(add(buf, o), addmod(lo, mulmod(r, addmod(calldataload(add(at, add(shl(1, o), 0x20))), sub(q, lo), q), q), q))
@@ -384,18 +396,19 @@ library RequantBatch {
         }
     }
 
-    /// @dev F at ρ′[0 … n) from the step's values at calldata offset `ev` = [acc, p, q, rem…, e…, u…, ū…]
+    /// @dev F at ρ′[0 … n) but its 2^(s−1) term, from the step's values at calldata offset `ev` = [acc, p, q, rem…, e…, u…, ū…]
     /// (U = Σ_j 2^(Lj)·u_j, Ū the committed ū limbs' sum or (hi − lo) − U; {_uSums}):
     ///   M·acc + 2^(s−1)·1_real(ρ′) − Σ_i 2^(Li)·rem_i − 2^s·((p − q)·Σ_j 2^(Lj)·e_j + U)
     ///   + c·(p·Ū + c·(q·U + c·((p² − p) + c·(q² − q)))) + [committed: c^5·(U + Ū)] + Σ_i c^(6+i)·ℓ_i.
-    /// `ind` = 1_real(ρ′) (0 when s = 0: no 2^(s−1) term).
-    function _evalF(uint256 p, uint256 h, uint256 ev, uint256 c, uint256 ind) private pure returns (uint256 f) {
+    /// The term 2^(s−1)·1_real(ρ′) is left to the caller ({_halfTerm}).
+    function _evalF(uint256 p, uint256 h, uint256 ev, uint256 c) private pure returns (uint256 f) {
         (uint256 u, uint256 uc, uint256 sub_) = _uSums(p, h, ev);
+        f = _limbClaims(h, ev, c);
         assembly ("memory-safe") {
             let q := R_MODULUS
             let pv := calldataload(add(ev, 0x20))
             let qv := calldataload(add(ev, 0x40))
-            f := addmod(mulmod(mload(add(p, H_MULTIPLIER)), calldataload(ev), q), mulmod(mload(add(p, H_HALF)), ind, q), q)
+            f := addmod(f, mulmod(mload(add(p, H_MULTIPLIER)), calldataload(ev), q), q)
             f := addmod(f, sub(q, sub_), q)
             // The flags, Horner in c from the last term.
             let t := addmod(mulmod(qv, qv, q), sub(q, qv), q)
@@ -403,10 +416,19 @@ library RequantBatch {
             t := addmod(mulmod(t, c, q), mulmod(qv, u, q), q)
             t := addmod(mulmod(t, c, q), mulmod(pv, uc, q), q)
             f := addmod(f, mulmod(t, c, q), q)
+            if eq(byte(B_MODE, h), UC_COMMITTED) {
+                t := mulmod(c, c, q)
+                f := addmod(f, mulmod(mulmod(mulmod(t, t, q), c, q), addmod(u, uc, q), q), q)
+            }
+        }
+    }
+
+    /// @dev The limb claims' part of F: Σ_i c^(6+i)·ℓ_i over the step's committed limb values at calldata ev[3 …].
+    function _limbClaims(uint256 h, uint256 ev, uint256 c) private pure returns (uint256 f) {
+        assembly ("memory-safe") {
+            let q := R_MODULUS
             let w := mulmod(c, c, q)
             w := mulmod(mulmod(w, w, q), c, q)
-            if eq(byte(B_MODE, h), UC_COMMITTED) { f := addmod(f, mulmod(w, addmod(u, uc, q), q), q) }
-            // The limb claims, weights c^6, c^7, … over ev[3 …].
             let ptr := add(ev, 0x60)
             for { let end := add(ptr, shl(5, byte(B_LIMBS, h))) } lt(ptr, end) { ptr := add(ptr, 0x20) } {
                 w := mulmod(w, c, q)

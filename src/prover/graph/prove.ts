@@ -13,15 +13,14 @@ import { arenaChunkCommitments } from "../../lookup/arena-types";
 import type { ArenaColumn } from "../../lookup/arena-types";
 import type { IntegerTrace } from "../../model/exec/integer";
 import type { QuantizedModel } from "../../model/quant/quantize";
-import { loadNative, selectedBackend } from "../../msm";
-import { absorbChunked, commitChunked } from "../../pcs/chunked";
-import { packedSlotTable } from "../../pcs/packed-table";
+import { absorbChunked } from "../../pcs/chunked";
 import type { Srs } from "../../pcs/srs";
-import { slotTable } from "../../poly/slots";
+import type { SlotLayout } from "../../poly/slots";
 import { Transcript } from "../../transcript";
 import type { ModelPolyLayout } from "../model-poly";
 import type { IntTensor } from "../tensor";
 import type { ModelStatement } from "../setup";
+import { AdviceCommitter, type CommittedAdvice } from "./advice";
 import { chunkedOpening } from "./chunks";
 import { compileGraph } from "./compile";
 import { proveSlottedBatchOpening } from "./opening";
@@ -103,28 +102,38 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   absorbStatement(transcript, statement);
   const writer = new ProofWriter();
 
-  // Witness phase: every advice column and arena column, before any challenge.
-  const advice = new Map<string, readonly bigint[]>();
+  // Witness phase: every advice column and arena column, before any challenge. A's columns are committed as
+  // they come (./advice.ts: on the second core with the native backend).
+  const advice = plan.advice ? new AdviceCommitter({ layout: adviceLayout(plan.advice), srs, chunkBits: plan.chunkBits }) : null;
   const components = new Array<readonly (readonly bigint[])[] | undefined>(graph.columns.length);
   const scratch = new Map<string, unknown>();
   const value = (name: string): IntTensor => values.get(name) ?? missing(name);
   const wctx: WitnessContext = {
     value,
     setValue: (name, v) => values.set(name, v),
-    setAdvice: (slot, table) => advice.set(slot, table),
+    setAdvice: (slot, table) => {
+      if (!advice) throw new RangeError(`advice column "${slot}": the plan has no advice polynomial`);
+      advice.add(slot, table);
+    },
     setColumn: (i, c) => (components[i] = c),
     scratch,
     unsafe,
   };
-  [...plan.nodes].reverse().forEach((step, k) => {
-    handlerOf(step).witness(step, wctx);
-    progress("witness", k + 1, plan.nodes.length);
-  });
-
-  let adviceTable = commitAdvice(plan, advice, srs, transcript, writer);
-  // A holds every advice value now; the per-slot arrays are not read again (their pointers alone are 8 bytes an
-  // entry: 170 MB at 128 positions of stories260K).
-  advice.clear();
+  let adviceTable: CommittedAdvice | null;
+  try {
+    [...plan.nodes].reverse().forEach((step, k) => {
+      handlerOf(step).witness(step, wctx);
+      progress("witness", k + 1, plan.nodes.length);
+    });
+    adviceTable = advice?.finish() ?? null;
+  } catch (error) {
+    advice?.close();
+    throw error;
+  }
+  if (adviceTable) {
+    absorbChunked(transcript, INFERENCE_LABELS.advice, adviceTable.commitment);
+    writer.points(adviceTable.commitment);
+  }
   progress("commit", 1, 1);
 
   const columns: ArenaColumn[] = graph.columns.map((shape, i) => {
@@ -186,23 +195,9 @@ export function proveInference(params: ProveInferenceParameters): { statement: I
   return { statement, proof: writer.bytes(), stats: { ...stats, sumcheckRounds: stats.sumcheckRounds + arenaRounds, words: writer.length / 32, commitments: commitments.length } };
 }
 
-/** Commits A (when the plan has advice; one commitment per chunk when chunked) and absorbs it as "proof.advice". */
-function commitAdvice(plan: VerifierPlan, advice: Map<string, readonly bigint[]>, srs: Srs, transcript: Transcript, writer: ProofWriter) {
-  if (!plan.advice) return null;
-  const layout = { numVars: plan.advice.numVars, slots: plan.advice.slots.map((s) => ({ name: s.name, numVars: s.numVars, offset: s.offset })) };
-  const valueOf = (name: string) => {
-    const t = advice.get(name);
-    if (!t) throw new RangeError(`advice column "${name}" has no witness`);
-    return t;
-  };
-  // Packed when the native kernels run (2^25 words at 128 positions of stories260K: off the V8 heap, and the
-  // batch opening takes it as it is); the same values, so the same commitment.
-  const native = selectedBackend() === "native" ? loadNative() : undefined;
-  const table = native ? packedSlotTable(native, layout, valueOf) : slotTable(layout, valueOf);
-  const commitment = commitChunked(srs, table, plan.chunkBits);
-  absorbChunked(transcript, INFERENCE_LABELS.advice, commitment);
-  writer.points(commitment);
-  return { table, commitment };
+/** A's slot layout in the plan. */
+function adviceLayout(advice: NonNullable<VerifierPlan["advice"]>): SlotLayout {
+  return { numVars: advice.numVars, slots: advice.slots.map((s) => ({ name: s.name, numVars: s.numVars, offset: s.offset })) };
 }
 
 /** Every tensor of the run by name: graph inputs, node outputs, weights. */

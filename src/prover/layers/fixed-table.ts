@@ -1,8 +1,9 @@
 /**
  * `fixVariables(paddedTable(layout, data), assignment)` — an integer tensor's padded table with some variables
  * fixed to challenges, the table a matrix product sums over — on packed words in the native kernels when the
- * fixed variables are one block at the top (a linear combination of rows by eq weights, `frLinearCombination`,
- * reading only the tensor's real rows) or at the bottom (in-place bindings of the lowest variable, `arenaBind`).
+ * fixed variables are one block: above the lowest variable (at the top, or in the middle with free batch variables
+ * above it: per value of those, a linear combination of the slice's rows by eq weights, `frLinearCombination`,
+ * reading only the slice's real rows) or at the bottom (in-place bindings of the lowest variable, `arenaBind`).
  * The bigint path builds the whole 2^n-entry table as bigints and binds it entry by entry; here the integers go
  * straight into packed words and only the small result becomes bigints. The result is the same multilinear
  * extension's partial evaluation, so the same canonical values (test/prover/fixed-table.test.ts).
@@ -33,26 +34,32 @@ export function fixedTable(layout: TensorLayout, data: ArrayLike<number>, assign
   return packed ?? fixVariables(paddedTable(layout, data, what), assignment);
 }
 
-/** The packed path, or undefined when the fixed variables are not one block at an end or the data is not plain. */
+/** The packed path, or undefined when the fixed variables are not one contiguous block or the data is not plain. */
 function fixPacked(native: NativeWalkKernels, layout: TensorLayout, data: ArrayLike<number>, assignment: readonly (bigint | null)[]): bigint[] | undefined {
   const n = layout.numVars;
   if (assignment.length !== n || data.length !== layout.shape.reduce((p, d) => p * d, 1)) return undefined;
   const fixed = assignment.flatMap((r, j) => (r === null ? [] : [j]));
   if (fixed.length === 0 || fixed.length === n) return undefined;
-  const block = fixed.every((j, i) => j === fixed[0] + i);
-  const top = block && fixed[fixed.length - 1] === n - 1;
-  const bottom = block && fixed[0] === 0;
-  if (!top && !bottom) return undefined;
+  if (!fixed.every((j, i) => j === fixed[0] + i)) return undefined;
   const words = packIntegers(layout, data);
   if (!words) return undefined;
   const threads = threadCount();
-  if (top) {
-    // Row ρ of the top block is the words [ρ·L, (ρ+1)·L); rows past the tensor's last real row are zero.
+  if (fixed[0] > 0) {
+    // The block sits above the low free variables (at the top, or in the middle: a batch above it). For each value
+    // of the high free variables, row ρ of the block is the words [ρ·L, (ρ+1)·L) of that slice (L = 2^low), and
+    // the slice's result is Σ_ρ eq(ρ)·row ρ; rows past the slice's last non-zero word add nothing.
     const rowWords = 2 ** fixed[0];
     const eq = eqTable(fixed.map((j) => assignment[j]!));
-    const rows = Math.min(eq.length, Math.ceil(lastNonZeroWord(words) / rowWords) || 1);
-    const vectors = Array.from({ length: rows }, (_, row) => words.subarray(row * rowWords * WORD_BYTES, (row + 1) * rowWords * WORD_BYTES));
-    return native.frToBigints(native.frLinearCombination(vectors, eq.slice(0, rows), threads));
+    const sliceWords = rowWords * eq.length;
+    const slices = 2 ** (n - 1 - fixed[fixed.length - 1]);
+    const out: bigint[] = [];
+    for (let h = 0; h < slices; h++) {
+      const slice = words.subarray(h * sliceWords * WORD_BYTES, (h + 1) * sliceWords * WORD_BYTES);
+      const rows = Math.min(eq.length, Math.ceil(lastNonZeroWord(slice) / rowWords) || 1);
+      const vectors = Array.from({ length: rows }, (_, row) => slice.subarray(row * rowWords * WORD_BYTES, (row + 1) * rowWords * WORD_BYTES));
+      for (const v of native.frToBigints(native.frLinearCombination(vectors, eq.slice(0, rows), threads))) out.push(v);
+    }
+    return out;
   }
   let len = 2 ** n;
   for (const j of fixed) {

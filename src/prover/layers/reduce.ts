@@ -17,8 +17,9 @@ import * as Fr from "../../field/fr";
 import { proveSumcheck, SumcheckError, verifySumcheck, type SumcheckProof } from "../../sumcheck";
 import type { Transcript } from "../../transcript";
 import { absorbClaim, checkClaim, checkScalar, LayerProofError, provingTrueClaim, type Claim } from "../claims";
-import { LayoutError, layoutOf, paddedTable, splitPoint, type IntTensor } from "../tensor";
-import { identityGroup, proveSelector, selectorEval, selectorTable, verifySelector, type Selector } from "./selector";
+import { LayoutError, layoutOf, splitPoint, type IntTensor } from "../tensor";
+import { integerTable } from "./fixed-table";
+import { identityGroup, proveSelector, selectorEval, selectorSumcheckTable, verifySelector, type Selector } from "./selector";
 
 /** Transcript labels of the reduction IOP. */
 export const REDUCE_LABELS = { claim: "reduce.claim", eval: "reduce.eval" } as const;
@@ -96,7 +97,7 @@ export function proveReduce(params: { spec: ReduceSpec; x: IntTensor; claim: Cla
     return { proof: { sumcheck: r.proof.sumcheck, xValue: r.proof.xValue }, claim: r.claim };
   }
   const layout = layoutOf(spec.x);
-  const tables = [paddedTable(layout, params.x.data, "reduce input"), selectorTable(selector)];
+  const tables = [integerTable(layout, params.x.data, "reduce input"), selectorSumcheckTable(selector)];
   const sc = provingTrueClaim("reduce", () =>
     proveSumcheck({ tables, terms: [{ coeff: 1n, factors: [0, 0, 1] }], numVars: layout.numVars, degree: 3, claim: claim.value, transcript }),
   );

@@ -33,7 +33,8 @@ const MAX_T = 2n ** 52n;
 
 /** Values below this get one shared bigint each (every limb: L ≤ 20; every u, ū: b ≤ 16). */
 const SMALL_LIMIT = 2 ** 20;
-const smallCache: bigint[] = [];
+// Allocated at full length: filling a short array at far indices would turn it into a slow dictionary.
+const smallCache = new Array<bigint | undefined>(SMALL_LIMIT);
 
 /** A non-negative safe integer as a canonical Fr element, one shared bigint per value below 2^20. */
 export function smallFr(v: number): bigint {
@@ -42,7 +43,7 @@ export function smallFr(v: number): bigint {
 }
 
 /** A signed safe integer as a canonical Fr element (r − |v| for v < 0); shared bigints for small magnitudes. */
-const negativeCache: bigint[] = [];
+const negativeCache = new Array<bigint | undefined>(SMALL_LIMIT);
 function signedFr(v: number): bigint {
   if (v >= 0) return smallFr(v);
   const m = -v;
@@ -78,58 +79,61 @@ export function requantWitnessTables(spec: RequantSpec, acc: IntTensor): Requant
   const size = spec.shape.reduce((p, d) => p * d, 1);
   if (acc.data.length !== size) throw new LayoutError(`requant: acc has ${acc.data.length} values, the spec's shape ${size}`);
   const L = geo.limbBits;
+  const base = 2 ** L;
+  const inverse = 2 ** -L;
   const s = spec.shift;
   const bound = Number(spec.accBound);
   const lo = Number(geo.lo);
   const hi = Number(geo.hi);
   const { mH, mL } = split24(Number(spec.multiplier));
   // 2^(s−1) as 24-bit digits (h_L, h_C, h_T), 0 for s = 0.
-  const half = s === 0 ? [0, 0, 0] : digits(s - 1);
+  const [hL, hC, hT] = s === 0 ? [0, 0, 0] : digits(s - 1);
+  // s ≤ 48: t = x2·2^(48−s) + floor(r48 / 2^s). s > 48: t = floor(x2 / 2^(s−48)) and rem = remHigh·2^48 + r48,
+  // whose limbs below bit B (the last limb boundary ≤ 48) come from r48 and the rest from
+  // remHigh·2^(48−B) + floor(r48 / 2^B) < 2^(62−B) ≤ 2^33.
+  const wide = s > 48;
+  const shiftScale = wide ? 2 ** (s - 48) : 2 ** s;
+  const tScale = wide ? 0 : 2 ** (48 - s);
+  const lowLimbs = Math.floor(48 / L);
+  const splitScale = 2 ** (lowLimbs * L);
   const out = emptyTables(geo);
   const y = new Float64Array(size);
-  const remLimbs = new Float64Array(geo.remLimbs);
   forEachRow(geo.layout, (flat, padded, length) => {
     for (let i = 0; i < length; i++) {
       const a = acc.data[flat + i];
       if (!Number.isSafeInteger(a)) throw new LayoutError(`requant: acc value ${a} at flat index ${flat + i} is not an integer`);
       if (Math.abs(a) > bound) throw new LayoutError(`requant: |acc| = ${Math.abs(a)} at flat index ${flat + i} exceeds the bound ${spec.accBound}`);
-      // acc·M + 2^(s−1) = x2·2^48 + r48 (file comment).
+      // acc·M + 2^(s−1) = x2·2^48 + r48 (file comment); every division is by a power of two, so exact.
       const aH = Math.floor(a / DIGIT);
       const aL = a - aH * DIGIT;
-      const x0 = aL * mL + half[0];
-      const d0 = x0 % DIGIT;
-      const x1 = aH * mL + aL * mH + half[1] + (x0 - d0) / DIGIT;
+      const x0 = aL * mL + hL;
+      const c0 = Math.floor(x0 / DIGIT);
+      const x1 = aH * mL + aL * mH + hC + c0;
       const c1 = Math.floor(x1 / DIGIT);
-      const r48 = (x1 - c1 * DIGIT) * DIGIT + d0;
-      const x2 = aH * mH + half[2] + c1;
-      // t = floor(num / 2^s); rem = num − t·2^s = remHigh·2^48 + remLow.
+      const r48 = (x1 - c1 * DIGIT) * DIGIT + (x0 - c0 * DIGIT);
+      const x2 = aH * mH + hT + c1;
+      const at = padded + i;
       let t: number;
-      let remHigh: number;
-      let remLow: number;
-      if (s <= 48) {
-        const p = 2 ** s;
-        const low = Math.floor(r48 / p);
-        t = x2 * 2 ** (48 - s) + low;
-        remHigh = 0;
-        remLow = r48 - low * p;
+      if (wide) {
+        t = Math.floor(x2 / shiftScale);
+        const remHigh = x2 - t * shiftScale;
+        const upper = Math.floor(r48 / splitScale);
+        writeLimbs(out.rem, 0, lowLimbs, at, r48 - upper * splitScale, base, inverse);
+        writeLimbs(out.rem, lowLimbs, out.rem.length, at, remHigh * (LOW / splitScale) + upper, base, inverse);
       } else {
-        const p = 2 ** (s - 48);
-        t = Math.floor(x2 / p);
-        remHigh = x2 - t * p;
-        remLow = r48;
+        const low = Math.floor(r48 / shiftScale);
+        t = x2 * tScale + low;
+        writeLimbs(out.rem, 0, out.rem.length, at, r48 - low * shiftScale, base, inverse);
       }
       const yv = t > hi ? hi : t < lo ? lo : t;
       y[flat + i] = yv;
-      const at = padded + i;
       out.y[at] = signedFr(yv);
       const d = t - yv;
       out.p[at] = smallFr(d > 0 ? 1 : 0);
       out.q[at] = smallFr(d < 0 ? 1 : 0);
-      limbsOfParts(remHigh, remLow, L, remLimbs);
-      for (let k = 0; k < remLimbs.length; k++) out.rem[k][at] = smallFr(remLimbs[k]);
-      writeLimbs(out.e, at, Math.abs(d), L);
-      writeLimbs(out.u, at, yv - lo, L);
-      writeLimbs(out.uc, at, hi - yv, L);
+      writeLimbs(out.e, 0, out.e.length, at, Math.abs(d), base, inverse);
+      writeLimbs(out.u, 0, out.u.length, at, yv - lo, base, inverse);
+      writeLimbs(out.uc, 0, out.uc.length, at, hi - yv, base, inverse);
     }
   });
   return { tables: out, y };
@@ -138,12 +142,12 @@ export function requantWitnessTables(spec: RequantSpec, acc: IntTensor): Requant
 /** Tables of the output layout filled with their padding (u: −lo, ū: hi as limbs; 0 elsewhere). */
 function emptyTables(geo: RequantGeometry): RequantTables {
   const n = geo.layout.paddedSize;
-  const L = geo.limbBits;
+  const base = 2 ** geo.limbBits;
   const filled = (v: number) => new Array<bigint>(n).fill(smallFr(v));
   const limbTables = (count: number, pad: number) => {
-    const padLimbs = new Float64Array(count);
-    numberLimbs(pad, L, padLimbs);
-    return Array.from(padLimbs, (v) => filled(v));
+    const tables = Array.from({ length: count }, () => [0n]);
+    writeLimbs(tables, 0, count, 0, pad, base, 1 / base);
+    return tables.map((t) => filled(Number(t[0])));
   };
   return {
     y: filled(0),
@@ -156,59 +160,22 @@ function emptyTables(geo: RequantGeometry): RequantTables {
   };
 }
 
-/** Writes the `tables.length` limbs of the non-negative safe integer v at index `at`. */
-function writeLimbs(tables: bigint[][], at: number, v: number, L: number): void {
-  const count = tables.length;
-  if (count === 0) return;
-  const base = 2 ** L;
-  for (let k = 0; k < count - 1; k++) {
-    const limb = v % base;
-    tables[k][at] = smallFr(limb);
-    v = (v - limb) / base;
-  }
-  tables[count - 1][at] = smallFr(v);
-}
-
-/** `out.length` little-endian limbs of the non-negative safe integer v, the top one taking everything above. */
-function numberLimbs(v: number, L: number, out: Float64Array): void {
-  const base = 2 ** L;
-  for (let k = 0; k < out.length - 1; k++) {
-    const limb = v % base;
-    out[k] = limb;
-    v = (v - limb) / base;
-  }
-  if (out.length > 0) out[out.length - 1] = v;
-}
-
 /**
- * The limbs of v = high·2^48 + low (low in [0, 2^48), high ≥ 0 below 2^14), `out.length` of them, the top one
- * taking everything above: limb k = bits [k·L, k·L + L) of v, read from whichever parts they fall in.
+ * Writes limbs `from` … `to − 1` of a value at index `at`: limb `from + k` is the k-th base-`base` digit of the
+ * non-negative safe integer v, except that limb `to − 1` takes everything above when it is the tables' last (the
+ * reference `limbsOf`'s top limb) — otherwise the caller's v has no bits above it.
  */
-function limbsOfParts(high: number, low: number, L: number, out: Float64Array): void {
-  const count = out.length;
-  for (let k = 0; k < count; k++) {
-    const from = k * L;
-    const top = k === count - 1;
-    const width = top ? Infinity : L;
-    out[k] = bitsOf(high, low, from, width);
-  }
-}
-
-/** floor(v / 2^from) mod 2^width (width Infinity: no mod) of v = high·2^48 + low. */
-function bitsOf(high: number, low: number, from: number, width: number): number {
-  let v: number;
-  if (from >= 48) v = Math.floor(high / 2 ** (from - 48));
-  else {
-    // floor(low / 2^from) < 2^(48 − from); high's part starts at bit 48 − from of the result.
-    const part = Math.floor(low / 2 ** from);
-    if (high === 0) v = part;
-    else {
-      // Only high's bits below `width` matter; keep the product below 2^53.
-      const keep = width === Infinity ? high : high % 2 ** Math.max(0, width - (48 - from));
-      v = part + keep * 2 ** (48 - from);
+function writeLimbs(tables: bigint[][], from: number, to: number, at: number, v: number, base: number, inverse: number): void {
+  const top = tables.length - 1;
+  for (let k = from; k < to; k++) {
+    if (k === top) {
+      tables[k][at] = smallFr(v);
+      return;
     }
+    const q = Math.floor(v * inverse);
+    tables[k][at] = smallFr(v - q * base);
+    v = q;
   }
-  return width === Infinity ? v : v % 2 ** width;
 }
 
 /** M = mH·2^24 + mL with mL in [0, 2^24). */
