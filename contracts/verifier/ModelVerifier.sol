@@ -152,9 +152,14 @@ library ModelVerifier {
         }
     }
 
+    /// @dev g2[4] then tauG2[4], 32-byte words (VerifierKey in memory: pointers to its two word arrays).
     function _verifierKey(Program.Reader memory r) private pure returns (HyperKZG.VerifierKey memory vk) {
-        for (uint256 i; i < 4; ++i) vk.g2[i] = Program.word(r);
-        for (uint256 i; i < 4; ++i) vk.tauG2[i] = Program.word(r);
+        assembly ("memory-safe") {
+            let p := mload(r)
+            mcopy(mload(vk), p, 0x80)
+            mcopy(mload(add(vk, 0x20)), add(p, 0x80), 0x80)
+            mstore(r, add(p, 0x100))
+        }
     }
 
     /// @dev Checks the statement's byte lengths, opens the stream and absorbs "proof.statement" = [digest,

@@ -86,9 +86,20 @@ library ModelVerifierOps {
     error ConstantOutputMismatch(uint256 offset);
 
     /// @notice Runs instructions up to END.
+    /// @dev The steps whose temporaries are freed after them (Machine.reclaim): REQUANTS, REQUANT and MERGEMANY,
+    /// whose survivors are a small part of what they allocate. Measured on self_attention (docs/verifier-gen.md,
+    /// "Session 9 (MEM)"): LAYER and EXT steps leave mostly survivors (their claims' points), and moving them
+    /// costs more than the words freed save.
+    uint256 private constant RECLAIMED = (1 << OP_MERGEMANY) | (1 << OP_REQUANT) | (1 << OP_REQUANTS);
+
+    /// @notice Runs instructions up to END.
     function runAll(Machine.State memory m) internal view {
         for (;;) {
             uint256 op = Program.u8(m.r);
+            uint256 mark;
+            assembly ("memory-safe") {
+                mark := mload(0x40)
+            }
             if (op == OP_END) return;
             if (op == OP_TAKE) m.regs = ClaimBook.take(m.book, Program.u16(m.r));
             else if (op == OP_LAYER) m.regs = LayerOps.run(m.s, m.r, m.regs);
@@ -108,6 +119,17 @@ library ModelVerifierOps {
             else if (op == OP_ARENA) _arena(m);
             else if (op == OP_REQUANTS) RequantBatch.run(m);
             else revert ProgramOpUnknown(op);
+            if ((RECLAIMED >> op) & 1 != 0 && _worthReclaiming(mark)) Machine.reclaim(m, mark);
+        }
+    }
+
+    /// @dev Whether freeing what a step allocated past `mark` pays: the F bytes it allocated at M bytes of memory
+    /// (the free pointer), priced at memory's margin per word (3 + M / 8192 gas: quadratic pricing's derivative),
+    /// against the move (≈ 600 gas): F·(3 + M/8192) ≥ 600·32. On the CNNs memory is cheap and the step small.
+    function _worthReclaiming(uint256 mark) private pure returns (bool worth) {
+        assembly ("memory-safe") {
+            let top := mload(0x40)
+            worth := iszero(lt(mul(sub(top, mark), add(3, shr(13, top))), 19200))
         }
     }
 
@@ -186,7 +208,7 @@ library ModelVerifierOps {
         ProofStream.Claim memory c;
         c.point = new uint256[](n);
         for (uint256 j; j < n; ++j) c.point[j] = ProofStream.challenge(m.s, LABEL_OUTPUT);
-        c.value = ModelVerifierPcs.publicTensor(_bytes(m.outputAt, m.outputLength), offset, shape, c.point);
+        c.value = _publicTensor(m.outputAt, m.outputLength, offset, shape, c.point);
         ClaimBook.add(m.book, tensor, c);
     }
 
@@ -211,11 +233,57 @@ library ModelVerifierOps {
         uint256 offset = Program.u32(m.r);
         uint256[] memory shape = _shape(m.r);
         ProofStream.Claim[] memory claims = m.regs;
-        bytes calldata input = _bytes(m.inputAt, m.inputLength);
         for (uint256 i; i < claims.length; ++i) {
-            if (ModelVerifierPcs.publicTensor(input, offset, shape, claims[i].point) != claims[i].value) {
+            if (_publicTensor(m.inputAt, m.inputLength, offset, shape, claims[i].point) != claims[i].value) {
                 revert InputClaimMismatch(tensor);
             }
+        }
+    }
+
+    /// @dev The selector of ModelVerifierPcs.publicTensor(bytes,uint256,uint256[],uint256[]), called by hand in
+    /// {_publicTensor} (test/verifier-sol/interpreter-memory.test.ts checks it against the ABI).
+    uint256 internal constant PUBLIC_TENSOR_SELECTOR = 0x264ff906;
+
+    /// @dev ModelVerifierPcs.publicTensor(the `length` statement bytes at calldata offset `at`, `located`, shape,
+    /// point), encoded by hand at the free pointer (scratch; STATICCALL: a library's pure function may be called
+    /// directly; a revert is re-thrown as is). Why: the ABI coder's encoding of the byte string and two arrays
+    /// is code ModelVerifier (at the EIP-170 limit) does not have room for.
+    function _publicTensor(
+        uint256 at,
+        uint256 length,
+        uint256 located,
+        uint256[] memory shape,
+        uint256[] memory point
+    ) private view returns (uint256 v) {
+        address lib = address(ModelVerifierPcs);
+        assembly ("memory-safe") {
+            // selector; head: offset of the bytes (0x80), located, offsets of shape and point; then the bytes
+            // (length, data zero-padded to a word), shape and point as [length, items…].
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, PUBLIC_TENSOR_SELECTOR))
+            let args := add(ptr, 4)
+            mstore(args, 0x80)
+            mstore(add(args, 0x20), located)
+            let shapeAt := add(0xa0, and(add(length, 31), not(31)))
+            let shapeSize := shl(5, add(mload(shape), 1))
+            mstore(add(args, 0x40), shapeAt)
+            mstore(add(args, 0x60), add(shapeAt, shapeSize))
+            mstore(add(args, 0x80), length)
+            mstore(add(add(args, 0xa0), and(length, not(31))), 0)
+            calldatacopy(add(args, 0xa0), at, length)
+            mcopy(add(args, shapeAt), shape, shapeSize)
+            let end := add(add(args, shapeAt), shapeSize)
+            let pointSize := shl(5, add(mload(point), 1))
+            mcopy(end, point, pointSize)
+            end := add(end, pointSize)
+            if iszero(staticcall(gas(), lib, ptr, sub(end, ptr), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            // No outcome (no code at `lib`): revert empty, as the compiler's own library calls do.
+            if lt(returndatasize(), 0x20) { revert(0, 0) }
+            returndatacopy(0, 0, 0x20)
+            v := mload(0)
         }
     }
 
@@ -226,16 +294,19 @@ library ModelVerifierOps {
         Machine.route(m, Machine.arenaColumn(m, column, component));
     }
 
-    /// @dev The statement bytes at calldata offset `at` as a calldata byte string.
-    function _bytes(uint256 at, uint256 length) private pure returns (bytes calldata b) {
-        assembly ("memory-safe") {
-            b.offset := at
-            b.length := length
-        }
-    }
-
     function _shape(Program.Reader memory r) private pure returns (uint256[] memory shape) {
-        shape = new uint256[](Program.u8(r));
-        for (uint256 a; a < shape.length; ++a) shape[a] = Program.u32(r);
+        assembly ("memory-safe") {
+            // u8 rank, then u32 per axis (Reader: ptr, end).
+            let p := mload(r)
+            let rank := byte(0, mload(p))
+            p := add(p, 1)
+            shape := mload(0x40)
+            mstore(shape, rank)
+            for { let a := 0 } lt(a, rank) { a := add(a, 1) } {
+                mstore(add(shape, shl(5, add(a, 1))), shr(224, mload(add(p, shl(2, a)))))
+            }
+            mstore(r, add(p, shl(2, rank)))
+            mstore(0x40, add(shape, shl(5, add(rank, 1))))
+        }
     }
 }

@@ -206,15 +206,25 @@ void groupSums(const u64* const* hs, const u64* const* fs, const size_t* sizes, 
               hv = Fr::add(hv, hd);
               for (size_t l = 0; l < s; l++) fv[l] = Fr::add(fv[l], fd[l]);
             }
-            pre[1] = fv[0];
-            for (size_t l = 1; l < s; l++) pre[l + 1] = Fr::mul(pre[l], fv[l]);  // pre[l]: F_0 … F_{l−1}
-            Fr others = pre[s - 1];                                                // j = s − 1
-            Fr suffix = fv[s - 1];                                                 // F_{j+1} … F_{s−1}
-            for (size_t j = s - 1; j-- > 0;) {
-              others = Fr::add(others, j == 0 ? suffix : Fr::mul(pre[j], suffix));
-              if (j > 0) suffix = Fr::mul(suffix, fv[j]);
+            Fr all, others;  // h·Π F (R^{-s}) and Σ_j Π_{l≠j} F (R^{-(s−2)})
+            if (s == 4) {
+              // The LLM's group size: with a = F_0F_1, b = F_2F_3, Π F = a·b and the others' sum is
+              // a·(F_2 + F_3) + b·(F_0 + F_1): 6 products instead of the prefix/suffix walk's 8.
+              const Fr a = Fr::mul(fv[0], fv[1]), b = Fr::mul(fv[2], fv[3]);
+              all = Fr::mul(Fr::mul(a, b), hv);
+              others = Fr::add(Fr::mul(a, Fr::add(fv[2], fv[3])), Fr::mul(b, Fr::add(fv[0], fv[1])));
+            } else {
+              pre[1] = fv[0];
+              for (size_t l = 1; l < s; l++) pre[l + 1] = Fr::mul(pre[l], fv[l]);  // pre[l]: F_0 … F_{l−1}
+              others = pre[s - 1];                                                 // j = s − 1
+              Fr suffix = fv[s - 1];                                               // F_{j+1} … F_{s−1}
+              for (size_t j = s - 1; j-- > 0;) {
+                others = Fr::add(others, j == 0 ? suffix : Fr::mul(pre[j], suffix));
+                if (j > 0) suffix = Fr::mul(suffix, fv[j]);
+              }
+              all = Fr::mul(hv, pre[s]);
             }
-            const Fr z = Fr::sub(Fr::mul(hv, pre[s]), Fr::mul(others, montOne));
+            const Fr z = Fr::sub(all, Fr::mul(others, montOne));
             p[x] = Fr::add(p[x], Fr::mul(z, coeff[g]));
           }
         }

@@ -108,12 +108,59 @@ contract ${contractName} is IInferenceVerifier {
         hex"${Buffer.from(program).toString("hex")}";
 
     /// @inheritdoc IInferenceVerifier
+    /// @dev ModelVerifier.verify(PROGRAM, input, output, prover, proof) encoded by hand (STATICCALL: a library's
+    /// view function may be called directly; a revert is re-thrown as is): the program constant is copied once,
+    /// straight into the call's arguments, where the compiler would copy it into memory and then again into the
+    /// ABI-encoded call — memory this frame pays for quadratically.
     function verifyInference(bytes calldata input, bytes calldata output, address prover, bytes calldata proof)
         external
         view
         returns (bool)
     {
-        return ModelVerifier.verify(PROGRAM, input, output, prover, proof);
+        address lib = address(ModelVerifier);
+        uint256 ptr;
+        assembly ("memory-safe") {
+            // The selector and the five head words at ptr; the program's [length, bytes] is allocated next.
+            ptr := mload(0x40)
+            mstore(0x40, add(ptr, 0xa4))
+        }
+        bytes memory program = PROGRAM;
+        bytes4 selector = ModelVerifier.verify.selector;
+        assembly ("memory-safe") {
+            let args := add(ptr, 4)
+            // The program where its argument goes (moved there if the compiler put it elsewhere).
+            let size := mload(program)
+            if iszero(eq(program, add(args, 0xa0))) { mcopy(add(args, 0xa0), program, add(size, 0x20)) }
+            mstore(ptr, selector)
+            mstore(args, 0xa0)
+            mstore(add(args, 0x60), prover)
+            // Then input, output and proof as [length, bytes zero-padded to a word], offsets in the head.
+            let at := add(0xc0, and(add(size, 31), not(31)))
+            mstore(add(add(args, 0xc0), size), 0)
+            mstore(add(args, 0x20), at)
+            at := _bytes(args, at, input.offset, input.length)
+            mstore(add(args, 0x40), at)
+            at := _bytes(args, at, output.offset, output.length)
+            mstore(add(args, 0x80), at)
+            at := _bytes(args, at, proof.offset, proof.length)
+            if iszero(staticcall(gas(), lib, ptr, add(at, 4), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            // No outcome (no code at lib): revert empty, as the compiler's own library calls do.
+            if lt(returndatasize(), 0x20) { revert(0, 0) }
+            returndatacopy(0, 0, 0x20)
+            return(0, 0x20)
+
+            // Writes [length, bytes, zeros to a word] of calldata (from, n) at base + rel; returns the next rel.
+            function _bytes(base, rel, from, n) -> next {
+                let to := add(base, rel)
+                mstore(to, n)
+                mstore(add(add(to, 0x20), and(n, not(31))), 0)
+                calldatacopy(add(to, 0x20), from, n)
+                next := add(add(rel, 0x20), and(add(n, 31), not(31)))
+            }
+        }
     }
 
     /// @inheritdoc IInferenceVerifier

@@ -16,6 +16,7 @@ import * as Fr from "../field/fr";
 import type { SlotLayout } from "../poly/slots";
 import { arenaSlotNames, type ArenaContext } from "./arena-protocol";
 import type { NativeArenaKernels } from "./arena-native";
+import { packFrWords } from "./arena-words";
 import type { PackedZeroCheckGroup } from "./arena-packed-sumcheck";
 import { ArenaError, type ArenaColumn } from "./arena-types";
 
@@ -184,7 +185,7 @@ export function packedZeroCheckGroups(
     const n = t.table.numVars;
     const gi = add(n, view(arenaSlotNames.tableHelper(t.id), n));
     const Gi = add(n, helpers.G[j]);
-    const mi = add(n, kernels.frFromBigints(m[j], m[j].length));
+    const mi = add(n, packFrWords(kernels, m[j], m[j].length));
     const grp = bySize.get(n)!;
     grp.pairs.push([gi.table, Gi.table]);
     grp.singles.push({ table: mi.table, coeff: gammas[k + j] });

@@ -4,13 +4,15 @@
  * `arenaGather`, `arenaInverse`) instead of inverting every entry. Kernels against their bigint definitions in both
  * arithmetic copies (edge values 0, 1, r − 1; sizes 1, odd, both threads), and `proveArenaPacked` = `proveArena`
  * word for word on the shapes the gather path must handle: tables without a range column (rows found by value, a
- * tuple in two rows), non-zero and negative range starts, grouped helpers mixing tables, dishonest columns (no rows).
+ * tuple in two rows), non-zero and negative range starts, grouped helpers mixing tables, dishonest columns (no rows);
+ * and `packFrWords` (src/lookup/arena-words.ts) against `frFromBigints`.
  */
 import { expect } from "chai";
 import * as Fr from "../../src/field/fr";
 import { encodeArenaProof, type ArenaColumn, type ArenaTable } from "../../src/lookup";
 import { loadArenaKernels, type NativeArenaKernels } from "../../src/lookup/arena-native";
 import { proveArena, proveArenaPacked } from "../../src/lookup/arena-prover";
+import { packFrWords } from "../../src/lookup/arena-words";
 import { tableBigints } from "../../src/pcs/packed-table";
 import { insecureDevSrs } from "../../src/pcs/srs";
 import { Transcript } from "../../src/transcript";
@@ -81,6 +83,19 @@ describe("lookup arena: gathered helpers", function () {
     });
   });
 
+  it("packFrWords = frFromBigints: small values (the JavaScript path), 2^64 − 1 / 2^64, r − 1, padding; bad input refused", () => {
+    const k = kernels!;
+    const big = (1n << 64n) - 1n;
+    for (const v of [[], [0n], [1n, 2n, big], [0n, 1n << 64n, 5n], [Fr.MODULUS - 1n], quickFrs(33, "pw")]) {
+      for (const size of [v.length, v.length + 3]) {
+        expect(Buffer.from(packFrWords(k, v, size)).equals(Buffer.from(k.frFromBigints(v, size)))).to.equal(true);
+      }
+    }
+    expect(() => packFrWords(k, [1n, Fr.MODULUS], 2)).to.throw(RangeError);
+    expect(() => packFrWords(k, [1n, -1n], 2)).to.throw(RangeError);
+    expect(() => packFrWords(k, [1n, 2n], 1)).to.throw(RangeError);
+  });
+
   /** Both provers on the same inputs: the same proof, H, M, claims and transcript state. */
   function samePacked(tables: ArenaTable[], columns: ArenaColumn[], helperGroup?: number, unsafe?: ReadonlyMap<string, readonly bigint[]>) {
     const srs = insecureDevSrs(1 << 12);
@@ -98,7 +113,7 @@ describe("lookup arena: gathered helpers", function () {
 
   it("proveArenaPacked = proveArena: tables found by value (a tuple in two rows), range starts 0, 5 and −3, grouped helpers", () => {
     const pairs: ArenaTable = { id: "pairs", table: { numVars: 3, columns: [externalColumn(3, "p0"), externalColumn(3, "p1")] } };
-    const dup = pairs.table.columns.map((c) => [...(c as { values: bigint[] }).values]);
+    const dup = pairs.table.columns.map((c) => [...(c as { values: readonly bigint[] }).values]);
     dup[0][5] = dup[0][2]; // row 5 repeats row 2's tuple: an entry equal to it is row 2's
     dup[1][5] = dup[1][2];
     const twice: ArenaTable = { id: "twice", table: { numVars: 3, columns: dup.map((values) => ({ kind: "external", values })) } };

@@ -30,6 +30,9 @@ library ClaimBook {
         uint256[] records;
         uint256 words;
         uint256 count;
+        /// The newest chain node ever added (0 before the first): Machine.reclaim reads it at 0x80 to learn whether
+        /// a step added claims.
+        uint256 last;
     }
 
     /// @notice A claim on a slot does not have the slot's variable count (a verifier bug).
@@ -66,6 +69,7 @@ library ClaimBook {
             mstore(add(node, 0x20), c)
             mstore(0x40, add(node, 0x40))
             mstore(head, node)
+            mstore(add(b, 0x80), node)
         }
     }
 
@@ -95,9 +99,17 @@ library ClaimBook {
 
     /// @notice Reverts if any tensor still holds claims.
     function checkEmpty(Book memory b) internal pure {
-        for (uint256 t; t < b.tensors.length; ++t) {
-            if (b.tensors[t] != 0) revert ClaimsLeft(t);
+        uint256[] memory heads = b.tensors;
+        uint256 left = type(uint256).max;
+        assembly ("memory-safe") {
+            for { let t := 0 } lt(t, mload(heads)) { t := add(t, 1) } {
+                if mload(add(heads, shl(5, add(t, 1)))) {
+                    left := t
+                    break
+                }
+            }
         }
+        if (left != type(uint256).max) revert ClaimsLeft(left);
     }
 
     /// @dev Panic(0x32), as an array index out of bounds (a tensor id past the program's count).

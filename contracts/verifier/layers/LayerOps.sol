@@ -8,6 +8,7 @@ import {SelectorStep} from "./SelectorStep.sol";
 import {Elementwise} from "./Elementwise.sol";
 import {MergeStep} from "./MergeStep.sol";
 import {Reindex} from "./Reindex.sol";
+import {Machine} from "./Machine.sol";
 
 /// @title LayerOps — one layer IOP of a verifier program: claims on the output in, claims on the inputs out
 /// @notice Opcodes (src/compiler/program/opcodes.ts holds the same numbers):
@@ -42,28 +43,25 @@ library LayerOps {
         uint256 op = Program.u8(r);
         if (op == OP_MERGE) {
             if (claims.length == 0) revert LayerOpClaimCount(op, 0);
-            out = new ProofStream.Claim[](1);
-            out[0] = MergeStep.verify(s, Program.u8(r), claims);
-            return out;
+            return Machine.single(MergeStep.verify(s, Program.u8(r), claims));
         }
         if (claims.length != 1) revert LayerOpClaimCount(op, claims.length);
         ProofStream.Claim memory claim = claims[0];
         if (op == OP_MATMUL || op == OP_CONV) {
             ProductStep.Result memory p = ProductStep.verify(s, r, claim);
             if (op == OP_CONV) p.x = SelectorStep.verify(s, r, p.x.value, p.pool);
-            out = new ProofStream.Claim[](p.hasBias ? 3 : 2);
+            out = Machine.claimList(p.hasBias ? 3 : 2);
             out[0] = p.x;
             out[1] = p.w;
             if (p.hasBias) out[2] = p.bias;
         } else if (op == OP_REINDEX) {
-            out = new ProofStream.Claim[](1);
-            out[0] = Reindex.single(s, r, claim);
+            out = Machine.single(Reindex.single(s, r, claim));
         } else if (op == OP_CONCAT) {
             out = Reindex.concat(s, r, claim);
         } else if (op == OP_LINEAR) {
             out = Elementwise.linear(s, r, claim);
         } else if (op == OP_HADAMARD) {
-            out = new ProofStream.Claim[](2);
+            out = Machine.claimList(2);
             (out[0], out[1]) = Elementwise.hadamard(s, r, claim);
         } else {
             revert LayerOpUnknown(op);

@@ -110,12 +110,13 @@ library Machine {
             }
             let made := mload(add(m, 0x140))
             if iszero(mload(made)) {
-                // Per n ≤ |ρ| the prefix's address, 0 until made (zeroed from calldata's end).
+                // Per n ≤ |ρ| the prefix's address, 0 until made (zeroed from calldata's end), then the address of
+                // the newest prefix ({reclaim}: 0 until one is made).
                 made := mload(0x40)
                 let size := add(mload(rho), 1)
                 mstore(made, size)
-                calldatacopy(add(made, 0x20), calldatasize(), shl(5, size))
-                mstore(0x40, add(made, shl(5, add(size, 1))))
+                calldatacopy(add(made, 0x20), calldatasize(), shl(5, add(size, 1)))
+                mstore(0x40, add(made, shl(5, add(size, 2))))
                 mstore(add(m, 0x140), made)
             }
             let slot := add(made, shl(5, add(n, 1)))
@@ -126,6 +127,130 @@ library Machine {
                 mcopy(add(out, 0x20), add(rho, 0x20), shl(5, n))
                 mstore(0x40, add(out, shl(5, add(n, 1))))
                 mstore(slot, out)
+                mstore(add(made, shl(5, add(mload(made), 1))), out)
+            }
+        }
+    }
+
+    /// @dev Marks a block moved by {reclaim} (its first word becomes FORWARDED | its new address).
+    uint256 private constant FORWARDED = 1 << 255;
+
+    /// @notice Frees what the last step allocated past `mark` (the free-memory pointer before it) except what
+    /// survives it — the register's claims, claims it added to the book, arena prefixes it made — which move down
+    /// to `mark`, packed; the free-memory pointer then ends right after them.
+    /// @dev Memory is priced at its peak (quadratically): a step's temporaries (sum-check points, eq tables,
+    /// extension calls' frames) are dead once it returns, and without this every later word is priced on top of
+    /// them. What survives a step is reachable from the state only through: the register (claims array → Claim
+    /// structs → point arrays), the book's chains (nodes [previous, claim] newest first; `Book.last` says whether
+    /// the step added any) and the arena's prefix table's entries. Nothing else in the state may point past
+    /// `mark`: the record buffer (grown during the step when the program's capacity is short) and the prefix table
+    /// (made during the step when no arena claim needed a prefix before) are checked, and then nothing is freed. Survivors are copied first to the free memory past the step's
+    /// allocations, with their pointers already rewritten to their final places, then moved down with one MCOPY:
+    /// no copy can overwrite a block not yet copied. A point shared by several claims is copied once per claim
+    /// (points are never written once made), except an arena prefix, which stays shared: a moved prefix's length
+    /// word is overwritten by FORWARDED | its new address (a prefix is its own allocation; no other survivor
+    /// overlaps it). Claims and nodes are copied once per reference (nodes have one; a claim is referenced by
+    /// one register slot or one node).
+    function reclaim(State memory m, uint256 mark) internal pure {
+        assembly ("memory-safe") {
+            // Point p: unchanged below mark; a moved prefix's forward; else copied to `at`.
+            function point(p, at) -> q, next {
+                q := p
+                next := at
+                if iszero(lt(p, mload(0))) {
+                    let n := mload(p)
+                    switch and(n, FORWARDED)
+                    case 0 {
+                        let size := shl(5, add(n, 1))
+                        mcopy(at, p, size)
+                        q := sub(at, mload(0x20))
+                        next := add(at, size)
+                    }
+                    default { q := and(n, not(FORWARDED)) }
+                }
+            }
+            // Claim c = (point, value): copied when past mark; its point moved either way (an older claim may
+            // hold a newer point).
+            function claim(c, at) -> q, next {
+                q := c
+                next := at
+                let slot := c
+                if iszero(lt(c, mload(0))) {
+                    mstore(at, mload(c))
+                    mstore(add(at, 0x20), mload(add(c, 0x20)))
+                    q := sub(at, mload(0x20))
+                    slot := at
+                    next := add(at, 0x40)
+                }
+                let p := 0
+                p, next := point(mload(slot), next)
+                mstore(slot, p)
+            }
+            // Book: (tensors, records, words, count, last); State: (…, book 0x40, …, regs 0xa0, …, prefixes 0x140).
+            let book := mload(add(m, 0x40))
+            // No table yet: m.prefixes is Solidity's empty array (0x60), size 0.
+            let table := mload(add(m, 0x140))
+            let size := mload(table)
+            // A record buffer grown in the step (a short program count) or a prefix table made in it: keep
+            // everything.
+            if and(lt(mload(add(book, 0x20)), mark), lt(table, mark)) {
+                let start := mload(0x40)
+                let at := start
+                // base: final address = scratch address − base.
+                let base := sub(start, mark)
+                // The functions above read mark and base from the scratch words.
+                mstore(0, mark)
+                mstore(0x20, base)
+                // Prefixes the step made (the table's last word is the newest).
+                if and(iszero(iszero(size)), iszero(lt(mload(add(table, shl(5, add(size, 1)))), mark))) {
+                    for { let e := add(table, 0x20) } lt(e, add(table, shl(5, add(size, 1)))) { e := add(e, 0x20) } {
+                        let p := mload(e)
+                        if iszero(lt(p, mark)) {
+                            let q := 0
+                            q, at := point(p, at)
+                            mstore(p, or(FORWARDED, q))
+                            mstore(e, q)
+                        }
+                    }
+                    mstore(add(table, shl(5, add(size, 1))), 0)
+                }
+                // The register.
+                let regs := mload(add(m, 0xa0))
+                let k := mload(regs)
+                let list := regs
+                if iszero(lt(regs, mark)) {
+                    list := at
+                    mstore(list, k)
+                    mstore(add(m, 0xa0), sub(at, base))
+                    at := add(at, shl(5, add(k, 1)))
+                }
+                for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                    let e := add(list, shl(5, add(i, 1)))
+                    let c := 0
+                    c, at := claim(mload(add(regs, shl(5, add(i, 1)))), at)
+                    mstore(e, c)
+                }
+                // Chains that gained nodes: every head past mark, its new nodes copied in order.
+                if iszero(lt(mload(add(book, 0x80)), mark)) {
+                    let tensors := mload(book)
+                    let end := add(tensors, shl(5, add(mload(tensors), 1)))
+                    for { let h := add(tensors, 0x20) } lt(h, end) { h := add(h, 0x20) } {
+                        let slot := h
+                        for { let node := mload(h) } iszero(lt(node, mark)) { node := mload(node) } {
+                            let copy := at
+                            mstore(slot, sub(copy, base))
+                            mstore(copy, mload(node))
+                            let c := 0
+                            c, at := claim(mload(add(node, 0x20)), add(copy, 0x40))
+                            mstore(add(copy, 0x20), c)
+                            slot := copy
+                        }
+                    }
+                    mstore(add(book, 0x80), 0)
+                }
+                let used := sub(at, start)
+                mcopy(mark, start, used)
+                mstore(0x40, add(mark, used))
             }
         }
     }
@@ -156,7 +281,18 @@ library Machine {
 
     /// @notice The register as a one-claim list.
     function single(ProofStream.Claim memory c) internal pure returns (ProofStream.Claim[] memory out) {
-        out = new ProofStream.Claim[](1);
+        out = claimList(1);
         out[0] = c;
+    }
+
+    /// @notice A claim list of length k whose entries the caller sets, every one, before reading any.
+    /// @dev Not `new ProofStream.Claim[](k)`: that allocates a zero Claim for every entry first (memory and code
+    /// ModelVerifier, at the EIP-170 limit, has no room for).
+    function claimList(uint256 k) internal pure returns (ProofStream.Claim[] memory out) {
+        assembly ("memory-safe") {
+            out := mload(0x40)
+            mstore(out, k)
+            mstore(0x40, add(out, shl(5, add(k, 1))))
+        }
     }
 }

@@ -106,23 +106,43 @@ library Program {
     function gather(Reader memory r, uint256[] memory pool) internal pure returns (uint256[] memory out) {
         bool ok = true;
         assembly ("memory-safe") {
-            // One block, no bounds check on the program (as every read: {finish} catches an overrun); the pool
-            // index is checked, as a generator bug would otherwise read memory past the pool.
+            // One block, no bounds check on the program (as every read: {finish} catches an overrun). The indices
+            // are read 32 per word and copied four per iteration: the last iteration may write up to 3 words past
+            // the point, into free memory. The pool index is checked (a generator bug would otherwise read memory
+            // past the pool) once per word, in 16-bit lanes: index ≥ size ⇔ bit 8 of index + 0x100 − size, the
+            // even and odd bytes apart, the bytes past the point masked to 0 (index 0 < size unless the pool is
+            // empty, when any index is out of it). A pool of 256 coordinates or more needs no check.
             let at := mload(r)
             let n := byte(0, mload(at))
             at := add(at, 1)
-            mstore(r, add(at, n))
+            let end := add(at, n)
+            mstore(r, end)
             let size := mload(pool)
             out := mload(0x40)
             mstore(out, n)
             let dst := add(out, 0x20)
             mstore(0x40, add(dst, shl(5, n)))
             let src := add(pool, 0x20)
-            for { let end := add(at, n) } lt(at, end) { at := add(at, 1) } {
-                let k := byte(0, mload(at))
-                ok := and(ok, lt(k, size))
-                mstore(dst, mload(add(src, shl(5, k))))
-                dst := add(dst, 0x20)
+            // 0x0001 repeated in each 16-bit lane, made at run time (a PUSH32 each is code ModelVerifier lacks).
+            let lanes := div(not(0), 0xffff)
+            let low := mul(lanes, 0xff)
+            let bias := mul(lanes, sub(0x100, size))
+            let check := lt(size, 0x100)
+            for {} lt(at, end) { at := add(at, 32) } {
+                let w := mload(at)
+                let count := sub(end, at)
+                if lt(count, 32) { w := and(w, not(shr(shl(3, count), not(0)))) }
+                if gt(count, 32) { count := 32 }
+                if check {
+                    if and(or(add(and(w, low), bias), add(and(shr(8, w), low), bias)), shl(8, lanes)) { ok := 0 }
+                }
+                for { let j := 0 } lt(j, count) { j := add(j, 4) } {
+                    mstore(dst, mload(add(src, shl(5, byte(j, w)))))
+                    mstore(add(dst, 0x20), mload(add(src, shl(5, byte(add(j, 1), w)))))
+                    mstore(add(dst, 0x40), mload(add(src, shl(5, byte(add(j, 2), w)))))
+                    mstore(add(dst, 0x60), mload(add(src, shl(5, byte(add(j, 3), w)))))
+                    dst := add(dst, 0x80)
+                }
             }
         }
         if (!ok) revert ProgramTruncated();

@@ -35,7 +35,8 @@ library PublicTensor {
         uint256[] memory w = _rowWeights(shape, point, lastBits);
         uint256 lanes = 32 / width;
         if (w.length < TELESCOPED_MIN_ROWS) {
-            return _dotMasked(at, width, lastDim, _padded(Mle.eqTable(point, 0, lastBits), lastDim, lanes), w);
+            uint256[] memory low = _padded(Mle.eqTable(point, 0, lastBits), lastDim, lanes);
+            return _dotMasked(at, width, lastDim, low, Mle.prefixIndicator(lastDim, point, 0, lastBits), w);
         }
         (uint256[] memory coefs, uint256 lowSum) = _coefficients(point, lastBits, lastDim, width);
         return _dot(at, width, lastDim, coefs, lowSum, w);
@@ -333,8 +334,16 @@ library PublicTensor {
     /// @dev Fewer than TELESCOPED_MIN_ROWS rows: Σ_row w[row]·Σ_{c<lastDim} v[row, c]·low[c], the rows consecutive
     /// from calldata offset `at`, `low` the plain eq table zero-padded to whole words ({_padded}). Per calldata word
     /// one load and one XOR with the lanes' top bits, then a shift and a mask per lane; four products (each < r)
-    /// are summed with ADD before one ADDMOD (4r < 2^256). The parameters are reused as locals once read.
-    function _dotMasked(uint256 at, uint256 width, uint256 lastDim, uint256[] memory low, uint256[] memory w)
+    /// are summed with ADD before one ADDMOD (4r < 2^256); `lowSum` = Σ_c low[c] (the prefix indicator). The
+    /// parameters are reused as locals once read.
+    function _dotMasked(
+        uint256 at,
+        uint256 width,
+        uint256 lastDim,
+        uint256[] memory low,
+        uint256 lowSum,
+        uint256[] memory w
+    )
         private
         pure
         returns (uint256 result)
@@ -564,6 +573,8 @@ library PublicTensor {
                 )
             }
             lastDim := mul(width, lastDim) // a row's bytes
+            // The bias of every value read: 2^(L−1)·Σ_c low[c], L = 8·width.
+            lowSum := mulmod(shl(sub(shl(3, width), 1), 1), lowSum, R_MODULUS)
             let tableEnd := add(add(low, 0x20), shl(5, mload(low)))
             low := add(low, 0x20)
             let wsum := 0
@@ -574,14 +585,8 @@ library PublicTensor {
                 wsum := addmod(wsum, mload(wp), R_MODULUS)
                 at := add(at, lastDim)
             }
-            // Every value was read as v + 2^(L−1): subtract 2^(L−1)·Σ_rows w·Σ_c low[c] (the padding is zero).
-            let lowSum := 0
-            for { } lt(low, tableEnd) { low := add(low, 0x20) } { lowSum := addmod(lowSum, mload(low), R_MODULUS) }
-            result := addmod(
-                result,
-                sub(R_MODULUS, mulmod(mulmod(shl(sub(shl(3, width), 1), 1), lowSum, R_MODULUS), wsum, R_MODULUS)),
-                R_MODULUS
-            )
+            // Every value was read as v + 2^(L−1): subtract 2^(L−1)·Σ_rows w·Σ_c low[c].
+            result := addmod(result, sub(R_MODULUS, mulmod(lowSum, wsum, R_MODULUS)), R_MODULUS)
         }
     }
 

@@ -31,12 +31,34 @@ library RequantStep {
         uint256 nU = Program.u8(r);
         uint256 lo = Program.word(r);
         uint256 limbsAt = Program.skip(r, LIMB_BYTES * nU);
-        // One point buffer for every record (a record copies its point): n + m_g ≤ n + 8 words.
-        uint256[] memory buf;
-        if (claims.length != 0) buf = new uint256[](claims[0].point.length + 8);
+        if (claims.length != 0) {
+            // One point buffer for every record (a record copies its point): n + m_g ≤ n + 8 words. Released
+            // after the records when nothing was allocated after it (memory is priced at its peak: the next step
+            // reuses the words).
+            uint256 free;
+            assembly ("memory-safe") {
+                free := mload(0x40)
+            }
+            uint256 words = claims[0].point.length + 8;
+            _openClaims(m, claims, bits | (nU << 8), lo, limbsAt, new uint256[](words));
+            _release(free, words);
+        }
+        m.regs = ClaimBook.take(m.book, acc);
+    }
+
+    /// @dev Every claim on y as openings of u's limbs (`shape` = limb bits | uLimbs << 8; `buf` the point buffer).
+    function _openClaims(
+        Machine.State memory m,
+        ProofStream.Claim[] memory claims,
+        uint256 shape,
+        uint256 lo,
+        uint256 limbsAt,
+        uint256[] memory buf
+    ) private pure {
+        uint256 nU = shape >> 8;
         for (uint256 k; k < claims.length; ++k) {
             uint256 at = ProofStream.absorbScalars(m.s, LABEL_U, nU - 1);
-            uint256 value = _uZero(bits, nU, lo, claims[k].value, at);
+            uint256 value = _uZero(shape & 0xff, nU, lo, claims[k].value, at);
             for (uint256 j; j < nU; ++j) {
                 uint256 slot = _uPoint(limbsAt + LIMB_BYTES * j, claims[k].point, buf);
                 ClaimBook.open(m.book, m.a, slot, buf, value);
@@ -44,7 +66,14 @@ library RequantStep {
                 value = ProofStream.word(at, j);
             }
         }
-        m.regs = ClaimBook.take(m.book, acc);
+    }
+
+    /// @dev Frees an array of `words` words allocated at `free` when nothing was allocated after it (its contents
+    /// are dead: the records copied them).
+    function _release(uint256 free, uint256 words) private pure {
+        assembly ("memory-safe") {
+            if eq(mload(0x40), add(free, shl(5, add(words, 1)))) { mstore(0x40, free) }
+        }
     }
 
     /// @dev u_0 at a claim's point: v − lo − Σ_(i≥1) 2^(Li)·u_i (u_i the sent words at `at`).

@@ -23,6 +23,7 @@
  * Transcript per round: absorb("requant.round", [h_j(0), h_j,2]), r_j = challenge("requant.point").
  */
 import * as Fr from "../../field/fr";
+import { packFrWords } from "../../lookup/arena-words";
 import { threadCount } from "../../msm/backend";
 import { readWordLE } from "../../msm/layout";
 import { bindFirstVariableInPlace } from "../../poly/mle";
@@ -201,7 +202,8 @@ function packedProver(inst: ZeroCheckInstance, native: NativeWalkKernels): Insta
   const a = inst.eqPoint;
   const n = a.length;
   const threads = threadCount();
-  const packed = inst.tables.map((t) => native.frFromBigints(t, 2 ** n));
+  // Mostly limbs and flags below 2^64: packed in JavaScript, not through an N-API call per entry.
+  const packed = inst.tables.map((t) => packFrWords(native, t, 2 ** n));
   let len = 2 ** n;
   const finals = () => packed.map((t) => readWordLE(t, 0));
   return {
