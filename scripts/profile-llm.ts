@@ -54,6 +54,7 @@ import { HyperKZG } from "../src/pcs/hyperkzg";
 import { setOpeningStepObserver } from "../src/pcs/opening-steps";
 import { insecureDevSrs } from "../src/pcs/srs";
 import * as packedSumcheck from "../src/sumcheck/packed";
+import * as eqPairSumcheck from "../src/pcs/batch-eq-sumcheck";
 import * as sumcheckProver from "../src/sumcheck/prover";
 import { proveInference, verifyInference } from "../src/prover/graph";
 import { compileGraph } from "../src/prover/graph/compile";
@@ -266,10 +267,12 @@ async function main(): Promise<void> {
     const n = p.numVars ?? Math.max(0, ...p.tables.map((t) => Math.ceil(Math.log2(Math.max(1, t.length)))));
     sumcheckShapes.add(`${phase} n=${n} ${eq} terms=${p.terms.length}`, ms);
   });
-  wrap(packedSumcheck, "provePairProductSumcheck", (ms) => {
+  const packedPairSumcheck = (ms: number): void => {
     sumcheckTally.add(`${phase} (packed)`, ms);
     if (phase === "opening") openingTally.add("sumcheck", ms);
-  });
+  };
+  wrap(packedSumcheck, "provePairProductSumcheck", packedPairSumcheck);
+  wrap(eqPairSumcheck, "proveEqPairSumcheck", packedPairSumcheck);
   const open = HyperKZG.open;
   (HyperKZG as { open: typeof open }).open = (p) => {
     inOpen = true;

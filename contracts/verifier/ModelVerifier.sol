@@ -25,7 +25,7 @@ library ModelVerifier {
     /// @dev Program version this interpreter runs (4: one batched zero-check of every requantization before the
     /// walk, REQUANTS / REQUANT; 3: INPUT checks the register's claims, the requantization's zero-check at the arena
     /// point; 2: EXT instructions and the arena carry their proof byte counts).
-    uint256 internal constant PROGRAM_VERSION = 4;
+    uint256 internal constant PROGRAM_VERSION = 5;
     bytes32 internal constant DOMAIN = "deepprove.inference";
     bytes32 internal constant LABEL_STATEMENT = "proof.statement";
     bytes32 internal constant LABEL_ADVICE = "proof.advice";

@@ -117,7 +117,6 @@ contract ${contractName} is IInferenceVerifier {
         view
         returns (bool)
     {
-        address lib = address(ModelVerifier);
         uint256 ptr;
         assembly ("memory-safe") {
             // The selector and the five head words at ptr; the program's [length, bytes] is allocated next.
@@ -127,39 +126,48 @@ contract ${contractName} is IInferenceVerifier {
         bytes memory program = PROGRAM;
         bytes4 selector = ModelVerifier.verify.selector;
         assembly ("memory-safe") {
+            // The program where its argument goes (moved there if the compiler put it elsewhere), zero-padded;
+            // the free pointer then marks where the next argument goes.
             let args := add(ptr, 4)
-            // The program where its argument goes (moved there if the compiler put it elsewhere).
             let size := mload(program)
             if iszero(eq(program, add(args, 0xa0))) { mcopy(add(args, 0xa0), program, add(size, 0x20)) }
             mstore(ptr, selector)
             mstore(args, 0xa0)
             mstore(add(args, 0x60), prover)
-            // Then input, output and proof as [length, bytes zero-padded to a word], offsets in the head.
-            let at := add(0xc0, and(add(size, 31), not(31)))
             mstore(add(add(args, 0xc0), size), 0)
-            mstore(add(args, 0x20), at)
-            at := _bytes(args, at, input.offset, input.length)
-            mstore(add(args, 0x40), at)
-            at := _bytes(args, at, output.offset, output.length)
-            mstore(add(args, 0x80), at)
-            at := _bytes(args, at, proof.offset, proof.length)
-            if iszero(staticcall(gas(), lib, ptr, add(at, 4), 0, 0)) {
+            mstore(0x40, add(add(args, 0xc0), and(add(size, 31), not(31))))
+        }
+        _argument(ptr, 0x20, input);
+        _argument(ptr, 0x40, output);
+        _argument(ptr, 0x80, proof);
+        return _call(ptr);
+    }
+
+    /// @dev Appends \`data\` as [length, bytes zero-padded to a word] at the free pointer (allocated) and writes its
+    /// offset into head word \`head\` of the call at \`ptr\`.
+    function _argument(uint256 ptr, uint256 head, bytes calldata data) private pure {
+        assembly ("memory-safe") {
+            let to := mload(0x40)
+            mstore(add(add(ptr, 4), head), sub(to, add(ptr, 4)))
+            mstore(to, data.length)
+            mstore(add(add(to, 0x20), and(data.length, not(31))), 0)
+            calldatacopy(add(to, 0x20), data.offset, data.length)
+            mstore(0x40, add(add(to, 0x20), and(add(data.length, 31), not(31))))
+        }
+    }
+
+    /// @dev The call encoded from \`ptr\` to the free pointer; true when ModelVerifier returned true.
+    function _call(uint256 ptr) private view returns (bool ok) {
+        address lib = address(ModelVerifier);
+        assembly ("memory-safe") {
+            if iszero(staticcall(gas(), lib, ptr, sub(mload(0x40), ptr), 0, 0)) {
                 returndatacopy(ptr, 0, returndatasize())
                 revert(ptr, returndatasize())
             }
             // No outcome (no code at lib): revert empty, as the compiler's own library calls do.
             if lt(returndatasize(), 0x20) { revert(0, 0) }
             returndatacopy(0, 0, 0x20)
-            return(0, 0x20)
-
-            // Writes [length, bytes, zeros to a word] of calldata (from, n) at base + rel; returns the next rel.
-            function _bytes(base, rel, from, n) -> next {
-                let to := add(base, rel)
-                mstore(to, n)
-                mstore(add(add(to, 0x20), and(n, not(31))), 0)
-                calldatacopy(add(to, 0x20), from, n)
-                next := add(add(rel, 0x20), and(add(n, 31), not(31)))
-            }
+            ok := eq(mload(0), 1)
         }
     }
 

@@ -3,9 +3,10 @@
  * `proveArenaPacked` for a whole-model proof, where H reaches 2^24–2^25 entries. Same field elements as the
  * bigint path of src/lookup/arena-prover.ts, so the same proof word for word (test/lookup/arena-packed.test.ts).
  *
- * - {@link packedHelpers}: per witness column F_i = α_t − Σ_c β^c f_{i,c} and h_i = 1/F_i, per table
- *   G_t = α_t − Σ_c β^c t_{t,c} and g_t = −m_t/G_t, each helper written straight into its slot of H (one native
- *   call per column: the components are read once, the inverses taken by Montgomery's trick on both cores).
+ * - {@link packedHelpers}: per table G_t = α_t − Σ_c β^c t_{t,c} and g_t = −m_t/G_t, per witness column
+ *   F_i = α_t − Σ_c β^c f_{i,c} and h_i = 1/F_i, each helper written straight into its slot of H. A column whose
+ *   entries' table rows y(x) are known (the multiplicities found them) gathers F_i = G_t[y], h_i = (1/G_t)[y]: one
+ *   inversion per table row (Montgomery's trick on both cores), none per witness entry.
  * - {@link packedZeroCheckGroups}: the zero-check's groups (src/lookup/arena-packed-sumcheck.ts) over views of H
  *   (h, g: no copy; the first binding writes new halves), F and G scaled in place by their term's power of γ,
  *   m packed, and each extra component of a column of arity > 1 bound along ("passive") to be evaluated at ρ.

@@ -40,14 +40,18 @@ export interface EqPairSumcheckKernel {
     scales: readonly bigint[],
     numVars: number,
     threads: number,
-    onRound: (sums: Uint8Array, round: number) => bigint,
+    onRound: (sums: Uint8Array, round: number) => bigint
   ): void;
 }
 
 /** The kernel when the loaded addon has it. */
-export function eqPairSumcheckKernel(native: object | undefined): EqPairSumcheckKernel | undefined {
+export function eqPairSumcheckKernel(
+  native: object | undefined
+): EqPairSumcheckKernel | undefined {
   const k = native as Partial<EqPairSumcheckKernel> | undefined;
-  return k && typeof k.openingEqPairSumcheck === "function" ? (k as EqPairSumcheckKernel) : undefined;
+  return k && typeof k.openingEqPairSumcheck === "function"
+    ? (k as EqPairSumcheckKernel)
+    : undefined;
 }
 
 /** One term of E_p: scale·eq(x, head ‖ bits of offset ‖ 0…), nonzero on the 2^|head| words from `offset`. */
@@ -77,7 +81,10 @@ export function proveEqPairSumcheck(params: {
   readonly threads: number;
 }): { proof: SumcheckProof; point: bigint[] } {
   const { kernel, polys, numVars, claim, transcript, threads } = params;
-  if (numVars < 1) throw new RangeError("proveEqPairSumcheck: at least one variable is needed");
+  if (numVars < 1)
+    throw new RangeError(
+      "proveEqPairSumcheck: at least one variable is needed"
+    );
   const entryPolys: number[] = [];
   const offsets: number[] = [];
   const points: (readonly bigint[])[] = [];
@@ -99,8 +106,15 @@ export function proveEqPairSumcheck(params: {
     const c2 = readWordLE(sums, 64);
     if (j === 0) {
       // The claim, checked and absorbed once the hypercube sum is known (as `proveSumcheck` does).
-      if (Fr.add(c0, atOne) !== claim) throw new RangeError("proveSumcheck: the given claim is not the sum over the hypercube");
-      transcript.absorbScalars(SUMCHECK_LABELS.claim, [claim, BigInt(numVars), 2n]);
+      if (Fr.add(c0, atOne) !== claim)
+        throw new RangeError(
+          "proveSumcheck: the given claim is not the sum over the hypercube"
+        );
+      transcript.absorbScalars(SUMCHECK_LABELS.claim, [
+        claim,
+        BigInt(numVars),
+        2n,
+      ]);
     }
     // h(0) + h(1) = 2 c_0 + c_1 + c_2 = running claim
     const c1 = Fr.reduce(running - 2n * c0 - c2);
@@ -121,8 +135,11 @@ export function proveEqPairSumcheck(params: {
     scales,
     numVars,
     threads,
-    onRound,
+    onRound
   );
-  if (rounds.length !== numVars) throw new RangeError(`proveEqPairSumcheck: the kernel ran ${rounds.length} of ${numVars} rounds`);
+  if (rounds.length !== numVars)
+    throw new RangeError(
+      `proveEqPairSumcheck: the kernel ran ${rounds.length} of ${numVars} rounds`
+    );
   return { proof: { rounds }, point };
 }

@@ -18,7 +18,7 @@ import type { Bn254Harness, ModelVerifierPcs, PcsOpeningHarness, VerifierHarness
  * at its edges: BN254.linearCombination's skips (weight 0, weight 1, a running sum that is still or again (0, 0))
  * and the points its reverts name; HyperKZG's MSM loop (the refused point named) and its inverse computed from
  * hint 0; the canonical checks that replaced Fr.checked calls (the first bad word named); OpeningBatch's weights
- * with trailing 0/1 runs of every length 0…9 after prefixes of odd and even length (the four-, two- and one-bit
+ * with trailing 0/1 runs of every length 0…9 after prefixes of odd and even length (the four- and one-bit
  * loops and the paired prefix loop), and its one-point test (`_scan`) when only the last record differs.
  */
 describe("verifier (Solidity): the batch opening's assembly paths at their edges", () => {

@@ -32,9 +32,10 @@ import { TREE_STEPS } from "./tree";
  * instruction and the arena carry the proof bytes they read (docs/verifier-gen.md, "Proof byte counts"); 3 since
  * session 7: INPUT (0x2d) checks the claims a TAKE (and a MERGEMANY, when merged) left in the register, and the
  * requantization's zero-check sits at the arena point; 4 since session 8: one batched zero-check of every
- * requantization (REQUANTS, 0x2e) before the output claims, and REQUANT (0x2f) keeps only the claims on y.
+ * requantization (REQUANTS, 0x2e) before the output claims, and REQUANT (0x2f) keeps only the claims on y; 5 since session 9: REQUANTS carries each step's constants as one
+ * fixed-layout block with hi − lo and 2^s·lo precomputed.
  */
-export const PROGRAM_VERSION = 4;
+export const PROGRAM_VERSION = 5;
 
 /** Instruction codes (ModelVerifierOps.sol). */
 export const MODEL_OP = {

@@ -9,6 +9,10 @@
  *   instead of (number of distinct points) eq-weighted ones;
  * - E_p is built sparsely: a claim point ends in 0/1 coordinates (its slot's selector and the batch lift), so
  *   eq(·, P_i) is an eq table over the leading coordinates only, placed at the slot's offset: O(slot size).
+ * - with an addon that has `openingEqPairSumcheck` (src/pcs/batch-eq-sumcheck.ts) E_p is never built at all: the
+ *   kernel regenerates each round's bound E_p block by block from its entries and keeps the folded tables in
+ *   its own memory, so the sum-check allocates nothing the garbage collector sees (docs/hyperkzg.md "Session 9
+ *   (EQ)"); the steps below that build and bind E_p are the fallback of an older addon;
  * - the commitment of G is the linear combination of the commitments (no MSM over G);
  * - with the native kernels (src/msm/native.ts) the tables, the E_p, the sum-check and G stay packed Fr vectors
  *   (`provePairProductSumcheck`, `frEqSum`, `frLinearCombination`) and G goes to HyperKZG packed: the same field
