@@ -8,6 +8,7 @@
 import { arenaProofWords } from "../lookup/arena-encoding";
 import type { MovementNodeStep, NodeStep, PlanLinear, PlanRequant, RequantNodeStep, VerifierPlan } from "../prover/graph/plan";
 import { mergesPublicClaims, PUBLIC_CLAIM_GAS } from "../prover/graph/public-claims";
+import { packedBytes } from "../prover/graph/statement";
 import { layoutOf } from "../prover/tensor";
 import { publicInputClaims } from "./program/model";
 import { ProgramError } from "./program/writer";
@@ -52,9 +53,11 @@ export const GAS = {
    * session 6 by the limb loops in assembly (the group slots' fewer openings are counted as opening claims), in
    * session 7 by the zero-check at the arena point (no claims absorbed, no bound claim: `RequantStep.run` ≈ 34k a
    * requantization on 3l_relu_conv_fc, its rounds and limb columns included, which are counted separately); in
-   * session 8 the zero-check moved before the walk (8k → 10k a requantization: the acc claim parked and taken back).
+   * session 8 the zero-check moved before the walk (8k → 10k a requantization: the acc claim parked and taken back);
+   * session 9: each step's constants one precomputed block read in place, no per-step structs (≈ 7.5k less a
+   * requantization on 3l_relu_conv_fc, 9.5k on self_attention).
    */
-  requantOverhead: 10_000,
+  requantOverhead: 2_500,
   /** Session 8: the one batched requantization zero-check's fixed part (β, the batch's absorb), once per plan. */
   requantBatch: 3_500,
   /**
@@ -113,13 +116,13 @@ export function estimateVerifier(plan: VerifierPlan): VerifierEstimate {
   const size = (v: { shape: readonly number[] }) => v.shape.reduce((p, d) => p * d, 1);
   const inputElements = plan.inputs.reduce((n, v) => n + size(v), 0);
   const outputElements = plan.outputs.reduce((n, v) => n + size(v), 0);
-  const elements = inputElements + outputElements;
   // The batch opening: a sum-check over n = max poly variables, ℓ = n fold points, evaluations, W, W'.
   const n = Math.max(plan.weights.numVars, plan.advice?.numVars ?? 0, arenaVars + 4);
   sumcheck(n, 2);
   e.words += 4 * n + 3;
   const proofBytes = WORD * e.words;
-  const statementBytes = 4 * elements;
+  // Session 9: each public value in its declared width (1, 2 or 4 bytes; src/prover/graph/statement.ts).
+  const statementBytes = packedBytes(plan.inputs) + packedBytes(plan.outputs);
   const arena = arenaWords > 0 ? arenaVars * GAS.arenaVar + plan.arena.columns.length * GAS.arenaColumn + plan.arena.tables.length * GAS.arenaTable : 0;
   const claims = openingClaims(plan, e.weightClaims);
   const execution = Math.ceil(
