@@ -55,8 +55,14 @@ describe("prover: whole-model proof soundness", function () {
 
   it("an input outside the b-bit range is rejected before any proof is read", () => {
     const input = p.statement.input.slice();
-    input.set([0x00, 0x00, 0x08, 0x00], 0); // 2048 > qmax at 12 bits
-    expect(rejection(p, { ...p.statement, input })).to.match(/statement: input "input"\[0\] = 2048 is outside the 12-bit range/);
+    input.set([0x08, 0x00], 0); // 12-bit values are packed in 2 bytes; 2048 > qmax
+    expect(rejection(p, { ...p.statement, input })).to.match(/statement: input "input"\[0\] = 2048 is outside its range \[-2048, 2047\]/);
+  });
+
+  it("an input one value short or one byte long is rejected naming the tensor", () => {
+    const short = p.statement.input.slice(0, p.statement.input.length - 2);
+    const long = Uint8Array.from([...p.statement.input, 0]);
+    for (const input of [short, long]) expect(rejection(p, { ...p.statement, input })).to.match(/^statement: .*"input"/);
   });
 
   it("another model's proof and statement, a truncated and an extended proof are rejected", () => {

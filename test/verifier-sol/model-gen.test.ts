@@ -63,7 +63,7 @@ describe("compiler: verifier generator and calldata", function () {
   });
 
   it("refuses a model whose verification would exceed the transaction gas cap", function () {
-    const many = withNodes(Array.from({ length: 400 }, () => plan.nodes).flat());
+    const many = withNodes(Array.from({ length: 800 }, () => plan.nodes).flat());
     expect(estimateVerifier(many).total).to.be.greaterThan(TX_GAS_CAP);
     expect(() => generateVerifier(many)).to.throw(VerifierGenError, /16,777,216-gas transaction cap/);
   });
