@@ -75,7 +75,7 @@ describe("verifier (Solidity): PublicTensor", () => {
     }
   });
 
-  const shapes: number[][] = [[], [1], [5], [8], [9], [28], [1, 1], [3, 1], [1, 7], [2, 3], [3, 5, 7], [1, 1, 28, 28], [2, 1, 3, 9], [4, 16]];
+  const shapes: number[][] = [[], [1], [5], [8], [9], [28], [1, 1], [3, 1], [1, 7], [2, 3], [3, 5, 7], [1, 1, 28, 28], [2, 1, 3, 9], [4, 16], [3, 2, 3, 2, 2], [5, 3, 2, 4], [7, 4, 2, 1]];
   for (const shape of shapes) {
     it(`evaluate [${shape.join(", ")}] = evaluateTensor, at every width`, async () => {
       const layout = layoutOf(shape);

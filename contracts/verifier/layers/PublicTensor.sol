@@ -30,16 +30,36 @@ library PublicTensor {
         for (uint256 a; a < rank; ++a) size *= shape[a];
         if (size == 0) return 0;
         if (rank == 0) return _element(at, width);
-        uint256 lastDim = shape[rank - 1];
+        uint256 lanes = 32 / width;
+        shape = _mergeShortRows(shape, lanes);
+        uint256 lastDim = shape[shape.length - 1];
         uint256 lastBits = _bits(lastDim);
         uint256[] memory w = _rowWeights(shape, point, lastBits);
-        uint256 lanes = 32 / width;
         if (w.length < TELESCOPED_MIN_ROWS) {
             uint256[] memory low = _padded(Mle.eqTable(point, 0, lastBits), lastDim, lanes);
             return _dotMasked(at, width, lastDim, low, Mle.prefixIndicator(lastDim, point, 0, lastBits), w);
         }
         (uint256[] memory coefs, uint256 lowSum) = _coefficients(point, lastBits, lastDim, width);
         return _dot(at, width, lastDim, coefs, lowSum, w);
+    }
+
+    /// @dev A row shorter than a word wastes lanes. While the last axis has a power-of-two length d = 2^b it merges
+    /// into the one before: element (i, j) sits at padded index i·2^b + j = i·d + j, so the merged axis is
+    /// contiguous, its variables are the same (b low, then the previous axis' bits) and ⌈log2(d'·d)⌉ = ⌈log2 d'⌉ + b.
+    /// Returns `shape` itself when nothing merges.
+    function _mergeShortRows(uint256[] memory shape, uint256 lanes) private pure returns (uint256[] memory) {
+        uint256 rank = shape.length;
+        uint256 kept = rank;
+        uint256 lastDim = shape[rank - 1];
+        while (kept > 1 && lastDim < lanes && lastDim & (lastDim - 1) == 0) {
+            --kept;
+            lastDim *= shape[kept - 1];
+        }
+        if (kept == rank) return shape;
+        uint256[] memory merged = new uint256[](kept);
+        for (uint256 a; a + 1 < kept; ++a) merged[a] = shape[a];
+        merged[kept - 1] = lastDim;
+        return merged;
     }
 
     /// @dev The first `d` entries of `table` followed by zeros up to a multiple of `lanes` entries: a row's last
