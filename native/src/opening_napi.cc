@@ -65,6 +65,16 @@ napi_value element(napi_env env, napi_value array, uint32_t i) {
   return v;
 }
 
+/** Appends a claim entry's `len` point coordinates to `coords` (four words each) and reads its scale. */
+void readEntryPoint(napi_env env, napi_value point, uint32_t len, napi_value scale, const std::string& name, std::vector<u64>& coords, u64* scaleOut) {
+  for (uint32_t j = 0; j < len; j++) {
+    u64 c[4];
+    readScalar(env, element(env, point, j), name + ", coordinate " + std::to_string(j), c);
+    coords.insert(coords.end(), c, c + 4);
+  }
+  readScalar(env, scale, name + ", scale", scaleOut);
+}
+
 /** Whether two word ranges share memory without starting at the same word (in place is allowed, offsets are not). */
 bool straddles(const u64* a, size_t aWords, const u64* b, size_t bWords) {
   if (a == b) return false;
@@ -96,12 +106,7 @@ napi_value EqSumInto(napi_env env, napi_callback_info info) {
     }
     offsets[e] = size_t(offset);
     lens[e] = len;
-    for (uint32_t j = 0; j < len; j++) {
-      u64 c[4];
-      readScalar(env, element(env, point, j), name + ", coordinate " + std::to_string(j), c);
-      coords.insert(coords.end(), c, c + 4);
-    }
-    readScalar(env, element(env, argv[3], e), name + ", scale", scales.data() + 4 * e);
+    readEntryPoint(env, point, len, element(env, argv[3], e), name, coords, scales.data() + 4 * e);
   }
   const int threads = int(readInteger(env, argv[4], "threads"));
   openingKernels().eqSumInto(out.data, out.words, offsets.data(), lens.data(), coords.data(), scales.data(), count, threads);
@@ -211,12 +216,7 @@ napi_value EqPairSumcheck(napi_env env, napi_callback_info info) {
     entryPoly[e] = size_t(p);
     offsets[e] = size_t(offset);
     lens[e] = len;
-    for (uint32_t j = 0; j < len; j++) {
-      u64 c[4];
-      readScalar(env, element(env, point, j), name + ", coordinate " + std::to_string(j), c);
-      coords.insert(coords.end(), c, c + 4);
-    }
-    readScalar(env, element(env, argv[5], e), name + ", scale", scales.data() + 4 * e);
+    readEntryPoint(env, point, len, element(env, argv[5], e), name, coords, scales.data() + 4 * e);
   }
   const int threads = int(readInteger(env, argv[7], "threads"));
   napi_value onRound = argv[8];
